@@ -1,0 +1,169 @@
+package io.distproc;
+
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Chooses which mailbox entry a {@code receive} takes, and what to do with it (the seed's {@code
+ * case} and {@code termination_case}).
+ *
+ * <p>A matcher accepts either messages (made by the {@code on} and {@link #any} factories) or
+ * {@link Down} notices (made by {@code onDown}), never both. Given several matchers, {@code
+ * receive} takes the oldest entry that any of them accepts, and the first matcher in the list
+ * that accepts it handles it. Entries no matcher accepts stay in the mailbox, in arrival order.
+ *
+ * <pre>{@code
+ * import static io.distproc.Matcher.on;
+ * import static io.distproc.Matcher.onDown;
+ *
+ * Optional<Integer> n = ctx.receive(Duration.ofSeconds(1),
+ *     on(Pong.class, Pong::n),
+ *     onDown(down -> -1));
+ * }</pre>
+ *
+ * <p>Matchers are immutable and may be shared between processes and reused across receives.
+ * Predicates and handlers run on the receiving process's thread. A predicate should be fast and
+ * free of side effects: it may run more than once for the same message. A predicate that throws
+ * makes {@code receive} rethrow it with the message left in the mailbox; a handler that throws has
+ * already taken its message.
+ *
+ * @param <M> the node's message type
+ * @param <R> what the handler returns
+ * @since 0.1.0
+ */
+@DoNotImplement
+public sealed interface Matcher<M, R> permits MessageCase, DownCase {
+
+  /**
+   * Accepts the messages that {@code accepts} says yes to (the seed's {@code case}).
+   *
+   * @param accepts decides whether a message is taken
+   * @param handler handles a taken message
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if an argument is null
+   */
+  static <M, R> Matcher<M, R> on(
+      Predicate<? super M> accepts, Function<? super M, ? extends R> handler) {
+    return new MessageCase<>(Objects.requireNonNull(accepts, "accepts"), handler);
+  }
+
+  /**
+   * Accepts the messages that are instances of {@code type}.
+   *
+   * @param type the class of message to take
+   * @param handler handles a taken message
+   * @param <M> the node's message type
+   * @param <T> the class of message taken
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if an argument is null
+   */
+  static <M, T extends M, R> Matcher<M, R> on(
+      Class<T> type, Function<? super T, ? extends R> handler) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(handler, "handler");
+    return new MessageCase<M, R>(type::isInstance, m -> handler.apply(type.cast(m)));
+  }
+
+  /**
+   * Accepts the messages that are instances of {@code type} and that {@code accepts} says yes to.
+   *
+   * @param type the class of message to take
+   * @param accepts decides whether a message of that class is taken
+   * @param handler handles a taken message
+   * @param <M> the node's message type
+   * @param <T> the class of message taken
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if an argument is null
+   */
+  static <M, T extends M, R> Matcher<M, R> on(
+      Class<T> type, Predicate<? super T> accepts, Function<? super T, ? extends R> handler) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(accepts, "accepts");
+    Objects.requireNonNull(handler, "handler");
+    return new MessageCase<M, R>(
+        m -> type.isInstance(m) && accepts.test(type.cast(m)), m -> handler.apply(type.cast(m)));
+  }
+
+  /**
+   * Accepts every message (but no {@link Down} notice).
+   *
+   * @param handler handles a taken message
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if {@code handler} is null
+   */
+  static <M, R> Matcher<M, R> any(Function<? super M, ? extends R> handler) {
+    return new MessageCase<>(m -> true, handler);
+  }
+
+  /**
+   * Accepts every {@link Down} notice (the seed's {@code termination_case}).
+   *
+   * @param handler handles a taken notice
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if {@code handler} is null
+   */
+  static <M, R> Matcher<M, R> onDown(Function<? super Down, ? extends R> handler) {
+    return new DownCase<>(null, handler);
+  }
+
+  /**
+   * Accepts the {@link Down} notice of one monitor.
+   *
+   * @param ref the monitor whose notice to take
+   * @param handler handles the notice
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if an argument is null
+   */
+  static <M, R> Matcher<M, R> onDown(MonitorRef ref, Function<? super Down, ? extends R> handler) {
+    return new DownCase<>(Objects.requireNonNull(ref, "ref"), handler);
+  }
+
+  /**
+   * Tells whether this matcher takes a message. Called by the runtime on the receiving process's
+   * thread; user code has no need to call it.
+   *
+   * @param message a message from the mailbox
+   * @return whether this matcher takes it
+   */
+  boolean acceptsMessage(M message);
+
+  /**
+   * Tells whether this matcher takes a down notice. Called by the runtime on the receiving
+   * process's thread; user code has no need to call it.
+   *
+   * @param down a notice from the mailbox
+   * @return whether this matcher takes it
+   */
+  boolean acceptsDown(Down down);
+
+  /**
+   * Handles a message this matcher accepted. Called by the runtime on the receiving process's
+   * thread.
+   *
+   * @param message the message
+   * @return the handler's result
+   * @throws IllegalStateException if this matcher does not take messages
+   */
+  R handleMessage(M message);
+
+  /**
+   * Handles a down notice this matcher accepted. Called by the runtime on the receiving process's
+   * thread.
+   *
+   * @param down the notice
+   * @return the handler's result
+   * @throws IllegalStateException if this matcher does not take down notices
+   */
+  R handleDown(Down down);
+}

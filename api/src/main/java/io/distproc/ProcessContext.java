@@ -1,0 +1,365 @@
+package io.distproc;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a running process is and may do: its identity, spawning, sending, selective receive,
+ * monitors, and the cluster's nodes. A process body gets its own context as its argument.
+ *
+ * <p><b>Threading.</b> The receive methods, {@link #monitor(Pid)}, {@link
+ * #unmonitor(MonitorRef)} and the {@code spawnMonitored} methods act on the calling process's own
+ * mailbox and monitors: they must be called from the owning process's thread only, and throw
+ * {@link IllegalStateException} otherwise. The other methods are thread-safe.
+ *
+ * <p><b>Delivery guarantees</b> of {@link #send(Pid, Object)} and receive:
+ *
+ * <ul>
+ *   <li>Sending is asynchronous and never blocks on the receiver.
+ *   <li>Messages from one process to another arrive in the order they were sent, at most once.
+ *   <li>A {@link Down} notice arrives after every message the dead process sent the watcher.
+ *   <li>Receive takes the oldest entry that any matcher accepts; among matchers, the first in the
+ *       list that accepts it handles it.
+ *   <li>Entries no matcher accepts stay in the mailbox in arrival order, ahead of newer ones.
+ *   <li>A send to a process that has ended, or never existed, on a known node is dropped
+ *       silently (and counted as a dead letter).
+ *   <li>A timeout bounds only the wait for a match: a matched message is never lost to it.
+ * </ul>
+ *
+ * <p>DO NOT MOCK: the runtime provides the only implementation; test process bodies on a local
+ * node ({@code Node.start(NodeConfig.local("test"), codec)}), which starts in microseconds.
+ *
+ * @param <M> the node's message type
+ * @since 0.1.0
+ */
+@DoNotImplement
+public interface ProcessContext<M> {
+
+  /**
+   * Returns this process's id (the seed's {@code get_self_pid}).
+   *
+   * @return the pid
+   */
+  Pid self();
+
+  /**
+   * Returns the id of the node that runs this process (the seed's {@code get_self_node}).
+   *
+   * @return the node id
+   */
+  NodeId node();
+
+  /**
+   * Starts a process on this node. Returns once the child is registered, so a message sent to the
+   * returned pid right away is delivered.
+   *
+   * @param body the child's body
+   * @return the child's pid
+   * @throws NullPointerException if {@code body} is null
+   * @throws IllegalStateException if the node is shutting down
+   */
+  Pid spawn(Process<M> body);
+
+  /**
+   * Starts a process on this node with a monitor on it that exists before the child runs its first
+   * line, so its end is always reported. Must be called from the owning process's thread only.
+   *
+   * @param body the child's body
+   * @return the child's pid and the monitor
+   * @throws NullPointerException if {@code body} is null
+   * @throws IllegalStateException if the node is shutting down, or if called from another thread
+   */
+  Spawned spawnMonitored(Process<M> body);
+
+  /**
+   * Starts, on {@code node}, the behaviour registered there under {@code behaviour} with {@code
+   * argument} (the seed's {@code spawn}). {@code node} may be this node. If the name is not
+   * registered there, the returned pid names no process: a monitor on it reports {@link
+   * MonitorReason.NoProcess}.
+   *
+   * @param node where to start the process
+   * @param behaviour the registered name
+   * @param argument given to the behaviour
+   * @return the child's pid
+   * @throws NullPointerException if an argument is null
+   * @throws InvalidNodeException if {@code node} is not known
+   * @throws IllegalStateException if the node is shutting down
+   */
+  Pid spawn(NodeId node, String behaviour, M argument);
+
+  /**
+   * Like {@link #spawn(NodeId, String, Object)}, with a monitor that exists before the child runs
+   * its first line. Must be called from the owning process's thread only.
+   *
+   * @param node where to start the process
+   * @param behaviour the registered name
+   * @param argument given to the behaviour
+   * @return the child's pid and the monitor
+   * @throws NullPointerException if an argument is null
+   * @throws InvalidNodeException if {@code node} is not known
+   * @throws IllegalStateException if the node is shutting down, or if called from another thread
+   */
+  Spawned spawnMonitored(NodeId node, String behaviour, M argument);
+
+  /**
+   * Sends a message, asynchronously (the seed's {@code send} and {@code >!}). See the delivery
+   * guarantees above.
+   *
+   * @param to the receiver
+   * @param message the message; handed over by reference on the same node, so keep it immutable
+   * @throws NullPointerException if an argument is null
+   * @throws InvalidNodeException if {@code to} is on a node that is not known
+   */
+  void send(Pid to, M message);
+
+  /**
+   * Sends a message to every process on {@code node} except the sender.
+   *
+   * @param node the node, which may be this one
+   * @param message the message
+   * @throws NullPointerException if an argument is null
+   * @throws InvalidNodeException if {@code node} is not known
+   */
+  void broadcast(NodeId node, M message);
+
+  /**
+   * Waits, without a time limit, for an entry the matcher accepts, takes it and returns the
+   * handler's result. Must be called from the owning process's thread only.
+   *
+   * @param matcher what to take
+   * @param <R> the handler's result type
+   * @return the handler's result (null if the handler returned null)
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> R receive(Matcher<? super M, ? extends R> matcher);
+
+  /**
+   * Like {@link #receive(Matcher)} with two matchers; the first that accepts an entry handles it.
+   *
+   * @param first tried first
+   * @param second tried second
+   * @param <R> the handlers' result type
+   * @return the handler's result
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> R receive(Matcher<? super M, ? extends R> first, Matcher<? super M, ? extends R> second);
+
+  /**
+   * Like {@link #receive(Matcher)} with three matchers; the first that accepts an entry handles
+   * it.
+   *
+   * @param first tried first
+   * @param second tried second
+   * @param third tried third
+   * @param <R> the handlers' result type
+   * @return the handler's result
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> R receive(
+      Matcher<? super M, ? extends R> first,
+      Matcher<? super M, ? extends R> second,
+      Matcher<? super M, ? extends R> third);
+
+  /**
+   * Like {@link #receive(Matcher)} with any number of matchers, tried in list order.
+   *
+   * @param matchers what to take, at least one
+   * @param <R> the handlers' result type
+   * @return the handler's result
+   * @throws EmptyMatchersException if {@code matchers} is empty
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> R receive(List<? extends Matcher<? super M, ? extends R>> matchers);
+
+  /**
+   * Waits at most {@code timeout} for an entry the matcher accepts, takes it and returns the
+   * handler's result (the seed's {@code receive ~timeout}). Entries already queued are examined
+   * even with a zero timeout. Must be called from the owning process's thread only.
+   *
+   * @param timeout how long to wait for a match; zero or negative means do not wait
+   * @param matcher what to take
+   * @param <R> the handler's result type
+   * @return the handler's result, or empty if nothing matched in time (or the handler returned
+   *     null)
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> Optional<R> receive(Duration timeout, Matcher<? super M, ? extends R> matcher);
+
+  /**
+   * Like {@link #receive(Duration, Matcher)} with two matchers.
+   *
+   * @param timeout how long to wait for a match
+   * @param first tried first
+   * @param second tried second
+   * @param <R> the handlers' result type
+   * @return the handler's result, or empty if nothing matched in time
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> Optional<R> receive(
+      Duration timeout,
+      Matcher<? super M, ? extends R> first,
+      Matcher<? super M, ? extends R> second);
+
+  /**
+   * Like {@link #receive(Duration, Matcher)} with three matchers.
+   *
+   * @param timeout how long to wait for a match
+   * @param first tried first
+   * @param second tried second
+   * @param third tried third
+   * @param <R> the handlers' result type
+   * @return the handler's result, or empty if nothing matched in time
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> Optional<R> receive(
+      Duration timeout,
+      Matcher<? super M, ? extends R> first,
+      Matcher<? super M, ? extends R> second,
+      Matcher<? super M, ? extends R> third);
+
+  /**
+   * Like {@link #receive(Duration, Matcher)} with any number of matchers, tried in list order.
+   *
+   * @param timeout how long to wait for a match
+   * @param matchers what to take, at least one
+   * @param <R> the handlers' result type
+   * @return the handler's result, or empty if nothing matched in time
+   * @throws EmptyMatchersException if {@code matchers} is empty
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> Optional<R> receive(
+      Duration timeout, List<? extends Matcher<? super M, ? extends R>> matchers);
+
+  /**
+   * Receives again and again until a handler returns {@code false} (the seed's {@code
+   * receive_loop}). A handler's {@code null} counts as {@code false}. Must be called from the
+   * owning process's thread only.
+   *
+   * @param matcher what to take
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  void receiveLoop(Matcher<? super M, ? extends Boolean> matcher);
+
+  /**
+   * Like {@link #receiveLoop(Matcher)} with two matchers.
+   *
+   * @param first tried first
+   * @param second tried second
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  void receiveLoop(
+      Matcher<? super M, ? extends Boolean> first, Matcher<? super M, ? extends Boolean> second);
+
+  /**
+   * Like {@link #receiveLoop(Matcher)} with any number of matchers.
+   *
+   * @param matchers what to take, at least one
+   * @throws EmptyMatchersException if {@code matchers} is empty
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  void receiveLoop(List<? extends Matcher<? super M, ? extends Boolean>> matchers);
+
+  /**
+   * Receives again and again until a handler returns {@code false} or one wait for a match lasts
+   * longer than {@code timeout}. Must be called from the owning process's thread only.
+   *
+   * @param timeout the limit of each wait
+   * @param matcher what to take
+   * @return {@code true} if a handler ended the loop, {@code false} if a wait timed out
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  boolean receiveLoop(Duration timeout, Matcher<? super M, ? extends Boolean> matcher);
+
+  /**
+   * Like {@link #receiveLoop(Duration, Matcher)} with any number of matchers.
+   *
+   * @param timeout the limit of each wait
+   * @param matchers what to take, at least one
+   * @return {@code true} if a handler ended the loop, {@code false} if a wait timed out
+   * @throws EmptyMatchersException if {@code matchers} is empty
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  boolean receiveLoop(
+      Duration timeout, List<? extends Matcher<? super M, ? extends Boolean>> matchers);
+
+  /**
+   * Watches a process: when it ends, crashes, or its node goes down, exactly one {@link Down}
+   * notice with this ref arrives in this process's mailbox. Several monitors on one process each
+   * fire. If the process has already ended or never existed, the notice, with {@link
+   * MonitorReason.NoProcess}, is queued at once. Must be called from the owning process's thread
+   * only.
+   *
+   * @param pid the process to watch
+   * @return the monitor
+   * @throws NullPointerException if {@code pid} is null
+   * @throws InvalidNodeException if {@code pid} is on a node that is not known
+   * @throws IllegalStateException if called from another thread
+   */
+  MonitorRef monitor(Pid pid);
+
+  /**
+   * Cancels a monitor this process holds: its notice will not be received, even if it is already
+   * queued. A ref this process does not hold (another process's, or one that already fired) is
+   * ignored. Must be called from the owning process's thread only.
+   *
+   * @param ref the monitor
+   * @throws NullPointerException if {@code ref} is null
+   * @throws IllegalStateException if called from another thread
+   */
+  void unmonitor(MonitorRef ref);
+
+  /**
+   * Looks up a connected remote node by name (the seed's {@code get_remote_node}).
+   *
+   * @param name the node's name
+   * @return the node, or empty if none of that name is connected (always empty in local-only mode)
+   * @throws NullPointerException if {@code name} is null
+   */
+  Optional<NodeId> remoteNode(String name);
+
+  /**
+   * Returns the connected remote nodes (the seed's {@code get_remote_nodes}).
+   *
+   * @return a snapshot, sorted by name; empty in local-only mode
+   */
+  List<NodeId> remoteNodes();
+
+  /**
+   * Connects to a node and returns its id (the seed's {@code add_remote_node}). Adding a node that
+   * is already connected returns its id and does nothing else.
+   *
+   * @param host the node's host name or address (DNS names and container aliases are fine)
+   * @param port the node's port
+   * @param name the node's name, checked against the name the node gives in its handshake
+   * @return the connected node
+   * @throws LocalOnlyModeException in local-only mode
+   * @throws IllegalArgumentException if an argument is malformed
+   * @throws DistprocException if the node cannot be reached within the request timeout
+   */
+  NodeId addRemoteNode(String host, int port, String name);
+
+  /**
+   * Disconnects from a node and tells it, so it does the same (the seed's {@code
+   * remove_remote_node}). Monitors on its processes fire with {@link MonitorReason.NodeDown}.
+   * Removing a node that is not connected does nothing.
+   *
+   * @param node the node
+   * @throws LocalOnlyModeException in local-only mode
+   * @throws NullPointerException if {@code node} is null
+   */
+  void removeRemoteNode(NodeId node);
+}

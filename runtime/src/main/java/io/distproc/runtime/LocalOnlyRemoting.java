@@ -1,0 +1,64 @@
+package io.distproc.runtime;
+
+import io.distproc.InvalidNodeException;
+import io.distproc.LocalOnlyModeException;
+import io.distproc.MonitorRef;
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The seed's local-only mode: no other node exists. Stateless, so thread-safe. */
+final class LocalOnlyRemoting<M> implements Remoting<M> {
+
+  @Override
+  public Optional<NodeId> node(String name) {
+    Objects.requireNonNull(name, "name");
+    return Optional.empty();
+  }
+
+  @Override
+  public List<NodeId> nodes() {
+    return List.of();
+  }
+
+  @Override
+  public NodeId add(String host, int port, String name) {
+    throw new LocalOnlyModeException("addRemoteNode");
+  }
+
+  @Override
+  public void remove(NodeId node) {
+    Objects.requireNonNull(node, "node");
+    throw new LocalOnlyModeException("removeRemoteNode");
+  }
+
+  @Override
+  public void send(Pid from, Pid to, M message) {
+    throw new InvalidNodeException(to.node());
+  }
+
+  @Override
+  public void broadcast(Pid from, NodeId node, M message) {
+    throw new InvalidNodeException(node);
+  }
+
+  @Override
+  public Pid spawn(Pid spawner, NodeId node, String behaviour, M argument, long monitorId) {
+    throw new InvalidNodeException(node);
+  }
+
+  @Override
+  public void monitor(MonitorRef ref) {
+    throw new InvalidNodeException(ref.target().node());
+  }
+
+  @Override
+  public void demonitor(MonitorRef ref) {
+    // Nothing can be held on another node.
+  }
+
+  @Override
+  public void close() {}
+}

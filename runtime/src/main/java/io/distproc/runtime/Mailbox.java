@@ -1,0 +1,292 @@
+package io.distproc.runtime;
+
+import io.distproc.Down;
+import io.distproc.Matcher;
+import io.distproc.ProcessInterruptedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/*
+ * Design notes for maintainers.
+ *
+ * A mailbox has many producers (any thread that sends to the process, and the runtime queueing
+ * Down notices) and exactly one consumer (the owning process's thread). It is two lists:
+ *
+ * 1. The INBOX, a lock-free multi-producer single-consumer linked queue (Vyukov's intrusive
+ *    MPSC queue). A producer swaps itself in as TAIL with one atomic getAndSet, then links the
+ *    previous tail to itself with a volatile store. The consumer owns HEAD, a stub node whose
+ *    successor is the oldest unread entry. Between the getAndSet and the link a producer is
+ *    "in flight": the consumer sees head.next == null while tail != head, and spins briefly.
+ *
+ * 2. The STASH, a plain singly linked list touched by the consumer only: entries that a receive
+ *    examined and no matcher accepted, oldest first. A receive scans the stash first, then takes
+ *    entries from the inbox one at a time; each is either accepted (and handed to the matcher's
+ *    handler) or appended to the stash. So arrival order is kept: every stash entry is older than
+ *    every inbox entry, and within each list order is arrival order. A receive never re-examines
+ *    entries it has already examined while it waits for new ones; only the next receive, whose
+ *    matchers may differ, rescans the stash (as Erlang does).
+ *
+ * Wake-up protocol (Dekker style, both sides use volatile accesses): the consumer publishes
+ * itself in WAITER, then re-reads head.next, and parks only if there is still nothing; a
+ * producer links its entry, then reads WAITER and unparks the thread it finds (clearing WAITER
+ * with getAndSet so only one producer pays for the unpark). Whichever side comes second sees the
+ * other's write, so no wake-up is lost. Spurious wake-ups are harmless: the consumer loops.
+ *
+ * Happens-before: everything a sender did before send() happens-before the receiver's handler
+ * runs on that message (the volatile link store, read by the consumer's volatile load of next).
+ *
+ * A timeout bounds only the wait: an entry taken from the inbox is always either handled or
+ * stashed, so a timeout can never drop a message. A matcher predicate that throws leaves the
+ * entry where it is (it is stashed first when it came from the inbox), and the exception
+ * propagates to the caller.
+ *
+ * Down notices whose monitor the process no longer holds are discarded when the consumer meets
+ * them, through the isLive predicate the owner supplies, which makes cancellation and
+ * exactly-once delivery a consumer-side decision with no locking.
+ */
+final class Mailbox<M> {
+
+  /** Returned by {@link #select} when the deadline passed with no match. */
+  static final Object TIMEOUT = new Object();
+
+  /** An inbox entry. {@code item} is a message, or a {@link Down} when {@code down} is set. */
+  static final class Entry {
+    Object item; // written by its producer before linking; read and cleared by the consumer
+    final boolean down;
+    volatile Entry next;
+
+    Entry(Object item, boolean down) {
+      this.item = item;
+      this.down = down;
+    }
+  }
+
+  /** A stash entry: consumer-only, so plain fields. */
+  private static final class Stashed {
+    final Object item;
+    final boolean down;
+    Stashed next;
+
+    Stashed(Object item, boolean down) {
+      this.item = item;
+      this.down = down;
+    }
+  }
+
+  private static final VarHandle TAIL;
+  private static final VarHandle WAITER;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      TAIL = l.findVarHandle(Mailbox.class, "tail", Entry.class);
+      WAITER = l.findVarHandle(Mailbox.class, "waiter", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Written by producers with getAndSet. */
+  @SuppressWarnings("unused") // accessed through TAIL
+  private volatile Entry tail;
+
+  /** The consumer's stub node. Consumer only. */
+  private Entry head;
+
+  /** Set by the consumer before parking; cleared by whichever side wakes it. */
+  @SuppressWarnings("unused") // accessed through WAITER
+  private volatile Thread waiter;
+
+  /** Consumer only. */
+  private Stashed stashHead;
+
+  /** Consumer only. */
+  private Stashed stashTail;
+
+  /** Consumer only: entries in the stash. */
+  private int stashSize;
+
+  Mailbox() {
+    Entry stub = new Entry(null, false);
+    head = stub;
+    tail = stub;
+  }
+
+  /** Queues a message. Called from a producer thread. Never blocks. */
+  void offer(Object message) {
+    link(new Entry(message, false));
+  }
+
+  /** Queues a down notice. Called from a producer thread. Never blocks. */
+  void offerDown(Down down) {
+    link(new Entry(down, true));
+  }
+
+  private void link(Entry e) {
+    Entry prev = (Entry) TAIL.getAndSet(this, e);
+    prev.next = e; // volatile store: pairs with the consumer's read in poll()
+    if (WAITER.getVolatile(this) != null) {
+      Thread t = (Thread) WAITER.getAndSet(this, (Thread) null);
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
+    }
+  }
+
+  /**
+   * Takes the oldest entry some matcher accepts and returns its handler's result, or {@link
+   * #TIMEOUT}. Called from the owning process's thread only.
+   *
+   * @param matchers tried in order for each entry, oldest entry first
+   * @param deadline {@link System#nanoTime()} value after which to stop waiting; ignored if
+   *     {@code timed} is false
+   * @param isLive says whether a Down notice is still wanted; a notice it rejects is discarded
+   * @param taken called with a Down notice once a matcher has accepted it, before its handler
+   */
+  Object select(
+      Matcher<?, ?>[] matchers,
+      boolean timed,
+      long deadline,
+      Predicate<Down> isLive,
+      Consumer<Down> taken) {
+    // 1. The stash: entries earlier receives left behind, oldest first.
+    Stashed prev = null;
+    for (Stashed s = stashHead; s != null; ) {
+      Stashed next = s.next;
+      if (s.down && !isLive.test((Down) s.item)) {
+        unstash(prev, s);
+        s = next;
+        continue;
+      }
+      int i = indexOfMatch(matchers, s.item, s.down);
+      if (i >= 0) {
+        unstash(prev, s);
+        return handle(matchers[i], s.item, s.down, taken);
+      }
+      prev = s;
+      s = next;
+    }
+    // 2. New arrivals, one at a time; each is handled or stashed, never dropped.
+    for (; ; ) {
+      Entry e = poll();
+      if (e != null) {
+        Object item = e.item;
+        boolean down = e.down;
+        e.item = null; // e is now the stub: it must not keep the message alive
+        if (down && !isLive.test((Down) item)) {
+          continue;
+        }
+        int i;
+        try {
+          i = indexOfMatch(matchers, item, down);
+        } catch (RuntimeException | Error t) {
+          stash(item, down);
+          throw t;
+        }
+        if (i >= 0) {
+          return handle(matchers[i], item, down, taken);
+        }
+        stash(item, down);
+        continue;
+      }
+      long wait = 0;
+      if (timed) {
+        wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          return TIMEOUT;
+        }
+      }
+      park(timed, wait);
+    }
+  }
+
+  /** Waits for an arrival (or the deadline, or an interrupt). Consumer only. */
+  private void park(boolean timed, long nanos) {
+    Thread me = Thread.currentThread();
+    WAITER.setVolatile(this, me);
+    if (head.next == null) { // re-check after publishing: see the wake-up protocol above
+      if (timed) {
+        LockSupport.parkNanos(this, nanos);
+      } else {
+        LockSupport.park(this);
+      }
+    }
+    WAITER.setVolatile(this, (Thread) null);
+    if (me.isInterrupted()) {
+      throw new ProcessInterruptedException(new InterruptedException("interrupted in receive"));
+    }
+  }
+
+  /** Removes the oldest inbox entry, or returns null if there is none. Consumer only. */
+  private Entry poll() {
+    Entry h = head;
+    Entry next = h.next;
+    if (next == null) {
+      if (TAIL.getVolatile(this) == h) {
+        return null;
+      }
+      // A producer swapped the tail but has not linked yet: it is a few instructions away.
+      while ((next = h.next) == null) {
+        Thread.onSpinWait();
+      }
+    }
+    head = next; // next becomes the stub; the caller reads it, then clears its item
+    return next;
+  }
+
+  @SuppressWarnings("unchecked")
+  private int indexOfMatch(Matcher<?, ?>[] matchers, Object item, boolean down) {
+    for (int i = 0; i < matchers.length; i++) {
+      Matcher<M, ?> m = (Matcher<M, ?>) matchers[i];
+      if (down ? m.acceptsDown((Down) item) : m.acceptsMessage((M) item)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object handle(
+      Matcher<?, ?> erased,
+      Object item,
+      boolean down,
+      Consumer<Down> taken) {
+    Matcher<M, ?> matcher = (Matcher<M, ?>) erased;
+    if (down) {
+      taken.accept((Down) item);
+      return matcher.handleDown((Down) item);
+    }
+    return matcher.handleMessage((M) item);
+  }
+
+  private void stash(Object item, boolean down) {
+    Stashed s = new Stashed(item, down);
+    if (stashTail == null) {
+      stashHead = s;
+    } else {
+      stashTail.next = s;
+    }
+    stashTail = s;
+    stashSize++;
+  }
+
+  private void unstash(Stashed prev, Stashed s) {
+    if (prev == null) {
+      stashHead = s.next;
+    } else {
+      prev.next = s.next;
+    }
+    if (stashTail == s) {
+      stashTail = prev;
+    }
+    stashSize--;
+  }
+
+  /** Entries examined and left by earlier receives. Consumer only (or after the owner ended). */
+  int stashSize() {
+    return stashSize;
+  }
+}

@@ -1,0 +1,496 @@
+package io.distproc.runtime;
+
+import io.distproc.Behaviour;
+import io.distproc.Behaviours;
+import io.distproc.Codec;
+import io.distproc.DistprocException;
+import io.distproc.Down;
+import io.distproc.MonitorReason;
+import io.distproc.MonitorRef;
+import io.distproc.Node;
+import io.distproc.NodeConfig;
+import io.distproc.NodeDownEvent;
+import io.distproc.NodeId;
+import io.distproc.NodeMetrics;
+import io.distproc.Pid;
+import io.distproc.Process;
+import io.distproc.ProcessInterruptedException;
+import io.distproc.Spawned;
+import io.distproc.spi.NodeStart;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/*
+ * Design notes for maintainers.
+ *
+ * A node is a registry of live processes (pid number -> ProcessImpl), counters, a lifecycle, and
+ * a Remoting for everything addressed to other nodes. There is no static state: any number of
+ * nodes run in one JVM.
+ *
+ * Spawn: allocate the pid (never reused: an AtomicLong), install the spawner's monitor if asked
+ * (so it exists before the child's first line), register, re-check the lifecycle, start the
+ * thread. The re-check after registering closes the race with shutdownNow: either shutdownNow's
+ * sweep sees the registration and kills the child, or the spawner sees the shutdown, unregisters
+ * and throws.
+ *
+ * Exit (on the dying process's own thread, after its last line): unregister, mark dead under
+ * the process's lock (which hands over its watches exactly once), deliver a Down to each watcher
+ * (after every message the process sent, since those sends completed on this same thread), then
+ * drop the monitors it held on others.
+ *
+ * Lifecycle: RUNNING -> SHUTDOWN (no new processes) -> STOPPING (every process interrupted). The
+ * node has terminated when it is shut down and no process is registered; `terminated` is
+ * counted down once, by whichever thread observes that first.
+ */
+final class NodeImpl<M> implements Node<M>, NodeMetrics {
+  private static final System.Logger LOG = System.getLogger("io.distproc.runtime");
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final int RUNNING = 0;
+  private static final int SHUTDOWN = 1;
+  private static final int STOPPING = 2;
+
+  private final NodeId id;
+  private final NodeConfig config;
+  private final Behaviours<M> behaviours;
+  private final Codec<M> codec;
+  private final List<Consumer<? super NodeDownEvent>> nodeDownListeners;
+  private final Remoting<M> remoting;
+  private final ThreadFactory threads;
+
+  private final ConcurrentHashMap<Long, ProcessImpl<M>> processes = new ConcurrentHashMap<>();
+  private final AtomicLong lastPid = new AtomicLong();
+  private final AtomicLong lastRef = new AtomicLong();
+  private final AtomicLong spawned = new AtomicLong();
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder deadLetters = new LongAdder();
+
+  private final AtomicInteger state = new AtomicInteger(RUNNING);
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  /** Written once, right after start. */
+  private volatile Pid initialProcess;
+
+  private NodeImpl(NodeStart<M> start) {
+    this.config = start.config();
+    this.id = NodeId.of(config.name(), newIncarnation());
+    this.codec = start.codec();
+    this.behaviours = start.behaviours();
+    this.nodeDownListeners = start.nodeDownListeners();
+    this.threads = Threads.processThreads(config.name());
+    if (config.isRemote()) {
+      throw new IllegalStateException(
+          "node '"
+              + config.name()
+              + "' has a remote configuration, but no transport is on the class path: add"
+              + " io.distproc:distproc-grpc-transport, or use NodeConfig.local");
+    }
+    this.remoting = new LocalOnlyRemoting<>();
+  }
+
+  static <M> NodeImpl<M> start(NodeStart<M> start) {
+    NodeImpl<M> node = new NodeImpl<>(start);
+    start.initialProcess().ifPresent(p -> node.initialProcess = node.spawn(p));
+    LOG.log(System.Logger.Level.DEBUG, () -> "node " + node.id + " started: " + node.config);
+    return node;
+  }
+
+  /** A new incarnation: the start time in microseconds, larger at every restart. */
+  private static long newIncarnation() {
+    return Math.max(1, ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
+  }
+
+  void log(System.Logger.Level level, Supplier<String> message) {
+    LOG.log(level, message);
+  }
+
+  // ---- spawning --------------------------------------------------------------------------------
+
+  /** Spawns a local process. */
+  Pid spawnLocal(Process<M> body) {
+    Objects.requireNonNull(body, "body");
+    checkRunning();
+    Pid pid = Pid.of(id, lastPid.incrementAndGet());
+    start(new ProcessImpl<>(this, pid, body), null, null);
+    return pid;
+  }
+
+  /** Spawns a local process with a monitor held by {@code watcher} installed before it runs. */
+  Spawned spawnLocalMonitored(Process<M> body, ProcessImpl<M> watcher) {
+    Objects.requireNonNull(body, "body");
+    checkRunning();
+    Pid pid = Pid.of(id, lastPid.incrementAndGet());
+    MonitorRef ref = newRef(watcher.pid(), pid);
+    start(new ProcessImpl<>(this, pid, body), watcher, ref);
+    return new Spawned(pid, ref);
+  }
+
+  private void start(ProcessImpl<M> p, ProcessImpl<M> watcher, MonitorRef ref) {
+    if (ref != null) {
+      p.addWatch(ref);
+      watcher.hold(ref);
+    }
+    processes.put(p.pid().id(), p);
+    if (state.get() != RUNNING) {
+      processes.remove(p.pid().id());
+      if (ref != null) {
+        watcher.releaseHeld(ref);
+      }
+      checkTerminated();
+      throw shutDown();
+    }
+    spawned.incrementAndGet();
+    p.start(threads.newThread(p));
+  }
+
+  /** Spawns a registered behaviour on any node. */
+  Pid spawnBehaviour(NodeId where, String name, M argument) {
+    return spawnBehaviour(where, name, argument, null).pid();
+  }
+
+  /** Spawns a registered behaviour on any node, with a monitor held by {@code watcher}. */
+  Spawned spawnBehaviourMonitored(
+      NodeId where, String name, M argument, ProcessImpl<M> watcher) {
+    Child child = spawnBehaviour(where, name, argument, watcher);
+    return new Spawned(child.pid(), child.monitor());
+  }
+
+  /** A spawned child and, if one was asked for, the monitor on it (else null). */
+  private record Child(Pid pid, MonitorRef monitor) {}
+
+  private Child spawnBehaviour(NodeId where, String name, M argument, ProcessImpl<M> watcher) {
+    Objects.requireNonNull(where, "node");
+    Objects.requireNonNull(name, "behaviour");
+    Objects.requireNonNull(argument, "argument");
+    checkRunning();
+    if (!where.equals(id)) {
+      // The monitor's number is chosen here; the child's node installs it before the child runs.
+      long refId = watcher == null ? 0 : lastRef.incrementAndGet();
+      Pid child =
+          remoting.spawn(watcher == null ? null : watcher.pid(), where, name, argument, refId);
+      if (watcher == null) {
+        return new Child(child, null);
+      }
+      MonitorRef ref = MonitorRef.of(watcher.pid(), child, refId);
+      watcher.hold(ref);
+      return new Child(child, ref);
+    }
+    Optional<Behaviour<M>> behaviour = behaviours.find(name);
+    if (behaviour.isPresent()) {
+      Behaviour<M> b = behaviour.get();
+      Process<M> body = ctx -> b.create(argument).run(ctx);
+      if (watcher == null) {
+        return new Child(spawnLocal(body), null);
+      }
+      Spawned s = spawnLocalMonitored(body, watcher);
+      return new Child(s.pid(), s.monitor());
+    }
+    // Like a spawn that failed at once: the pid names no process, so a monitor says NoProcess.
+    Pid none = Pid.of(id, lastPid.incrementAndGet());
+    LOG.log(
+        System.Logger.Level.WARNING,
+        () -> "node " + id + " has no behaviour '" + name + "' to spawn; pid " + none + " is dead");
+    if (watcher == null) {
+      return new Child(none, null);
+    }
+    MonitorRef ref = newRef(watcher.pid(), none);
+    watcher.hold(ref);
+    watcher.mailbox.offerDown(new Down(ref, new MonitorReason.NoProcess(none)));
+    return new Child(none, ref);
+  }
+
+  private MonitorRef newRef(Pid watcher, Pid target) {
+    return MonitorRef.of(watcher, target, lastRef.incrementAndGet());
+  }
+
+  private void checkRunning() {
+    if (state.get() != RUNNING) {
+      throw shutDown();
+    }
+  }
+
+  private IllegalStateException shutDown() {
+    return new IllegalStateException("node " + id + " is shut down: no new processes");
+  }
+
+  // ---- messages --------------------------------------------------------------------------------
+
+  void send(Pid from, Pid to, M message) {
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(message, "message");
+    NodeId target = to.node();
+    if (target.equals(id)) {
+      sent.increment();
+      ProcessImpl<M> p = processes.get(to.id());
+      if (p == null) {
+        deadLetter(to, message);
+      } else {
+        p.mailbox.offer(message);
+      }
+    } else if (target.name().equals(id.name())) {
+      sent.increment();
+      deadLetter(to, message); // another incarnation of this node: its processes are gone
+    } else {
+      remoting.send(from, to, message);
+      sent.increment();
+    }
+  }
+
+  private void deadLetter(Pid to, M message) {
+    deadLetters.increment();
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "dead letter to " + to + ": " + codec.describe(message));
+  }
+
+  void broadcast(Pid from, NodeId where, M message) {
+    Objects.requireNonNull(where, "node");
+    Objects.requireNonNull(message, "message");
+    if (!where.equals(id)) {
+      remoting.broadcast(from, where, message);
+      return;
+    }
+    for (ProcessImpl<M> p : processes.values()) {
+      if (!p.pid().equals(from)) {
+        sent.increment();
+        p.mailbox.offer(message);
+      }
+    }
+  }
+
+  // ---- monitors --------------------------------------------------------------------------------
+
+  MonitorRef monitor(ProcessImpl<M> watcher, Pid target) {
+    NodeId where = target.node();
+    if (!where.equals(id) && !where.name().equals(id.name())) {
+      MonitorRef ref = newRef(watcher.pid(), target);
+      remoting.monitor(ref); // throws InvalidNodeException for an unknown node
+      watcher.hold(ref);
+      return ref;
+    }
+    MonitorRef ref = newRef(watcher.pid(), target);
+    watcher.hold(ref);
+    ProcessImpl<M> p = where.equals(id) ? processes.get(target.id()) : null;
+    if (p == null || !p.addWatch(ref)) {
+      watcher.mailbox.offerDown(new Down(ref, new MonitorReason.NoProcess(target)));
+    }
+    return ref;
+  }
+
+  void demonitor(MonitorRef ref) {
+    Pid target = ref.target();
+    if (target.node().equals(id)) {
+      ProcessImpl<M> p = processes.get(target.id());
+      if (p != null) {
+        p.removeWatch(ref);
+      }
+    } else if (!target.node().name().equals(id.name())) {
+      remoting.demonitor(ref);
+    }
+  }
+
+  /** Called on the dying process's thread after its last line. */
+  void exit(ProcessImpl<M> p, MonitorReason reason) {
+    processes.remove(p.pid().id());
+    for (Object watch : p.markDead()) {
+      if (watch instanceof MonitorRef ref) {
+        deliverDown(ref, reason);
+      } else {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<MonitorReason> future = (CompletableFuture<MonitorReason>) watch;
+        future.complete(reason);
+      }
+    }
+    for (MonitorRef ref : p.releaseHeld()) {
+      demonitor(ref);
+    }
+    checkTerminated();
+  }
+
+  private void deliverDown(MonitorRef ref, MonitorReason reason) {
+    Pid watcher = ref.watcher();
+    if (watcher.node().equals(id)) {
+      ProcessImpl<M> w = processes.get(watcher.id());
+      if (w != null) {
+        w.mailbox.offerDown(new Down(ref, reason));
+      }
+    }
+  }
+
+  // ---- Node --------------------------------------------------------------------------------
+
+  @Override
+  public NodeId id() {
+    return id;
+  }
+
+  @Override
+  public NodeConfig config() {
+    return config;
+  }
+
+  @Override
+  public Optional<Pid> initialProcess() {
+    return Optional.ofNullable(initialProcess);
+  }
+
+  @Override
+  public Pid spawn(Process<M> body) {
+    return spawnLocal(body);
+  }
+
+  @Override
+  public void send(Pid to, M message) {
+    send(null, to, message);
+  }
+
+  @Override
+  public void broadcast(NodeId node, M message) {
+    broadcast(null, node, message);
+  }
+
+  @Override
+  public CompletableFuture<MonitorReason> termination(Pid pid) {
+    Objects.requireNonNull(pid, "pid");
+    if (!pid.node().equals(id)) {
+      throw new IllegalArgumentException(pid + " is not a process of node " + id);
+    }
+    CompletableFuture<MonitorReason> future = new CompletableFuture<>();
+    ProcessImpl<M> p = processes.get(pid.id());
+    if (p == null || !p.addWatch(future)) {
+      future.complete(new MonitorReason.NoProcess(pid));
+    }
+    return future.copy();
+  }
+
+  @Override
+  public Optional<NodeId> remoteNode(String name) {
+    return remoting.node(name);
+  }
+
+  @Override
+  public List<NodeId> remoteNodes() {
+    return remoting.nodes();
+  }
+
+  @Override
+  public NodeId addRemoteNode(String host, int port, String name) {
+    return remoting.add(host, port, name);
+  }
+
+  @Override
+  public void removeRemoteNode(NodeId node) {
+    remoting.remove(Objects.requireNonNull(node, "node"));
+  }
+
+  @Override
+  public NodeMetrics metrics() {
+    return this;
+  }
+
+  @Override
+  public long liveProcesses() {
+    return processes.mappingCount();
+  }
+
+  @Override
+  public long processesSpawned() {
+    return spawned.get();
+  }
+
+  @Override
+  public long messagesSent() {
+    return sent.sum();
+  }
+
+  @Override
+  public long deadLetters() {
+    return deadLetters.sum();
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  @Override
+  public void shutdown() {
+    if (state.compareAndSet(RUNNING, SHUTDOWN)) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " shutting down");
+    }
+    checkTerminated();
+  }
+
+  @Override
+  public void shutdownNow() {
+    int before = state.getAndSet(STOPPING);
+    if (before != STOPPING) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " stopping its processes");
+      remoting.close();
+    }
+    for (ProcessImpl<M> p : processes.values()) {
+      p.kill();
+    }
+    checkTerminated();
+  }
+
+  private void checkTerminated() {
+    if (state.get() != RUNNING && processes.isEmpty() && terminated.getCount() > 0) {
+      terminated.countDown();
+      LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " terminated");
+    }
+  }
+
+  @Override
+  public boolean awaitTermination(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    try {
+      return terminated.await(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException(e);
+    }
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return state.get() != RUNNING;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  @Override
+  public void close() {
+    shutdownNow();
+    if (!awaitTermination(CLOSE_TIMEOUT)) {
+      throw new DistprocException(
+          "node "
+              + id
+              + ": "
+              + processes.size()
+              + " process(es) did not end within "
+              + CLOSE_TIMEOUT.toSeconds()
+              + " s of being interrupted");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Node[" + id + ", " + (config.isRemote() ? "remote" : "local-only") + "]";
+  }
+
+}

@@ -1,0 +1,23 @@
+package io.distproc.runtime;
+
+import java.util.concurrent.ThreadFactory;
+
+/** Makes every thread the runtime starts, named and with a last-resort handler. */
+final class Threads {
+  private static final System.Logger LOG = System.getLogger("io.distproc.runtime");
+
+  private Threads() {}
+
+  /** Virtual threads for the processes of one node: {@code distproc-proc-<node>-<n>}. */
+  static ThreadFactory processThreads(String nodeName) {
+    return Thread.ofVirtual()
+        .name("distproc-proc-" + nodeName + "-", 1)
+        .uncaughtExceptionHandler(Threads::uncaught)
+        .factory();
+  }
+
+  private static void uncaught(Thread thread, Throwable error) {
+    // Process bodies are wrapped and never get here; this is a bug in the runtime itself.
+    LOG.log(System.Logger.Level.ERROR, "uncaught exception in " + thread.getName(), error);
+  }
+}
