@@ -52,4 +52,16 @@ public interface Codec<M> {
   static Codec<String> utf8() {
     return Utf8Codec.INSTANCE;
   }
+
+  /**
+   * Returns a codec for messages that never leave this JVM: for local-only nodes, where messages
+   * are handed over by reference and never encoded. Encoding or decoding with it throws.
+   *
+   * @param <M> the node's message type
+   * @return the codec
+   */
+  @SuppressWarnings("unchecked")
+  static <M> Codec<M> localOnly() {
+    return (Codec<M>) LocalOnlyCodec.INSTANCE;
+  }
 }

@@ -89,6 +89,20 @@ public sealed interface MonitorReason {
       return new Crashed(
           pid, thrown.getClass().getName(), message == null ? "" : message, trace.toString());
     }
+
+    /**
+     * Returns {@code Crashed[<pid> class: message]}; the stack trace is left out, read it with
+     * {@link #stackTrace()}.
+     */
+    @Override
+    public String toString() {
+      return "Crashed["
+          + pid
+          + " "
+          + exceptionClass
+          + (message.isEmpty() ? "" : ": " + message)
+          + "]";
+    }
   }
 
   /**

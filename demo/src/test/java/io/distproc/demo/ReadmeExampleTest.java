@@ -1,0 +1,120 @@
+package io.distproc.demo;
+
+import static io.distproc.Matcher.on;
+import static io.distproc.Matcher.onDown;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distproc.Codec;
+import io.distproc.Down;
+import io.distproc.MonitorReason;
+import io.distproc.MonitorRef;
+import io.distproc.Node;
+import io.distproc.NodeConfig;
+import io.distproc.Pid;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Compiles and runs the README's example, and checks that the README quotes it verbatim. */
+class ReadmeExampleTest {
+
+  // README types begin
+  sealed interface Msg permits Ping, Pong {}
+  record Ping(Pid from, int n) implements Msg {}
+  record Pong(int n) implements Msg {}
+  // README types end
+
+  @Test
+  void readmeExample_runs_andPrintsWhatTheReadmeSays() throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      example();
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8).lines())
+        .hasSize(2)
+        .satisfies(lines -> assertThat(lines.get(0)).isEqualTo("pong 1"))
+        .satisfies(
+            lines ->
+                assertThat(lines.get(1))
+                    .startsWith("echo ended: Crashed[<alpha#")
+                    .endsWith(" java.lang.IllegalStateException: unlucky number 13]"));
+  }
+
+  @Test
+  void readme_quotesTheExampleVerbatim() throws IOException {
+    String source =
+        Files.readString(Path.of("src/test/java/io/distproc/demo/ReadmeExampleTest.java"));
+    String readme = Files.readString(Path.of("../README.md"));
+    assertThat(readme)
+        .contains(between(source, "// README types begin", "// README types end"))
+        .contains(between(source, "// README example begins", "// README example ends"));
+  }
+
+  private static void example() throws Exception {
+    // README example begins
+    try (Node<Msg> node = Node.start(NodeConfig.local("alpha").build(), Codec.localOnly())) {
+      Pid echo = node.spawn(ctx -> ctx.receiveLoop(
+          on(Ping.class, ping -> {
+            if (ping.n() == 13) throw new IllegalStateException("unlucky number 13");
+            ctx.send(ping.from(), new Pong(ping.n()));               // asynchronous, never blocks
+            return true;                                             // keep looping
+          })));
+      Pid client = node.spawn(ctx -> {
+        MonitorRef watch = ctx.monitor(echo);                        // exactly one Down notice
+        ctx.send(echo, new Ping(ctx.self(), 1));
+        int n = ctx.receive(on(Pong.class, Pong::n));                // selective receive
+        System.out.println("pong " + n);
+        ctx.send(echo, new Ping(ctx.self(), 13));                    // this one crashes echo
+        Optional<MonitorReason> why =
+            ctx.receive(Duration.ofSeconds(5), onDown(watch, Down::reason));
+        System.out.println("echo ended: " + why.orElseThrow());      // Crashed[...: unlucky ...]
+      });
+      node.termination(client).get(10, TimeUnit.SECONDS);          // wait for the client's end
+    }
+    // README example ends
+  }
+
+  /** The lines between two marker-comment lines, without their common indentation. */
+  private static String between(String text, String from, String to) throws IOException {
+    List<String> all = text.lines().toList();
+    int a = -1;
+    int b = -1;
+    for (int i = 0; i < all.size(); i++) {
+      String line = all.get(i).strip();
+      if (line.equals(from)) {
+        a = i;
+      } else if (line.equals(to) && a >= 0) {
+        b = i;
+        break;
+      }
+    }
+    if (a < 0 || b < 0) {
+      throw new IOException("marker lines not found: " + from + " / " + to);
+    }
+    List<String> lines = new ArrayList<>(all.subList(a + 1, b));
+    int indent =
+        lines.stream()
+            .filter(l -> !l.isBlank())
+            .mapToInt(l -> l.length() - l.stripLeading().length())
+            .min()
+            .orElse(0);
+    StringBuilder sb = new StringBuilder();
+    for (String line : lines) {
+      sb.append(line.isBlank() ? "" : line.substring(indent)).append('\n');
+    }
+    return sb.toString();
+  }
+}
