@@ -2,6 +2,7 @@ package io.distproc;
 
 import io.distproc.spi.NodeProvider;
 import io.distproc.spi.NodeStart;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,6 +102,14 @@ public interface Node<M> extends AutoCloseable {
    * @return the configuration
    */
   NodeConfig config();
+
+  /**
+   * Returns the address this node listens on for other nodes, with the real port when the
+   * configuration asked for port 0.
+   *
+   * @return the bound address, or empty in local-only mode
+   */
+  Optional<InetSocketAddress> boundAddress();
 
   /**
    * Returns the initial process given to {@link Builder#start(Process)}, if any.

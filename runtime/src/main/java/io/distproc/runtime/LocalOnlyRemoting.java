@@ -2,6 +2,7 @@ package io.distproc.runtime;
 
 import io.distproc.InvalidNodeException;
 import io.distproc.LocalOnlyModeException;
+import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
@@ -57,6 +58,11 @@ final class LocalOnlyRemoting<M> implements Remoting<M> {
   @Override
   public void demonitor(MonitorRef ref) {
     // Nothing can be held on another node.
+  }
+
+  @Override
+  public void sendDown(MonitorRef ref, MonitorReason reason) {
+    // No watcher can be on another node.
   }
 
   @Override

@@ -16,13 +16,16 @@ import io.distproc.Pid;
 import io.distproc.Process;
 import io.distproc.ProcessInterruptedException;
 import io.distproc.Spawned;
+import io.distproc.runtime.internal.TransportFactory;
 import io.distproc.spi.NodeStart;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -78,6 +81,8 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final AtomicLong spawned = new AtomicLong();
   private final LongAdder sent = new LongAdder();
   private final LongAdder deadLetters = new LongAdder();
+  private final LongAdder received = new LongAdder();
+  private final LongAdder undecodable = new LongAdder();
 
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -92,21 +97,45 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     this.behaviours = start.behaviours();
     this.nodeDownListeners = start.nodeDownListeners();
     this.threads = Threads.processThreads(config.name());
-    if (config.isRemote()) {
-      throw new IllegalStateException(
-          "node '"
-              + config.name()
-              + "' has a remote configuration, but no transport is on the class path: add"
-              + " io.distproc:distproc-grpc-transport, or use NodeConfig.local");
-    }
-    this.remoting = new LocalOnlyRemoting<>();
+    this.remoting =
+        config.isRemote()
+            ? new ClusterRemoting<>(this, id, config, codec)
+            : new LocalOnlyRemoting<>();
   }
 
   static <M> NodeImpl<M> start(NodeStart<M> start) {
+    return start(start, start.config().isRemote() ? findTransport(start.config()) : null);
+  }
+
+  /** Starts a node with the given transport (ignored for a local-only configuration). */
+  static <M> NodeImpl<M> start(NodeStart<M> start, TransportFactory transport) {
     NodeImpl<M> node = new NodeImpl<>(start);
+    if (node.remoting instanceof ClusterRemoting<M> cluster) {
+      cluster.start(Objects.requireNonNull(transport, "transport"));
+    }
     start.initialProcess().ifPresent(p -> node.initialProcess = node.spawn(p));
     LOG.log(System.Logger.Level.DEBUG, () -> "node " + node.id + " started: " + node.config);
     return node;
+  }
+
+  private static TransportFactory findTransport(NodeConfig config) {
+    return ServiceLoader.load(TransportFactory.class).findFirst()
+        .or(() -> ServiceLoader.load(TransportFactory.class, NodeImpl.class.getClassLoader())
+            .findFirst())
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "node '"
+                        + config.name()
+                        + "' has a remote configuration, but no transport is on the class path:"
+                        + " add io.distproc:distproc-grpc-transport, or use NodeConfig.local"));
+  }
+
+  @Override
+  public Optional<InetSocketAddress> boundAddress() {
+    return remoting instanceof ClusterRemoting<M> cluster
+        ? Optional.of(cluster.boundAddress())
+        : Optional.empty();
   }
 
   /** A new incarnation: the start time in microseconds, larger at every restart. */
@@ -322,11 +351,122 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   }
 
   private void deliverDown(MonitorRef ref, MonitorReason reason) {
+    if (ref.watcher().node().equals(id)) {
+      deliverDownHere(ref, reason);
+    } else {
+      remoting.sendDown(ref, reason);
+    }
+  }
+
+  // ---- called by ClusterRemoting for traffic from other nodes -------------------------------
+
+  /** Queues a Down notice for a watcher of this node, if it is still alive. */
+  void deliverDownHere(MonitorRef ref, MonitorReason reason) {
     Pid watcher = ref.watcher();
-    if (watcher.node().equals(id)) {
-      ProcessImpl<M> w = processes.get(watcher.id());
-      if (w != null) {
-        w.mailbox.offerDown(new Down(ref, reason));
+    ProcessImpl<M> w = watcher.node().equals(id) ? processes.get(watcher.id()) : null;
+    if (w != null) {
+      w.mailbox.offerDown(new Down(ref, reason));
+    }
+  }
+
+  /** Delivers a message from another node to a process of this node. */
+  void deliverHere(Pid to, M message) {
+    received.increment();
+    ProcessImpl<M> p = processes.get(to.id());
+    if (p == null) {
+      deadLetter(to, message);
+    } else {
+      p.mailbox.offer(message);
+    }
+  }
+
+  /** Delivers a broadcast from another node to every process of this node. */
+  void broadcastHere(Pid from, M message) {
+    for (ProcessImpl<M> p : processes.values()) {
+      if (!p.pid().equals(from)) {
+        received.increment();
+        p.mailbox.offer(message);
+      }
+    }
+  }
+
+  void countDeadLetter(Pid to, String why) {
+    deadLetters.increment();
+    LOG.log(System.Logger.Level.DEBUG, () -> "dead letter to " + to + " " + why);
+  }
+
+  void countUndecodable() {
+    undecodable.increment();
+  }
+
+  /** Installs a monitor held by a process of another node on a process here. */
+  boolean watchForPeer(MonitorRef ref) {
+    Pid target = ref.target();
+    ProcessImpl<M> p = target.node().equals(id) ? processes.get(target.id()) : null;
+    return p != null && p.addWatch(ref);
+  }
+
+  /** Removes a monitor held by a process of another node, if its target still lives. */
+  void unwatchForPeer(MonitorRef ref) {
+    Pid target = ref.target();
+    ProcessImpl<M> p = target.node().equals(id) ? processes.get(target.id()) : null;
+    if (p != null) {
+      p.removeWatch(ref);
+    }
+  }
+
+  /** What a spawn for another node does once the child is registered and before it runs. */
+  interface BeforeStart {
+    /** Called with the child's pid and the monitor installed on it (null if none). */
+    void registered(Pid child, MonitorRef monitor);
+  }
+
+  /**
+   * Spawns a registered behaviour for another node's process. The monitor, if asked for, is
+   * installed and {@code beforeStart} told before the child runs. If the behaviour is unknown, the
+   * argument undecodable or the node shutting down, the pid names no process and beforeStart
+   * gets no monitor.
+   */
+  Pid spawnForPeer(
+      String name, Optional<M> argument, Pid spawner, long monitorId, BeforeStart beforeStart) {
+    Optional<Behaviour<M>> behaviour = behaviours.find(name);
+    Pid pid = Pid.of(id, lastPid.incrementAndGet());
+    if (behaviour.isEmpty() || argument.isEmpty() || state.get() != RUNNING) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () -> "cannot spawn '" + name + "' for " + spawner + ": "
+              + (behaviour.isEmpty() ? "no such behaviour" : argument.isEmpty()
+                  ? "undecodable argument" : "node shutting down"));
+      beforeStart.registered(pid, null);
+      return pid;
+    }
+    Behaviour<M> b = behaviour.get();
+    M arg = argument.get();
+    ProcessImpl<M> p = new ProcessImpl<>(this, pid, ctx -> b.create(arg).run(ctx));
+    MonitorRef ref = monitorId == 0 ? null : MonitorRef.of(spawner, pid, monitorId);
+    if (ref != null) {
+      p.addWatch(ref);
+    }
+    processes.put(pid.id(), p);
+    if (state.get() != RUNNING) {
+      processes.remove(pid.id());
+      checkTerminated();
+      beforeStart.registered(pid, null);
+      return pid;
+    }
+    beforeStart.registered(pid, ref);
+    spawned.incrementAndGet();
+    p.start(threads.newThread(p));
+    return pid;
+  }
+
+  /** Tells every node-down listener, once per event; what they throw is logged. */
+  void fireNodeDown(NodeDownEvent event) {
+    for (Consumer<? super NodeDownEvent> listener : nodeDownListeners) {
+      try {
+        listener.accept(event);
+      } catch (Throwable t) { // user code never breaks the runtime
+        LOG.log(System.Logger.Level.WARNING, "node-down listener failed for " + event, t);
       }
     }
   }

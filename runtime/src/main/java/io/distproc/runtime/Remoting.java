@@ -1,5 +1,6 @@
 package io.distproc.runtime;
 
+import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
@@ -51,6 +52,12 @@ interface Remoting<M> extends AutoCloseable {
 
   /** Removes a monitor held here on a process of another node. */
   void demonitor(MonitorRef ref);
+
+  /**
+   * Tells a watcher on another node that the process it monitored is gone. Called on the dying
+   * process's thread, after every message it sent, so the notice follows them on the link.
+   */
+  void sendDown(MonitorRef ref, MonitorReason reason);
 
   /** Closes every link, telling each peer. Idempotent. */
   @Override

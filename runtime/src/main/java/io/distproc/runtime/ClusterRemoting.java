@@ -1,0 +1,571 @@
+package io.distproc.runtime;
+
+import io.distproc.Codec;
+import io.distproc.DistprocException;
+import io.distproc.InvalidNodeException;
+import io.distproc.MonitorReason;
+import io.distproc.MonitorRef;
+import io.distproc.NodeConfig;
+import io.distproc.NodeDownEvent;
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import io.distproc.ProcessInterruptedException;
+import io.distproc.SeedNode;
+import io.distproc.runtime.internal.Frame;
+import io.distproc.runtime.internal.Link;
+import io.distproc.runtime.internal.LinkHandler;
+import io.distproc.runtime.internal.Transport;
+import io.distproc.runtime.internal.TransportFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/*
+ * Design notes for maintainers.
+ *
+ * The runtime's half of the network: what every remote operation means, independent of how
+ * frames travel. A Transport makes authenticated Links and reports them through the LinkHandler
+ * methods below; this class keeps the table of live peers and everything tied to each peer.
+ *
+ * PEERS: name -> Peer (the live link to one incarnation of that node). Changed only under
+ * `peersLock` (a ReentrantLock; nothing blocks while holding it), read lock-free. A node is
+ * "known" while it has a Peer: operations on an unknown node throw InvalidNodeException, and a
+ * pid of another incarnation of a known node's name is treated as dead (send = dead letter,
+ * monitor = NoProcess), so traffic for an old incarnation never reaches the new one.
+ *
+ * Duplicate links: when both nodes dial each other at once, two links to the same incarnation
+ * come up. Both sides keep the one dialled by the node whose id sorts first, so they agree
+ * without talking. The transport calls linkUp on the accepting side before it answers the
+ * handshake, so a side only ever closes a duplicate after the other side has registered the
+ * survivor: nobody sees a false node-down. A newer incarnation's link replaces an older one: the
+ * old incarnation is reported down first.
+ *
+ * Per peer: OUTGOING monitors (watcher here, target there) fire NodeDown when the peer goes
+ * down; INCOMING monitors (watcher there, target here) are removed from their targets; PENDING
+ * spawn requests fail. Races between these tables and node-down are benign because the watcher
+ * keeps its own set of held refs and takes each Down at most once (see ProcessImpl).
+ *
+ * Ordering: frames on one link arrive in order and are handled one at a time. A process's
+ * messages and, after its death, its Down notices to a remote watcher are sent from its own
+ * thread on the same link, so the notice follows the messages (Erlang's per-pair order).
+ *
+ * Seeds: one virtual thread per configured seed dials every address the seed's host resolves to
+ * (skipping this node's own addresses), retries with capped exponential backoff while it fails,
+ * and dials again after the link goes down, until the node shuts down or the node is removed.
+ */
+final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
+  private static final System.Logger LOG = System.getLogger("io.distproc.runtime.cluster");
+  private static final Duration SEED_BACKOFF_MIN = Duration.ofMillis(50);
+  private static final Duration SEED_BACKOFF_MAX = Duration.ofSeconds(2);
+
+  private final NodeImpl<M> node;
+  private final NodeId self;
+  private final NodeConfig config;
+  private final Codec<M> codec;
+
+  private final ReentrantLock peersLock = new ReentrantLock();
+  private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
+
+  /** Names removed with removeRemoteNode: seeds do not dial them again until added. */
+  private final Set<String> removed = ConcurrentHashMap.newKeySet();
+
+  private final AtomicLong lastRequest =
+      new AtomicLong();
+  private final List<Thread> seedDialers = new ArrayList<>();
+
+  /** Set once by start(); read by any thread. */
+  private volatile Transport transport;
+
+  private volatile boolean closed;
+
+  /** One live link to one incarnation of a node, and what hangs on it. */
+  private static final class Peer {
+    final NodeId id;
+    final Link link;
+    final Set<MonitorRef> outgoing = ConcurrentHashMap.newKeySet();
+    final Set<MonitorRef> incoming = ConcurrentHashMap.newKeySet();
+    final ConcurrentHashMap<Long, PendingSpawn> pendingSpawns = new ConcurrentHashMap<>();
+    volatile boolean down;
+
+    Peer(Link link) {
+      this.id = link.peer();
+      this.link = link;
+    }
+  }
+
+  private record PendingSpawn(CompletableFuture<Pid> reply, Pid spawner, long monitorId) {}
+
+  ClusterRemoting(NodeImpl<M> node, NodeId self, NodeConfig config, Codec<M> codec) {
+    this.node = node;
+    this.self = self;
+    this.config = config;
+    this.codec = codec;
+  }
+
+  /** Starts the transport and the seed dialers. Called once, after the node is built. */
+  void start(TransportFactory factory) {
+    transport = factory.start(config, self, this);
+    LOG.log(
+        System.Logger.Level.INFO,
+        () -> "node " + self + " listening on " + transport.boundAddress());
+    for (SeedNode seed : config.seedNodes()) {
+      Thread t =
+          Thread.ofVirtual()
+              .name("distproc-seed-" + self.name() + "-" + seed)
+              .start(() -> dialSeed(seed));
+      seedDialers.add(t);
+    }
+  }
+
+  InetSocketAddress boundAddress() {
+    return transport.boundAddress();
+  }
+
+  // ---- LinkHandler -----------------------------------------------------------------------------
+
+  @Override
+  public boolean linkUp(Link link) {
+    NodeId peerId = link.peer();
+    if (peerId.name().equals(self.name())) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "refused a link to itself from " + link.peerAddress());
+      return false;
+    }
+    if (closed) {
+      return false;
+    }
+    Peer replacedOlder = null;
+    Peer replacedDuplicate = null;
+    peersLock.lock();
+    try {
+      Peer existing = peers.get(peerId.name());
+      if (existing != null) {
+        int age = Long.compare(peerId.incarnation(), existing.id.incarnation());
+        if (age < 0) {
+          return false; // a stale incarnation
+        }
+        if (age == 0) {
+          if (!preferred(link) || preferred(existing.link)) {
+            return false; // keep the link we have
+          }
+          replacedDuplicate = existing;
+        } else {
+          replacedOlder = existing;
+        }
+      }
+      Peer peer = new Peer(link);
+      if (replacedDuplicate != null) {
+        // Same incarnation: the monitors and requests carry over to the surviving link.
+        peer.outgoing.addAll(replacedDuplicate.outgoing);
+        peer.incoming.addAll(replacedDuplicate.incoming);
+        peer.pendingSpawns.putAll(replacedDuplicate.pendingSpawns);
+      }
+      peers.put(peerId.name(), peer);
+      removed.remove(peerId.name());
+    } finally {
+      peersLock.unlock();
+    }
+    if (replacedDuplicate != null) {
+      replacedDuplicate.link.close(NodeDownEvent.Cause.REMOVED, "duplicate link");
+    }
+    if (replacedOlder != null) {
+      nodeDown(replacedOlder, NodeDownEvent.Cause.CONNECTION_LOST, "restarted as " + peerId);
+      replacedOlder.link.close(NodeDownEvent.Cause.CONNECTION_LOST, "replaced by " + peerId);
+    }
+    LOG.log(
+        System.Logger.Level.INFO,
+        () ->
+            "node "
+                + self.name()
+                + ": link up to "
+                + peerId
+                + " at "
+                + link.peerAddress()
+                + (link.outbound() ? " (dialled)" : " (accepted)"));
+    return true;
+  }
+
+  /** The link both sides keep when two come up at once: the one dialled by the smaller id. */
+  private boolean preferred(Link link) {
+    NodeId dialler = link.outbound() ? self : link.peer();
+    NodeId acceptor = link.outbound() ? link.peer() : self;
+    return dialler.compareTo(acceptor) < 0;
+  }
+
+  @Override
+  public void linkDown(Link link, NodeDownEvent.Cause cause, String detail) {
+    Peer peer;
+    peersLock.lock();
+    try {
+      peer = peers.get(link.peer().name());
+      if (peer == null || peer.link != link) {
+        return; // a replaced duplicate or older incarnation: already handled
+      }
+      peers.remove(link.peer().name());
+    } finally {
+      peersLock.unlock();
+    }
+    nodeDown(peer, cause, detail);
+  }
+
+  /** Everything that follows a peer going down; runs once per peer. */
+  private void nodeDown(Peer peer, NodeDownEvent.Cause cause, String detail) {
+    peer.down = true;
+    LOG.log(
+        cause == NodeDownEvent.Cause.LOCAL_SHUTDOWN || cause == NodeDownEvent.Cause.REMOVED
+            ? System.Logger.Level.INFO
+            : System.Logger.Level.WARNING,
+        () -> "node " + self.name() + ": link to " + peer.id + " down: " + cause + " (" + detail + ")");
+    for (PendingSpawn pending : peer.pendingSpawns.values()) {
+      pending.reply().completeExceptionally(new InvalidNodeException(peer.id));
+    }
+    peer.pendingSpawns.clear();
+    for (MonitorRef ref : peer.outgoing) {
+      node.deliverDownHere(ref, new MonitorReason.NodeDown(ref.target(), peer.id));
+    }
+    peer.outgoing.clear();
+    for (MonitorRef ref : peer.incoming) {
+      node.unwatchForPeer(ref);
+    }
+    peer.incoming.clear();
+    node.fireNodeDown(new NodeDownEvent(peer.id, cause, detail));
+  }
+
+  @Override
+  public void frame(Link link, Frame frame) {
+    Peer peer = peers.get(link.peer().name());
+    switch (frame) {
+      case Frame.Send send -> {
+        if (!send.to().node().equals(self)) {
+          node.countDeadLetter(send.to(), "for another incarnation");
+          return;
+        }
+        decode(link, send.payload()).ifPresent(m -> node.deliverHere(send.to(), m));
+      }
+      case Frame.Broadcast broadcast ->
+          decode(link, broadcast.payload()).ifPresent(m -> node.broadcastHere(null, m));
+      case Frame.SpawnRequest request -> spawnForPeer(link, peer, request);
+      case Frame.SpawnReply reply -> {
+        PendingSpawn pending = peer == null ? null : peer.pendingSpawns.remove(reply.requestId());
+        if (pending != null) {
+          if (pending.monitorId() != 0) {
+            peer.outgoing.add(MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()));
+          }
+          pending.reply().complete(reply.child());
+        }
+      }
+      case Frame.Monitor monitor -> {
+        MonitorRef ref = monitor.ref();
+        if (peer != null && node.watchForPeer(ref)) {
+          peer.incoming.add(ref);
+        } else {
+          link.send(new Frame.DownNotice(ref, new MonitorReason.NoProcess(ref.target())));
+        }
+      }
+      case Frame.Demonitor demonitor -> {
+        node.unwatchForPeer(demonitor.ref());
+        if (peer != null) {
+          peer.incoming.remove(demonitor.ref());
+        }
+      }
+      case Frame.DownNotice down -> {
+        if (peer != null) {
+          peer.outgoing.remove(down.ref());
+        }
+        node.deliverDownHere(down.ref(), down.reason());
+      }
+    }
+  }
+
+  private Optional<M> decode(Link link, byte[] payload) {
+    try {
+      return Optional.of(codec.decode(payload));
+    } catch (RuntimeException e) {
+      node.countUndecodable();
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () -> "dropped a message from " + link.peer() + " that the codec rejected: " + e);
+      return Optional.empty();
+    }
+  }
+
+  private void spawnForPeer(Link link, Peer peer, Frame.SpawnRequest request) {
+    Optional<M> argument = decode(link, request.argument());
+    MonitorRef[] ref = new MonitorRef[1];
+    Pid child =
+        node.spawnForPeer(
+            request.behaviour(),
+            argument,
+            request.spawner(),
+            request.monitorId(),
+            (pid, monitor) -> {
+              ref[0] = monitor;
+              if (monitor != null && peer != null) {
+                peer.incoming.add(monitor);
+              }
+              link.send(new Frame.SpawnReply(request.requestId(), pid));
+            });
+    if (ref[0] == null && request.monitorId() != 0) {
+      // No such behaviour, or shutting down: the pid names no process.
+      link.send(
+          new Frame.DownNotice(
+              MonitorRef.of(request.spawner(), child, request.monitorId()),
+              new MonitorReason.NoProcess(child)));
+    }
+  }
+
+  // ---- Remoting ------------------------------------------------------------------------------
+
+  /** The live peer of exactly this incarnation, or throws InvalidNodeException. */
+  private Peer exact(NodeId node) {
+    Peer peer = peers.get(node.name());
+    if (peer == null || !peer.id.equals(node)) {
+      throw new InvalidNodeException(node);
+    }
+    return peer;
+  }
+
+  @Override
+  public Optional<NodeId> node(String name) {
+    Objects.requireNonNull(name, "name");
+    Peer peer = peers.get(name);
+    return peer == null ? Optional.empty() : Optional.of(peer.id);
+  }
+
+  @Override
+  public List<NodeId> nodes() {
+    List<NodeId> ids = new ArrayList<>();
+    for (Peer peer : peers.values()) {
+      ids.add(peer.id);
+    }
+    ids.sort(Comparator.naturalOrder());
+    return ids;
+  }
+
+  @Override
+  public NodeId add(String host, int port, String name) {
+    SeedNode target = SeedNode.of(name, host, port); // validates
+    removed.remove(name);
+    Peer existing = peers.get(name);
+    if (existing != null) {
+      return existing.id;
+    }
+    CompletableFuture<Link> dial = transport.connect(target.host(), target.port(), Optional.of(name));
+    try {
+      return dial.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS).peer();
+    } catch (ExecutionException | TimeoutException e) {
+      dial.cancel(false);
+      Peer raced = peers.get(name); // the peer dialled us at the same moment
+      if (raced != null) {
+        return raced.id;
+      }
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new DistprocException(
+          "cannot connect to node '" + name + "' at " + host + ":" + port + ": " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException(e);
+    }
+  }
+
+  @Override
+  public void remove(NodeId which) {
+    Objects.requireNonNull(which, "node");
+    removed.add(which.name());
+    Peer peer = peers.get(which.name());
+    if (peer != null && peer.id.equals(which)) {
+      peer.link.close(NodeDownEvent.Cause.REMOVED, "removed by " + self.name());
+    }
+  }
+
+  @Override
+  public void send(Pid from, Pid to, M message) {
+    Peer peer = peers.get(to.node().name());
+    if (peer == null) {
+      throw new InvalidNodeException(to.node());
+    }
+    if (!peer.id.equals(to.node())) {
+      node.countDeadLetter(to, "of an old incarnation");
+      return;
+    }
+    peer.link.send(new Frame.Send(to, from, codec.encode(message)));
+  }
+
+  @Override
+  public void broadcast(Pid from, NodeId where, M message) {
+    exact(where).link.send(new Frame.Broadcast(from, codec.encode(message)));
+  }
+
+  @Override
+  public Pid spawn(Pid spawner, NodeId where, String behaviour, M argument, long monitorId) {
+    Peer peer = exact(where);
+    byte[] encoded = codec.encode(argument);
+    long requestId = lastRequest.incrementAndGet();
+    CompletableFuture<Pid> reply = new CompletableFuture<>();
+    peer.pendingSpawns.put(requestId, new PendingSpawn(reply, spawner, monitorId));
+    if (peer.down) {
+      peer.pendingSpawns.remove(requestId);
+      throw new InvalidNodeException(where);
+    }
+    peer.link.send(new Frame.SpawnRequest(requestId, spawner, behaviour, encoded, monitorId));
+    try {
+      return reply.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      peer.pendingSpawns.remove(requestId);
+      throw new DistprocException(
+          "spawn of '" + behaviour + "' on " + where + " got no answer within "
+              + config.requestTimeout().toMillis() + " ms");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof InvalidNodeException invalid) {
+        throw new InvalidNodeException(invalid.node());
+      }
+      throw new DistprocException("spawn on " + where + " failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      peer.pendingSpawns.remove(requestId);
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException(e);
+    }
+  }
+
+  @Override
+  public void monitor(MonitorRef ref) {
+    NodeId where = ref.target().node();
+    Peer peer = peers.get(where.name());
+    if (peer == null) {
+      throw new InvalidNodeException(where);
+    }
+    if (!peer.id.equals(where)) {
+      node.deliverDownHere(ref, new MonitorReason.NoProcess(ref.target()));
+      return;
+    }
+    peer.outgoing.add(ref);
+    if (peer.down) {
+      node.deliverDownHere(ref, new MonitorReason.NodeDown(ref.target(), where));
+      return;
+    }
+    peer.link.send(new Frame.Monitor(ref));
+  }
+
+  @Override
+  public void demonitor(MonitorRef ref) {
+    Peer peer = peers.get(ref.target().node().name());
+    if (peer != null && peer.id.equals(ref.target().node()) && peer.outgoing.remove(ref)) {
+      peer.link.send(new Frame.Demonitor(ref));
+    }
+  }
+
+  @Override
+  public void sendDown(MonitorRef ref, MonitorReason reason) {
+    Peer peer = peers.get(ref.watcher().node().name());
+    if (peer != null && peer.id.equals(ref.watcher().node()) && peer.incoming.remove(ref)) {
+      peer.link.send(new Frame.DownNotice(ref, reason));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Thread t : seedDialers) {
+      t.interrupt();
+    }
+    Transport t = transport;
+    if (t != null) {
+      t.close();
+    }
+  }
+
+  // ---- seeds -----------------------------------------------------------------------------------
+
+  /** Keeps a link to every node the seed's host resolves to. Runs on its own virtual thread. */
+  private void dialSeed(SeedNode seed) {
+    Map<InetSocketAddress, String> known = new HashMap<>(); // address -> the name it answered with
+    Map<InetSocketAddress, Long> backoff = new HashMap<>();
+    Map<InetSocketAddress, Long> notBefore = new HashMap<>();
+    while (!closed && !Thread.currentThread().isInterrupted()) {
+      for (InetSocketAddress address : resolve(seed)) {
+        String name = known.getOrDefault(address, seed.name().orElse(""));
+        boolean linked = !name.isEmpty() && peers.containsKey(name);
+        if (linked || removed.contains(name) || System.nanoTime() < notBefore.getOrDefault(address, 0L)) {
+          continue;
+        }
+        try {
+          Link link =
+              transport
+                  .connect(address.getHostString(), address.getPort(), seed.name())
+                  .get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+          known.put(address, link.peer().name());
+          backoff.remove(address);
+        } catch (ExecutionException | TimeoutException e) {
+          long next =
+              Math.min(
+                  SEED_BACKOFF_MAX.toNanos(),
+                  backoff.getOrDefault(address, SEED_BACKOFF_MIN.toNanos() / 2) * 2);
+          backoff.put(address, next);
+          notBefore.put(
+              address, System.nanoTime() + next / 2 + ThreadLocalRandom.current().nextLong(next / 2 + 1));
+          Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+          LOG.log(
+              System.Logger.Level.DEBUG,
+              () -> "seed " + seed + " (" + address + ") not reached: " + cause);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      LockSupport.parkNanos(this, SEED_BACKOFF_MIN.toNanos());
+    }
+  }
+
+  /** The seed's addresses, minus this node's own. Empty while the name does not resolve. */
+  private List<InetSocketAddress> resolve(SeedNode seed) {
+    List<InetSocketAddress> out = new ArrayList<>();
+    try {
+      for (InetAddress a : InetAddress.getAllByName(seed.host())) {
+        if (!isSelf(a, seed.port())) {
+          out.add(new InetSocketAddress(a, seed.port()));
+        }
+      }
+    } catch (UnknownHostException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "seed host " + seed.host() + " does not resolve yet");
+    }
+    return out;
+  }
+
+  private boolean isSelf(InetAddress address, int port) {
+    InetSocketAddress bound = transport.boundAddress();
+    if (port != bound.getPort()) {
+      return false;
+    }
+    if (!bound.getAddress().isAnyLocalAddress()) {
+      return bound.getAddress().equals(address);
+    }
+    try {
+      return address.isAnyLocalAddress()
+          || address.isLoopbackAddress()
+          || NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      return false;
+    }
+  }
+}

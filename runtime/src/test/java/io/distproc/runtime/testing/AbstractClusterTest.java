@@ -1,0 +1,533 @@
+package io.distproc.runtime.testing;
+
+import static io.distproc.Matcher.any;
+import static io.distproc.Matcher.on;
+import static io.distproc.Matcher.onDown;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.distproc.Behaviours;
+import io.distproc.Down;
+import io.distproc.InvalidNodeException;
+import io.distproc.MonitorReason;
+import io.distproc.MonitorRef;
+import io.distproc.Node;
+import io.distproc.NodeConfig;
+import io.distproc.NodeDownEvent;
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import io.distproc.ProcessContext;
+import io.distproc.Spawned;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The remote rules of DESIGN.md sections 3 and 4, checked against any transport. Subclasses say
+ * how to start a remote node on their transport; everything else goes through the public API.
+ */
+public abstract class AbstractClusterTest {
+  protected static final int TIME_FACTOR = Integer.getInteger("distproc.test.timefactor", 1);
+  protected static final Duration WAIT = Duration.ofSeconds(15L * TIME_FACTOR);
+
+  private final List<Node<String>> started = new CopyOnWriteArrayList<>();
+
+  /** Node-down events seen by each node, by node name. */
+  protected final Map<String, List<NodeDownEvent>> downs = new ConcurrentHashMap<>();
+
+  protected static final String LOOPBACK = "127.0.0.1";
+
+  /** Starts a node named {@code name} with the test behaviours and a recording listener. */
+  protected Node<String> node(String name) {
+    return node(name, b -> b);
+  }
+
+  protected Node<String> node(String name, UnaryOperator<NodeConfig.Builder> extra) {
+    List<NodeDownEvent> seen = downs.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
+    seen.clear();
+    Node<String> n = startWith(extra.apply(NodeConfig.remote(name).bind(LOOPBACK, 0)), seen);
+    started.add(n);
+    return n;
+  }
+
+  /**
+   * Starts a node on the transport under test, with {@link #behaviours()} and a node-down
+   * listener that adds to {@code seen}.
+   */
+  protected abstract Node<String> startWith(NodeConfig.Builder config, List<NodeDownEvent> seen);
+
+  /** The behaviours every test node registers. */
+  protected static Behaviours<String> behaviours() {
+    return Behaviours.<String>builder()
+        // "echo": "<pid> <text>" sends text to pid; "crash <text>" throws; "stop" ends normally.
+        .add("echo", arg -> ctx -> ctx.receiveLoop(any(s -> echo(ctx, s))))
+        // "emitter": argument "<pid> <n>": sends m1..mn to pid, then ends normally.
+        .add("emitter", arg -> ctx -> {
+          String[] parts = arg.split(" ");
+          Pid to = parsePid(parts[0]);
+          for (int i = 1; i <= Integer.parseInt(parts[1]); i++) {
+            ctx.send(to, "m" + i);
+          }
+        })
+        // "reporter": tells the pid in its argument its own pid, then echoes.
+        .add("reporter", arg -> ctx -> {
+          ctx.send(parsePid(arg), "hello from " + pidText(ctx.self()));
+          ctx.receiveLoop(any(s -> echo(ctx, s)));
+        })
+        .build();
+  }
+
+  private static boolean echo(ProcessContext<String> ctx, String s) {
+    if (s.equals("stop")) {
+      return false;
+    }
+    if (s.startsWith("crash ")) {
+      throw new IllegalStateException(s.substring(6));
+    }
+    int space = s.indexOf(' ');
+    ctx.send(parsePid(s.substring(0, space)), s.substring(space + 1));
+    return true;
+  }
+
+  /** A pid as text: {@code name#incarnation.id}. */
+  protected static String pidText(Pid pid) {
+    return pid.node().name() + "#" + pid.node().incarnation() + "." + pid.id();
+  }
+
+  protected static Pid parsePid(String text) {
+    int hash = text.indexOf('#');
+    int dot = text.lastIndexOf('.');
+    return Pid.of(
+        NodeId.of(text.substring(0, hash), Long.parseLong(text.substring(hash + 1, dot))),
+        Long.parseLong(text.substring(dot + 1)));
+  }
+
+  /** Runs {@code body} in a new process of {@code node} and returns what it returns. */
+  protected static <T> T inProcess(Node<String> node, Function<ProcessContext<String>, T> body)
+      throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    node.spawn(
+        ctx -> {
+          try {
+            result.complete(body.apply(ctx));
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
+    return result.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  protected static NodeId connect(Node<String> from, Node<String> to) {
+    return from.addRemoteNode(
+        to.boundAddress().orElseThrow().getHostString(),
+        to.boundAddress().orElseThrow().getPort(),
+        to.id().name());
+  }
+
+  @AfterEach
+  protected void closeNodes() {
+    for (Node<String> n : started) {
+      n.close();
+    }
+  }
+
+  // ---- connecting ----------------------------------------------------------------------------
+
+  @Test
+  @DisplayName("connecting is symmetric, and adding a connected node again returns its id")
+  void addRemoteNode_connects_bothSidesKnowEachOther() {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+
+    NodeId seen = connect(a, b);
+
+    assertThat(seen).isEqualTo(b.id());
+    assertThat(a.remoteNodes()).containsExactly(b.id());
+    await().atMost(WAIT).until(() -> b.remoteNodes().contains(a.id()));
+    assertThat(b.remoteNode("alpha")).contains(a.id());
+    assertThat(connect(a, b)).isEqualTo(b.id());
+    assertThat(a.remoteNodes()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("adding a node under the wrong name fails and connects nothing")
+  void addRemoteNode_wrongName_failsCleanly() {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    var addr = b.boundAddress().orElseThrow();
+
+    assertThatThrownBy(() -> a.addRemoteNode(addr.getHostString(), addr.getPort(), "gamma"))
+        .isInstanceOf(io.distproc.DistprocException.class)
+        .hasMessageContaining("gamma");
+    assertThat(a.remoteNodes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("two nodes adding each other at once settle on one link, with no node-down")
+  void addRemoteNode_concurrentFromBothSides_settlesOnOneLink() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    CyclicBarrier go = new CyclicBarrier(2);
+    ExecutorService two = Executors.newVirtualThreadPerTaskExecutor();
+    Future<NodeId> ab = two.submit(() -> { arrive(go); return connect(a, b); });
+    Future<NodeId> ba = two.submit(() -> { arrive(go); return connect(b, a); });
+    two.shutdown();
+
+    assertThat(ab.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(b.id());
+    assertThat(ba.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(a.id());
+    // Messages still flow both ways, in order, and nobody saw the other go down.
+    assertThat(roundTrip(b, a, 200)).isEqualTo(200);
+    assertThat(roundTrip(a, b, 200)).isEqualTo(200);
+    assertThat(a.remoteNodes()).containsExactly(b.id());
+    assertThat(b.remoteNodes()).containsExactly(a.id());
+    assertThat(downs.get("alpha")).isEmpty();
+    assertThat(downs.get("beta")).isEmpty();
+  }
+
+  private static void arrive(CyclicBarrier barrier) {
+    try {
+      barrier.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Spawns an emitter of n messages on {@code far} aimed at a collector on {@code near}. */
+  private static int roundTrip(Node<String> near, Node<String> far, int n) throws Exception {
+    return inProcess(
+        near,
+        ctx -> {
+          ctx.spawn(far.id(), "emitter", pidText(ctx.self()) + " " + n);
+          for (int i = 1; i <= n; i++) {
+            String expected = "m" + i;
+            String got = ctx.receive(WAIT, any(s -> s)).orElseThrow();
+            if (!got.equals(expected)) {
+              throw new AssertionError("expected " + expected + " but got " + got);
+            }
+          }
+          return n;
+        });
+  }
+
+  // ---- spawn, send, broadcast ----------------------------------------------------------------
+
+  @Test
+  @DisplayName("spawns a behaviour on another node, with a monitor that sees it end normally")
+  void spawnMonitored_remoteBehaviour_runsThereAndReportsNormal() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+
+    MonitorReason reason =
+        inProcess(
+            a,
+            ctx -> {
+              Spawned child = ctx.spawnMonitored(b.id(), "reporter", pidText(ctx.self()));
+              assertThat(child.pid().node()).isEqualTo(b.id());
+              String hello = ctx.receive(WAIT, on(String.class, s -> s.startsWith("hello"), s -> s))
+                  .orElseThrow();
+              assertThat(hello).isEqualTo("hello from " + pidText(child.pid()));
+              ctx.send(child.pid(), "stop");
+              return ctx.receive(WAIT, onDown(child.monitor(), Down::reason)).orElseThrow();
+            });
+
+    assertThat(reason).isInstanceOf(MonitorReason.Normal.class);
+  }
+
+  @Test
+  @DisplayName("messages between two processes on two nodes arrive in send order, none lost")
+  void send_acrossNodes_keepsOrder() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+
+    assertThat(roundTrip(a, b, 20_000)).isEqualTo(20_000);
+  }
+
+  @Test
+  @DisplayName("a crash on another node is reported once with its class, message and stack")
+  void monitor_remoteCrash_carriesClassMessageAndStackOnce() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+
+    List<Down> notices =
+        inProcess(
+            a,
+            ctx -> {
+              Pid echo = ctx.spawn(b.id(), "echo", "");
+              MonitorRef ref = ctx.monitor(echo);
+              ctx.send(echo, "crash boom");
+              List<Down> got = new ArrayList<>();
+              got.add(ctx.receive(WAIT, onDown(d -> d)).orElseThrow());
+              ctx.receive(Duration.ofMillis(200), onDown(d -> d)).ifPresent(got::add);
+              assertThat(got.get(0).ref()).isEqualTo(ref);
+              return got;
+            });
+
+    assertThat(notices).hasSize(1);
+    assertThat(notices.get(0).reason())
+        .isInstanceOfSatisfying(
+            MonitorReason.Crashed.class,
+            c -> {
+              assertThat(c.exceptionClass()).isEqualTo("java.lang.IllegalStateException");
+              assertThat(c.message()).isEqualTo("boom");
+              assertThat(c.stackTrace()).contains("IllegalStateException: boom").contains("at ");
+            });
+  }
+
+  @Test
+  @DisplayName("the Down notice from another node comes after every message the process sent")
+  void monitor_remoteDown_arrivesAfterTheProcessMessages() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+
+    List<String> seen =
+        inProcess(
+            a,
+            ctx -> {
+              Spawned s = ctx.spawnMonitored(b.id(), "emitter", pidText(ctx.self()) + " 500");
+              List<String> order = new ArrayList<>();
+              for (; ; ) {
+                String item =
+                    ctx.receive(WAIT, any(m -> m), onDown(s.monitor(), d -> "DOWN")).orElseThrow();
+                order.add(item);
+                if (item.equals("DOWN")) {
+                  return order;
+                }
+              }
+            });
+
+    assertThat(seen).hasSize(501);
+    assertThat(seen.get(499)).isEqualTo("m500");
+    assertThat(seen.get(500)).isEqualTo("DOWN");
+  }
+
+  @Test
+  @DisplayName("monitoring a process that does not exist on another node reports NoProcess")
+  void monitor_unknownRemotePid_reportsNoProcess() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+
+    MonitorReason reason =
+        inProcess(
+            a,
+            ctx -> {
+              MonitorRef ref = ctx.monitor(Pid.of(b.id(), 999_999));
+              return ctx.receive(WAIT, onDown(ref, Down::reason)).orElseThrow();
+            });
+
+    assertThat(reason).isEqualTo(new MonitorReason.NoProcess(Pid.of(b.id(), 999_999)));
+  }
+
+  @Test
+  @DisplayName("a spawn of an unknown behaviour on another node gives a dead pid")
+  void spawnMonitored_unknownRemoteBehaviour_reportsNoProcess() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+
+    MonitorReason reason =
+        inProcess(
+            a,
+            ctx -> {
+              Spawned s = ctx.spawnMonitored(b.id(), "no-such-behaviour", "x");
+              return ctx.receive(WAIT, onDown(s.monitor(), Down::reason)).orElseThrow();
+            });
+
+    assertThat(reason).isInstanceOf(MonitorReason.NoProcess.class);
+  }
+
+  @Test
+  @DisplayName("unmonitor of a process on another node cancels its notice")
+  void unmonitor_remote_noNoticeArrives() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+
+    Optional<Down> after =
+        inProcess(
+            a,
+            ctx -> {
+              Pid echo = ctx.spawn(b.id(), "echo", "");
+              MonitorRef ref = ctx.monitor(echo);
+              ctx.unmonitor(ref);
+              ctx.send(echo, "crash after unmonitor");
+              // A second, live monitor tells us when the process is gone.
+              MonitorRef probe = ctx.monitor(echo);
+              ctx.receive(WAIT, onDown(probe, d -> d)).orElseThrow();
+              return ctx.receive(Duration.ofMillis(100), onDown(ref, d -> d));
+            });
+
+    assertThat(after).isEmpty();
+  }
+
+  @Test
+  @DisplayName("broadcast reaches every process of another node")
+  void broadcast_remoteNode_reachesEveryProcess() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    List<CompletableFuture<String>> got = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      CompletableFuture<String> f = new CompletableFuture<>();
+      got.add(f);
+      b.spawn(ctx -> f.complete(ctx.receive(any(s -> s))));
+    }
+
+    a.broadcast(b.id(), "to all");
+
+    for (CompletableFuture<String> f : got) {
+      assertThat(f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("to all");
+    }
+  }
+
+  @Test
+  @DisplayName("operations on a node that is not connected throw InvalidNodeException")
+  void remoteOps_unknownNode_throwInvalidNode() throws Exception {
+    Node<String> a = node("alpha");
+    NodeId ghost = NodeId.of("ghost", 1);
+
+    assertThatThrownBy(() -> a.send(Pid.of(ghost, 1), "x")).isInstanceOf(InvalidNodeException.class);
+    assertThatThrownBy(() -> a.broadcast(ghost, "x")).isInstanceOf(InvalidNodeException.class);
+    String failures =
+        inProcess(
+            a,
+            ctx -> {
+              StringBuilder sb = new StringBuilder();
+              try {
+                ctx.spawn(ghost, "echo", "");
+              } catch (InvalidNodeException e) {
+                sb.append("spawn ");
+              }
+              try {
+                ctx.monitor(Pid.of(ghost, 1));
+              } catch (InvalidNodeException e) {
+                sb.append("monitor");
+              }
+              return sb.toString();
+            });
+    assertThat(failures).isEqualTo("spawn monitor");
+  }
+
+  // ---- node down -------------------------------------------------------------------------------
+
+  @Test
+  @DisplayName("when a peer leaves, its monitors fire NodeDown once and the listener runs once")
+  void peerLeaves_monitorsFireNodeDownOnce_listenerOnce() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    CompletableFuture<List<Down>> notices = new CompletableFuture<>();
+    CompletableFuture<Void> watching = new CompletableFuture<>();
+    a.spawn(
+        ctx -> {
+          Pid e1 = ctx.spawn(b.id(), "echo", "");
+          Pid e2 = ctx.spawn(b.id(), "echo", "");
+          ctx.monitor(e1);
+          ctx.monitor(e2);
+          watching.complete(null);
+          List<Down> got = new ArrayList<>();
+          Optional<Down> d;
+          while ((d = ctx.receive(Duration.ofMillis(500L * TIME_FACTOR), onDown(x -> x))).isPresent()
+              || got.size() < 2) {
+            d.ifPresent(got::add);
+          }
+          notices.complete(got);
+        });
+    watching.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+    b.close();
+
+    List<Down> got = notices.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(got).hasSize(2);
+    assertThat(got).allSatisfy(d -> assertThat(d.reason()).isInstanceOf(MonitorReason.NodeDown.class));
+    await().atMost(WAIT).until(() -> downs.get("alpha").size() == 1);
+    assertThat(downs.get("alpha").get(0).node()).isEqualTo(b.id());
+    assertThat(downs.get("alpha").get(0).cause()).isEqualTo(NodeDownEvent.Cause.PEER_LEFT);
+    assertThat(a.remoteNodes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("removeRemoteNode closes the link and the peer sees it leave")
+  void removeRemoteNode_closesBothSides() {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    await().atMost(WAIT).until(() -> b.remoteNodes().contains(a.id()));
+
+    a.removeRemoteNode(b.id());
+
+    await().atMost(WAIT).until(() -> downs.get("alpha").size() == 1 && downs.get("beta").size() == 1);
+    assertThat(downs.get("alpha").get(0).cause()).isEqualTo(NodeDownEvent.Cause.REMOVED);
+    assertThat(downs.get("beta").get(0).cause()).isEqualTo(NodeDownEvent.Cause.PEER_LEFT);
+    assertThat(a.remoteNodes()).isEmpty();
+    assertThat(b.remoteNodes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a restarted node is a new incarnation: the old one's pids stay dead")
+  void restart_newIncarnation_oldPidsStayDead() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    int port = b.boundAddress().orElseThrow().getPort();
+    connect(a, b);
+    Pid oldEcho = inProcess(a, ctx -> ctx.spawn(b.id(), "echo", ""));
+    b.close();
+    await().atMost(WAIT).until(() -> a.remoteNodes().isEmpty());
+
+    Node<String> b2 = node("beta", c -> c.bind(LOOPBACK, port));
+    connect(a, b2);
+
+    assertThat(b2.id().incarnation()).isGreaterThan(b.id().incarnation());
+    long before = a.metrics().deadLetters();
+    a.send(oldEcho, "nobody should get this");
+    assertThat(a.metrics().deadLetters()).isEqualTo(before + 1);
+    MonitorReason reason =
+        inProcess(a, ctx -> ctx.receive(WAIT, onDown(ctx.monitor(oldEcho), Down::reason)).orElseThrow());
+    assertThat(reason).isInstanceOf(MonitorReason.NoProcess.class);
+    assertThat(b2.metrics().deadLetters()).isZero();
+  }
+
+  @Test
+  @DisplayName("a node with a seed connects by itself, and again after the seed restarts")
+  void seedNode_connectsInBackground_andReconnectsAfterRestart() {
+    Node<String> b = node("beta");
+    int port = b.boundAddress().orElseThrow().getPort();
+    Node<String> c = node("gamma", cfg -> cfg.seedNode("beta", LOOPBACK, port));
+
+    await().atMost(WAIT).until(() -> c.remoteNode("beta").equals(Optional.of(b.id())));
+    b.close();
+    await().atMost(WAIT).until(() -> c.remoteNodes().isEmpty());
+    Node<String> b2 = node("beta", cfg -> cfg.bind(LOOPBACK, port));
+
+    await().atMost(WAIT).until(() -> c.remoteNode("beta").equals(Optional.of(b2.id())));
+  }
+
+  @Test
+  @DisplayName("a seed that is down at start-up does not fail the start")
+  void seedNode_unreachableAtStart_startsAnyway() {
+    Node<String> c = node("gamma", cfg -> cfg.seedNode("beta", LOOPBACK, 1));
+
+    assertThat(c.remoteNodes()).isEmpty();
+    assertThat(c.isShutdown()).isFalse();
+  }
+}
