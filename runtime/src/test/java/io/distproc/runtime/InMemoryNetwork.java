@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +50,16 @@ final class InMemoryNetwork {
     }
   }
 
+  /** Makes the node deaf: frames sent to it are dropped, as to a hung process. */
+  void blackhole(NodeId node) {
+    deaf.add(node);
+  }
+
+  private final Set<NodeId> deaf = ConcurrentHashMap.newKeySet();
+
+  /** Frames dropped because their receiver was deaf. */
+  final AtomicInteger dropped = new AtomicInteger();
+
   private final class MemTransport implements Transport {
     final NodeConfig config;
     final NodeId self;
@@ -56,6 +67,10 @@ final class InMemoryNetwork {
     final int port;
     final List<MemLink> links = new CopyOnWriteArrayList<>();
     volatile boolean closed;
+
+    InMemoryNetwork network() {
+      return InMemoryNetwork.this;
+    }
 
     MemTransport(NodeConfig config, NodeId self, LinkHandler handler) {
       this.config = config;
@@ -182,6 +197,10 @@ final class InMemoryNetwork {
     public boolean send(Frame frame) {
       if (closed.get() || other.closed.get()) {
         return false;
+      }
+      if (owner.network().deaf.contains(peer)) {
+        owner.network().dropped.incrementAndGet();
+        return true; // lost on the way
       }
       other.inbox.add(frame);
       return true;
