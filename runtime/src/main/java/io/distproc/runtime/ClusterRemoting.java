@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -97,6 +98,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private volatile Transport transport;
 
   private volatile boolean closed;
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   /** One live link to one incarnation of a node, and what hangs on it. */
   private static final class Peer {
@@ -483,7 +485,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public void close() {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
     closed = true;

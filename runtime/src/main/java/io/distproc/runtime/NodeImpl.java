@@ -587,6 +587,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   private void checkTerminated() {
     if (state.get() != RUNNING && processes.isEmpty() && terminated.getCount() > 0) {
+      remoting.close(); // after a graceful shutdown, the links go when the last process ends
       terminated.countDown();
       LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " terminated");
     }

@@ -484,6 +484,25 @@ public abstract class AbstractClusterTest {
   }
 
   @Test
+  @DisplayName("a graceful shutdown keeps the links until the last process ends, then leaves")
+  void shutdown_graceful_leavesWhenTheLastProcessEnds() {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    Pid last = a.spawn(ctx -> ctx.receive(any(s -> s)));
+
+    a.shutdown();
+
+    assertThat(a.isTerminated()).isFalse();
+    assertThat(a.remoteNodes()).containsExactly(b.id());
+    b.send(last, "you may go"); // still reachable across the link
+    assertThat(a.awaitTermination(WAIT)).isTrue();
+    await().atMost(WAIT).until(() -> downs.get("beta").size() == 1);
+    assertThat(downs.get("beta").get(0).cause()).isEqualTo(NodeDownEvent.Cause.PEER_LEFT);
+    assertThat(b.remoteNodes()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a restarted node is a new incarnation: the old one's pids stay dead")
   void restart_newIncarnation_oldPidsStayDead() throws Exception {
     Node<String> a = node("alpha");
