@@ -49,6 +49,13 @@ import java.util.function.Predicate;
  */
 final class Mailbox<M> {
 
+  /** The fewest times a receive checks for an arrival before it parks. */
+  private static final int MIN_SPINS = 8;
+
+  /** The most times a receive checks for an arrival before it parks. */
+  private static final int MAX_SPINS =
+      Math.max(MIN_SPINS, Integer.getInteger("distproc.mailbox.maxSpins", 2048));
+
   /** Returned by {@link #select} when the deadline passed with no match. */
   static final Object TIMEOUT = new Object();
 
@@ -108,6 +115,9 @@ final class Mailbox<M> {
 
   /** Consumer only: entries in the stash. */
   private int stashSize;
+
+  /** Consumer only: how long the next wait spins before parking (see park). */
+  private int spinLimit = MIN_SPINS;
 
   Mailbox() {
     Entry stub = new Entry(null, false);
@@ -205,6 +215,18 @@ final class Mailbox<M> {
 
   /** Waits for an arrival (or the deadline, or an interrupt). Consumer only. */
   private void park(boolean timed, long nanos) {
+    // A reply often arrives within microseconds (ping-pong, request/reply), and parking and
+    // unparking a virtual thread costs far more than a short spin. The spin adapts per mailbox:
+    // it doubles while spinning catches arrivals and halves each time the process parks anyway,
+    // so a process that waits long spins little.
+    for (int i = 0; i < spinLimit; i++) {
+      if (head.next != null) {
+        spinLimit = Math.min(MAX_SPINS, spinLimit << 1);
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    spinLimit = Math.max(MIN_SPINS, spinLimit >> 1);
     Thread me = Thread.currentThread();
     WAITER.setVolatile(this, me);
     if (head.next == null) { // re-check after publishing: see the wake-up protocol above
