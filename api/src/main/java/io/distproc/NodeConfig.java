@@ -275,34 +275,42 @@ public final class NodeConfig {
     }
 
     /**
-     * Adds a node to connect to at start-up, which must answer under {@code name}.
+     * Adds a node to connect to at start-up, which must answer under {@code name}. A malformed
+     * argument is reported by {@link #build()}, with the other bad fields.
      *
      * @param name the seed's name
      * @param host its host name or address
-     * @param port its port
+     * @param port its port, 1 to 65535
      * @return this builder
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if an argument is malformed
      */
     public Builder seedNode(String name, String host, int port) {
       remoteOnly("seedNode");
-      seedNodes.add(SeedNode.of(name, host, port));
+      try {
+        seedNodes.add(SeedNode.of(name, host, port));
+      } catch (IllegalArgumentException e) {
+        misuse.add("seedNode: " + e.getMessage());
+      }
       return this;
     }
 
     /**
      * Adds a node to connect to at start-up, whose name is learnt from its handshake. The host may
-     * be a DNS name that resolves to several nodes.
+     * be a DNS name that resolves to several nodes. A malformed argument is reported by {@link
+     * #build()}, with the other bad fields.
      *
      * @param host its host name or address
-     * @param port its port
+     * @param port its port, 1 to 65535
      * @return this builder
      * @throws NullPointerException if {@code host} is null
-     * @throws IllegalArgumentException if an argument is malformed
      */
     public Builder seedNode(String host, int port) {
       remoteOnly("seedNode");
-      seedNodes.add(SeedNode.of(host, port));
+      try {
+        seedNodes.add(SeedNode.of(host, port));
+      } catch (IllegalArgumentException e) {
+        misuse.add("seedNode: " + e.getMessage());
+      }
       return this;
     }
 
