@@ -1,0 +1,181 @@
+package io.distproc.runtime;
+
+import static io.distproc.Matcher.any;
+import static io.distproc.Matcher.on;
+import static io.distproc.Matcher.onDown;
+import static io.distproc.runtime.TestSupport.WAIT;
+import static io.distproc.runtime.TestSupport.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.distproc.Down;
+import io.distproc.Matcher;
+import io.distproc.MonitorReason;
+import io.distproc.MonitorRef;
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import io.distproc.ProcessInterruptedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mailbox on its own, with the test thread as its single consumer: the stash and inbox order,
+ * what a throwing predicate leaves behind, discarded notices, and waking a parked consumer.
+ */
+class MailboxTest {
+  private static final Pid WATCHER = Pid.of(NodeId.of("mailbox", 1), 1);
+  private static final Predicate<Down> ALL_LIVE = d -> true;
+  private static final Consumer<Down> IGNORE = d -> {};
+
+  private final Mailbox<Object> mailbox = new Mailbox<>();
+
+  private Object selectNow(Matcher<?, ?>... matchers) {
+    return mailbox.select(matchers, true, System.nanoTime(), ALL_LIVE, IGNORE);
+  }
+
+  private List<Object> drain() {
+    List<Object> all = new ArrayList<>();
+    for (Object o; (o = selectNow(any(x -> x))) != Mailbox.TIMEOUT; ) {
+      all.add(o);
+    }
+    return all;
+  }
+
+  private static Down down(long id) {
+    Pid target = Pid.of(WATCHER.node(), 100 + id);
+    return new Down(MonitorRef.of(WATCHER, target, id), new MonitorReason.Normal(target));
+  }
+
+  @Test
+  void select_emptyAndDeadlinePassed_returnsTimeout() {
+    assertThat(selectNow(any(x -> x))).isSameAs(Mailbox.TIMEOUT);
+    assertThat(mailbox.stashSize()).isZero();
+  }
+
+  @Test
+  void select_unmatchedEntries_areStashedInArrivalOrderAheadOfNewerOnes() {
+    mailbox.offer("a");
+    mailbox.offer(1);
+    mailbox.offer("b");
+
+    assertThat(selectNow(on(Integer.class, i -> i))).isEqualTo(1);
+    assertThat(mailbox.stashSize()).isEqualTo(1); // "a" examined and kept; "b" not yet examined
+    mailbox.offer("c");
+    assertThat(drain()).containsExactly("a", "b", "c");
+    assertThat(mailbox.stashSize()).isZero();
+  }
+
+  @Test
+  void select_predicateThrowsOnInboxEntry_entryIsStashedInOrderAndExceptionPropagates() {
+    mailbox.offer("ok");
+    mailbox.offer("bad");
+    mailbox.offer("later");
+    Matcher<Object, Object> fussy =
+        on(
+            x -> {
+              if ("bad".equals(x)) {
+                throw new IllegalArgumentException("no");
+              }
+              return false;
+            },
+            x -> x);
+
+    assertThatThrownBy(() -> selectNow(fussy)).hasMessage("no");
+    assertThat(mailbox.stashSize()).isEqualTo(2);
+    assertThat(drain()).containsExactly("ok", "bad", "later");
+  }
+
+  @Test
+  void select_downNoLongerLive_isDiscardedWhereverItIs() {
+    Down cancelledInStash = down(1);
+    Down cancelledInInbox = down(2);
+    Down live = down(3);
+    mailbox.offerDown(cancelledInStash);
+    mailbox.offer("x");
+    assertThat(selectNow(on(Integer.class, i -> i))).isSameAs(Mailbox.TIMEOUT); // stashes both
+    mailbox.offerDown(cancelledInInbox);
+    mailbox.offerDown(live);
+    List<Down> taken = new ArrayList<>();
+    Predicate<Down> isLive = d -> d.equals(live);
+
+    Object got = mailbox.select(new Matcher<?, ?>[] {onDown(d -> d)}, true, 0, isLive, taken::add);
+
+    assertThat(got).isEqualTo(live);
+    assertThat(taken).containsExactly(live);
+    assertThat(drain()).containsExactly("x");
+  }
+
+  @Test
+  void select_downTaken_callsTakenBeforeTheHandler() {
+    Down d = down(1);
+    mailbox.offerDown(d);
+    List<String> events = new ArrayList<>();
+
+    Object r =
+        mailbox.select(
+            new Matcher<?, ?>[] {onDown(x -> events.add("handled"))},
+            false,
+            0,
+            ALL_LIVE,
+            x -> events.add("taken"));
+
+    assertThat(r).isEqualTo(true);
+    assertThat(events).containsExactly("taken", "handled");
+  }
+
+  @Test
+  void select_parkedConsumer_wakesWhenAnotherThreadOffers() throws Exception {
+    CompletableFuture<Object> got = new CompletableFuture<>();
+    Thread consumer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    got.complete(
+                        mailbox.select(
+                            new Matcher<?, ?>[] {on(String.class, s -> s)},
+                            false,
+                            0,
+                            ALL_LIVE,
+                            IGNORE));
+                  } catch (Throwable t) {
+                    got.completeExceptionally(t);
+                  }
+                });
+    await().atMost(WAIT).until(() -> consumer.getState() == Thread.State.WAITING);
+
+    mailbox.offer(7); // wakes it, does not match: it parks again
+    mailbox.offer("wake");
+
+    assertThat(get(got)).isEqualTo("wake");
+  }
+
+  @Test
+  void select_consumerInterruptedWhileParked_throwsProcessInterrupted() throws Exception {
+    CompletableFuture<Object> got = new CompletableFuture<>();
+    Thread consumer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    got.complete(selectForever());
+                  } catch (Throwable t) {
+                    got.complete(t);
+                  }
+                });
+    await().atMost(WAIT).until(() -> consumer.getState() == Thread.State.WAITING);
+
+    consumer.interrupt();
+
+    assertThat(get(got)).isInstanceOf(ProcessInterruptedException.class);
+  }
+
+  private Object selectForever() {
+    return mailbox.select(new Matcher<?, ?>[] {any(x -> x)}, false, 0, ALL_LIVE, IGNORE);
+  }
+}
