@@ -138,6 +138,10 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
         : Optional.empty();
   }
 
+  private static void runOnVirtualThread(Runnable task) {
+    Thread.ofVirtual().name("distproc-termination").start(task);
+  }
+
   /** A new incarnation: the start time in microseconds, larger at every restart. */
   private static long newIncarnation() {
     return Math.max(1, ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
@@ -514,7 +518,9 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     if (p == null || !p.addWatch(future)) {
       future.complete(new MonitorReason.NoProcess(pid));
     }
-    return future.copy();
+    // The user's callbacks run on a thread of their own, never on the dying process's thread,
+    // where they could hold up the rest of its exit.
+    return future.thenApplyAsync(reason -> reason, NodeImpl::runOnVirtualThread);
   }
 
   @Override

@@ -84,7 +84,9 @@ final class ProcessImpl<M>
         throw new ProcessInterruptedException(new InterruptedException("killed before start"));
       }
       body.run(this);
-      reason = new MonitorReason.Normal(pid);
+      // Killed by shutdownNow but returned anyway (say, it swallowed the interrupt): the node is
+      // going down, and that is what its watchers are told.
+      reason = killed ? new MonitorReason.NodeDown(pid, pid.node()) : new MonitorReason.Normal(pid);
     } catch (InvalidNodeException e) {
       reason = killed ? new MonitorReason.NodeDown(pid, pid.node()) : unknownNode(e);
     } catch (Throwable t) { // user code never breaks the runtime
