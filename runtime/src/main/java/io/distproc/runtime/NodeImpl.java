@@ -142,9 +142,17 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     Thread.ofVirtual().name("distproc-termination").start(task);
   }
 
-  /** A new incarnation: the start time in microseconds, larger at every restart. */
+  /**
+   * The last incarnation given out in this JVM. The one piece of JVM-wide state: a clock, not node
+   * state. It makes incarnations unique even for nodes of one name started in the same
+   * microsecond, and increasing even if the wall clock steps back while the JVM runs.
+   */
+  private static final AtomicLong LAST_INCARNATION = new AtomicLong();
+
+  /** A new incarnation: the start time in microseconds, larger than any given out before. */
   private static long newIncarnation() {
-    return Math.max(1, ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
+    long now = Math.max(1, ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
+    return LAST_INCARNATION.accumulateAndGet(now, (last, clock) -> Math.max(last + 1, clock));
   }
 
   void log(System.Logger.Level level, Supplier<String> message) {
