@@ -14,6 +14,7 @@ import io.distproc.SeedNode;
 import io.distproc.runtime.internal.Frame;
 import io.distproc.runtime.internal.Link;
 import io.distproc.runtime.internal.LinkHandler;
+import io.distproc.runtime.internal.LinkRefusedException;
 import io.distproc.runtime.internal.Transport;
 import io.distproc.runtime.internal.TransportFactory;
 import java.net.InetAddress;
@@ -87,6 +88,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private final ReentrantLock peersLock = new ReentrantLock();
   private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
 
+  /** Names this node is dialling right now, with how many dials each (see linkUp). */
+  private final ConcurrentHashMap<String, Integer> dialing = new ConcurrentHashMap<>();
+
   /** Names removed with removeRemoteNode: seeds do not dial them again until added. */
   private final Set<String> removed = ConcurrentHashMap.newKeySet();
 
@@ -155,6 +159,16 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     if (closed) {
       return false;
     }
+    if (!link.outbound()
+        && dialing.containsKey(peerId.name())
+        && self.name().compareTo(peerId.name()) < 0) {
+      // Both nodes are dialling each other: the smaller name's dial wins (Erlang's rule). The
+      // peer's dial is refused before it is up anywhere, and the peer waits for ours.
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "refused " + peerId + "'s link: this node's own dial to it is under way");
+      return false;
+    }
     Peer replacedOlder = null;
     Peer replacedDuplicate = null;
     peersLock.lock();
@@ -206,7 +220,11 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     return true;
   }
 
-  /** The link both sides keep when two come up at once: the one dialled by the smaller id. */
+  /**
+   * The link both sides keep when two to one incarnation are up at once (a race the dialling rule
+   * in linkUp did not prevent, such as a seed whose name was not known): the one dialled by the
+   * smaller id.
+   */
   private boolean preferred(Link link) {
     NodeId dialler = link.outbound() ? self : link.peer();
     NodeId acceptor = link.outbound() ? link.peer() : self;
@@ -367,26 +385,61 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   public NodeId add(String host, int port, String name) {
     SeedNode target = SeedNode.of(name, host, port); // validates
     removed.remove(name);
-    Peer existing = peers.get(name);
-    if (existing != null) {
-      return existing.id;
-    }
-    CompletableFuture<Link> dial = transport.connect(target.host(), target.port(), Optional.of(name));
+    long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+    startDialling(name); // before looking, so a link from the peer either is seen or is refused
     try {
-      return dial.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS).peer();
-    } catch (ExecutionException | TimeoutException e) {
-      dial.cancel(false);
-      Peer raced = peers.get(name); // the peer dialled us at the same moment
-      if (raced != null) {
-        return raced.id;
+      Peer existing = peers.get(name);
+      if (existing != null) {
+        return existing.id;
       }
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new DistprocException(
-          "cannot connect to node '" + name + "' at " + host + ":" + port + ": " + cause, cause);
+      CompletableFuture<Link> dial =
+          transport.connect(target.host(), target.port(), Optional.of(name));
+      try {
+        return dial.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS).peer();
+      } catch (ExecutionException | TimeoutException e) {
+        dial.cancel(false);
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        Optional<Peer> raced =
+            cause instanceof LinkRefusedException ? awaitPeer(name, deadline) : peer(name);
+        if (raced.isPresent()) {
+          return raced.get().id; // the peer dialled us at the same moment, and its link won
+        }
+        throw new DistprocException(
+            "cannot connect to node '" + name + "' at " + host + ":" + port + ": " + cause, cause);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException(e);
+    } finally {
+      stopDialling(name);
     }
+  }
+
+  private Optional<Peer> peer(String name) {
+    return Optional.ofNullable(peers.get(name));
+  }
+
+  /** Waits until a link to {@code name} is up, or the deadline passes. */
+  private Optional<Peer> awaitPeer(String name, long deadline) throws InterruptedException {
+    while (System.nanoTime() < deadline) {
+      Peer peer = peers.get(name);
+      if (peer != null) {
+        return Optional.of(peer);
+      }
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    return peer(name);
+  }
+
+  private void startDialling(String name) {
+    dialing.merge(name, 1, Integer::sum);
+  }
+
+  private void stopDialling(String name) {
+    dialing.computeIfPresent(name, (n, count) -> count == 1 ? null : count - 1);
   }
 
   @Override
@@ -512,7 +565,13 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         if (linked || removed.contains(name) || System.nanoTime() < notBefore.getOrDefault(address, 0L)) {
           continue;
         }
+        if (!name.isEmpty()) {
+          startDialling(name);
+        }
         try {
+          if (!name.isEmpty() && peers.containsKey(name)) {
+            continue; // it dialled us meanwhile
+          }
           Link link =
               transport
                   .connect(address.getHostString(), address.getPort(), seed.name())
@@ -533,6 +592,10 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
               () -> "seed " + seed + " (" + address + ") not reached: " + cause);
         } catch (InterruptedException e) {
           return;
+        } finally {
+          if (!name.isEmpty()) {
+            stopDialling(name);
+          }
         }
       }
       LockSupport.parkNanos(this, SEED_BACKOFF_MIN.toNanos());

@@ -6,6 +6,7 @@ import io.distproc.NodeId;
 import io.distproc.runtime.internal.Frame;
 import io.distproc.runtime.internal.Link;
 import io.distproc.runtime.internal.LinkHandler;
+import io.distproc.runtime.internal.LinkRefusedException;
 import io.distproc.runtime.internal.Transport;
 import io.distproc.runtime.internal.TransportFactory;
 import java.net.ConnectException;
@@ -106,7 +107,8 @@ final class InMemoryNetwork {
       mine.other = theirs;
       theirs.other = mine;
       if (!target.handler.linkUp(theirs)) { // the acceptor decides first
-        return CompletableFuture.failedFuture(new ConnectException("refused by " + target.self));
+        return CompletableFuture.failedFuture(
+            new LinkRefusedException("link refused by " + target.self));
       }
       target.links.add(theirs);
       theirs.startDrainer();

@@ -25,7 +25,9 @@ public interface Transport extends AutoCloseable {
   /**
    * Dials a node. The future completes with the link once its handshake is done and the runtime's
    * {@link LinkHandler#linkUp} has been called for it, or exceptionally if the node cannot be
-   * reached, refuses the handshake, or answers under another name than {@code expectedName}.
+   * reached, refuses the handshake, or answers under another name than {@code expectedName}. When
+   * the peer's runtime refused the link in its {@link LinkHandler#linkUp}, the future fails with a
+   * {@link LinkRefusedException}.
    *
    * @param host the host name or address
    * @param port the port
