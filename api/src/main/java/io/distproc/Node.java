@@ -155,7 +155,9 @@ public interface Node<M> extends AutoCloseable {
    * MonitorReason.NoProcess} at once if it already has or never existed.
    *
    * @param pid a process of this node
-   * @return a future of the reason; completing or cancelling it has no effect on the process
+   * @return a future of the reason, complete when {@link #close()} returns; completing or
+   *     cancelling it has no effect on the process. Callbacks attached to it before the process
+   *     ends run on the process's thread, after its monitors have fired: keep them short
    * @throws NullPointerException if {@code pid} is null
    * @throws IllegalArgumentException if {@code pid} is not of this node
    */

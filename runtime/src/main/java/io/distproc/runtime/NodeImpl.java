@@ -138,10 +138,6 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
         : Optional.empty();
   }
 
-  private static void runOnVirtualThread(Runnable task) {
-    Thread.ofVirtual().name("distproc-termination").start(task);
-  }
-
   /**
    * The last incarnation given out in this JVM. The one piece of JVM-wide state: a clock, not node
    * state. It makes incarnations unique even for nodes of one name started in the same
@@ -347,17 +343,23 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   /** Called on the dying process's thread after its last line. */
   void exit(ProcessImpl<M> p, MonitorReason reason) {
     processes.remove(p.pid().id());
-    for (Object watch : p.markDead()) {
+    List<Object> watches = p.markDead();
+    for (Object watch : watches) {
       if (watch instanceof MonitorRef ref) {
         deliverDown(ref, reason);
-      } else {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<MonitorReason> future = (CompletableFuture<MonitorReason>) watch;
-        future.complete(reason);
       }
     }
     for (MonitorRef ref : p.releaseHeld()) {
       demonitor(ref);
+    }
+    // Futures last: their callbacks run on this thread and may be slow, but by now every Down
+    // notice is out; they can only delay the node's termination.
+    for (Object watch : watches) {
+      if (watch instanceof CompletableFuture<?> f) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<MonitorReason> future = (CompletableFuture<MonitorReason>) f;
+        future.complete(reason);
+      }
     }
     checkTerminated();
   }
@@ -526,9 +528,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     if (p == null || !p.addWatch(future)) {
       future.complete(new MonitorReason.NoProcess(pid));
     }
-    // The user's callbacks run on a thread of their own, never on the dying process's thread,
-    // where they could hold up the rest of its exit.
-    return future.thenApplyAsync(reason -> reason, NodeImpl::runOnVirtualThread);
+    return future.copy();
   }
 
   @Override
