@@ -1,0 +1,218 @@
+package io.distproc.transport.grpc;
+
+import com.google.protobuf.ByteString;
+import io.distproc.proto.v1.HeartbeatFrame;
+import io.distproc.proto.v1.HeartbeatOpen;
+import io.distproc.proto.v1.Ping;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.CallStreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * Design notes for maintainers.
+ *
+ * One link's heartbeats, on the link's own `Heartbeats` stream so that they never queue behind
+ * bulk frames (gRPC flow control is per stream, and grpc-netty refills the connection window
+ * as data arrives, so a stalled frame stream does not stall this one).
+ *
+ * Everything that writes to the heartbeat stream (open, pings, the end) runs on the transport's
+ * timer thread: one thread, so one writer, with no lock. The inbound side (pings from the peer) is
+ * called by gRPC and only stores volatile values.
+ *
+ * Every interval, `tick` declares the link dead if nothing at all (ping or frame) arrived for the
+ * timeout, otherwise sends a ping if the stream is ready (a peer that does not read its pings
+ * gets none queued up). A hung peer is thus noticed between `timeout` and `timeout + interval`
+ * after it last spoke. A link that is closing keeps pinging until its frame stream has ended, so
+ * that the peer, still reading the flushed frames, does not take the flush for a hang.
+ *
+ * Round trip without replies: each ping echoes the send time of the latest ping received from the
+ * peer and how long it was held here; the peer subtracts both from its clock.
+ */
+/** The heartbeat stream, liveness check and round-trip measurement of one link. */
+final class Heartbeat {
+  private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
+
+  private record Echo(long peerSentNanos, long receivedAtNanos) {}
+
+  private final GrpcLink link;
+  private final GrpcTransport transport;
+  private final ScheduledExecutorService timer;
+  private final long intervalNanos;
+  private final long timeoutNanos;
+
+  // Timer-thread-confined.
+  private CallStreamObserver<HeartbeatFrame> out;
+  private boolean outIsClient;
+  private long sequence;
+  private ScheduledFuture<?> ticks;
+  private boolean stopped;
+
+  // Written by gRPC's inbound callbacks, read by the timer thread.
+  private volatile Echo lastPing;
+  private volatile long roundTripNanos = -1;
+
+  Heartbeat(GrpcLink link, GrpcTransport transport, Duration interval, Duration timeout) {
+    this.link = link;
+    this.transport = transport;
+    this.timer = transport.timer();
+    this.intervalNanos = interval.toNanos();
+    this.timeoutNanos = timeout.toNanos();
+  }
+
+  /** Starts the periodic ping and liveness check. Once, when the link is up. */
+  void start() {
+    transport.onTimer(
+        () -> {
+          if (!stopped && ticks == null) {
+            ticks =
+                timer.scheduleAtFixedRate(
+                    this::tick, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+          }
+        });
+  }
+
+  /** The dialler opens the stream on the link's channel and names the link by its token. */
+  void openClient(ManagedChannel channel, byte[] token) {
+    transport.onTimer(
+        () -> {
+          if (stopped) {
+            return;
+          }
+          ClientResponseObserver<HeartbeatFrame, HeartbeatFrame> inbound = new ClientInbound();
+          StreamObserver<HeartbeatFrame> call =
+              ClientCalls.asyncBidiStreamingCall(
+                  channel.newCall(Methods.HEARTBEATS, CallOptions.DEFAULT), inbound);
+          out = (ClientCallStreamObserver<HeartbeatFrame>) call;
+          outIsClient = true;
+          call.onNext(
+              HeartbeatFrame.newBuilder()
+                  .setOpen(HeartbeatOpen.newBuilder().setLinkToken(ByteString.copyFrom(token)))
+                  .build());
+        });
+  }
+
+  /** The acceptor attaches the stream the dialler opened for this link. */
+  void attachServer(CallStreamObserver<HeartbeatFrame> stream) {
+    transport.onTimer(
+        () -> {
+          if (stopped || out != null) {
+            stream.onError(
+                Status.FAILED_PRECONDITION
+                    .withDescription(stopped ? "link closed" : "heartbeat stream already open")
+                    .asRuntimeException());
+            return;
+          }
+          out = stream;
+          outIsClient = false;
+        });
+  }
+
+  /** A ping arrived from the peer. Called by gRPC. */
+  void onPing(Ping ping) {
+    long now = System.nanoTime();
+    link.touch(now);
+    if (ping.getEchoSentNanos() != 0) {
+      long rtt = now - ping.getEchoSentNanos() - ping.getEchoHoldNanos();
+      if (rtt >= 0) {
+        roundTripNanos = rtt;
+      }
+    }
+    lastPing = new Echo(ping.getSentNanos(), now);
+  }
+
+  /** The last measured round trip, if any. */
+  Optional<Duration> roundTrip() {
+    long rtt = roundTripNanos;
+    return rtt < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(rtt));
+  }
+
+  /** Stops pinging and ends the heartbeat stream. Idempotent. */
+  void stop() {
+    transport.onTimer(
+        () -> {
+          if (stopped) {
+            return;
+          }
+          stopped = true;
+          if (ticks != null) {
+            ticks.cancel(false);
+          }
+          CallStreamObserver<HeartbeatFrame> o = out;
+          out = null;
+          if (o != null) {
+            try {
+              if (outIsClient) {
+                ((ClientCallStreamObserver<HeartbeatFrame>) o).cancel("link closed", null);
+              } else {
+                o.onCompleted();
+              }
+            } catch (RuntimeException e) {
+              LOG.log(System.Logger.Level.DEBUG, () -> link + ": heartbeat stream end: " + e);
+            }
+          }
+        });
+  }
+
+  private void tick() {
+    if (stopped || transport.paused()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long silent = now - link.lastHeard();
+    if (silent > timeoutNanos && !link.isEnded()) {
+      link.heartbeatTimedOut(Duration.ofNanos(silent), Duration.ofNanos(timeoutNanos));
+      return;
+    }
+    CallStreamObserver<HeartbeatFrame> o = out;
+    if (o == null || !o.isReady()) {
+      return;
+    }
+    Ping.Builder ping = Ping.newBuilder().setSequence(++sequence).setSentNanos(now);
+    Echo echo = lastPing;
+    if (echo != null) {
+      ping.setEchoSentNanos(echo.peerSentNanos()).setEchoHoldNanos(now - echo.receivedAtNanos());
+    }
+    try {
+      o.onNext(HeartbeatFrame.newBuilder().setPing(ping).build());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> link + ": heartbeat not sent: " + e);
+      out = null;
+    }
+  }
+
+  /** The dialler's inbound side of the heartbeat stream. */
+  private final class ClientInbound
+      implements ClientResponseObserver<HeartbeatFrame, HeartbeatFrame> {
+    @Override
+    public void beforeStart(ClientCallStreamObserver<HeartbeatFrame> requestStream) {}
+
+    @Override
+    public void onNext(HeartbeatFrame frame) {
+      if (frame.hasPing()) {
+        onPing(frame.getPing());
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> link + ": heartbeat stream ended: " + Status.fromThrowable(t));
+    }
+
+    @Override
+    public void onCompleted() {
+      LOG.log(System.Logger.Level.DEBUG, () -> link + ": heartbeat stream completed by the peer");
+    }
+  }
+}

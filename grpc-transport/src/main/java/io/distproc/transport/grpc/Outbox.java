@@ -1,0 +1,436 @@
+package io.distproc.transport.grpc;
+
+import com.google.protobuf.CodedOutputStream;
+import io.distproc.proto.v1.Batch;
+import io.distproc.proto.v1.Chunk;
+import io.distproc.proto.v1.Envelope;
+import io.distproc.proto.v1.LinkFrame;
+import io.distproc.runtime.internal.Frame;
+import io.grpc.Status;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/*
+ * Design notes for maintainers.
+ *
+ * The outbound half of one link: a queue that any thread may add to, and ONE writer that drains
+ * it into the gRPC stream. The writer is not a thread but a role: `signal()` counts requests in
+ * `wip`, and the caller that raises `wip` from 0 submits `drainLoop` to the executor; the loop
+ * runs until it has seen every request, so at most one drain runs at a time and every field
+ * marked "writer" is confined to it (happens-before through `wip`). gRPC's onReady callback just
+ * signals, so writes never run on a gRPC callback and never overlap.
+ *
+ * Flow control: the writer writes only while `stream.isReady()` and leaves when it is not; the
+ * next onReady signals it back. So gRPC buffers at most about one message beyond its window,
+ * and everything else waits here, in the queue, where it is counted.
+ *
+ * Bound: `queuedBytes` counts the payload bytes of Send/Broadcast frames from `send` until they
+ * are handed to gRPC (for a chunked one, until its last chunk is). A sender whose frame would take
+ * the count over `maxQueuedBytes` parks on `space` (a ReentrantLock condition: senders are often
+ * virtual threads, and nothing parks inside `synchronized`); a frame is always admitted into an
+ * empty queue, so one message larger than the bound still goes. Control frames are not counted
+ * and never wait. Lost wake-ups are impossible: a sender registers in `waiters` before it checks
+ * the count under the lock, and the writer checks `waiters` after it lowers the count.
+ *
+ * Batching: consecutive Send/Broadcast frames become one `Batch` of at most `chunkBytes` encoded;
+ * a control frame ends the batch (frames keep their order). A frame larger than `chunkBytes` is
+ * encoded whole and written as a run of `Chunk`s, back to back: nothing else is written until the
+ * run ends, which is what keeps per-link order.
+ *
+ * End: `finish` says how the stream ends. A flushing finish (Link.close) writes everything queued,
+ * then the goodbye, then completes; a non-flushing one drops the queue and writes its last frame,
+ * if any, and completes; an aborting one drops the queue and ends the stream with an error. Once
+ * `done`, the writer only drops what is still queued (and wakes its senders).
+ */
+/** The outbound queue and single writer of one link. */
+final class Outbox {
+  private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
+
+  /** How a link's frame stream ends. */
+  record Finish(LinkFrame last, boolean flush, Status abort) {
+    static Finish flushThen(LinkFrame last) {
+      return new Finish(last, true, null);
+    }
+
+    static Finish now(LinkFrame last) {
+      return new Finish(last, false, null);
+    }
+
+    static Finish abort(Status status) {
+      return new Finish(null, false, status);
+    }
+  }
+
+  private final GrpcLink link;
+  private final Executor executor;
+  private final long maxQueuedBytes;
+  private final int chunkBytes;
+
+  private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<LinkFrame> handshake = new ConcurrentLinkedQueue<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicInteger wip = new AtomicInteger();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition space = lock.newCondition();
+  private final AtomicInteger waiters = new AtomicInteger();
+
+  /** Cleared once by {@link #stopAccepting()}; read by senders. */
+  private volatile boolean accepting = true;
+
+  /** Set once by {@link #open()} when the handshake is done; read by the writer. */
+  private volatile boolean open;
+
+  /** Set once, before the first signal, by the thread that starts the stream. */
+  private volatile FrameStream stream;
+
+  /** Set once by {@link #finish(Finish)}; read by the writer. */
+  private volatile Finish finish;
+
+  // Writer-confined.
+  private final WireCodec codec = new WireCodec();
+  private byte[] chunkSource;
+  private int chunkOffset;
+  private long chunkRelease;
+  private boolean done;
+
+  Outbox(GrpcLink link, Executor executor, TransportSettings settings) {
+    this.link = link;
+    this.executor = executor;
+    this.maxQueuedBytes = settings.maxQueuedBytes();
+    this.chunkBytes = settings.chunkBytes();
+  }
+
+  /** Binds the stream to write to. Called once, before anything is written. */
+  void attach(FrameStream stream) {
+    this.stream = stream;
+    signal();
+  }
+
+  /** Queues a handshake frame, written before everything else. */
+  void handshake(LinkFrame frame) {
+    handshake.add(frame);
+    signal();
+  }
+
+  /** The handshake is done: frames may flow. Optionally writes one handshake frame first. */
+  void open(LinkFrame first) {
+    if (first != null) {
+      handshake.add(first);
+    }
+    open = true;
+    signal();
+  }
+
+  /**
+   * Queues a frame, blocking while the link's payload bound is reached (Send and Broadcast only).
+   *
+   * @return {@code false} if the link stopped accepting frames and this one was dropped
+   */
+  boolean send(Frame frame) {
+    if (!accepting) {
+      return false;
+    }
+    long bytes = WireCodec.payloadBytes(frame);
+    if (bytes > 0 && !reserve(bytes)) {
+      return false;
+    }
+    queue.add(frame);
+    signal();
+    return true;
+  }
+
+  /** Stops taking frames and wakes every blocked sender; their frames are dropped. */
+  void stopAccepting() {
+    accepting = false;
+    lock.lock();
+    try {
+      space.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Says how the stream ends; the first call wins. */
+  void finish(Finish how) {
+    if (finish == null) {
+      finish = how;
+    }
+    signal();
+  }
+
+  /** Ends the stream with an error if it has not ended yet (the close grace ran out). */
+  void abortIfNotDone(Status status) {
+    Finish current = finish;
+    if (current == null || current.abort() == null) {
+      finish = Finish.abort(status);
+    }
+    signal();
+  }
+
+  /** Payload bytes queued and not yet handed to gRPC; for tests and metrics. */
+  long queuedBytes() {
+    return queuedBytes.get();
+  }
+
+  /** Tells whether a sender is parked waiting for room; for tests. */
+  boolean hasBlockedSenders() {
+    return waiters.get() > 0;
+  }
+
+  // ---- the bound -------------------------------------------------------------------------------
+
+  private boolean reserve(long bytes) {
+    while (true) {
+      long q = queuedBytes.get();
+      if (q == 0 || q + bytes <= maxQueuedBytes) {
+        if (queuedBytes.compareAndSet(q, q + bytes)) {
+          return true;
+        }
+        continue;
+      }
+      switch (awaitSpace(bytes)) {
+        case RETRY -> {}
+        case CLOSED -> {
+          return false;
+        }
+        case FORCED -> {
+          return true;
+        }
+      }
+    }
+  }
+
+  private enum Wait {
+    RETRY,
+    CLOSED,
+    FORCED
+  }
+
+  private Wait awaitSpace(long bytes) {
+    lock.lock();
+    waiters.incrementAndGet();
+    try {
+      while (accepting) {
+        long q = queuedBytes.get();
+        if (q == 0 || q + bytes <= maxQueuedBytes) {
+          return Wait.RETRY;
+        }
+        try {
+          space.await();
+        } catch (InterruptedException e) {
+          // The sender is being interrupted (its node is stopping it). Dropping its frame would
+          // lose a message on a live link, so it goes out over the bound, and the interrupt stays.
+          Thread.currentThread().interrupt();
+          queuedBytes.addAndGet(bytes);
+          return Wait.FORCED;
+        }
+      }
+      return Wait.CLOSED;
+    } finally {
+      waiters.decrementAndGet();
+      lock.unlock();
+    }
+  }
+
+  private void release(long bytes) {
+    if (bytes == 0) {
+      return;
+    }
+    queuedBytes.addAndGet(-bytes);
+    if (waiters.get() > 0) {
+      lock.lock();
+      try {
+        space.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  // ---- the writer ------------------------------------------------------------------------------
+
+  /** Asks the writer to run. Any thread. */
+  void signal() {
+    if (wip.getAndIncrement() == 0) {
+      try {
+        executor.execute(this::drainLoop);
+      } catch (RejectedExecutionException e) {
+        // The transport is gone; nothing will be written any more.
+        wip.set(0);
+        dropFrames(0);
+      }
+    }
+  }
+
+  private void drainLoop() {
+    int missed = 1;
+    while (true) {
+      try {
+        drain();
+      } catch (RuntimeException e) {
+        // gRPC refused a write: the call is already closed. The stream's own callbacks report it.
+        LOG.log(System.Logger.Level.DEBUG, () -> link + ": write failed: " + e);
+        done = true;
+        dropQueued();
+        link.streamFinished();
+      }
+      missed = wip.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  private void drain() {
+    FrameStream s = stream;
+    if (done || s == null) {
+      if (done) {
+        dropQueued();
+      }
+      return;
+    }
+    for (LinkFrame first; (first = handshake.poll()) != null; ) {
+      s.write(first);
+    }
+    Finish end = finish;
+    if (end != null && end.abort() != null) {
+      done = true;
+      dropQueued();
+      try {
+        s.abort(end.abort());
+      } finally {
+        link.streamFinished();
+      }
+      return;
+    }
+    if (end != null && !end.flush()) {
+      finishNow(s, end);
+      return;
+    }
+    if (open) {
+      while (s.isReady()) {
+        if (chunkSource != null) {
+          writeChunk(s);
+          continue;
+        }
+        Frame next = queue.poll();
+        if (next == null) {
+          break;
+        }
+        if (WireCodec.isEnvelope(next)) {
+          writeBatch(s, next);
+        } else {
+          writeWhole(s, codec.control(next), 0);
+        }
+      }
+    }
+    if (end != null && (!open || (queue.isEmpty() && chunkSource == null))) {
+      finishNow(s, end);
+    }
+  }
+
+  private void finishNow(FrameStream s, Finish end) {
+    done = true;
+    dropQueued();
+    try {
+      if (end.last() != null) {
+        s.write(end.last());
+      }
+      s.complete();
+    } finally {
+      link.streamFinished();
+    }
+  }
+
+  /** Writes {@code first} and the Send/Broadcast frames after it that fit in one batch. */
+  private void writeBatch(FrameStream s, Frame first) {
+    Envelope envelope = codec.envelope(first);
+    long released = WireCodec.payloadBytes(first);
+    int size = CodedOutputStream.computeMessageSize(Batch.ENVELOPES_FIELD_NUMBER, envelope);
+    int room = chunkBytes - 8; // the LinkFrame and Batch headers
+    if (size > room) {
+      writeWhole(
+          s,
+          LinkFrame.newBuilder().setBatch(Batch.newBuilder().addEnvelopes(envelope)).build(),
+          released);
+      return;
+    }
+    Batch.Builder batch = Batch.newBuilder().addEnvelopes(envelope);
+    while (true) {
+      Frame peeked = queue.peek(); // only the writer polls, so the head stays the same
+      if (peeked == null || !WireCodec.isEnvelope(peeked)) {
+        break;
+      }
+      long bytes = WireCodec.payloadBytes(peeked);
+      if (size + bytes > room) {
+        break;
+      }
+      Envelope next = codec.envelope(peeked);
+      int nextSize = CodedOutputStream.computeMessageSize(Batch.ENVELOPES_FIELD_NUMBER, next);
+      if (size + nextSize > room) {
+        break;
+      }
+      queue.poll();
+      batch.addEnvelopes(next);
+      size += nextSize;
+      released += bytes;
+    }
+    s.write(LinkFrame.newBuilder().setBatch(batch).build());
+    release(released);
+  }
+
+  /** Writes one frame, as a run of chunks if it is too large for one gRPC message. */
+  private void writeWhole(FrameStream s, LinkFrame frame, long release) {
+    if (frame.getSerializedSize() <= chunkBytes) {
+      s.write(frame);
+      release(release);
+      return;
+    }
+    chunkSource = frame.toByteArray();
+    chunkOffset = 0;
+    chunkRelease = release;
+    writeChunk(s);
+  }
+
+  private void writeChunk(FrameStream s) {
+    byte[] source = chunkSource;
+    int n = Math.min(chunkBytes, source.length - chunkOffset);
+    boolean last = chunkOffset + n == source.length;
+    Chunk.Builder chunk =
+        Chunk.newBuilder().setData(WireCodec.slice(source, chunkOffset, n)).setLast(last);
+    if (chunkOffset == 0) {
+      chunk.setTotalSize(source.length);
+    }
+    s.write(LinkFrame.newBuilder().setChunk(chunk).build());
+    chunkOffset += n;
+    if (last) {
+      chunkSource = null;
+      long release = chunkRelease;
+      chunkRelease = 0;
+      release(release);
+    }
+  }
+
+  /** Drops everything queued, releasing its bytes so that blocked senders wake up. Writer. */
+  private void dropQueued() {
+    long bytes = chunkRelease;
+    chunkRelease = 0;
+    chunkSource = null;
+    dropFrames(bytes);
+  }
+
+  /** Drops the queued frames and releases their bytes plus {@code more}. Any thread. */
+  private void dropFrames(long more) {
+    long bytes = more;
+    for (Frame f; (f = queue.poll()) != null; ) {
+      bytes += WireCodec.payloadBytes(f);
+    }
+    release(bytes);
+  }
+}

@@ -1,0 +1,340 @@
+package io.distproc.transport.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
+import io.distproc.NodeId;
+import io.distproc.proto.v1.Batch;
+import io.distproc.proto.v1.Broadcast;
+import io.distproc.proto.v1.Demonitor;
+import io.distproc.proto.v1.DownNotice;
+import io.distproc.proto.v1.Envelope;
+import io.distproc.proto.v1.LinkFrame;
+import io.distproc.proto.v1.Monitor;
+import io.distproc.proto.v1.MonitorReason;
+import io.distproc.proto.v1.MonitorRef;
+import io.distproc.proto.v1.NodeRef;
+import io.distproc.proto.v1.Pid;
+import io.distproc.proto.v1.SpawnReply;
+import io.distproc.proto.v1.SpawnRequest;
+import io.distproc.runtime.internal.Frame;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the runtime's {@link Frame}s into {@code distproc.wire.v1} messages and back, checking
+ * everything that comes in against the contract in {@code link.proto}.
+ *
+ * <p>Not thread-safe: each link has one instance for its writer and one for its reader, each
+ * confined to that role. The instance remembers the last node it converted, because a pid rides on
+ * every envelope and nearly all of them name the same one or two nodes.
+ *
+ * <p>Payloads are not copied on the way out ({@link Frame} says its arrays are never modified); on
+ * the way in, the frame's bytes are parsed with aliasing and each payload is copied once, into the
+ * array the runtime gets.
+ */
+final class WireCodec {
+  /** The protocol version of {@code link.proto}. */
+  static final int PROTOCOL_VERSION = 1;
+
+  private io.distproc.Pid lastPid;
+  private Pid lastWirePid;
+  private NodeId lastNode;
+
+  // ---- to the wire -----------------------------------------------------------------------------
+
+  static boolean isEnvelope(Frame frame) {
+    return frame instanceof Frame.Send || frame instanceof Frame.Broadcast;
+  }
+
+  /** The payload bytes a frame counts against the link's queue bound; 0 for control frames. */
+  static long payloadBytes(Frame frame) {
+    return switch (frame) {
+      case Frame.Send s -> s.payload().length;
+      case Frame.Broadcast b -> b.payload().length;
+      default -> 0;
+    };
+  }
+
+  Envelope envelope(Frame frame) {
+    Envelope.Builder b = Envelope.newBuilder();
+    switch (frame) {
+      case Frame.Send s -> {
+        b.setTo(pid(s.to()));
+        if (s.from() != null) {
+          b.setFrom(pid(s.from()));
+        }
+        b.setPayload(UnsafeByteOperations.unsafeWrap(s.payload()));
+      }
+      case Frame.Broadcast c -> {
+        b.setBroadcast(Broadcast.getDefaultInstance());
+        if (c.from() != null) {
+          b.setFrom(pid(c.from()));
+        }
+        b.setPayload(UnsafeByteOperations.unsafeWrap(c.payload()));
+      }
+      default -> throw new IllegalArgumentException("not an envelope: " + frame);
+    }
+    return b.build();
+  }
+
+  LinkFrame control(Frame frame) {
+    LinkFrame.Builder f = LinkFrame.newBuilder();
+    switch (frame) {
+      case Frame.SpawnRequest r -> {
+        SpawnRequest.Builder b =
+            SpawnRequest.newBuilder()
+                .setRequestId(r.requestId())
+                .setBehaviour(r.behaviour())
+                .setArgument(UnsafeByteOperations.unsafeWrap(r.argument()))
+                .setMonitorId(r.monitorId());
+        if (r.spawner() != null) {
+          b.setSpawner(pid(r.spawner()));
+        }
+        f.setSpawnRequest(b);
+      }
+      case Frame.SpawnReply r ->
+          f.setSpawnReply(
+              SpawnReply.newBuilder().setRequestId(r.requestId()).setChild(pid(r.child())));
+      case Frame.Monitor m -> f.setMonitor(Monitor.newBuilder().setRef(ref(m.ref())));
+      case Frame.Demonitor d -> f.setDemonitor(Demonitor.newBuilder().setRef(ref(d.ref())));
+      case Frame.DownNotice d ->
+          f.setDownNotice(
+              DownNotice.newBuilder().setRef(ref(d.ref())).setReason(reason(d.reason())));
+      case Frame.Send s -> f.setBatch(Batch.newBuilder().addEnvelopes(envelope(s)));
+      case Frame.Broadcast b -> f.setBatch(Batch.newBuilder().addEnvelopes(envelope(b)));
+    }
+    return f.build();
+  }
+
+  Pid pid(io.distproc.Pid pid) {
+    if (pid.equals(lastPid)) {
+      return lastWirePid;
+    }
+    Pid wire =
+        Pid.newBuilder()
+            .setNodeName(pid.node().name())
+            .setIncarnation(pid.node().incarnation())
+            .setId(pid.id())
+            .build();
+    lastPid = pid;
+    lastWirePid = wire;
+    return wire;
+  }
+
+  static NodeRef node(NodeId node) {
+    return NodeRef.newBuilder().setName(node.name()).setIncarnation(node.incarnation()).build();
+  }
+
+  MonitorRef ref(io.distproc.MonitorRef ref) {
+    return MonitorRef.newBuilder()
+        .setWatcher(pid(ref.watcher()))
+        .setTarget(pid(ref.target()))
+        .setId(ref.id())
+        .build();
+  }
+
+  MonitorReason reason(io.distproc.MonitorReason reason) {
+    MonitorReason.Builder b = MonitorReason.newBuilder().setPid(pid(reason.pid()));
+    switch (reason) {
+      case io.distproc.MonitorReason.Normal n ->
+          b.setNormal(MonitorReason.Normal.getDefaultInstance());
+      case io.distproc.MonitorReason.Crashed c ->
+          b.setCrashed(
+              MonitorReason.Crashed.newBuilder()
+                  .setExceptionClass(c.exceptionClass())
+                  .setMessage(c.message())
+                  .setStackTrace(c.stackTrace()));
+      case io.distproc.MonitorReason.UnknownNode u ->
+          b.setUnknownNode(MonitorReason.UnknownNode.newBuilder().setNode(node(u.node())));
+      case io.distproc.MonitorReason.NoProcess p ->
+          b.setNoProcess(MonitorReason.NoProcess.getDefaultInstance());
+      case io.distproc.MonitorReason.NodeDown d ->
+          b.setNodeDown(MonitorReason.NodeDown.newBuilder().setNode(node(d.node())));
+    }
+    return b.build();
+  }
+
+  // ---- from the wire ---------------------------------------------------------------------------
+
+  /** Parses one frame; its bytes fields alias {@code bytes}, which must not change afterwards. */
+  static LinkFrame parse(byte[] bytes) throws ProtocolException {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      in.enableAliasing(true);
+      return LinkFrame.parseFrom(in);
+    } catch (IOException e) {
+      throw new ProtocolException(
+          "unreadable frame of " + bytes.length + " bytes: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The runtime frames a post-handshake wire frame carries: the envelopes of a batch, or one
+   * control frame.
+   *
+   * @throws ProtocolException if the frame is not a message frame, or is malformed
+   */
+  List<Frame> frames(LinkFrame frame) throws ProtocolException {
+    return switch (frame.getKindCase()) {
+      case BATCH -> {
+        Batch batch = frame.getBatch();
+        int n = batch.getEnvelopesCount();
+        if (n == 0) {
+          throw new ProtocolException("empty batch");
+        }
+        List<Frame> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          out.add(envelope(batch.getEnvelopes(i), i));
+        }
+        yield out;
+      }
+      case SPAWN_REQUEST -> {
+        SpawnRequest r = frame.getSpawnRequest();
+        if (r.getBehaviour().isEmpty()) {
+          throw new ProtocolException("spawn request " + r.getRequestId() + " names no behaviour");
+        }
+        if (r.getMonitorId() != 0 && !r.hasSpawner()) {
+          throw new ProtocolException(
+              "spawn request " + r.getRequestId() + " asks for a monitor without a spawner");
+        }
+        if (r.getMonitorId() < 0) {
+          throw new ProtocolException(
+              "spawn request " + r.getRequestId() + ": monitor id overflows");
+        }
+        yield List.of(
+            new Frame.SpawnRequest(
+                r.getRequestId(),
+                r.hasSpawner() ? pid(r.getSpawner(), "spawn_request.spawner") : null,
+                r.getBehaviour(),
+                r.getArgument().toByteArray(),
+                r.getMonitorId()));
+      }
+      case SPAWN_REPLY -> {
+        SpawnReply r = frame.getSpawnReply();
+        yield List.of(
+            new Frame.SpawnReply(
+                r.getRequestId(),
+                pid(
+                    require(r.hasChild(), r.getChild(), "spawn_reply.child"),
+                    "spawn_reply.child")));
+      }
+      case MONITOR -> {
+        Monitor m = frame.getMonitor();
+        yield List.of(
+            new Frame.Monitor(ref(require(m.hasRef(), m.getRef(), "monitor.ref"), "monitor.ref")));
+      }
+      case DEMONITOR -> {
+        Demonitor d = frame.getDemonitor();
+        yield List.of(
+            new Frame.Demonitor(
+                ref(require(d.hasRef(), d.getRef(), "demonitor.ref"), "demonitor.ref")));
+      }
+      case DOWN_NOTICE -> {
+        DownNotice d = frame.getDownNotice();
+        yield List.of(
+            new Frame.DownNotice(
+                ref(require(d.hasRef(), d.getRef(), "down_notice.ref"), "down_notice.ref"),
+                reason(
+                    require(d.hasReason(), d.getReason(), "down_notice.reason"),
+                    "down_notice.reason")));
+      }
+      case KIND_NOT_SET ->
+          throw new ProtocolException(
+              "frame of no known kind (a newer protocol, or garbage; unknown fields: "
+                  + frame.getUnknownFields().asMap().keySet()
+                  + ")");
+      default -> throw new ProtocolException(frame.getKindCase() + " frame out of place");
+    };
+  }
+
+  private Frame envelope(Envelope e, int index) throws ProtocolException {
+    String where = "batch.envelopes[" + index + "]";
+    io.distproc.Pid from = e.hasFrom() ? pid(e.getFrom(), where + ".from") : null;
+    byte[] payload = e.getPayload().toByteArray();
+    return switch (e.getRecipientCase()) {
+      case TO -> new Frame.Send(pid(e.getTo(), where + ".to"), from, payload);
+      case BROADCAST -> new Frame.Broadcast(from, payload);
+      case RECIPIENT_NOT_SET -> throw new ProtocolException(where + " has no recipient");
+    };
+  }
+
+  private static <T> T require(boolean present, T value, String what) throws ProtocolException {
+    if (!present) {
+      throw new ProtocolException(what + " is missing");
+    }
+    return value;
+  }
+
+  io.distproc.Pid pid(Pid pid, String what) throws ProtocolException {
+    if (pid.getId() <= 0) {
+      throw new ProtocolException(what + ": process id must be positive, was " + pid.getId());
+    }
+    return io.distproc.Pid.of(node(pid.getNodeName(), pid.getIncarnation(), what), pid.getId());
+  }
+
+  NodeId node(NodeRef node, String what) throws ProtocolException {
+    return node(node.getName(), node.getIncarnation(), what);
+  }
+
+  private NodeId node(String name, long incarnation, String what) throws ProtocolException {
+    NodeId last = lastNode;
+    if (last != null && last.incarnation() == incarnation && last.name().equals(name)) {
+      return last;
+    }
+    try {
+      NodeId id = NodeId.of(name, incarnation);
+      lastNode = id;
+      return id;
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException(what + ": " + e.getMessage(), e);
+    }
+  }
+
+  io.distproc.MonitorRef ref(MonitorRef ref, String what) throws ProtocolException {
+    if (ref.getId() <= 0) {
+      throw new ProtocolException(what + ": monitor id must be positive, was " + ref.getId());
+    }
+    return io.distproc.MonitorRef.of(
+        pid(require(ref.hasWatcher(), ref.getWatcher(), what + ".watcher"), what + ".watcher"),
+        pid(require(ref.hasTarget(), ref.getTarget(), what + ".target"), what + ".target"),
+        ref.getId());
+  }
+
+  io.distproc.MonitorReason reason(MonitorReason reason, String what) throws ProtocolException {
+    io.distproc.Pid pid =
+        pid(require(reason.hasPid(), reason.getPid(), what + ".pid"), what + ".pid");
+    return switch (reason.getKindCase()) {
+      case NORMAL -> new io.distproc.MonitorReason.Normal(pid);
+      case CRASHED -> {
+        MonitorReason.Crashed c = reason.getCrashed();
+        yield new io.distproc.MonitorReason.Crashed(
+            pid, c.getExceptionClass(), c.getMessage(), c.getStackTrace());
+      }
+      case UNKNOWN_NODE -> {
+        MonitorReason.UnknownNode u = reason.getUnknownNode();
+        yield new io.distproc.MonitorReason.UnknownNode(
+            pid,
+            node(
+                require(u.hasNode(), u.getNode(), what + ".unknown_node.node"),
+                what + ".unknown_node.node"));
+      }
+      case NO_PROCESS -> new io.distproc.MonitorReason.NoProcess(pid);
+      case NODE_DOWN -> {
+        MonitorReason.NodeDown d = reason.getNodeDown();
+        yield new io.distproc.MonitorReason.NodeDown(
+            pid,
+            node(
+                require(d.hasNode(), d.getNode(), what + ".node_down.node"),
+                what + ".node_down.node"));
+      }
+      case KIND_NOT_SET -> throw new ProtocolException(what + " is of no known kind");
+    };
+  }
+
+  /** Wraps bytes for a chunk without copying. */
+  static ByteString slice(byte[] bytes, int offset, int length) {
+    return UnsafeByteOperations.unsafeWrap(bytes, offset, length);
+  }
+}

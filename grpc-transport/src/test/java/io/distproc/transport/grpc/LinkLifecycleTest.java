@@ -1,0 +1,185 @@
+package io.distproc.transport.grpc;
+
+import static io.distproc.transport.grpc.TestNodes.within;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distproc.NodeDownEvent.Cause;
+import io.distproc.Pid;
+import io.distproc.runtime.internal.Frame;
+import io.distproc.runtime.internal.Link;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LinkLifecycleTest {
+  private final TestNodes nodes = new TestNodes();
+
+  @AfterEach
+  void closeNodes() {
+    nodes.close();
+  }
+
+  private static Link acceptedOn(TestNodes.Node node) {
+    within(Duration.ofSeconds(5)).until(() -> !node.handler().ups().isEmpty());
+    return node.handler().ups().getFirst();
+  }
+
+  @Test
+  void close_byTheDialler_reportsItsCauseHereAndPeerLeftThereAfterEveryFrameSentBefore() {
+    TestNodes.Node alpha = nodes.start("alpha");
+    TestNodes.Node beta = nodes.start("beta");
+    Link link = alpha.dial(beta);
+    Pid to = Pid.of(beta.id(), 1);
+    for (int i = 0; i < 1000; i++) {
+      link.send(new Frame.Send(to, null, ByteBuffer.allocate(4).putInt(i).array()));
+    }
+
+    link.close(Cause.REMOVED, "removed by alpha");
+
+    assertThat(link.send(new Frame.Send(to, null, new byte[1]))).isFalse();
+    within(Duration.ofSeconds(5)).until(() -> alpha.handler().downs().size() == 1);
+    assertThat(alpha.handler().downs().getFirst().cause()).isEqualTo(Cause.REMOVED);
+    assertThat(alpha.handler().downs().getFirst().detail()).isEqualTo("removed by alpha");
+    Link accepted = acceptedOn(beta);
+    within(Duration.ofSeconds(5)).until(() -> beta.handler().downOf(accepted).isPresent());
+    assertThat(beta.handler().downOf(accepted).orElseThrow().cause()).isEqualTo(Cause.PEER_LEFT);
+    assertThat(beta.handler().downOf(accepted).orElseThrow().detail())
+        .contains("GOODBYE_REASON_REMOVED", "removed by alpha");
+    assertThat(beta.handler().framesOn(accepted)).hasSize(1000);
+    link.close(Cause.CONNECTION_LOST, "again"); // idempotent
+    assertThat(alpha.handler().downs()).hasSize(1);
+  }
+
+  @Test
+  void close_byTheAcceptor_reportsItsCauseHereAndPeerLeftThere() {
+    TestNodes.Node alpha = nodes.start("alpha");
+    TestNodes.Node beta = nodes.start("beta");
+    Link dialled = alpha.dial(beta);
+    Link accepted = acceptedOn(beta);
+
+    accepted.close(Cause.CONNECTION_LOST, "replaced by a newer incarnation");
+
+    within(Duration.ofSeconds(5))
+        .until(
+            () ->
+                alpha.handler().downOf(dialled).isPresent()
+                    && beta.handler().downOf(accepted).isPresent());
+    assertThat(alpha.handler().downOf(dialled).orElseThrow().cause()).isEqualTo(Cause.PEER_LEFT);
+    assertThat(beta.handler().downOf(accepted).orElseThrow().cause())
+        .isEqualTo(Cause.CONNECTION_LOST);
+  }
+
+  @Test
+  void transportClose_reportsLocalShutdownForEveryLinkAndPeerLeftOnEachPeer() {
+    TestNodes.Node alpha = nodes.start("alpha");
+    TestNodes.Node beta = nodes.start("beta");
+    TestNodes.Node gamma = nodes.start("gamma");
+    Link toBeta = alpha.dial(beta);
+    Link fromGamma = gamma.dial(alpha);
+    within(Duration.ofSeconds(5)).until(() -> alpha.handler().ups().size() == 2);
+
+    alpha.transport().close();
+
+    // close() returns after the runtime heard of every link going down.
+    assertThat(alpha.handler().downs())
+        .extracting(RecordingHandler.Down::cause)
+        .containsExactly(Cause.LOCAL_SHUTDOWN, Cause.LOCAL_SHUTDOWN);
+    within(Duration.ofSeconds(5))
+        .until(() -> beta.handler().downs().size() == 1 && gamma.handler().downs().size() == 1);
+    assertThat(
+            List.of(
+                beta.handler().downs().getFirst(), gamma.handler().downOf(fromGamma).orElseThrow()))
+        .allSatisfy(
+            down -> {
+              assertThat(down.cause()).isEqualTo(Cause.PEER_LEFT);
+              assertThat(down.detail()).contains("GOODBYE_REASON_SHUTDOWN");
+            });
+    assertThat(toBeta.send(new Frame.Send(Pid.of(beta.id(), 1), null, new byte[1]))).isFalse();
+    alpha.transport().close(); // idempotent
+  }
+
+  @Test
+  void heartbeats_peerStopsAnswering_reportedHeartbeatTimeoutWithinTimeoutPlusAnInterval() {
+    Duration interval = Duration.ofMillis(100);
+    Duration timeout = Duration.ofMillis(500);
+    TestNodes.Node alpha = nodes.start("alpha", c -> c.heartbeat(interval, timeout));
+    TestNodes.Node beta = nodes.start("beta", c -> c.heartbeat(interval, timeout));
+    Link link = alpha.dial(beta);
+    acceptedOn(beta);
+    within(Duration.ofSeconds(5)).until(() -> ((GrpcLink) link).heartbeatRoundTrip().isPresent());
+
+    long paused = System.nanoTime();
+    beta.transport().pauseForTest(true);
+    within(Duration.ofSeconds(5)).until(() -> alpha.handler().downOf(link).isPresent());
+    Duration detection = Duration.ofNanos(System.nanoTime() - paused);
+    beta.transport().pauseForTest(false);
+
+    RecordingHandler.Down down = alpha.handler().downOf(link).orElseThrow();
+    assertThat(down.cause()).isEqualTo(Cause.HEARTBEAT_TIMEOUT);
+    assertThat(down.detail()).contains("timeout 500 ms");
+    assertThat(detection)
+        .isGreaterThanOrEqualTo(timeout.minus(interval))
+        .isLessThanOrEqualTo(timeout.plus(interval).plus(TestNodes.scaled(Duration.ofMillis(250))));
+  }
+
+  @Test
+  void heartbeats_idleHealthyLink_staysUpPastTheTimeoutAndMeasuresTheRoundTrip() {
+    TestNodes.Node alpha =
+        nodes.start("alpha", c -> c.heartbeat(Duration.ofMillis(50), Duration.ofMillis(300)));
+    TestNodes.Node beta =
+        nodes.start("beta", c -> c.heartbeat(Duration.ofMillis(50), Duration.ofMillis(300)));
+    GrpcLink link = (GrpcLink) alpha.dial(beta);
+    GrpcLink accepted = (GrpcLink) acceptedOn(beta);
+
+    within(Duration.ofSeconds(5))
+        .during(Duration.ofMillis(1000))
+        .until(() -> alpha.handler().downs().isEmpty() && beta.handler().downs().isEmpty());
+
+    assertThat(link.heartbeatRoundTrip()).hasValueSatisfying(rtt -> assertThat(rtt).isPositive());
+    assertThat(accepted.heartbeatRoundTrip()).isPresent();
+  }
+
+  @Test
+  void kill_peerCutsItsConnectionsWithoutGoodbye_reportedConnectionLostPromptly() {
+    TestNodes.Node alpha = nodes.start("alpha");
+    TestNodes.Node beta = nodes.start("beta");
+    TestNodes.Node gamma = nodes.start("gamma");
+    Link toBeta = alpha.dial(beta);
+    Link fromBeta = beta.dial(gamma);
+    Link gammaSide = acceptedOn(gamma);
+
+    long killed = System.nanoTime();
+    beta.transport().killForTest();
+
+    within(Duration.ofSeconds(3))
+        .until(
+            () ->
+                alpha.handler().downOf(toBeta).isPresent()
+                    && gamma.handler().downOf(gammaSide).isPresent());
+    Duration detection = Duration.ofNanos(System.nanoTime() - killed);
+    assertThat(alpha.handler().downOf(toBeta).orElseThrow().cause())
+        .isEqualTo(Cause.CONNECTION_LOST);
+    assertThat(gamma.handler().downOf(gammaSide).orElseThrow().cause())
+        .isEqualTo(Cause.CONNECTION_LOST);
+    assertThat(detection).isLessThan(TestNodes.scaled(Duration.ofSeconds(2)));
+    assertThat(fromBeta.peer()).isEqualTo(gamma.id());
+  }
+
+  @Test
+  void send_afterThePeerLeft_returnsFalse() {
+    TestNodes.Node alpha = nodes.start("alpha");
+    TestNodes.Node beta = nodes.start("beta");
+    Link link = alpha.dial(beta);
+    acceptedOn(beta).close(Cause.REMOVED, "bye");
+
+    within(Duration.ofSeconds(5)).until(() -> alpha.handler().downOf(link).isPresent());
+
+    assertThat(
+            link.send(
+                new Frame.Monitor(
+                    io.distproc.MonitorRef.of(Pid.of(alpha.id(), 1), Pid.of(beta.id(), 1), 1))))
+        .isFalse();
+  }
+}
