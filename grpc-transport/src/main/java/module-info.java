@@ -4,19 +4,23 @@
  * service when a node's configuration is remote; applications only put it on the class path or
  * module path and never name its classes.
  *
- * <p>It exports no package: everything here is implementation. It reads the runtime's transport
- * seam ({@code io.distproc.runtime.internal}, exported to this module only) and the generated wire
- * contract of {@code io.distproc.proto}. The gRPC jars are automatic modules.
+ * <p>It exports only {@code io.distproc.protobuf}: {@link io.distproc.protobuf.ProtobufCodec}, a
+ * codec for clusters whose messages are protobuf. The transport itself is implementation. It reads the runtime's transport seam ({@code
+ * io.distproc.runtime.internal}, exported to this module only) and the generated wire contract of
+ * {@code io.distproc.proto}. The gRPC jars are automatic modules.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.distproc.transport.grpc {
+  requires transitive io.distproc;
   requires io.distproc.runtime;
   requires io.distproc.proto;
-  requires com.google.protobuf;
+  requires transitive com.google.protobuf;
   requires io.grpc;
   requires io.grpc.stub;
   requires io.grpc.protobuf;
   requires io.grpc.netty.shaded;
+
+  exports io.distproc.protobuf;
 
   provides io.distproc.runtime.internal.TransportFactory with
       io.distproc.transport.grpc.GrpcTransportFactory;

@@ -4,9 +4,10 @@ package io.distproc;
  * Turns a node's messages into bytes and back, for messages that leave the JVM.
  *
  * <p>Messages between processes of one node are handed over by reference and never encoded, so
- * messages should be immutable. distproc never uses Java serialization; the shipped codecs are
- * {@link #utf8()} here and a protobuf codec in the transport module, and any format can be added
- * by implementing this interface.
+ * messages should be immutable. distproc never uses Java serialization. Shipped codecs: {@link
+ * #utf8()} for strings, {@link #localOnly()} for nodes whose messages never leave the JVM, and
+ * {@code io.distproc.protobuf.ProtobufCodec} (in distproc-grpc-transport) for protobuf messages;
+ * any other format is an implementation of this interface.
  *
  * <p>Implementations must be thread-safe: many processes encode and decode at once.
  *
