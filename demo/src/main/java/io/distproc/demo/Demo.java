@@ -40,6 +40,7 @@ public final class Demo {
    * @param args ignored
    */
   public static void main(String[] args) {
+    System.setProperty("demo.node", "alpha"); // names this JVM in the trace
     List<String> failures = run();
     if (failures.isEmpty()) {
       LOG.info("demo finished: every step behaved as expected");

@@ -4,6 +4,7 @@ import static io.distproc.Matcher.on;
 import static io.distproc.Matcher.onDown;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.distproc.Behaviours;
 import io.distproc.Codec;
 import io.distproc.Down;
 import io.distproc.MonitorReason;
@@ -60,7 +61,8 @@ class ReadmeExampleTest {
     String readme = Files.readString(Path.of("../README.md"));
     assertThat(readme)
         .contains(between(source, "// README types begin", "// README types end"))
-        .contains(between(source, "// README example begins", "// README example ends"));
+        .contains(between(source, "// README example begins", "// README example ends"))
+        .contains(between(source, "// README cluster begins", "// README cluster ends"));
   }
 
   private static void example() throws Exception {
@@ -85,6 +87,33 @@ class ReadmeExampleTest {
       node.termination(client).get(10, TimeUnit.SECONDS);          // wait for the client's end
     }
     // README example ends
+  }
+
+  /** Compiled, not run: the README's cluster configuration (it needs real hosts). */
+  @SuppressWarnings("unused")
+  private static void clusterExample(Codec<Msg> codec) {
+    // README cluster begins
+    NodeConfig config = NodeConfig.remote("alpha")
+        .bind("0.0.0.0", 7001).advertise("alpha.example", 7001)   // where it listens, how others reach it
+        .seedNode("beta", "beta.example", 7002)                    // dialled in the background, and again
+        .heartbeat(Duration.ofMillis(500), Duration.ofSeconds(2))  // a silent peer is down after 2 s
+        .cookie("a-shared-secret")                                 // peers must present the same one
+        .build();
+
+    Behaviours<Msg> behaviours = Behaviours.<Msg>builder()        // what other nodes may spawn here
+        .add("echo", arg -> ctx -> ctx.receiveLoop(on(Ping.class, p -> {
+          ctx.send(p.from(), new Pong(p.n()));
+          return true;
+        })))
+        .build();
+
+    try (Node<Msg> node = Node.builder(config, codec)
+        .behaviours(behaviours)
+        .onNodeDown(e -> System.err.println(e.node() + " is down: " + e.cause()))
+        .start()) {
+      node.awaitTermination(Duration.ofDays(365));                // serve until shut down
+    }
+    // README cluster ends
   }
 
   /** The lines between two marker-comment lines, without their common indentation. */
