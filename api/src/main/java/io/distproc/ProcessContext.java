@@ -16,7 +16,10 @@ import java.util.Optional;
  * <p><b>Delivery guarantees</b> of {@link #send(Pid, Object)} and receive:
  *
  * <ul>
- *   <li>Sending is asynchronous and never blocks on the receiver.
+ *   <li>Sending is asynchronous and never waits for the receiving process. A send to another node
+ *       may wait while the link to that node has its outbound limit of message bytes queued (64 MiB
+ *       by default): back-pressure from a slow network or peer, so that a sender's memory stays
+ *       bounded. If the link goes down meanwhile, the message is dropped.
  *   <li>Messages from one process to another arrive in the order they were sent, at most once.
  *   <li>A {@link Down} notice arrives after every message the dead process sent the watcher.
  *   <li>Receive takes the oldest entry that any matcher accepts; among matchers, the first in the

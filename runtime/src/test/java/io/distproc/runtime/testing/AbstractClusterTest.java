@@ -484,6 +484,30 @@ public abstract class AbstractClusterTest {
   }
 
   @Test
+  @DisplayName("two nodes removing each other at once each see the other go down once")
+  void removeRemoteNode_concurrentFromBothSides_eachSideSeesOneDown() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    await().atMost(WAIT).until(() -> b.remoteNodes().contains(a.id()));
+    CyclicBarrier go = new CyclicBarrier(2);
+    ExecutorService two = Executors.newVirtualThreadPerTaskExecutor();
+    Future<?> ab = two.submit(() -> { arrive(go); a.removeRemoteNode(b.id()); });
+    Future<?> ba = two.submit(() -> { arrive(go); b.removeRemoteNode(a.id()); });
+    two.shutdown();
+    ab.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    ba.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+    await().atMost(WAIT).until(() -> a.remoteNodes().isEmpty() && b.remoteNodes().isEmpty());
+    await().atMost(WAIT).until(() -> downs.get("alpha").size() == 1 && downs.get("beta").size() == 1);
+    assertThat(downs.get("alpha").get(0).node()).isEqualTo(b.id());
+    assertThat(downs.get("beta").get(0).node()).isEqualTo(a.id());
+    // And they can link again.
+    assertThat(connect(a, b)).isEqualTo(b.id());
+    assertThat(roundTrip(a, b, 100)).isEqualTo(100);
+  }
+
+  @Test
   @DisplayName("a graceful shutdown keeps the links until the last process ends, then leaves")
   void shutdown_graceful_leavesWhenTheLastProcessEnds() {
     Node<String> a = node("alpha");
