@@ -12,6 +12,7 @@ import static io.distproc.runtime.TestSupport.spawnForResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.distproc.EmptyMatchersException;
 import io.distproc.Matcher;
@@ -297,6 +298,34 @@ class ReceiveTest {
       }
 
       assertThat(r.open()).containsExactly("go", 2, "x", "bad", "y");
+    }
+  }
+
+  @Test
+  void receive_waitingForAMatch_examinesEachArrivalOnceAndNeverRescans() throws Exception {
+    try (Node<Object> node = localNode("receive")) {
+      AtomicInteger calls = new AtomicInteger();
+      CompletableFuture<Object> got = new CompletableFuture<>();
+      Matcher<Object, Object> counting =
+          on(
+              x -> {
+                calls.incrementAndGet();
+                return x.equals("target");
+              },
+              x -> x);
+      Pid receiver = node.spawn(ctx -> got.complete(ctx.receive(counting)));
+      // Each non-matching arrival wakes the waiting receive, which must look at the new message
+      // only: after k of them, the predicate has run exactly k times, not 1 + 2 + ... + k.
+      for (int k = 1; k <= 20; k++) {
+        node.send(receiver, "noise " + k);
+        int expected = k;
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> calls.get() >= expected);
+        assertThat(calls.get()).isEqualTo(expected);
+      }
+      node.send(receiver, "target");
+
+      assertThat(get(got)).isEqualTo("target");
+      assertThat(calls.get()).isEqualTo(21);
     }
   }
 
