@@ -243,6 +243,56 @@ public interface ProcessContext<M> {
       Duration timeout, List<? extends Matcher<? super M, ? extends R>> matchers);
 
   /**
+   * Marks the present end of this process's mailbox, for a receive that needs only what arrives
+   * from now on, such as the reply to a request about to be sent. A receive given the mark skips
+   * every entry that arrived before it, so its cost does not grow with the number of messages
+   * waiting in the mailbox (Erlang applies the same optimisation to receives after {@code
+   * make_ref()}; here it is explicit). The entries before the mark stay where they are, in order,
+   * for later receives. Must be called from the owning process's thread only.
+   *
+   * <pre>{@code
+   * ReceiveMark mark = ctx.mark();
+   * ctx.send(server, new Request(ctx.self(), id));
+   * Optional<Reply> reply =
+   *     ctx.receive(mark, Duration.ofSeconds(1), on(Reply.class, r -> r.id() == id, r -> r));
+   * }</pre>
+   *
+   * @return the mark, valid for this process's life
+   * @throws IllegalStateException if called from another thread
+   */
+  ReceiveMark mark();
+
+  /**
+   * Like {@link #receive(Matcher)}, considering only the entries that arrived after {@code after}.
+   * Must be called from the owning process's thread only.
+   *
+   * @param after a mark this process took with {@link #mark()}
+   * @param matcher what to take
+   * @param <R> the handler's result type
+   * @return the handler's result
+   * @throws IllegalArgumentException if the mark is another process's
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> R receive(ReceiveMark after, Matcher<? super M, ? extends R> matcher);
+
+  /**
+   * Like {@link #receive(Duration, Matcher)}, considering only the entries that arrived after
+   * {@code after}. Must be called from the owning process's thread only.
+   *
+   * @param after a mark this process took with {@link #mark()}
+   * @param timeout how long to wait for a match
+   * @param matcher what to take
+   * @param <R> the handler's result type
+   * @return the handler's result, or empty if nothing matched in time
+   * @throws IllegalArgumentException if the mark is another process's
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   */
+  <R> Optional<R> receive(
+      ReceiveMark after, Duration timeout, Matcher<? super M, ? extends R> matcher);
+
+  /**
    * Receives again and again until a handler returns {@code false} (the seed's {@code
    * receive_loop}). A handler's {@code null} counts as {@code false}. Must be called from the
    * owning process's thread only.

@@ -21,8 +21,12 @@ import java.util.function.Predicate;
  *    successor is the oldest unread entry. Between the getAndSet and the link a producer is
  *    "in flight": the consumer sees head.next == null while tail != head, and spins briefly.
  *
- * 2. The STASH, a plain singly linked list touched by the consumer only: entries that a receive
- *    examined and no matcher accepted, oldest first. A receive scans the stash first, then takes
+ * 2. The STASH, plain singly linked lists touched by the consumer only: entries that a receive
+ *    examined and no matcher accepted, oldest first. It is a chain of segments; normally there is
+ *    one. mark() starts a new segment (after moving the inbox into the stash unexamined), and a
+ *    receive after that mark scans only from that segment on: a request/reply inside a deep
+ *    mailbox costs O(1), not O(depth) (Erlang's receive-marker optimisation, made explicit).
+ *    Empty segments that marks leave behind are unlinked by the next full scan. A receive scans the stash first, then takes
  *    entries from the inbox one at a time; each is either accepted (and handed to the matcher's
  *    handler) or appended to the stash. So arrival order is kept: every stash entry is older than
  *    every inbox entry, and within each list order is arrival order. A receive never re-examines
@@ -107,11 +111,22 @@ final class Mailbox<M> {
   @SuppressWarnings("unused") // accessed through WAITER
   private volatile Thread waiter;
 
-  /** Consumer only. */
-  private Stashed stashHead;
+  /**
+   * A run of the stash: entries in arrival order. The stash is a chain of segments, also in
+   * arrival order; a receive mark is the segment that was last when the mark was taken, so a
+   * receive after a mark scans only the entries that arrived after it. Consumer only.
+   */
+  static final class Segment {
+    private Stashed head;
+    private Stashed tail;
+    private Segment next;
+  }
 
-  /** Consumer only. */
-  private Stashed stashTail;
+  /** Consumer only: the oldest segment. */
+  private Segment first = new Segment();
+
+  /** Consumer only: the newest segment, where unmatched entries are appended. Never unlinked. */
+  private Segment last = first;
 
   /** Consumer only: entries in the stash. */
   private int stashSize;
@@ -162,22 +177,50 @@ final class Mailbox<M> {
       long deadline,
       Predicate<Down> isLive,
       Consumer<Down> taken) {
-    // 1. The stash: entries earlier receives left behind, oldest first.
-    Stashed prev = null;
-    for (Stashed s = stashHead; s != null; ) {
-      Stashed next = s.next;
-      if (s.down && !isLive.test((Down) s.item)) {
-        unstash(prev, s);
+    return select(null, matchers, timed, deadline, isLive, taken);
+  }
+
+  /**
+   * Like {@link #select(Matcher[], boolean, long, Predicate, Consumer)}, but considers only the
+   * entries that arrived after {@code after}, a segment {@link #mark()} returned; null means all.
+   */
+  Object select(
+      Segment after,
+      Matcher<?, ?>[] matchers,
+      boolean timed,
+      long deadline,
+      Predicate<Down> isLive,
+      Consumer<Down> taken) {
+    // 1. The stash: entries earlier receives left behind, oldest first, segment by segment.
+    Segment before = null; // the live segment before seg, when scanning from the first
+    for (Segment seg = after == null ? first : after; seg != null; seg = seg.next) {
+      Stashed prev = null;
+      for (Stashed s = seg.head; s != null; ) {
+        Stashed next = s.next;
+        if (s.down && !isLive.test((Down) s.item)) {
+          unstash(seg, prev, s);
+          s = next;
+          continue;
+        }
+        int i = indexOfMatch(matchers, s.item, s.down);
+        if (i >= 0) {
+          unstash(seg, prev, s);
+          return handle(matchers[i], s.item, s.down, taken);
+        }
+        prev = s;
         s = next;
-        continue;
       }
-      int i = indexOfMatch(matchers, s.item, s.down);
-      if (i >= 0) {
-        unstash(prev, s);
-        return handle(matchers[i], s.item, s.down, taken);
+      if (after == null) { // a full scan unlinks the empty segments marks left behind
+        if (seg.head == null && seg != last) {
+          if (before == null) {
+            first = seg.next;
+          } else {
+            before.next = seg.next;
+          }
+        } else {
+          before = seg;
+        }
       }
-      prev = s;
-      s = next;
     }
     // 2. New arrivals, one at a time; each is handled or stashed, never dropped.
     for (; ; ) {
@@ -285,26 +328,45 @@ final class Mailbox<M> {
   }
 
   private void stash(Object item, boolean down) {
-    Stashed s = new Stashed(item, down);
-    if (stashTail == null) {
-      stashHead = s;
+    Stashed st = new Stashed(item, down);
+    if (last.tail == null) {
+      last.head = st;
     } else {
-      stashTail.next = s;
+      last.tail.next = st;
     }
-    stashTail = s;
+    last.tail = st;
     stashSize++;
   }
 
-  private void unstash(Stashed prev, Stashed s) {
+  private void unstash(Segment seg, Stashed prev, Stashed st) {
     if (prev == null) {
-      stashHead = s.next;
+      seg.head = st.next;
     } else {
-      prev.next = s.next;
+      prev.next = st.next;
     }
-    if (stashTail == s) {
-      stashTail = prev;
+    if (seg.tail == st) {
+      seg.tail = prev;
     }
     stashSize--;
+  }
+
+  /**
+   * Marks the present end of the mailbox: what arrived so far is moved, unexamined, to the stash,
+   * and the returned segment collects what comes after. Called from the owning process's thread
+   * only.
+   */
+  Segment mark() {
+    for (Entry e; (e = poll()) != null; ) {
+      stash(e.item, e.down);
+      e.item = null;
+    }
+    if (last.head == null) {
+      return last; // nothing after the previous mark yet: the same boundary serves
+    }
+    Segment s = new Segment();
+    last.next = s;
+    last = s;
+    return s;
   }
 
   /** Entries examined and left by earlier receives. Consumer only (or after the owner ended). */

@@ -11,6 +11,7 @@ import io.distproc.Pid;
 import io.distproc.Process;
 import io.distproc.ProcessContext;
 import io.distproc.ProcessInterruptedException;
+import io.distproc.ReceiveMark;
 import io.distproc.Spawned;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -308,6 +309,41 @@ final class ProcessImpl<M>
   public <R> Optional<R> receive(
       Duration timeout, List<? extends Matcher<? super M, ? extends R>> matchers) {
     return timed(timeout, array(matchers));
+  }
+
+  /** A mark: the owning process and the stash segment that collects what came after it. */
+  private record Mark(ProcessImpl<?> owner, Mailbox.Segment segment) implements ReceiveMark {}
+
+  @Override
+  public ReceiveMark mark() {
+    checkOwner("mark");
+    return new Mark(this, mailbox.mark());
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <R> R receive(ReceiveMark after, Matcher<? super M, ? extends R> matcher) {
+    Mailbox.Segment segment = segmentOf(after);
+    checkOwner("receive");
+    return (R) mailbox.select(segment, array(matcher), false, 0, this, this);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <R> Optional<R> receive(
+      ReceiveMark after, Duration timeout, Matcher<? super M, ? extends R> matcher) {
+    Mailbox.Segment segment = segmentOf(after);
+    checkOwner("receive");
+    Object r = mailbox.select(segment, array(matcher), true, deadline(timeout), this, this);
+    return r == Mailbox.TIMEOUT ? Optional.empty() : Optional.ofNullable((R) r);
+  }
+
+  private Mailbox.Segment segmentOf(ReceiveMark mark) {
+    Objects.requireNonNull(mark, "after");
+    if (!(mark instanceof Mark m) || m.owner() != this) {
+      throw new IllegalArgumentException("the mark was taken by another process than " + pid);
+    }
+    return m.segment();
   }
 
   @Override
