@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -102,6 +103,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private volatile Transport transport;
 
   private volatile boolean closed;
+  private final LongAdder linksDown = new LongAdder();
   private final AtomicBoolean closing = new AtomicBoolean();
 
   /** One live link to one incarnation of a node, and what hangs on it. */
@@ -250,6 +252,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   /** Everything that follows a peer going down; runs once per peer. */
   private void nodeDown(Peer peer, NodeDownEvent.Cause cause, String detail) {
     peer.down = true;
+    linksDown.increment();
     LOG.log(
         cause == NodeDownEvent.Cause.LOCAL_SHUTDOWN || cause == NodeDownEvent.Cause.REMOVED
             ? System.Logger.Level.INFO
@@ -534,6 +537,18 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     if (peer != null && peer.id.equals(ref.watcher().node()) && peer.incoming.remove(ref)) {
       peer.link.send(new Frame.DownNotice(ref, reason));
     }
+  }
+
+  @Override
+  public long linksDown() {
+    return linksDown.sum();
+  }
+
+  @Override
+  public Optional<Duration> roundTrip(NodeId which) {
+    Objects.requireNonNull(which, "node");
+    Peer peer = peers.get(which.name());
+    return peer != null && peer.id.equals(which) ? peer.link.roundTrip() : Optional.empty();
   }
 
   @Override

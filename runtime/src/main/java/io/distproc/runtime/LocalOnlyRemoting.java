@@ -6,6 +6,7 @@ import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +64,17 @@ final class LocalOnlyRemoting<M> implements Remoting<M> {
   @Override
   public void sendDown(MonitorRef ref, MonitorReason reason) {
     // No watcher can be on another node.
+  }
+
+  @Override
+  public long linksDown() {
+    return 0;
+  }
+
+  @Override
+  public Optional<Duration> roundTrip(NodeId node) {
+    Objects.requireNonNull(node, "node");
+    return Optional.empty();
   }
 
   @Override

@@ -89,12 +89,16 @@ final class Mailbox<M> {
 
   private static final VarHandle TAIL;
   private static final VarHandle WAITER;
+  private static final VarHandle PUBLISHED_HEAD;
+  private static final VarHandle PUBLISHED_STASH;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       TAIL = l.findVarHandle(Mailbox.class, "tail", Entry.class);
       WAITER = l.findVarHandle(Mailbox.class, "waiter", Thread.class);
+      PUBLISHED_HEAD = l.findVarHandle(Mailbox.class, "publishedHead", Entry.class);
+      PUBLISHED_STASH = l.findVarHandle(Mailbox.class, "publishedStash", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -106,6 +110,14 @@ final class Mailbox<M> {
 
   /** The consumer's stub node. Consumer only. */
   private Entry head;
+
+  /** The consumer's head, published (release) for {@link #depth()}; read by any thread. */
+  @SuppressWarnings("unused") // accessed through PUBLISHED_HEAD
+  private volatile Entry publishedHead;
+
+  /** The stash's size, published (release) for {@link #depth()}. */
+  @SuppressWarnings("unused") // accessed through PUBLISHED_STASH
+  private volatile int publishedStash;
 
   /** Set by the consumer before parking; cleared by whichever side wakes it. */
   @SuppressWarnings("unused") // accessed through WAITER
@@ -138,6 +150,7 @@ final class Mailbox<M> {
     Entry stub = new Entry(null, false);
     head = stub;
     tail = stub;
+    publishedHead = stub;
   }
 
   /** Queues a message. Called from a producer thread. Never blocks. */
@@ -299,6 +312,7 @@ final class Mailbox<M> {
       }
     }
     head = next; // next becomes the stub; the caller reads it, then clears its item
+    PUBLISHED_HEAD.setRelease(this, next); // a plain store on x86: free for the hot path
     return next;
   }
 
@@ -336,6 +350,7 @@ final class Mailbox<M> {
     }
     last.tail = st;
     stashSize++;
+    PUBLISHED_STASH.setRelease(this, stashSize);
   }
 
   private void unstash(Segment seg, Stashed prev, Stashed st) {
@@ -348,6 +363,7 @@ final class Mailbox<M> {
       seg.tail = prev;
     }
     stashSize--;
+    PUBLISHED_STASH.setRelease(this, stashSize);
   }
 
   /**
@@ -367,6 +383,19 @@ final class Mailbox<M> {
     last.next = s;
     last = s;
     return s;
+  }
+
+  /**
+   * How many entries wait in this mailbox: unread ones and those earlier receives left. Any
+   * thread; a snapshot that may be a little stale, and costs a walk of the unread entries, so it
+   * is for metrics, not for the hot path.
+   */
+  int depth() {
+    int unread = 0;
+    for (Entry e = ((Entry) PUBLISHED_HEAD.getAcquire(this)).next; e != null; e = e.next) {
+      unread++;
+    }
+    return unread + (int) PUBLISHED_STASH.getAcquire(this);
   }
 
   /** Entries examined and left by earlier receives. Consumer only (or after the owner ended). */

@@ -25,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -574,6 +575,47 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   @Override
   public long deadLetters() {
     return deadLetters.sum();
+  }
+
+  @Override
+  public long messagesReceived() {
+    return received.sum();
+  }
+
+  @Override
+  public long messagesDropped() {
+    return deadLetters.sum() + undecodable.sum();
+  }
+
+  @Override
+  public OptionalLong mailboxDepth(Pid pid) {
+    Objects.requireNonNull(pid, "pid");
+    ProcessImpl<M> p = pid.node().equals(id) ? processes.get(pid.id()) : null;
+    return p == null ? OptionalLong.empty() : OptionalLong.of(p.mailbox.depth());
+  }
+
+  @Override
+  public long maxMailboxDepth() {
+    long max = 0;
+    for (ProcessImpl<M> p : processes.values()) {
+      max = Math.max(max, p.mailbox.depth());
+    }
+    return max;
+  }
+
+  @Override
+  public long linksUp() {
+    return remoting.nodes().size();
+  }
+
+  @Override
+  public long linksDown() {
+    return remoting.linksDown();
+  }
+
+  @Override
+  public Optional<Duration> heartbeatRoundTrip(NodeId node) {
+    return remoting.roundTrip(node);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------

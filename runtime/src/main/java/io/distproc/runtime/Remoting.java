@@ -4,6 +4,7 @@ import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,6 +59,12 @@ interface Remoting<M> extends AutoCloseable {
    * process's thread, after every message it sent, so the notice follows them on the link.
    */
   void sendDown(MonitorRef ref, MonitorReason reason);
+
+  /** How many times a link to a peer went down. */
+  long linksDown();
+
+  /** The last heartbeat round trip to a connected node, if measured. */
+  Optional<Duration> roundTrip(NodeId node);
 
   /** Closes every link, telling each peer. Idempotent. */
   @Override

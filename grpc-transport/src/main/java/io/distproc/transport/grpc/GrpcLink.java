@@ -647,6 +647,11 @@ final class GrpcLink implements Link {
   }
 
   /** The last heartbeat round trip measured on this link, if any. For metrics. */
+  @Override
+  public Optional<Duration> roundTrip() {
+    return heartbeatRoundTrip();
+  }
+
   Optional<Duration> heartbeatRoundTrip() {
     return heartbeat.roundTrip();
   }

@@ -2,6 +2,7 @@ package io.distproc.transport.grpc;
 
 import static io.distproc.Matcher.any;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.distproc.Codec;
 import io.distproc.Node;
@@ -75,5 +76,18 @@ class GrpcClusterTest extends AbstractClusterTest {
     String arrived = got.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(arrived.length()).isEqualTo(big.length());
     assertThat(arrived.equals(big)).as("content identical").isTrue();
+  }
+
+  @Test
+  @DisplayName("the heartbeat round trip to a connected node is measured")
+  void metrics_heartbeatRoundTrip_isMeasured() {
+    Node<String> a = node("alpha", c -> c.heartbeat(Duration.ofMillis(50), Duration.ofSeconds(1)));
+    Node<String> b = node("beta", c -> c.heartbeat(Duration.ofMillis(50), Duration.ofSeconds(1)));
+    connect(a, b);
+
+    await().atMost(WAIT).until(() -> a.metrics().heartbeatRoundTrip(b.id()).isPresent());
+    assertThat(a.metrics().heartbeatRoundTrip(b.id()).orElseThrow())
+        .isPositive()
+        .isLessThan(Duration.ofSeconds(1));
   }
 }

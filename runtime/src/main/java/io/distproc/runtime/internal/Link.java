@@ -2,6 +2,8 @@ package io.distproc.runtime.internal;
 
 import io.distproc.InternalApi;
 import io.distproc.NodeId;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * INTERNAL API: an authenticated connection to one peer node, made by a {@link Transport}.
@@ -36,6 +38,16 @@ public interface Link {
    * @return the advertised address
    */
   String peerAddress();
+
+  /**
+   * Returns the last measured round trip of a heartbeat on this link, if the transport measures
+   * it.
+   *
+   * @return the round trip, or empty if none was measured yet
+   */
+  default Optional<Duration> roundTrip() {
+    return Optional.empty();
+  }
 
   /**
    * Queues a frame for the peer. {@link Frame.Send} and {@link Frame.Broadcast} frames may block the

@@ -225,6 +225,24 @@ public abstract class AbstractClusterTest {
         });
   }
 
+  @Test
+  @DisplayName("metrics count links up and down and the messages that came from other nodes")
+  void metrics_linksAndRemoteMessages_areCounted() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    await().atMost(WAIT).until(() -> b.metrics().linksUp() == 1);
+    assertThat(a.metrics().linksUp()).isEqualTo(1);
+
+    assertThat(roundTrip(a, b, 50)).isEqualTo(50); // b's emitter sends 50 messages to a
+    assertThat(a.metrics().messagesReceived()).isGreaterThanOrEqualTo(50);
+    a.removeRemoteNode(b.id());
+
+    await().atMost(WAIT).until(() -> a.metrics().linksUp() == 0 && b.metrics().linksUp() == 0);
+    assertThat(a.metrics().linksDown()).isEqualTo(1);
+    assertThat(b.metrics().linksDown()).isEqualTo(1);
+  }
+
   // ---- spawn, send, broadcast ----------------------------------------------------------------
 
   @Test
