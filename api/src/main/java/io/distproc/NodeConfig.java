@@ -46,6 +46,7 @@ public final class NodeConfig {
   private final Duration heartbeatTimeout;
   private final Duration requestTimeout;
   private final String cookie; // empty: none
+  private final TlsConfig tls; // null: plaintext
 
   private NodeConfig(Builder b) {
     this.name = b.name;
@@ -59,6 +60,7 @@ public final class NodeConfig {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.requestTimeout = b.requestTimeout;
     this.cookie = b.cookie;
+    this.tls = b.tls;
   }
 
   /**
@@ -186,6 +188,16 @@ public final class NodeConfig {
     return cookie.isEmpty() ? Optional.empty() : Optional.of(cookie);
   }
 
+  /**
+   * Returns how links are secured: TLS as configured, or empty for plaintext links (which a
+   * remote configuration must ask for with {@link Builder#plaintext()}).
+   *
+   * @return the TLS configuration, or empty for plaintext
+   */
+  public Optional<TlsConfig> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** Describes the configuration for logs; the cookie is never printed. */
   @Override
   public String toString() {
@@ -233,6 +245,8 @@ public final class NodeConfig {
     private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private String cookie = "";
+    private TlsConfig tls;
+    private boolean plaintext;
     private final List<String> misuse = new ArrayList<>();
 
     private Builder(String name, boolean remote) {
@@ -360,6 +374,32 @@ public final class NodeConfig {
     }
 
     /**
+     * Secures every link with TLS (gRPC's own TLS, through the transport).
+     *
+     * @param tls the certificates and whether diallers must present one
+     * @return this builder
+     * @throws NullPointerException if {@code tls} is null
+     */
+    public Builder tls(TlsConfig tls) {
+      remoteOnly("tls");
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Asks for plaintext links: anyone who can reach the port can read the traffic, and only the
+     * cookie (if set) keeps strangers out. For loopback, tests, and networks that are private
+     * already. The node logs a warning when it starts.
+     *
+     * @return this builder
+     */
+    public Builder plaintext() {
+      remoteOnly("plaintext");
+      this.plaintext = true;
+      return this;
+    }
+
+    /**
      * Checks every field and builds the configuration.
      *
      * @return the configuration
@@ -397,6 +437,9 @@ public final class NodeConfig {
         }
         if (!positive(requestTimeout)) {
           errors.add("requestTimeout: must be positive, was " + requestTimeout);
+        }
+        if (tls != null && plaintext) {
+          errors.add("security: both tls(...) and plaintext() were set; choose one");
         }
         for (SeedNode seed : seedNodes) {
           if (seed.name().filter(name::equals).isPresent()) {

@@ -126,7 +126,9 @@ final class GrpcTransport implements Transport {
     GrpcTransport t = new GrpcTransport(config, self, handler, settings);
     try {
       t.server =
-          NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.bindPort()))
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(config.bindHost(), config.bindPort()),
+                  Security.serverCredentials(config))
               .executor(t.io)
               .maxInboundMessageSize(TransportSettings.MAX_INBOUND_GRPC_MESSAGE)
               .addService(t.service())
@@ -150,6 +152,17 @@ final class GrpcTransport implements Transport {
         listening instanceof InetSocketAddress inet
             ? inet
             : new InetSocketAddress(config.bindHost(), t.server.getPort());
+    if (config.tls().isEmpty()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () ->
+              "node "
+                  + self.name()
+                  + " links are plaintext, as configured: anyone who can reach "
+                  + t.bound
+                  + " can read them"
+                  + (config.cookie().isPresent() ? "" : ", and no cookie keeps strangers out"));
+    }
     t.advertisedHost = config.advertisedHost().orElseGet(() -> deriveHost(config.bindHost()));
     t.advertisedPort = config.advertisedPort().orElse(t.bound.getPort());
     LOG.log(
@@ -278,13 +291,16 @@ final class GrpcTransport implements Transport {
           new IllegalArgumentException("port must be 1 to 65535, was " + port));
     }
     channels.removeIf(ManagedChannel::isTerminated);
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress(host, port)
-            .usePlaintext()
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forAddress(host, port, Security.channelCredentials(config))
             .executor(io)
             .maxInboundMessageSize(TransportSettings.MAX_INBOUND_GRPC_MESSAGE)
-            .disableRetry()
-            .build();
+            .disableRetry();
+    if (config.tls().isPresent() && expectedName.isPresent()) {
+      // The accepting node's certificate must name the node we expect, whatever host reached it.
+      builder.overrideAuthority(expectedName.get());
+    }
+    ManagedChannel channel = builder.build();
     channels.add(channel);
     return GrpcLink.dial(this, channel, host + ":" + port, expectedName).connected();
   }

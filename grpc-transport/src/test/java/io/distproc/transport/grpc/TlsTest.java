@@ -1,0 +1,135 @@
+package io.distproc.transport.grpc;
+
+import static io.distproc.Matcher.any;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.distproc.Behaviours;
+import io.distproc.Codec;
+import io.distproc.DistprocException;
+import io.distproc.Node;
+import io.distproc.NodeConfig;
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import io.distproc.TlsConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Links over TLS and mutual TLS, with certificates made at test time. */
+class TlsTest {
+  private static final Duration WAIT =
+      Duration.ofSeconds(20L * Integer.getInteger("distproc.test.timefactor", 1));
+
+  @TempDir Path dir;
+  private final List<Node<String>> nodes = new ArrayList<>();
+
+  @AfterEach
+  void closeNodes() {
+    nodes.forEach(Node::close);
+  }
+
+  private Node<String> start(String name, NodeConfig.Builder config) {
+    Node<String> node =
+        Node.builder(config.bind("127.0.0.1", 0).requestTimeout(Duration.ofSeconds(3)).build(),
+                Codec.utf8())
+            .behaviours(Behaviours.none())
+            .start();
+    nodes.add(node);
+    return node;
+  }
+
+  private static NodeId connect(Node<String> from, Node<String> to) {
+    return from.addRemoteNode("127.0.0.1", to.boundAddress().orElseThrow().getPort(), to.id().name());
+  }
+
+  private static TlsConfig mutual(TestCertificates ca, String node) {
+    TestCertificates.Issued issued = ca.issue(node);
+    return TlsConfig.mutual(issued.chain(), issued.key(), ca.trust());
+  }
+
+  @Test
+  @DisplayName("nodes with certificates from one authority link over mutual TLS and talk")
+  void mutualTls_sameAuthority_linksAndCarriesMessages() throws Exception {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    Node<String> alpha = start("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "alpha")));
+    Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "beta")));
+
+    assertThat(connect(alpha, beta)).isEqualTo(beta.id());
+
+    CompletableFuture<String> got = new CompletableFuture<>();
+    Pid receiver = beta.spawn(ctx -> got.complete(ctx.receive(any(s -> s))));
+    alpha.send(receiver, "over TLS");
+    assertThat(got.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("over TLS");
+  }
+
+  @Test
+  @DisplayName("under mutual TLS a dialler without a client certificate is refused")
+  void mutualTls_diallerWithoutClientCertificate_refused() {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "beta")));
+    TestCertificates.Issued anon = ca.issue("anonymous");
+    Node<String> alpha =
+        start("alpha", NodeConfig.remote("alpha")
+            .tls(TlsConfig.serverOnly(anon.chain(), anon.key(), ca.trust())));
+
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThat(alpha.remoteNodes()).isEmpty();
+    assertThat(beta.remoteNodes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a server whose certificate comes from an untrusted authority is refused")
+  void tls_untrustedServer_refused() {
+    TestCertificates ours = TestCertificates.authority(dir, "ours");
+    TestCertificates theirs = TestCertificates.authority(dir, "theirs");
+    Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(theirs, "beta")));
+    Node<String> alpha = start("alpha", NodeConfig.remote("alpha").tls(mutual(ours, "alpha")));
+
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThat(alpha.remoteNodes()).isEmpty();
+    assertThat(beta.remoteNodes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a server whose certificate names another node is refused")
+  void tls_serverCertificateForAnotherName_refused() {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "mallory")));
+    Node<String> alpha = start("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "alpha")));
+
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThat(alpha.remoteNodes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a plaintext dialler cannot reach a TLS node")
+  void tls_plaintextDialler_refused() {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "beta")));
+    Node<String> alpha = start("alpha", NodeConfig.remote("alpha").plaintext());
+
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThat(beta.remoteNodes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a wrong cookie is refused even over TLS")
+  void tls_wrongCookie_refused() {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    Node<String> beta =
+        start("beta", NodeConfig.remote("beta").tls(mutual(ca, "beta")).cookie("right"));
+    Node<String> alpha =
+        start("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "alpha")).cookie("wrong"));
+
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThat(beta.remoteNodes()).isEmpty();
+  }
+}
