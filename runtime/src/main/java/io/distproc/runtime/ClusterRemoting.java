@@ -589,7 +589,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
           }
           Link link =
               transport
-                  .connect(address.getHostString(), address.getPort(), seed.name())
+                  // The address this round resolved, not the name: a name that resolves to several
+                  // nodes would be resolved again, to any of them, this node included.
+                  .connect(address.getAddress().getHostAddress(), address.getPort(), seed.name())
                   .get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
           known.put(address, link.peer().name());
           backoff.remove(address);
