@@ -1,0 +1,85 @@
+package io.distproc.node;
+
+import io.distproc.InvalidNodeException;
+import io.distproc.Node;
+import io.distproc.NodeDownEvent;
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The node's view of its cluster, as log lines and as messages to watching processes.
+ *
+ * Node-down comes from the node-down listener (an internal runtime thread, once per peer
+ * incarnation). Node-up has no listener in the API, so a virtual thread polls remoteNodes()
+ * every POLL_MS and reports ids it has not seen: a restarted peer is a new id, so it is reported
+ * up again. `seen` is touched by the poller thread only; `watchers` by any thread.
+ */
+final class NodeEvents {
+  static final long POLL_MS = 20;
+  private static final Logger LOG = LoggerFactory.getLogger("io.distproc.node.membership");
+
+  private final Set<Pid> watchers = ConcurrentHashMap.newKeySet();
+  private final Set<NodeId> seen = new HashSet<>();
+  private volatile Node<String> node;
+
+  /** Starts reporting for a running node. Called once, by main. */
+  void attach(Node<String> running) {
+    this.node = running;
+    Thread.ofVirtual().name("distproc-node-view").start(this::pollLoop);
+  }
+
+  /** Sends {@code nodeup}/{@code nodedown} messages to {@code watcher} from now on. */
+  void watch(Pid watcher) {
+    watchers.add(watcher);
+  }
+
+  /** The node-down listener. */
+  void onNodeDown(NodeDownEvent e) {
+    String line =
+        "node-down " + NodeProtocol.node(e.node()) + " cause=" + e.cause() + " detail=" + e.detail();
+    switch (e.cause()) {
+      case CONNECTION_LOST, HEARTBEAT_TIMEOUT -> LOG.warn(line);
+      default -> LOG.info(line);
+    }
+    notifyWatchers(NodeProtocol.message("nodedown", e.node(), e.cause()));
+  }
+
+  private void pollLoop() {
+    Node<String> n = node;
+    while (!n.isShutdown()) {
+      List<NodeId> now = n.remoteNodes();
+      for (NodeId id : now) {
+        if (seen.add(id)) {
+          LOG.info("node-up {}", NodeProtocol.node(id));
+          notifyWatchers(NodeProtocol.message("nodeup", id));
+        }
+      }
+      seen.retainAll(now);
+      try {
+        Thread.sleep(POLL_MS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void notifyWatchers(String message) {
+    Node<String> n = node;
+    if (n == null) {
+      return;
+    }
+    for (Pid w : watchers) {
+      try {
+        n.send(w, message);
+      } catch (InvalidNodeException | IllegalStateException e) {
+        LOG.debug("could not tell {} '{}': {}", NodeProtocol.pid(w), message, e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The distproc node of the container image: a main configured by environment variables, with
+ * built-in behaviours for demos and tests, and the text protocol those behaviours speak.
+ *
+ * <p>The image runs it on the class path; the module descriptor states what it reads and exports
+ * for users who put it on the module path. The runtime and the gRPC transport are found by {@code
+ * io.distproc.Node#start} through their services and are not read here.
+ */
+module io.distproc.node {
+  requires transitive io.distproc;
+  requires org.slf4j;
+
+  exports io.distproc.node;
+}

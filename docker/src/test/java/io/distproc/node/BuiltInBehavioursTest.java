@@ -1,0 +1,154 @@
+package io.distproc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distproc.Codec;
+import io.distproc.Matcher;
+import io.distproc.Node;
+import io.distproc.NodeConfig;
+import io.distproc.Pid;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviours on one local node; the container suite runs them across nodes. */
+class BuiltInBehavioursTest {
+  private static final long PATIENCE_MS = 5_000;
+
+  private Node<String> node;
+  private final NodeEvents events = new NodeEvents();
+  private final BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+  private final java.util.List<String> skipped = new java.util.ArrayList<>();
+  private Pid probe;
+
+  @BeforeEach
+  void startNode() {
+    node =
+        Node.builder(NodeConfig.local("test").build(), Codec.utf8())
+            .behaviours(BuiltInBehaviours.create(BuiltInBehaviours.NAMES, events))
+            .start();
+    probe = node.spawn(ctx -> ctx.receiveLoop(Matcher.any(m -> inbox.add(m))));
+  }
+
+  @AfterEach
+  void stopNode() {
+    node.close();
+  }
+
+  private Pid spawn(String behaviour, String argument) {
+    return node.spawn(BuiltInBehaviours.behaviour(behaviour, events).create(argument));
+  }
+
+  /** Takes the oldest message that matches; the others stay for later expectations. */
+  private String expect(Predicate<String> what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
+    while (true) {
+      for (java.util.Iterator<String> it = skipped.iterator(); it.hasNext(); ) {
+        String m = it.next();
+        if (what.test(m)) {
+          it.remove();
+          return m;
+        }
+      }
+      String m = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      assertThat(m).as("a matching message before the deadline; others: " + skipped).isNotNull();
+      skipped.add(m);
+    }
+  }
+
+  private String p(Pid pid) {
+    return NodeProtocol.pid(pid);
+  }
+
+  @Test
+  void echo_ping_answersPongWithTheText() throws Exception {
+    Pid echo = spawn("echo", "");
+
+    node.send(echo, "ping " + p(probe) + " hello there");
+
+    assertThat(expect(m -> true)).isEqualTo("pong " + p(echo) + " hello there");
+  }
+
+  @Test
+  void emitterAndSink_stop_reportEverySequenceNumberOnceInOrder() throws Exception {
+    Pid sink = spawn("sink", p(probe));
+    Pid emitter = spawn("emitter", p(sink) + " 1 " + p(probe));
+    node.send(emitter, "mark");
+    String mark = expect(m -> m.startsWith("mark "));
+    long marked = Long.parseLong(NodeProtocol.words(mark, 3).get(2));
+
+    node.send(emitter, "stop");
+    String emitted = expect(m -> m.startsWith("emitted "));
+    String sunk = expect(m -> m.startsWith("sunk "));
+
+    long last = Long.parseLong(emitted.replaceAll(".* last=(\\d+) .*", "$1"));
+    assertThat(last).isGreaterThanOrEqualTo(marked);
+    assertThat(emitted).endsWith("failed=-");
+    assertThat(sunk)
+        .isEqualTo("sunk " + p(sink) + " received=" + last + " duplicates=0 reordered=0 ranges=1-" + last);
+  }
+
+  @Test
+  void agent_monitorOfACrash_forwardsOneDownWithTheException() throws Exception {
+    Pid agent = spawn("agent", "");
+    Pid crasher = spawn("crasher", "");
+
+    node.send(agent, "monitor " + p(probe) + " " + p(crasher));
+    String monitoring = expect(m -> m.startsWith("monitoring "));
+    node.send(crasher, "crash on purpose");
+
+    String ref = NodeProtocol.words(monitoring, 4).get(2);
+    assertThat(expect(m -> m.startsWith("down ")))
+        .isEqualTo("down " + ref + " " + p(crasher) + " Crashed java.lang.IllegalStateException: on purpose");
+    node.send(agent, "ping " + p(probe) + " after");
+    assertThat(expect(m -> true)).as("no second down notice").isEqualTo("pong " + p(agent) + " after");
+  }
+
+  @Test
+  void agent_spawnMonitoredOnItsOwnNode_repliesAndReportsTheNormalEnd() throws Exception {
+    Pid agent = spawn("agent", "");
+
+    node.send(agent, "spawn-monitored " + p(probe) + " test echo");
+    String spawned = expect(m -> m.startsWith("spawned "));
+    Pid echo = NodeProtocol.parsePid(NodeProtocol.words(spawned, 3).get(1));
+    node.send(echo, "stop");
+
+    assertThat(expect(m -> m.startsWith("down "))).matches("down \\d+@" + p(agent) + " " + p(echo) + " Normal -");
+  }
+
+  @Test
+  void agent_broadcastOnItsNode_reachesEveryForwarder() throws Exception {
+    Pid agent = spawn("agent", "");
+    Pid f1 = spawn("forward", p(probe));
+    Pid f2 = spawn("forward", p(probe));
+
+    node.send(agent, "broadcast test hello all");
+
+    assertThat(java.util.List.of(expect(m -> m.startsWith("got ")), expect(m -> m.startsWith("got "))))
+        .containsExactlyInAnyOrder("got " + p(f1) + " hello all", "got " + p(f2) + " hello all");
+  }
+
+  @Test
+  void agent_unknownNode_repliesWithAnError() throws Exception {
+    Pid agent = spawn("agent", "");
+
+    node.send(agent, "spawn " + p(probe) + " nowhere echo");
+
+    assertThat(expect(m -> true)).startsWith("error spawn ").contains("nowhere is not connected");
+  }
+
+  @Test
+  void crasher_exit_endsNormally() throws Exception {
+    Pid crasher = spawn("crasher", "");
+    var ended = node.termination(crasher);
+
+    node.send(crasher, "exit");
+
+    assertThat(ended.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
+        .isInstanceOf(io.distproc.MonitorReason.Normal.class);
+  }
+}

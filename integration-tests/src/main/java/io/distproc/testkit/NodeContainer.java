@@ -1,0 +1,373 @@
+package io.distproc.testkit;
+
+import com.github.dockerjava.api.model.ContainerNetwork;
+import io.distproc.NodeId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A container running one distproc node of the {@code distproc-node} image (or an image that
+ * behaves like it): its node name, its {@code DISTPROC_*} environment, and a wait for its ready
+ * line. It records every line the node prints, so tests can wait for log events such as {@code
+ * node-down}.
+ *
+ * <pre>{@code
+ * try (Network network = Network.newNetwork();
+ *     NodeContainer alpha = new NodeContainer("alpha").withNetwork(network)
+ *         .withNetworkAliases("alpha").withSeeds("beta@beta:7000")) {
+ *   alpha.start();
+ *   int port = alpha.nodePort(); // the node's port, mapped on the Docker host
+ * }
+ * }</pre>
+ *
+ * <p>The image is never pulled: it must have been built locally (the {@code docker} module's build
+ * does it). Unlike the rest of distproc, this class has public constructors and is open for
+ * extension, as Testcontainers' own containers are, so it composes with their fluent {@code
+ * with...} methods.
+ *
+ * <p>This class is thread-safe for reading its log and state; configure and start it from one
+ * thread.
+ *
+ * @since 0.1.0
+ */
+public class NodeContainer extends GenericContainer<NodeContainer> {
+  /** The port the node listens on inside its container. */
+  public static final int NODE_PORT = 7000;
+
+  private static final Pattern READY =
+      Pattern.compile("distproc node (\\S+) ready on (\\S+):(\\d+) as (\\S+)#(\\d+)");
+
+  private final String nodeName;
+  private final Map<Network, List<String>> extraNetworks = new LinkedHashMap<>();
+
+  private final ReentrantLock logLock = new ReentrantLock();
+  private final Condition logGrew = logLock.newCondition();
+  // @GuardedBy("logLock")
+  private final List<LogLine> log = new ArrayList<>();
+
+  /**
+   * Creates a container of the default image ({@link #defaultImage()}) for the node {@code
+   * nodeName}, which also becomes its advertised host (use it as a network alias).
+   *
+   * @param nodeName the node's name, unique in the cluster
+   * @throws NullPointerException if {@code nodeName} is null
+   */
+  public NodeContainer(String nodeName) {
+    this(defaultImage(), nodeName);
+  }
+
+  /**
+   * Creates a container of {@code image} for the node {@code nodeName}.
+   *
+   * @param image a locally built image whose entry point reads {@code DISTPROC_*} variables
+   * @param nodeName the node's name, unique in the cluster
+   * @throws NullPointerException if an argument is null
+   */
+  @SuppressWarnings("this-escape") // Testcontainers' idiom: configure through with... methods
+  public NodeContainer(DockerImageName image, String nodeName) {
+    super(Objects.requireNonNull(image, "image"));
+    this.nodeName = NodeId.checkName(Objects.requireNonNull(nodeName, "nodeName"));
+    withImagePullPolicy(name -> false); // no registry here: never pull
+    withExposedPorts(NODE_PORT);
+    withEnv("DISTPROC_NODE_NAME", nodeName);
+    withEnv("DISTPROC_PORT", String.valueOf(NODE_PORT));
+    withEnv("DISTPROC_ADVERTISE_HOST", nodeName);
+    withLogConsumer(this::record);
+    waitingFor(
+        Wait.forLogMessage(".*distproc node " + Pattern.quote(nodeName) + " ready on .*\\n", 1)
+            .withStartupTimeout(TimeFactor.dilated(Duration.ofSeconds(60))));
+  }
+
+  /**
+   * Returns the image the build of this checkout makes: {@code distproc-node:<version>}, or the
+   * system property {@code distproc.image} when set.
+   *
+   * @return the image name
+   */
+  public static DockerImageName defaultImage() {
+    String image = System.getProperty("distproc.image");
+    if (image == null || image.isBlank()) {
+      Properties p = new Properties();
+      try (InputStream in = NodeContainer.class.getResourceAsStream("testkit.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      image = "distproc-node:" + p.getProperty("version", "latest");
+    }
+    return DockerImageName.parse(image);
+  }
+
+  /**
+   * Returns the node's name.
+   *
+   * @return the name
+   */
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /**
+   * Sets the seed nodes ({@code DISTPROC_SEEDS}).
+   *
+   * @param seeds comma-separated {@code name@host:port}, {@code host:port} or {@code host} entries
+   * @return this container
+   * @throws NullPointerException if {@code seeds} is null
+   */
+  public NodeContainer withSeeds(String seeds) {
+    return withEnv("DISTPROC_SEEDS", Objects.requireNonNull(seeds, "seeds"));
+  }
+
+  /**
+   * Sets the heartbeat interval and timeout.
+   *
+   * @param interval between heartbeats
+   * @param timeout of silence before a peer is declared down, at least twice the interval
+   * @return this container
+   * @throws NullPointerException if an argument is null
+   */
+  public NodeContainer withHeartbeat(Duration interval, Duration timeout) {
+    withEnv("DISTPROC_HEARTBEAT_INTERVAL_MS", String.valueOf(interval.toMillis()));
+    return withEnv("DISTPROC_HEARTBEAT_TIMEOUT_MS", String.valueOf(timeout.toMillis()));
+  }
+
+  /**
+   * Sets the cluster cookie.
+   *
+   * @param cookie the shared secret
+   * @return this container
+   * @throws NullPointerException if {@code cookie} is null
+   */
+  public NodeContainer withCookie(String cookie) {
+    return withEnv("DISTPROC_COOKIE", Objects.requireNonNull(cookie, "cookie"));
+  }
+
+  /**
+   * Connects the container to one more network before it starts, with these aliases there.
+   * Testcontainers' {@link #withNetwork(Network)} sets the first network; this adds others.
+   *
+   * @param network the network
+   * @param aliases the container's names on it
+   * @return this container
+   * @throws NullPointerException if an argument is null
+   */
+  public NodeContainer withExtraNetwork(Network network, String... aliases) {
+    extraNetworks.put(Objects.requireNonNull(network, "network"), List.of(aliases));
+    return this;
+  }
+
+  @Override
+  protected void containerIsCreated(String containerId) {
+    super.containerIsCreated(containerId);
+    for (Map.Entry<Network, List<String>> e : extraNetworks.entrySet()) {
+      connect(e.getKey(), e.getValue());
+    }
+  }
+
+  /** Connects the container to a network, with aliases (also used by heal). */
+  void connect(Network network, List<String> aliases) {
+    getDockerClient()
+        .connectToNetworkCmd()
+        .withContainerId(getContainerId())
+        .withNetworkId(network.getId())
+        .withContainerNetwork(new ContainerNetwork().withAliases(aliases))
+        .exec();
+  }
+
+  /** Disconnects the container from a network, cutting every connection that used it. */
+  void disconnect(Network network) {
+    getDockerClient()
+        .disconnectFromNetworkCmd()
+        .withContainerId(getContainerId())
+        .withNetworkId(network.getId())
+        .withForce(true)
+        .exec();
+  }
+
+  /**
+   * Returns the node's port as mapped on the Docker host ({@link #getHost()}).
+   *
+   * @return the mapped port
+   * @throws IllegalStateException if the container is not running
+   */
+  public int nodePort() {
+    return getMappedPort(NODE_PORT);
+  }
+
+  /**
+   * Returns the container's address on a network it is attached to.
+   *
+   * @param network the network
+   * @return the IP address, or empty if the container is not on it
+   * @throws NullPointerException if {@code network} is null
+   */
+  public Optional<String> ipAddress(Network network) {
+    var networks =
+        getDockerClient().inspectContainerCmd(getContainerId()).exec().getNetworkSettings().getNetworks();
+    return networks.values().stream()
+        .filter(n -> network.getId().equals(n.getNetworkID()))
+        .map(ContainerNetwork::getIpAddress)
+        .filter(ip -> ip != null && !ip.isEmpty())
+        .findFirst();
+  }
+
+  /**
+   * Returns the id of the node's current incarnation, read from its ready line.
+   *
+   * @return the node id, or empty before the node is ready
+   */
+  public Optional<NodeId> nodeId() {
+    logLock.lock();
+    try {
+      for (int i = log.size() - 1; i >= 0; i--) {
+        Matcher m = READY.matcher(log.get(i).text());
+        if (m.find()) {
+          return Optional.of(NodeId.of(m.group(4), Long.parseLong(m.group(5))));
+        }
+      }
+      return Optional.empty();
+    } finally {
+      logLock.unlock();
+    }
+  }
+
+  /**
+   * Returns every line the node has printed, across restarts of this container object.
+   *
+   * @return a snapshot of the lines
+   */
+  public List<String> logLines() {
+    logLock.lock();
+    try {
+      return log.stream().map(LogLine::text).toList();
+    } finally {
+      logLock.unlock();
+    }
+  }
+
+  /** The index the next log line will get: a mark to search from. */
+  long logMark() {
+    logLock.lock();
+    try {
+      return log.size();
+    } finally {
+      logLock.unlock();
+    }
+  }
+
+  /** Lines from index {@code from} on. */
+  List<LogLine> linesFrom(long from) {
+    logLock.lock();
+    try {
+      return List.copyOf(log.subList((int) Math.min(from, log.size()), log.size()));
+    } finally {
+      logLock.unlock();
+    }
+  }
+
+  /**
+   * Waits for a line that matches, printed at or after {@code fromMark}.
+   *
+   * @return the line, or empty if the deadline passed
+   */
+  Optional<LogLine> awaitLine(long fromMark, Predicate<String> matching, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    long next = fromMark;
+    logLock.lock();
+    try {
+      while (true) {
+        for (; next < log.size(); next++) {
+          LogLine line = log.get((int) next);
+          if (matching.test(line.text())) {
+            return Optional.of(line);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return Optional.empty();
+        }
+        logGrew.awaitNanos(left);
+      }
+    } finally {
+      logLock.unlock();
+    }
+  }
+
+  /**
+   * The node's view of its peers as its log tells it: name to the incarnation it last reported up,
+   * for peers not reported down since.
+   */
+  Map<String, Long> peerView() {
+    Map<String, Long> view = new HashMap<>();
+    for (LogLine line : linesFrom(0)) {
+      String t = line.text();
+      Matcher ready = READY.matcher(t);
+      if (ready.find()) {
+        view.clear(); // a new incarnation of this container starts with no peers
+        continue;
+      }
+      int up = t.indexOf("node-up ");
+      int down = t.indexOf("node-down ");
+      if (up >= 0) {
+        String[] id = t.substring(up + 8).strip().split("[# ]");
+        view.put(id[0], Long.parseLong(id[1]));
+      } else if (down >= 0) {
+        String[] id = t.substring(down + 10).strip().split("[# ]");
+        Long current = view.get(id[0]);
+        if (current != null && current == Long.parseLong(id[1])) {
+          view.remove(id[0]);
+        }
+      }
+    }
+    return view;
+  }
+
+  /** Keeps one line of the node's output; the container's log consumer. */
+  void record(OutputFrame frame) {
+    String text = frame.getUtf8StringWithoutLineEnding();
+    if (frame.getType() == OutputFrame.OutputType.END || text.isEmpty()) {
+      return;
+    }
+    logLock.lock();
+    try {
+      log.add(new LogLine(log.size(), Instant.now(), text));
+      logGrew.signalAll();
+    } finally {
+      logLock.unlock();
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(this);
+  }
+}
