@@ -5,9 +5,11 @@ import io.distproc.Node;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +20,19 @@ import org.slf4j.LoggerFactory;
  * Node-down comes from the node-down listener (an internal runtime thread, once per peer
  * incarnation). Node-up has no listener in the API, so a virtual thread polls remoteNodes()
  * every POLL_MS and reports ids it has not seen: a restarted peer is a new id, so it is reported
- * up again. `seen` is touched by the poller thread only; `watchers` by any thread.
+ * up again. The node-down listener forgets the node too, so a peer whose same incarnation links
+ * again between two polls is reported up again. `seen` is guarded by `lock`, held across a poll's
+ * snapshot and its lines and across a node-down line, so that an up line never follows the down
+ * line of the link it saw; `watchers` is touched by any thread.
  */
 final class NodeEvents {
   static final long POLL_MS = 20;
   private static final Logger LOG = LoggerFactory.getLogger("io.distproc.node.membership");
 
   private final Set<Pid> watchers = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Guarded by lock. */
   private final Set<NodeId> seen = new HashSet<>();
   private volatile Node<String> node;
 
@@ -43,9 +51,17 @@ final class NodeEvents {
   void onNodeDown(NodeDownEvent e) {
     String line =
         "node-down " + NodeProtocol.node(e.node()) + " cause=" + e.cause() + " detail=" + e.detail();
-    switch (e.cause()) {
-      case CONNECTION_LOST, HEARTBEAT_TIMEOUT -> LOG.warn(line);
-      default -> LOG.info(line);
+    lock.lock();
+    try {
+      // Forget it, so that the poll reports it up again even if the same incarnation links again
+      // before the next poll (a paused node coming back, a healed partition).
+      seen.remove(e.node());
+      switch (e.cause()) {
+        case CONNECTION_LOST, HEARTBEAT_TIMEOUT -> LOG.warn(line);
+        default -> LOG.info(line);
+      }
+    } finally {
+      lock.unlock();
     }
     notifyWatchers(NodeProtocol.message("nodedown", e.node(), e.cause()));
   }
@@ -53,14 +69,23 @@ final class NodeEvents {
   private void pollLoop() {
     Node<String> n = node;
     while (!n.isShutdown()) {
-      List<NodeId> now = n.remoteNodes();
-      for (NodeId id : now) {
-        if (seen.add(id)) {
-          LOG.info("node-up {}", NodeProtocol.node(id));
-          notifyWatchers(NodeProtocol.message("nodeup", id));
+      List<NodeId> up = new ArrayList<>();
+      lock.lock();
+      try {
+        List<NodeId> now = n.remoteNodes();
+        for (NodeId id : now) {
+          if (seen.add(id)) {
+            LOG.info("node-up {}", NodeProtocol.node(id));
+            up.add(id);
+          }
         }
+        seen.retainAll(now);
+      } finally {
+        lock.unlock();
       }
-      seen.retainAll(now);
+      for (NodeId id : up) {
+        notifyWatchers(NodeProtocol.message("nodeup", id));
+      }
       try {
         Thread.sleep(POLL_MS);
       } catch (InterruptedException e) {
