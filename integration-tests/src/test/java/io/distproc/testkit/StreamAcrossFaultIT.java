@@ -101,12 +101,17 @@ class StreamAcrossFaultIT {
     return Map.of("sent", sent, "received", received, "failed", new TreeSet<>(NodeProtocol.parseRanges(e.group(2))));
   }
 
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(TimeFactor.dilated(d).toMillis()); // lets the stream run
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /**
+   * Lets a stream run until its emitter has tried {@code count} more sends (refused ones count):
+   * a condition with a deadline, not a sleep.
+   */
+  private static void runFor(Stream s, long count) {
+    long start = s.mark();
+    long[] now = {start};
+    DistprocCluster.awaitCond(
+        () -> (now[0] = s.mark()) >= start + count,
+        AWAIT,
+        () -> "the emitter tried " + count + " more sends after " + start + "; it is at " + now[0]);
   }
 
   @Test
@@ -114,16 +119,16 @@ class StreamAcrossFaultIT {
   void acrossPartition() {
     Stream cut = stream("alpha", "beta", 5);
     Stream bystander = stream("alpha", "gamma", 5);
-    pause(Duration.ofSeconds(1));
+    runFor(cut, 200); // about a second at one send every 5 ms
     long beforeFault = cut.awaitDelivered(cut.mark());
 
     cluster.partition("alpha", "beta");
     cluster.awaitNodeDown("alpha", "beta", AWAIT);
-    pause(Duration.ofMillis(500));
+    runFor(cut, 100); // sends while beta is known to be down
     cluster.heal("alpha", "beta");
     cluster.awaitNodeUp("alpha", "beta", AWAIT);
     long afterHeal = cut.mark();
-    pause(Duration.ofSeconds(1));
+    runFor(cut, 200);
 
     Map<String, TreeSet<Long>> c = stop(cut);
     TreeSet<Long> lost = new TreeSet<>(c.get("sent"));
@@ -147,7 +152,7 @@ class StreamAcrossFaultIT {
   @DisplayName("loses nothing and keeps order while a third node is killed and restarted")
   void whileAnotherNodeRestarts() {
     Stream s = stream("beta", "alpha", 2);
-    pause(Duration.ofMillis(500));
+    runFor(s, 250);
     s.awaitDelivered(s.mark());
 
     cluster.kill("gamma");
