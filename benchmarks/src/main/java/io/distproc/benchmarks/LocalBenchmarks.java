@@ -42,6 +42,9 @@ public class LocalBenchmarks {
 
   private Node<Object> node;
 
+  /** JMH creates the state. */
+  public LocalBenchmarks() {}
+
   /** Starts a local node. */
   @Setup(Level.Trial)
   public void start() {

@@ -1,0 +1,364 @@
+package io.distproc.benchmarks.pekko;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a workload JVM needs besides the workload: sizes, repeated runs with their median, heap
+ * measurements, percentiles, the result lines the driver reads, and starting and stopping the
+ * second node's JVM. A copy of {@code benchmarks/src/main/java/io/distproc/benchmarks/Bench.java}, so that
+ * the Pekko side depends on nothing of distproc; keep the two in step.
+ *
+ * <p>Protocol with the driver: each result is one line {@code RESULT key=value} on standard
+ * output; {@code INFO key=value} lines are recorded as text; {@code CHILD pid} names a JVM this
+ * one started, so that the driver can stop it even if this JVM dies.
+ */
+final class Bench {
+  private Bench() {}
+
+  /** The workloads' full sizes, as BENCHMARKS.md defines them. */
+  static final int W1_PROCESSES = 1_000_000;
+
+  /** W2 round trips. */
+  static final int W2_ROUND_TRIPS = 1_000_000;
+
+  /** W3 senders. */
+  static final int W3_SENDERS = 4;
+
+  /** W3 messages per sender. */
+  static final int W3_PER_SENDER = 1_000_000;
+
+  /** W4 messages. */
+  static final int W4_MESSAGES = 1_000_000;
+
+  /** W4 payload bytes. */
+  static final int W4_PAYLOAD = 100;
+
+  /** W4 windowed: the most unacknowledged messages. */
+  static final int W4_WINDOW = 2_000;
+
+  /** W4 windowed: the receiver acknowledges every this many messages. */
+  static final int W4_ACK_EVERY = 500;
+
+  /** W5 round trips. */
+  static final int W5_ROUND_TRIPS = 100_000;
+
+  /** W7 unmatched messages queued (the same in every mode: the depth is the point). */
+  static final int W7_DEPTH = 10_000;
+
+  /** W7 round trips. */
+  static final int W7_ROUND_TRIPS = 100_000;
+
+  /**
+   * The warm-up size in every mode: a tenth of the full size (so in quick mode the warm-up is as
+   * large as the measured runs: a tenth of a tenth is too short for the JIT).
+   */
+  static int warmup(int full) {
+    return scaled(full, 0.1);
+  }
+
+  /** Scales a full size, never below 1. */
+  static int scaled(int full, double scale) {
+    return Math.max(1, (int) Math.round(full * scale));
+  }
+
+  // ---- output ---------------------------------------------------------------------------------
+
+  /** Prints one result for the driver. */
+  static synchronized void result(String key, double value) {
+    System.out.println("RESULT " + key + "=" + fmt(value));
+    System.out.flush();
+  }
+
+  /** Prints one piece of text for the driver. */
+  static synchronized void info(String key, String value) {
+    System.out.println("INFO " + key + "=" + value.replace('\n', ' '));
+    System.out.flush();
+  }
+
+  /** Prints progress for a human reading the log (standard error, not parsed). */
+  static void log(String text) {
+    System.err.println("[bench] " + text);
+  }
+
+  static String fmt(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** Collects one value per run for each metric, then prints median, min, max and all runs. */
+  static final class Runs {
+    private final String prefix;
+    private final Map<String, List<Double>> values = new LinkedHashMap<>();
+
+    /** For the metrics of one workload, named {@code prefix.metric}. */
+    Runs(String prefix) {
+      this.prefix = prefix;
+    }
+
+    /** Records one run's value of a metric. */
+    void add(String metric, double value) {
+      values.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
+      log(prefix + "." + metric + " = " + fmt(value));
+    }
+
+    /** Prints {@code metric} (the median), {@code metric.min}, {@code .max}, {@code .runs}. */
+    void print() {
+      for (Map.Entry<String, List<Double>> e : values.entrySet()) {
+        double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        String key = prefix + "." + e.getKey();
+        result(key, median(v));
+        result(key + ".min", v[0]);
+        result(key + ".max", v[v.length - 1]);
+        StringBuilder all = new StringBuilder();
+        for (double x : e.getValue()) {
+          all.append(all.isEmpty() ? "" : ",").append(fmt(x));
+        }
+        info(key + ".runs", all.toString());
+      }
+    }
+  }
+
+  static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** The value at quantile {@code q} (0..1) of sorted samples, nearest-rank. */
+  static long percentile(long[] sorted, double q) {
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+  }
+
+  /** Rate in units per second. */
+  static double perSecond(long units, long nanos) {
+    return units * 1e9 / nanos;
+  }
+
+  // ---- heap -----------------------------------------------------------------------------------
+
+  /** Heap in use after full collections (System.gc() is a full GC with G1 unless disabled). */
+  static long heapAfterFullGc() {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      used = Math.min(used, heapUsed());
+    }
+    return used;
+  }
+
+  /** Heap in use now, garbage included. */
+  static long heapUsed() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Samples the heap in use every few milliseconds and keeps the maximum. */
+  static final class HeapSampler implements AutoCloseable {
+    private final AtomicLong max = new AtomicLong();
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    /** Starts sampling. */
+    HeapSampler() {
+      thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
+        while (running) {
+          max.accumulateAndGet(heapUsed(), Math::max);
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    /** The largest heap in use seen so far, in bytes. */
+    long max() {
+      return Math.max(max.get(), heapUsed());
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+    }
+  }
+
+  // ---- JVM facts ------------------------------------------------------------------------------
+
+  /** Records the facts every result needs: JVM flags, cores, JDK. */
+  static void describeJvm() {
+    info("jvm.flags", String.join(" ", jvmFlags()));
+    info("jvm.version", System.getProperty("java.vm.name") + " " + Runtime.version());
+    info("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    info("heap.max", Long.toString(Runtime.getRuntime().maxMemory()));
+    info("gc", String.join(",", ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(b -> b.getName()).toList()));
+  }
+
+  /**
+   * This JVM's flags, for node B's: without a flight recording or {@code -Dbench.peerFlags}
+   * (flags for node B only, separated by {@code |}, such as its own flight recording).
+   */
+  static List<String> jvmFlags() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-XX:FlightRecorder")
+            && !a.startsWith("-Dbench.peerFlags"))
+        .toList();
+  }
+
+  // ---- the second node's JVM ------------------------------------------------------------------
+
+  /** Another JVM with this class path and flags, running {@code mainClass args}. */
+  static final class Peer implements AutoCloseable {
+    private final java.lang.Process process;
+    private final int port;
+
+    private Peer(java.lang.Process process, int port) {
+      this.process = process;
+      this.port = port;
+    }
+
+    /**
+     * Starts the JVM and waits for its {@code READY port} line; its further output goes to
+     * {@code log}. The peer ends by itself when this JVM goes (its standard input closes).
+     */
+    static Peer start(Path log, String mainClass, String... args) throws IOException {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(jvmFlags());
+      String extra = System.getProperty("bench.peerFlags", ""); // e.g. a flight recording
+      if (!extra.isBlank()) {
+        cmd.addAll(Arrays.asList(extra.strip().split("\\|")));
+      }
+      cmd.add("-cp");
+      cmd.add(System.getProperty("java.class.path"));
+      cmd.add(mainClass);
+      cmd.addAll(Arrays.asList(args));
+      Files.createDirectories(log.toAbsolutePath().getParent());
+      java.lang.Process p =
+          new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+      synchronized (Bench.class) {
+        System.out.println("CHILD " + p.pid());
+        System.out.flush();
+      }
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      int port = -1;
+      try {
+        for (String line; (line = out.readLine()) != null; ) {
+          if (line.startsWith("READY ")) {
+            port = Integer.parseInt(line.substring(6).strip());
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            break;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        p.destroyForcibly();
+        throw e;
+      }
+      if (port < 0) {
+        p.destroyForcibly();
+        throw new IOException("peer " + mainClass + " " + Arrays.toString(args)
+            + " did not get ready; see " + log);
+      }
+      Thread.ofPlatform().daemon().name("peer-out").start(() -> {
+        try {
+          while (out.readLine() != null) {
+            // drained so that the peer never blocks on a full pipe
+          }
+        } catch (IOException ignored) {
+          // the peer ended
+        }
+      });
+      return new Peer(p, port);
+    }
+
+    /** The port the peer's node listens on, on 127.0.0.1. */
+    int port() {
+      return port;
+    }
+
+    /** The peer's OS process id. */
+    long pid() {
+      return process.pid();
+    }
+
+    /** Sends a signal (KILL, STOP, CONT) to the peer's OS process. */
+    void signal(String signal) throws IOException, InterruptedException {
+      if ("KILL".equals(signal)) {
+        process.destroyForcibly(); // SIGKILL on Linux
+        return;
+      }
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+          .inheritIO()
+          .start()
+          .waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops the peer whatever its state (also if it was stopped with SIGSTOP): it is asked to end
+     * by closing its standard input, and killed if it has not within a few seconds.
+     */
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        try {
+          signal("CONT");
+          process.getOutputStream().close();
+          process.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+          // it is killed below anyway
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+      }
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * For a peer JVM: tells the parent it is ready on {@code port}, then returns once the parent
+   * closes this JVM's standard input (the parent ended or let go of it).
+   */
+  static void readyThenAwaitParent(int port) {
+    System.out.println("READY " + port);
+    System.out.flush();
+    try {
+      while (System.in.read() >= 0) {
+        // nothing is sent on it; EOF means the parent is gone
+      }
+    } catch (IOException ignored) {
+      // treat like EOF
+    }
+  }
+}

@@ -1,0 +1,540 @@
+package io.distproc.benchmarks;
+
+import static io.distproc.Matcher.any;
+import static io.distproc.Matcher.on;
+import static io.distproc.Matcher.onDown;
+import static io.distproc.benchmarks.Bench.Runs;
+import static io.distproc.benchmarks.Bench.heapAfterFullGc;
+import static io.distproc.benchmarks.Bench.info;
+import static io.distproc.benchmarks.Bench.log;
+import static io.distproc.benchmarks.Bench.perSecond;
+import static io.distproc.benchmarks.Bench.percentile;
+import static io.distproc.benchmarks.Bench.result;
+import static io.distproc.benchmarks.Bench.scaled;
+
+import io.distproc.Behaviours;
+import io.distproc.Codec;
+import io.distproc.Down;
+import io.distproc.Node;
+import io.distproc.NodeConfig;
+import io.distproc.NodeDownEvent;
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import io.distproc.ReceiveMark;
+import io.distproc.Spawned;
+import io.distproc.benchmarks.BenchCodec.Ack;
+import io.distproc.benchmarks.BenchCodec.SinkArgs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The seven workloads of BENCHMARKS.md on distproc, one per JVM: {@code run W SCALE RUNS} runs
+ * workload W (W1..W7) at SCALE of its full size (1 or 0.1), first once at a tenth of the full size as
+ * warm-up, then RUNS times, and prints the median, min and max of each metric. The remote
+ * workloads (W4-W6) start node B in a JVM of its own ({@code node-b NAME INTERVAL_MS
+ * TIMEOUT_MS}), on 127.0.0.1.
+ */
+public final class DistprocWorkloads {
+  private DistprocWorkloads() {}
+
+  private static final Duration PATIENCE = Duration.ofSeconds(120);
+  private static final byte[] PAYLOAD = payload();
+
+  /** W7: a request to the server. */
+  record Request(Pid from, long ref) {}
+
+  /** W7: the server's reply, matched by its ref. */
+  record Reply(long ref) {}
+
+  /** W7: a message nobody asks for, queued in the client's mailbox. */
+  record Noise(int n) {}
+
+  /** W2: the reply. */
+  enum Pong {
+    PONG
+  }
+
+  /**
+   * Runs a workload, or node B.
+   *
+   * @param args {@code run W SCALE RUNS} or {@code node-b NAME INTERVAL_MS TIMEOUT_MS}
+   */
+  public static void main(String[] args) {
+    int status = 0;
+    try {
+      switch (args[0]) {
+        case "run" -> run(args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]));
+        case "node-b" -> nodeB(args[1], Long.parseLong(args[2]), Long.parseLong(args[3]));
+        default -> throw new IllegalArgumentException("unknown command " + args[0]);
+      }
+    } catch (Throwable t) {
+      t.printStackTrace();
+      status = 1;
+    }
+    System.exit(status); // the gRPC threads are no reason to linger
+  }
+
+  private static void run(String workload, double scale, int runs) throws Exception {
+    Bench.describeJvm();
+    info("side", "distproc");
+    switch (workload) {
+      case "W1" -> w1(scale, runs);
+      case "W2" -> w2(scale, runs);
+      case "W3" -> w3(scale, runs);
+      case "W4" -> w4(scale, runs);
+      case "W5" -> w5(scale, runs);
+      case "W6" -> w6(runs);
+      case "W7" -> w7(scale, runs);
+      default -> throw new IllegalArgumentException("unknown workload " + workload);
+    }
+  }
+
+  private static Node<Object> localNode() {
+    return Node.start(NodeConfig.local("bench").build(), Codec.localOnly());
+  }
+
+  // ---- W1: spawn waiting processes, one message each, all end ---------------------------------
+
+  private static void w1(double scale, int runs) throws Exception {
+    int n = scaled(Bench.W1_PROCESSES, scale);
+    result("w1.processes", n);
+    try (Node<Object> node = localNode()) {
+      w1Once(node, Bench.warmup(Bench.W1_PROCESSES), null);
+      Runs r = new Runs("w1");
+      for (int i = 0; i < runs; i++) {
+        w1Once(node, n, r);
+      }
+      r.print();
+    }
+  }
+
+  private static void w1Once(Node<Object> node, int n, Runs r) throws Exception {
+    long base = r == null ? 0 : heapAfterFullGc();
+    CountDownLatch ready = new CountDownLatch(n);
+    CountDownLatch ended = new CountDownLatch(n);
+    Pid[] pids = new Pid[n];
+    CompletableFuture<Void> spawned = new CompletableFuture<>();
+    long t0 = System.nanoTime();
+    node.spawn(ctx -> {
+      for (int i = 0; i < n; i++) {
+        pids[i] = ctx.spawn(c -> {
+          ready.countDown();
+          c.receive(any(m -> m));
+          ended.countDown();
+        });
+      }
+      spawned.complete(null);
+    });
+    spawned.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    await(ready, "W1 processes to start");
+    long t1 = System.nanoTime();
+    long alive = r == null ? 0 : heapAfterFullGc();
+    long t2 = System.nanoTime();
+    for (Pid pid : pids) {
+      node.send(pid, "go");
+    }
+    await(ended, "W1 processes to end");
+    long t3 = System.nanoTime();
+    if (r != null) {
+      r.add("rate", perSecond(n, (t1 - t0) + (t3 - t2)));
+      r.add("spawnRate", perSecond(n, t1 - t0));
+      // The heap with none of them alive: before the run, and after it (the smaller counts).
+      Arrays.fill(pids, null);
+      Thread.sleep(200);
+      long after = heapAfterFullGc();
+      r.add("bytesPerProcess", (double) (alive - Math.min(base, after)) / n);
+    }
+  }
+
+  // ---- W2: local ping-pong ---------------------------------------------------------------------
+
+  private static void w2(double scale, int runs) throws Exception {
+    int n = scaled(Bench.W2_ROUND_TRIPS, scale);
+    result("w2.roundTrips", n);
+    try (Node<Object> node = localNode()) {
+      w2Once(node, Bench.warmup(Bench.W2_ROUND_TRIPS));
+      Runs r = new Runs("w2");
+      for (int i = 0; i < runs; i++) {
+        r.add("rate", w2Once(node, n));
+      }
+      r.print();
+    }
+  }
+
+  private static double w2Once(Node<Object> node, int n) throws Exception {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Pid ponger = node.spawn(ctx -> ctx.receiveLoop(
+        on(Pid.class, from -> {
+          ctx.send(from, Pong.PONG);
+          return true;
+        }),
+        on(String.class, s -> false)));
+    node.spawn(ctx -> {
+      Pid self = ctx.self();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        ctx.send(ponger, self);
+        ctx.receive(on(Pong.class, p -> p));
+      }
+      long t = System.nanoTime() - t0;
+      ctx.send(ponger, "stop");
+      done.complete(t);
+    });
+    return perSecond(n, done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  // ---- W3: fan-in --------------------------------------------------------------------------------
+
+  private static void w3(double scale, int runs) throws Exception {
+    int perSender = scaled(Bench.W3_PER_SENDER, scale);
+    result("w3.senders", Bench.W3_SENDERS);
+    result("w3.perSender", perSender);
+    try (Node<Object> node = localNode()) {
+      w3Once(node, Bench.warmup(Bench.W3_PER_SENDER));
+      Runs r = new Runs("w3");
+      for (int i = 0; i < runs; i++) {
+        r.add("rate", w3Once(node, perSender));
+      }
+      r.print();
+    }
+  }
+
+  private static double w3Once(Node<Object> node, int perSender) throws Exception {
+    int total = Bench.W3_SENDERS * perSender;
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Pid receiver = node.spawn(ctx -> {
+      for (int i = 0; i < total; i++) {
+        ctx.receive(any(m -> m));
+      }
+      done.complete(System.nanoTime());
+    });
+    Integer one = 1;
+    long t0 = System.nanoTime();
+    for (int s = 0; s < Bench.W3_SENDERS; s++) {
+      node.spawn(ctx -> {
+        for (int i = 0; i < perSender; i++) {
+          ctx.send(receiver, one);
+        }
+      });
+    }
+    long end = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    return perSecond(total, end - t0);
+  }
+
+  // ---- the second node ---------------------------------------------------------------------------
+
+  private static NodeConfig remoteConfig(String name, Duration interval, Duration timeout) {
+    return NodeConfig.remote(name).bind("127.0.0.1", 0).heartbeat(interval, timeout).build();
+  }
+
+  private static Bench.Peer startB(String name, Duration interval, Duration timeout)
+      throws Exception {
+    return Bench.Peer.start(
+        Path.of("target", "bench-logs", "distproc-node-" + name + ".log"),
+        DistprocWorkloads.class.getName(),
+        "node-b",
+        name,
+        Long.toString(interval.toMillis()),
+        Long.toString(timeout.toMillis()));
+  }
+
+  /** Node B: a sink, an echo and a waiter, until the parent JVM lets go. */
+  private static void nodeB(String name, long intervalMs, long timeoutMs) {
+    Behaviours<Object> behaviours = Behaviours.<Object>builder()
+        .add("sink", arg -> ctx -> {
+          SinkArgs a = (SinkArgs) arg;
+          long count = 0;
+          while (count < a.total()) {
+            ctx.receive(on(byte[].class, b -> b));
+            count++;
+            if (a.ackEvery() > 0 && count % a.ackEvery() == 0 && count < a.total()) {
+              ctx.send(a.replyTo(), new Ack(count));
+            }
+          }
+          ctx.send(a.replyTo(), new Ack(count));
+        })
+        .add("echo", arg -> ctx -> {
+          Pid peer = (Pid) arg;
+          ctx.receiveLoop(
+              on(byte[].class, b -> {
+                ctx.send(peer, b);
+                return true;
+              }),
+              on(String.class, s -> false));
+        })
+        .add("waiter", arg -> ctx -> ctx.receive(any(m -> m)))
+        .build();
+    Node<Object> node = Node.builder(
+            remoteConfig(name, Duration.ofMillis(intervalMs), Duration.ofMillis(timeoutMs)),
+            new BenchCodec())
+        .behaviours(behaviours)
+        .start();
+    Bench.readyThenAwaitParent(node.boundAddress().orElseThrow().getPort());
+  }
+
+  // ---- W4: remote throughput ---------------------------------------------------------------------
+
+  private static void w4(double scale, int runs) throws Exception {
+    int n = scaled(Bench.W4_MESSAGES, scale);
+    result("w4.messages", n);
+    result("w4.payloadBytes", Bench.W4_PAYLOAD);
+    result("w4.window", Bench.W4_WINDOW);
+    result("w4.ackEvery", Bench.W4_ACK_EVERY);
+    info("w4.batching", "none by the workload; the transport batches frames itself");
+    Duration interval = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL;
+    Duration timeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
+    try (Node<Object> a = Node.start(remoteConfig("a", interval, timeout), new BenchCodec());
+        Bench.Peer peer = startB("b", interval, timeout)) {
+      NodeId b = a.addRemoteNode("127.0.0.1", peer.port(), "b");
+      Runs r = new Runs("w4");
+      for (boolean windowed : new boolean[] {false, true}) {
+        w4Once(a, b, Bench.warmup(Bench.W4_MESSAGES), windowed, null);
+        for (int i = 0; i < runs; i++) {
+          w4Once(a, b, n, windowed, r);
+        }
+      }
+      r.print();
+    }
+  }
+
+  private static void w4Once(Node<Object> a, NodeId b, int n, boolean windowed, Runs r)
+      throws Exception {
+    heapAfterFullGc(); // the sender's peak heap is measured from a clean start
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    try (Bench.HeapSampler heap = new Bench.HeapSampler()) {
+      a.spawn(ctx -> {
+        int ackEvery = windowed ? Bench.W4_ACK_EVERY : 0;
+        Pid sink = ctx.spawn(b, "sink", new SinkArgs(ctx.self(), n, ackEvery));
+        long t0 = System.nanoTime();
+        if (windowed) {
+          long sent = 0;
+          long acked = 0;
+          while (acked < n) {
+            while (sent < n && sent - acked < Bench.W4_WINDOW) {
+              ctx.send(sink, PAYLOAD);
+              sent++;
+            }
+            acked = Math.max(acked, ctx.receive(on(Ack.class, Ack::count)));
+          }
+        } else {
+          for (int i = 0; i < n; i++) {
+            ctx.send(sink, PAYLOAD);
+          }
+          ctx.receive(on(Ack.class, x -> x.count() == n, Ack::count));
+        }
+        done.complete(System.nanoTime() - t0);
+      });
+      long nanos = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      if (r != null) {
+        String mode = windowed ? "windowed" : "blast";
+        r.add(mode + ".rate", perSecond(n, nanos));
+        r.add(mode + ".senderMaxHeapMiB", heap.max() / 1048576.0);
+      }
+    }
+  }
+
+  // ---- W5: remote ping-pong latency ------------------------------------------------------------
+
+  private static void w5(double scale, int runs) throws Exception {
+    int n = scaled(Bench.W5_ROUND_TRIPS, scale);
+    result("w5.roundTrips", n);
+    result("w5.payloadBytes", Bench.W4_PAYLOAD);
+    Duration interval = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL;
+    Duration timeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
+    try (Node<Object> a = Node.start(remoteConfig("a", interval, timeout), new BenchCodec());
+        Bench.Peer peer = startB("b", interval, timeout)) {
+      NodeId b = a.addRemoteNode("127.0.0.1", peer.port(), "b");
+      w5Once(a, b, Bench.warmup(Bench.W5_ROUND_TRIPS), null);
+      Runs r = new Runs("w5");
+      for (int i = 0; i < runs; i++) {
+        w5Once(a, b, n, r);
+      }
+      r.print();
+    }
+  }
+
+  private static void w5Once(Node<Object> a, NodeId b, int n, Runs r) throws Exception {
+    CompletableFuture<long[]> done = new CompletableFuture<>();
+    a.spawn(ctx -> {
+      Pid echo = ctx.spawn(b, "echo", ctx.self());
+      long[] lat = new long[n];
+      for (int i = 0; i < n; i++) {
+        long t = System.nanoTime();
+        ctx.send(echo, PAYLOAD);
+        ctx.receive(on(byte[].class, x -> x));
+        lat[i] = System.nanoTime() - t;
+      }
+      ctx.send(echo, "stop");
+      done.complete(lat);
+    });
+    long[] lat = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    if (r != null) {
+      long total = Arrays.stream(lat).sum();
+      Arrays.sort(lat);
+      r.add("p50us", percentile(lat, 0.50) / 1e3);
+      r.add("p99us", percentile(lat, 0.99) / 1e3);
+      r.add("p999us", percentile(lat, 0.999) / 1e3);
+      r.add("maxus", lat[lat.length - 1] / 1e3);
+      r.add("rate", perSecond(n, total));
+    }
+  }
+
+  // ---- W6: node-down detection ---------------------------------------------------------------------
+
+  private static int peers;
+
+  private static void w6(int runs) throws Exception {
+    Duration defInterval = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL;
+    Duration defTimeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
+    Duration tunedInterval = Duration.ofMillis(200);
+    Duration tunedTimeout = Duration.ofMillis(1000);
+    info("w6.default", "NodeConfig.heartbeat(" + defInterval.toMillis() + " ms, "
+        + defTimeout.toMillis() + " ms) (the defaults)");
+    info("w6.tuned", "NodeConfig.heartbeat(" + tunedInterval.toMillis() + " ms, "
+        + tunedTimeout.toMillis() + " ms) on both nodes");
+    Runs r = new Runs("w6");
+    w6Config("default", defInterval, defTimeout, runs, r);
+    w6Config("tuned", tunedInterval, tunedTimeout, runs, r);
+    r.print();
+  }
+
+  private static void w6Config(
+      String label, Duration interval, Duration timeout, int runs, Runs r) throws Exception {
+    CompletableFuture<NodeDownEvent>[] downs = newDowns();
+    try (Node<Object> a = Node.builder(remoteConfig("a" + label, interval, timeout),
+            new BenchCodec())
+        .onNodeDown(e -> downs[0].complete(e))
+        .start()) {
+      for (int i = 0; i < runs; i++) {
+        for (String signal : new String[] {"KILL", "STOP"}) {
+          downs[0] = new CompletableFuture<>();
+          double s = w6Once(a, signal, interval, timeout, downs[0]);
+          r.add((signal.equals("KILL") ? "kill" : "hang") + "." + label + "Seconds", s);
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletableFuture<NodeDownEvent>[] newDowns() {
+    return new CompletableFuture[] {new CompletableFuture<NodeDownEvent>()};
+  }
+
+  private static double w6Once(Node<Object> a, String signal, Duration interval,
+      Duration timeout, CompletableFuture<NodeDownEvent> down) throws Exception {
+    String name = "b" + (++peers);
+    try (Bench.Peer peer = startB(name, interval, timeout)) {
+      NodeId b = a.addRemoteNode("127.0.0.1", peer.port(), name);
+      CompletableFuture<Void> watching = new CompletableFuture<>();
+      CompletableFuture<Long> firedAt = new CompletableFuture<>();
+      CompletableFuture<Down> notice = new CompletableFuture<>();
+      a.spawn(ctx -> {
+        Spawned waiter = ctx.spawnMonitored(b, "waiter", "");
+        watching.complete(null);
+        Down d = ctx.receive(onDown(waiter.monitor(), x -> x));
+        firedAt.complete(System.nanoTime());
+        notice.complete(d);
+      });
+      watching.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      Thread.sleep(interval.toMillis() * 3); // heartbeats flowing
+      long t0 = System.nanoTime();
+      peer.signal(signal);
+      long t1 = firedAt.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      NodeDownEvent e = down.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      log("W6 " + signal + ": monitor fired with " + notice.join().reason()
+          + "; node-down cause " + e.cause());
+      return (t1 - t0) / 1e9;
+    }
+  }
+
+  // ---- W7: selective receive on a deep mailbox ---------------------------------------------------
+
+  private static void w7(double scale, int runs) throws Exception {
+    int n = scaled(Bench.W7_ROUND_TRIPS, scale);
+    int depth = Bench.W7_DEPTH;
+    result("w7.roundTrips", n);
+    result("w7.depth", depth);
+    try (Node<Object> node = localNode()) {
+      for (boolean mark : new boolean[] {false, true}) {
+        w7Once(node, 0, Bench.warmup(Bench.W7_ROUND_TRIPS), mark);
+        w7Once(node, depth, Bench.warmup(Bench.W7_ROUND_TRIPS), mark);
+      }
+      Runs r = new Runs("w7");
+      for (int i = 0; i < runs; i++) {
+        for (boolean mark : new boolean[] {false, true}) {
+          String v = mark ? "mark" : "plain";
+          double empty = w7Once(node, 0, n, mark);
+          double deep = w7Once(node, depth, n, mark);
+          r.add(v + ".emptyRate", empty);
+          r.add(v + ".rate", deep);
+          r.add(v + ".slowdown", empty / deep);
+        }
+      }
+      r.print();
+    }
+  }
+
+  private static double w7Once(Node<Object> node, int depth, int n, boolean useMark)
+      throws Exception {
+    Pid server = node.spawn(ctx -> ctx.receiveLoop(
+        on(Request.class, q -> {
+          ctx.send(q.from(), new Reply(q.ref()));
+          return true;
+        }),
+        on(String.class, s -> false)));
+    CompletableFuture<long[]> done = new CompletableFuture<>();
+    Pid client = node.spawn(ctx -> {
+      ctx.receive(on(String.class, "start"::equals, s -> s)); // the noise before it stays queued
+      Pid self = ctx.self();
+      long t0 = System.nanoTime();
+      for (long i = 1; i <= n; i++) {
+        long ref = i;
+        if (useMark) {
+          ReceiveMark mark = ctx.mark();
+          ctx.send(server, new Request(self, ref));
+          ctx.receive(mark, on(Reply.class, x -> x.ref() == ref, x -> x));
+        } else {
+          ctx.send(server, new Request(self, ref));
+          ctx.receive(on(Reply.class, x -> x.ref() == ref, x -> x));
+        }
+      }
+      long t = System.nanoTime() - t0;
+      long left = 0;
+      while (ctx.receive(Duration.ZERO, on(Noise.class, x -> x)).isPresent()) {
+        left++;
+      }
+      ctx.send(server, "stop");
+      done.complete(new long[] {t, left});
+    });
+    for (int i = 0; i < depth; i++) {
+      node.send(client, new Noise(i));
+    }
+    node.send(client, "start");
+    long[] got = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    if (got[1] != depth) {
+      throw new IllegalStateException("W7: " + got[1] + " of " + depth + " queued messages left");
+    }
+    return perSecond(n, got[0]);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private static void await(CountDownLatch latch, String what) throws InterruptedException {
+    if (!latch.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+      throw new IllegalStateException("timed out waiting for " + what + ": " + latch.getCount()
+          + " left");
+    }
+  }
+
+  private static byte[] payload() {
+    byte[] p = new byte[Bench.W4_PAYLOAD];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (byte) i;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,520 @@
+package io.distproc.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoublePredicate;
+
+/**
+ * Runs the seven workloads on both sides, each workload and side in a JVM of its own (which
+ * starts node B's JVM itself for W4-W6), then prints the markdown table and writes the results as
+ * JSON. See benchmarks/README.md; {@code scripts/bench.sh} builds and calls it.
+ *
+ * <pre>
+ * Driver --mode full|quick|smoke --pekko-classpath CP [--only W2,W4] [--sides distproc,pekko]
+ *        [--out DIR] [--jvm-flags "..."]
+ * </pre>
+ *
+ * <p>It fails (exit 1) only when a workload JVM crashes or times out, never on a number.
+ */
+public final class Driver {
+  private Driver() {}
+
+  /** The flags of every workload JVM, on both sides (the peers were measured with these). */
+  static final List<String> JVM_FLAGS =
+      List.of("-Xmx4g", "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED");
+
+  static final List<String> WORKLOADS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
+
+  /** How big, how often, and how long to wait for one workload JVM. */
+  record Mode(String name, double scale, int runs, int w6Runs, long timeoutSeconds) {}
+
+  static Mode mode(String name) {
+    return switch (name) {
+      case "full" -> new Mode("full", 1.0, 3, 3, 1800);
+      case "quick" -> new Mode("quick", 0.1, 3, 1, 300);
+      case "smoke" -> new Mode("smoke", 0.1, 1, 1, 120);
+      default -> throw new IllegalArgumentException("mode must be full, quick or smoke: " + name);
+    };
+  }
+
+  /** One side: its name, class path and main class. */
+  record Side(String name, String classPath, String mainClass) {}
+
+  /** What one workload JVM reported. */
+  static final class Outcome {
+    String status = "not run";
+    double seconds;
+    String loadBefore = "";
+    double busyBefore = Double.NaN;
+    final Map<String, Double> results = new LinkedHashMap<>();
+    final Map<String, String> info = new LinkedHashMap<>();
+  }
+
+  /** The workload JVMs and the node-B JVMs they started, to stop whatever is left. */
+  private static final Set<Long> LIVE = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Runs the benchmarks.
+   *
+   * @param args see the class comment
+   * @throws Exception if the driver itself fails
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    Mode mode = mode(opts.getOrDefault("mode", "quick"));
+    Path out = Path.of(opts.getOrDefault("out", "benchmarks/target")).toAbsolutePath();
+    Path logs = out.resolve("bench-logs");
+    Files.createDirectories(logs);
+    List<String> only = opts.containsKey("only")
+        ? Arrays.asList(opts.get("only").toUpperCase(Locale.ROOT).split(","))
+        : WORKLOADS;
+    List<String> sideNames = Arrays.asList(opts.getOrDefault("sides", "distproc,pekko").split(","));
+    List<String> flags = new ArrayList<>(JVM_FLAGS);
+    String extra = opts.getOrDefault("jvm-flags", System.getenv().getOrDefault("BENCH_JVM_FLAGS", ""));
+    if (!extra.isBlank()) {
+      flags.addAll(Arrays.asList(extra.strip().split("\\s+")));
+    }
+    List<Side> sides = new ArrayList<>();
+    if (sideNames.contains("distproc")) {
+      sides.add(new Side("distproc", System.getProperty("java.class.path"),
+          DistprocWorkloads.class.getName()));
+    }
+    if (sideNames.contains("pekko")) {
+      String cp = opts.get("pekko-classpath");
+      if (cp == null) {
+        throw new IllegalArgumentException("--pekko-classpath is needed for the Pekko side");
+      }
+      sides.add(new Side("pekko", cp, "io.distproc.benchmarks.pekko.PekkoWorkloads"));
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(Driver::stopAll));
+
+    String loadBefore = loadAverage();
+    Instant started = Instant.now();
+    System.out.printf("bench: mode %s (scale %s, %d runs after a warm-up at a tenth of the full size),"
+            + " %d cores, load average %s%n", mode.name(), mode.scale(), mode.runs(),
+        Runtime.getRuntime().availableProcessors(), loadBefore);
+    System.out.println("bench: JVM flags (both sides): " + String.join(" ", flags));
+    System.out.println("bench: logs in " + logs);
+    Map<String, Map<String, Outcome>> all = new LinkedHashMap<>(); // side -> workload -> outcome
+    boolean failed = false;
+    for (String w : WORKLOADS) {
+      if (!only.contains(w)) {
+        continue;
+      }
+      for (Side side : sides) {
+        Outcome o = runOne(side, w, mode, flags, out.getParent(), logs);
+        all.computeIfAbsent(side.name(), k -> new LinkedHashMap<>()).put(w, o);
+        System.out.printf("bench: %s %s: %s in %.0f s%n", w, side.name(), o.status, o.seconds);
+        failed |= !o.status.equals("ok");
+      }
+    }
+    String loadAfter = loadAverage();
+    List<Row> rows = rows();
+    String table = table(rows, all, mode);
+    System.out.println();
+    System.out.println(table);
+    System.out.printf("Load average before: %s; after: %s. Started %s, took %d s.%n", loadBefore,
+        loadAfter, started, java.time.Duration.between(started, Instant.now()).toSeconds());
+    Path json = out.resolve(mode.name().equals("full") ? "results.json"
+        : "results-" + mode.name() + ".json");
+    Files.writeString(json, json(mode, flags, loadBefore, loadAfter, started, rows, all));
+    Files.writeString(out.resolve("results-" + mode.name() + ".md"), table);
+    System.out.println("bench: results in " + json);
+    stopAll();
+    System.exit(failed ? 1 : 0);
+  }
+
+  // ---- running one workload JVM ---------------------------------------------------------------
+
+  private static Outcome runOne(Side side, String w, Mode mode, List<String> flags, Path workDir,
+      Path logs) throws IOException, InterruptedException {
+    Outcome o = new Outcome();
+    int runs = w.equals("W6") ? mode.w6Runs() : mode.runs();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(flags);
+    cmd.addAll(List.of("-cp", side.classPath(), side.mainClass(), "run", w,
+        Double.toString(mode.scale()), Integer.toString(runs)));
+    String base = mode.name() + "-" + w + "-" + side.name();
+    Path outLog = logs.resolve(base + ".out");
+    Path errLog = logs.resolve(base + ".err");
+    o.loadBefore = loadAverage();
+    o.busyBefore = cpuBusy();
+    System.out.printf("bench: %s %s ... (CPU busy with other work %.0f %%, load average %s)%n", w,
+        side.name(), 100 * o.busyBefore, o.loadBefore);
+    long t0 = System.nanoTime();
+    java.lang.Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectError(errLog.toFile()).start();
+    LIVE.add(p.pid());
+    List<Long> children = Collections.synchronizedList(new ArrayList<>());
+    Thread reader = Thread.ofPlatform().start(() -> {
+      try (BufferedReader in = new BufferedReader(
+              new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+          PrintWriter log = new PrintWriter(Files.newBufferedWriter(outLog))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          log.println(line);
+          if (line.startsWith("RESULT ") || line.startsWith("INFO ")) {
+            int sp = line.indexOf(' ');
+            int eq = line.indexOf('=', sp);
+            if (eq > 0) {
+              String key = line.substring(sp + 1, eq);
+              String value = line.substring(eq + 1);
+              synchronized (o) {
+                if (line.startsWith("RESULT ")) {
+                  o.results.put(key, Double.parseDouble(value));
+                } else {
+                  o.info.put(key, value);
+                }
+              }
+            }
+          } else if (line.startsWith("CHILD ")) {
+            long pid = Long.parseLong(line.substring(6).strip());
+            children.add(pid);
+            LIVE.add(pid);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        System.err.println("bench: reading " + base + ": " + e);
+      }
+    });
+    boolean finished = p.waitFor(mode.timeoutSeconds(), TimeUnit.SECONDS);
+    if (!finished) {
+      o.status = "timed out after " + mode.timeoutSeconds() + " s";
+      stop(p.toHandle());
+    } else {
+      o.status = p.exitValue() == 0 ? "ok" : "crashed (exit " + p.exitValue() + ", see " + errLog
+          + ")";
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
+    for (long pid : children.toArray(new Long[0])) {
+      ProcessHandle.of(pid).ifPresent(Driver::stop);
+      LIVE.remove(pid);
+    }
+    LIVE.remove(p.pid());
+    o.seconds = (System.nanoTime() - t0) / 1e9;
+    return o;
+  }
+
+  /** Stops a process for sure: continue it (it may be SIGSTOPped), then SIGKILL. */
+  private static void stop(ProcessHandle h) {
+    h.descendants().forEach(Driver::stop);
+    if (h.isAlive()) {
+      try {
+        new ProcessBuilder("kill", "-CONT", Long.toString(h.pid())).start()
+            .waitFor(5, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        // SIGKILL works on a stopped process too
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      h.destroyForcibly();
+      h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> h).join();
+    }
+  }
+
+  private static void stopAll() {
+    for (long pid : LIVE.toArray(new Long[0])) {
+      ProcessHandle.of(pid).ifPresent(Driver::stop);
+      LIVE.remove(pid);
+    }
+  }
+
+  /**
+   * How busy the CPUs are over one second while no workload JVM runs: the share of the machine
+   * that other work takes (0 to 1), or NaN where /proc/stat is not there. Unlike the load
+   * average, it does not remember the previous workload.
+   */
+  private static double cpuBusy() {
+    try {
+      long[] a = cpuTimes();
+      Thread.sleep(1000);
+      long[] b = cpuTimes();
+      long total = b[0] - a[0];
+      return total <= 0 ? Double.NaN : 1.0 - (double) (b[1] - a[1]) / total;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    }
+  }
+
+  /** Total and idle (idle + iowait) jiffies of all CPUs. */
+  private static long[] cpuTimes() throws IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < f.length; i++) {
+      total += Long.parseLong(f[i]);
+    }
+    return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  // ---- the table ------------------------------------------------------------------------------
+
+  /**
+   * One line of the table: the metric on both sides, whether more or less is better, and the
+   * goal from BENCHMARKS.md (a test on distproc's value; null when the row has no goal).
+   */
+  record Row(String workload, String what, String distprocKey, String pekkoKey, String unit,
+      boolean higherIsBetter, String target, DoublePredicate met) {}
+
+  static List<Row> rows() {
+    return List.of(
+        new Row("W1", "spawn, wait, 1 msg, end", "w1.rate", "w1.rate", "procs/s", true,
+            ">= 340k", v -> v >= 340_000),
+        new Row("W1", "heap per waiting process", "w1.bytesPerProcess", "w1.bytesPerProcess",
+            "B", false, "<= 1 KB", v -> v <= 1024),
+        new Row("W2", "local ping-pong", "w2.rate", "w2.rate", "round trips/s", true, ">= 3M",
+            v -> v >= 3_000_000),
+        new Row("W3", "local fan-in, 4 senders", "w3.rate", "w3.rate", "msgs/s", true, ">= 10M",
+            v -> v >= 10_000_000),
+        new Row("W4", "remote blast, 100 B", "w4.blast.rate", "w4.blast.rate", "msgs/s", true,
+            null, null),
+        new Row("W4", "remote windowed, 100 B", "w4.windowed.rate", "w4.windowed.rate", "msgs/s",
+            true, ">= 1M", v -> v >= 1_000_000),
+        new Row("W4", "sender max heap, blast", "w4.blast.senderMaxHeapMiB",
+            "w4.blast.senderMaxHeapMiB", "MiB", false, null, null),
+        new Row("W4", "sender max heap, windowed", "w4.windowed.senderMaxHeapMiB",
+            "w4.windowed.senderMaxHeapMiB", "MiB", false, null, null),
+        new Row("W5", "remote ping-pong p50", "w5.p50us", "w5.p50us", "us", false, "<= 100",
+            v -> v <= 100),
+        new Row("W5", "remote ping-pong p99", "w5.p99us", "w5.p99us", "us", false, "<= 250",
+            v -> v <= 250),
+        new Row("W5", "remote ping-pong p99.9", "w5.p999us", "w5.p999us", "us", false, null,
+            null),
+        new Row("W6", "node-down after SIGKILL, default", "w6.kill.defaultSeconds",
+            "w6.kill.defaultSeconds", "s", false, "<= 0.1", v -> v <= 0.1),
+        new Row("W6", "node-down after SIGSTOP, default", "w6.hang.defaultSeconds",
+            "w6.hang.defaultSeconds", "s", false, "<= 2", v -> v <= 2),
+        new Row("W6", "node-down after SIGKILL, tuned", "w6.kill.tunedSeconds",
+            "w6.kill.tunedSeconds", "s", false, null, null),
+        new Row("W6", "node-down after SIGSTOP, tuned", "w6.hang.tunedSeconds",
+            "w6.hang.tunedSeconds", "s", false, null, null),
+        new Row("W7", "req/reply, 10^4 queued: plain receive (Pekko: Stash)", "w7.plain.rate",
+            "w7.stash.rate", "round trips/s", true, null, null),
+        new Row("W7", "  slowdown vs empty mailbox", "w7.plain.slowdown", "w7.stash.slowdown",
+            "x", false, "<= 1.5x", v -> v <= 1.5),
+        new Row("W7", "req/reply, 10^4 queued: receive after mark()", "w7.mark.rate",
+            "w7.stash.rate", "round trips/s", true, null, null),
+        new Row("W7", "  slowdown vs empty mailbox", "w7.mark.slowdown", "w7.stash.slowdown",
+            "x", false, "<= 1.5x", v -> v <= 1.5));
+  }
+
+  static String table(List<Row> rows, Map<String, Map<String, Outcome>> all, Mode mode) {
+    StringBuilder t = new StringBuilder();
+    t.append("| workload | metric | distproc | Pekko | ratio | target | met? |\n");
+    t.append("|---|---|---|---|---|---|---|\n");
+    for (Row row : rows) {
+      Outcome d = all.getOrDefault("distproc", Map.of()).get(row.workload());
+      Outcome p = all.getOrDefault("pekko", Map.of()).get(row.workload());
+      if (d == null && p == null) {
+        continue;
+      }
+      Double dv = value(d, row.distprocKey());
+      Double pv = value(p, row.pekkoKey());
+      String ratio = "";
+      if (dv != null && pv != null && dv > 0 && pv > 0) {
+        ratio = String.format(Locale.ROOT, "%.2f", row.higherIsBetter() ? dv / pv : pv / dv);
+      }
+      String met = row.met() == null ? "" : dv == null ? "?" : row.met().test(dv) ? "yes" : "no";
+      t.append("| ").append(row.workload())
+          .append(" | ").append(row.what()).append(" (").append(row.unit()).append(")")
+          .append(" | ").append(cell(d, row.distprocKey()))
+          .append(" | ").append(cell(p, row.pekkoKey()))
+          .append(" | ").append(ratio)
+          .append(" | ").append(row.target() == null ? "" : row.target())
+          .append(" | ").append(met).append(" |\n");
+    }
+    t.append("\nMode ").append(mode.name()).append(": median of ").append(mode.runs())
+        .append(" runs [min..max] (W6: ").append(mode.w6Runs()).append(" per case)")
+        .append(", each after a warm-up at a tenth of the full size in the same JVM")
+        .append(mode.scale() < 1 ? "; sizes are a tenth of BENCHMARKS.md's (W7's depth is not)"
+            : "")
+        .append(". Ratio > 1: distproc better. 100 B payloads; no batching by the workloads.\n");
+    List<String> loads = new ArrayList<>();
+    for (String w : WORKLOADS) {
+      Outcome d = all.getOrDefault("distproc", Map.of()).get(w);
+      Outcome p = all.getOrDefault("pekko", Map.of()).get(w);
+      if (d != null || p != null) {
+        loads.add(w + " " + busy(d) + " / " + busy(p));
+      }
+    }
+    t.append("\nCPU busy with other work in the second before each workload, distproc / Pekko: ")
+        .append(String.join("; ", loads))
+        .append(". Where it is well above 0 %, other work shared the 2 cores: read those figures"
+            + " as a smoke test.\n");
+    for (Map.Entry<String, Map<String, Outcome>> side : all.entrySet()) {
+      for (Map.Entry<String, Outcome> w : side.getValue().entrySet()) {
+        if (!w.getValue().status.equals("ok")) {
+          t.append("\n").append(w.getKey()).append(" on ").append(side.getKey()).append(": ")
+              .append(w.getValue().status);
+        }
+      }
+    }
+    return t.toString();
+  }
+
+  private static String busy(Outcome o) {
+    return o == null || Double.isNaN(o.busyBefore) ? "-"
+        : String.format(Locale.ROOT, "%.0f %%", 100 * o.busyBefore);
+  }
+
+  private static Double value(Outcome o, String key) {
+    return o == null ? null : o.results.get(key);
+  }
+
+  private static String cell(Outcome o, String key) {
+    if (o == null) {
+      return "";
+    }
+    Double v = o.results.get(key);
+    if (v == null) {
+      return o.status.equals("ok") ? "n/a" : "FAILED";
+    }
+    Double min = o.results.get(key + ".min");
+    Double max = o.results.get(key + ".max");
+    String s = human(v);
+    if (min != null && max != null && !min.equals(max)) {
+      s += " [" + human(min) + ".." + human(max) + "]";
+    }
+    return s;
+  }
+
+  static String human(double v) {
+    double a = Math.abs(v);
+    if (a >= 1e6) {
+      return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+    }
+    if (a >= 1e4) {
+      return String.format(Locale.ROOT, "%.0fk", v / 1e3);
+    }
+    if (a >= 100) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    if (a >= 10) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  // ---- JSON -----------------------------------------------------------------------------------
+
+  static String json(Mode mode, List<String> flags, String loadBefore, String loadAfter,
+      Instant started, List<Row> rows, Map<String, Map<String, Outcome>> all) {
+    StringBuilder j = new StringBuilder("{\n");
+    j.append("  \"mode\": ").append(q(mode.name())).append(",\n");
+    j.append("  \"scale\": ").append(mode.scale()).append(",\n");
+    j.append("  \"runs\": ").append(mode.runs()).append(",\n");
+    j.append("  \"started\": ").append(q(started.toString())).append(",\n");
+    j.append("  \"cores\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
+    j.append("  \"loadAverageBefore\": ").append(q(loadBefore)).append(",\n");
+    j.append("  \"loadAverageAfter\": ").append(q(loadAfter)).append(",\n");
+    j.append("  \"jvmFlags\": [");
+    for (int i = 0; i < flags.size(); i++) {
+      j.append(i == 0 ? "" : ", ").append(q(flags.get(i)));
+    }
+    j.append("],\n  \"payloadBytes\": ").append(Bench.W4_PAYLOAD).append(",\n");
+    j.append("  \"batching\": \"none by the workloads; W4 windowed: at most ")
+        .append(Bench.W4_WINDOW).append(" unacknowledged, an ack every ")
+        .append(Bench.W4_ACK_EVERY).append("\",\n");
+    j.append("  \"table\": [\n");
+    boolean first = true;
+    for (Row row : rows) {
+      Outcome d = all.getOrDefault("distproc", Map.of()).get(row.workload());
+      Outcome p = all.getOrDefault("pekko", Map.of()).get(row.workload());
+      if (d == null && p == null) {
+        continue;
+      }
+      Double dv = value(d, row.distprocKey());
+      Double pv = value(p, row.pekkoKey());
+      j.append(first ? "" : ",\n").append("    {\"workload\": ").append(q(row.workload()))
+          .append(", \"metric\": ").append(q(row.what().strip())).append(", \"unit\": ")
+          .append(q(row.unit())).append(", \"distproc\": ").append(num(dv))
+          .append(", \"pekko\": ").append(num(pv)).append(", \"higherIsBetter\": ")
+          .append(row.higherIsBetter()).append(", \"target\": ")
+          .append(row.target() == null ? "null" : q(row.target())).append(", \"met\": ")
+          .append(row.met() == null || dv == null ? "null" : row.met().test(dv)).append("}");
+      first = false;
+    }
+    j.append("\n  ],\n  \"sides\": {");
+    boolean firstSide = true;
+    for (Map.Entry<String, Map<String, Outcome>> side : all.entrySet()) {
+      j.append(firstSide ? "\n" : ",\n").append("    ").append(q(side.getKey())).append(": {");
+      firstSide = false;
+      boolean firstW = true;
+      for (Map.Entry<String, Outcome> w : side.getValue().entrySet()) {
+        Outcome o = w.getValue();
+        j.append(firstW ? "\n" : ",\n").append("      ").append(q(w.getKey()))
+            .append(": {\"status\": ").append(q(o.status)).append(", \"seconds\": ")
+            .append(num(o.seconds)).append(", \"loadAverageBefore\": ").append(q(o.loadBefore))
+            .append(", \"cpuBusyBefore\": ").append(num(o.busyBefore)).append(",\n        \"results\": {");
+        firstW = false;
+        boolean f = true;
+        for (Map.Entry<String, Double> r : o.results.entrySet()) {
+          j.append(f ? "" : ", ").append(q(r.getKey())).append(": ").append(num(r.getValue()));
+          f = false;
+        }
+        j.append("},\n        \"info\": {");
+        f = true;
+        for (Map.Entry<String, String> r : o.info.entrySet()) {
+          j.append(f ? "" : ", ").append(q(r.getKey())).append(": ").append(q(r.getValue()));
+          f = false;
+        }
+        j.append("}}");
+      }
+      j.append("\n    }");
+    }
+    j.append("\n  }\n}\n");
+    return j.toString();
+  }
+
+  private static String num(Double v) {
+    return v == null || v.isNaN() || v.isInfinite() ? "null" : Bench.fmt(v);
+  }
+
+  private static String q(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}
