@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What a workload JVM needs besides the workload: sizes, repeated runs with their median, heap
  * measurements, percentiles, the result lines the driver reads, and starting and stopping the
- * second node's JVM. Kept free of distproc so that the Pekko module carries a copy of it
- * ({@code benchmarks-pekko/.../Bench.java}); keep the two in step.
+ * second node's JVM. Uses the JDK alone: the Pekko module runs it with no distproc library on
+ * its class path (it depends on this module's jar, without its dependencies).
  *
  * <p>Protocol with the driver: each result is one line {@code RESULT key=value} on standard
  * output; {@code INFO key=value} lines are recorded as text; {@code CHILD pid} names a JVM this

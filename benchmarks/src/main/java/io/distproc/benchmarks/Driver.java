@@ -103,7 +103,7 @@ public final class Driver {
       if (cp == null) {
         throw new IllegalArgumentException("--pekko-classpath is needed for the Pekko side");
       }
-      sides.add(new Side("pekko", cp, "io.distproc.benchmarks.pekko.PekkoWorkloads"));
+      sides.add(new Side("pekko", cp, "io.distproc.benchmarks.PekkoWorkloads"));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(Driver::stopAll));
 

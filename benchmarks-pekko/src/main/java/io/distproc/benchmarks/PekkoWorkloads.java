@@ -1,12 +1,12 @@
-package io.distproc.benchmarks.pekko;
+package io.distproc.benchmarks;
 
-import static io.distproc.benchmarks.pekko.Bench.heapAfterFullGc;
-import static io.distproc.benchmarks.pekko.Bench.info;
-import static io.distproc.benchmarks.pekko.Bench.log;
-import static io.distproc.benchmarks.pekko.Bench.perSecond;
-import static io.distproc.benchmarks.pekko.Bench.percentile;
-import static io.distproc.benchmarks.pekko.Bench.result;
-import static io.distproc.benchmarks.pekko.Bench.scaled;
+import static io.distproc.benchmarks.Bench.heapAfterFullGc;
+import static io.distproc.benchmarks.Bench.info;
+import static io.distproc.benchmarks.Bench.log;
+import static io.distproc.benchmarks.Bench.perSecond;
+import static io.distproc.benchmarks.Bench.percentile;
+import static io.distproc.benchmarks.Bench.result;
+import static io.distproc.benchmarks.Bench.scaled;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
