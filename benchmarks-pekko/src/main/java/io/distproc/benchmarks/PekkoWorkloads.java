@@ -1,5 +1,7 @@
 package io.distproc.benchmarks;
 
+import static io.distproc.benchmarks.Bench.await;
+import static io.distproc.benchmarks.Bench.payload;
 import static io.distproc.benchmarks.Bench.heapAfterFullGc;
 import static io.distproc.benchmarks.Bench.info;
 import static io.distproc.benchmarks.Bench.log;
@@ -850,22 +852,5 @@ public final class PekkoWorkloads {
       throw new IllegalStateException("W7: " + got[1] + " of " + depth + " queued messages left");
     }
     return perSecond(n, got[0]);
-  }
-
-  // ---- helpers -------------------------------------------------------------------------------------
-
-  private static void await(CountDownLatch latch, String what) throws InterruptedException {
-    if (!latch.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-      throw new IllegalStateException("timed out waiting for " + what + ": " + latch.getCount()
-          + " left");
-    }
-  }
-
-  private static byte[] payload() {
-    byte[] p = new byte[Bench.W4_PAYLOAD];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = (byte) i;
-    }
-    return p;
   }
 }

@@ -361,4 +361,25 @@ final class Bench {
       // treat like EOF
     }
   }
+
+  /** How long a workload waits for any one step before it gives up. */
+  static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(120);
+
+  /** Waits for a latch, at most {@link #PATIENCE}; fails naming what did not happen. */
+  static void await(java.util.concurrent.CountDownLatch latch, String what)
+      throws InterruptedException {
+    if (!latch.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+      throw new IllegalStateException("timed out waiting for " + what + ": " + latch.getCount()
+          + " left");
+    }
+  }
+
+  /** The W4/W5 payload: {@link #W4_PAYLOAD} bytes, the same on both sides. */
+  static byte[] payload() {
+    byte[] p = new byte[W4_PAYLOAD];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (byte) i;
+    }
+    return p;
+  }
 }

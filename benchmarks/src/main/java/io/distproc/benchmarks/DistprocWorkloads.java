@@ -4,6 +4,8 @@ import static io.distproc.Matcher.any;
 import static io.distproc.Matcher.on;
 import static io.distproc.Matcher.onDown;
 import static io.distproc.benchmarks.Bench.Runs;
+import static io.distproc.benchmarks.Bench.await;
+import static io.distproc.benchmarks.Bench.payload;
 import static io.distproc.benchmarks.Bench.heapAfterFullGc;
 import static io.distproc.benchmarks.Bench.info;
 import static io.distproc.benchmarks.Bench.log;
@@ -519,22 +521,5 @@ public final class DistprocWorkloads {
       throw new IllegalStateException("W7: " + got[1] + " of " + depth + " queued messages left");
     }
     return perSecond(n, got[0]);
-  }
-
-  // ---- helpers -------------------------------------------------------------------------------------
-
-  private static void await(CountDownLatch latch, String what) throws InterruptedException {
-    if (!latch.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-      throw new IllegalStateException("timed out waiting for " + what + ": " + latch.getCount()
-          + " left");
-    }
-  }
-
-  private static byte[] payload() {
-    byte[] p = new byte[Bench.W4_PAYLOAD];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = (byte) i;
-    }
-    return p;
   }
 }
