@@ -243,6 +243,7 @@ final class Mailbox<M> {
         boolean down = e.down;
         e.item = null; // e is now the stub: it must not keep the message alive
         if (down && !isLive.test((Down) item)) {
+          taken();
           continue;
         }
         int i;
@@ -253,6 +254,7 @@ final class Mailbox<M> {
           throw t;
         }
         if (i >= 0) {
+          taken();
           return handle(matchers[i], item, down, taken);
         }
         stash(item, down);
@@ -312,8 +314,12 @@ final class Mailbox<M> {
       }
     }
     head = next; // next becomes the stub; the caller reads it, then clears its item
-    PUBLISHED_HEAD.setRelease(this, next); // a plain store on x86: free for the hot path
-    return next;
+    return next; // published by taken() or stash(), once its fate is known: see depth()
+  }
+
+  /** Publishes the consumer's head after an entry was taken or discarded. Consumer only. */
+  private void taken() {
+    PUBLISHED_HEAD.setRelease(this, head); // a plain store on x86: free for the hot path
   }
 
   @SuppressWarnings("unchecked")
@@ -351,6 +357,7 @@ final class Mailbox<M> {
     last.tail = st;
     stashSize++;
     PUBLISHED_STASH.setRelease(this, stashSize);
+    taken(); // after the stash's count: depth() never misses the entry in between
   }
 
   private void unstash(Segment seg, Stashed prev, Stashed st) {
@@ -388,14 +395,27 @@ final class Mailbox<M> {
   /**
    * How many entries wait in this mailbox: unread ones and those earlier receives left. Any
    * thread; a snapshot that may be a little stale, and costs a walk of the unread entries, so it
-   * is for metrics, not for the hot path.
+   * is for metrics, not for the hot path. An entry the consumer is examining still counts, so a
+   * waiting entry is never missed; for the instant between its stashing and the head's
+   * publication it may count once more.
    */
   int depth() {
+    // The head and the stash's count are read together, before the walk: an entry the owner
+    // stashes during the walk is then counted once, by the walk. The owner publishes the count
+    // before the head, so a head that did not move between the two reads means the count holds
+    // at most the one entry being stashed at that instant.
+    Entry h;
+    int stashed;
+    int tries = 0;
+    do {
+      h = (Entry) PUBLISHED_HEAD.getAcquire(this);
+      stashed = (int) PUBLISHED_STASH.getAcquire(this);
+    } while (PUBLISHED_HEAD.getAcquire(this) != h && ++tries < 100);
     int unread = 0;
-    for (Entry e = ((Entry) PUBLISHED_HEAD.getAcquire(this)).next; e != null; e = e.next) {
+    for (Entry e = h.next; e != null; e = e.next) {
       unread++;
     }
-    return unread + (int) PUBLISHED_STASH.getAcquire(this);
+    return unread + stashed;
   }
 
   /** Entries examined and left by earlier receives. Consumer only (or after the owner ended). */
