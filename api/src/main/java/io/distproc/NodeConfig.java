@@ -16,8 +16,13 @@ import java.util.Optional;
  *     .bind("0.0.0.0", 7001).advertise("alpha.example", 7001)
  *     .seedNode("beta", "beta.example", 7002)
  *     .heartbeat(Duration.ofMillis(500), Duration.ofSeconds(2))
+ *     .cookie(System.getenv("DISTPROC_COOKIE"))
+ *     .tls(TlsConfig.mutual(certificateChain, privateKey, trustedCertificates))
  *     .build();
  * }</pre>
+ *
+ * <p>A remote configuration must say how its links are secured: {@link Builder#tls} or, knowingly,
+ * {@link Builder#plaintext()}; there is no silent default.
  *
  * <p>Instances are immutable and thread-safe; builders are not thread-safe. {@link
  * Builder#build()} checks every field and reports all bad ones in one {@link
@@ -440,6 +445,10 @@ public final class NodeConfig {
         }
         if (tls != null && plaintext) {
           errors.add("security: both tls(...) and plaintext() were set; choose one");
+        } else if (tls == null && !plaintext) {
+          errors.add(
+              "security: choose tls(TlsConfig) for encrypted, authenticated links, or plaintext()"
+                  + " for links anyone on the network can read");
         }
         for (SeedNode seed : seedNodes) {
           if (seed.name().filter(name::equals).isPresent()) {

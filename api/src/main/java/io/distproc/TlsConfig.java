@@ -5,19 +5,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * How a node secures its links with TLS: its certificate chain and private key, and the
- * certificates it trusts, as PEM files (what Kubernetes secrets and cert-manager produce).
+ * certificates it trusts, either as PEM files (what Kubernetes secrets and cert-manager produce)
+ * or as JDK key and trust managers (for keys in a keystore or an HSM, or for managers that reload
+ * rotated certificates, such as grpc-java's {@code AdvancedTlsX509KeyManager}).
  *
  * <p>Every node is both a server (it accepts links) and a client (it dials them), so each needs
- * all three files. With {@link #mutual} (the usual choice for a cluster) a node also demands a
- * certificate from every dialler, signed by a trusted authority; with {@link #serverOnly} only the
- * accepting node proves who it is. A dialler checks that the accepting node's certificate names the
- * node it expects: give each node's certificate its node name as a DNS subject alternative name
- * (and, for seeds dialled without a name, the host they are dialled by).
+ * its own certificate and the authorities it trusts. With {@code mutual} (the usual choice for a
+ * cluster) a node also demands a certificate from every dialler, signed by a trusted authority;
+ * with {@code serverOnly} only the accepting node proves who it is. A dialler checks that the
+ * accepting node's certificate names the node it expects: give each node's certificate its node
+ * name as a DNS subject alternative name (and, for seeds dialled without a name, the host they are
+ * dialled by).
  *
- * <p>Instances are immutable and thread-safe. The files are read when the node starts.
+ * <p>Instances are immutable and thread-safe (the managers given must be thread-safe, as JDK
+ * managers are). Files are read when the node starts.
  *
  * @since 0.1.0
  */
@@ -25,12 +32,17 @@ public final class TlsConfig {
   private final Path certificateChain;
   private final Path privateKey;
   private final Path trustedCertificates;
+  private final X509KeyManager keyManager;
+  private final X509TrustManager trustManager;
   private final boolean mutual;
 
-  private TlsConfig(Path chain, Path key, Path trusted, boolean mutual) {
+  private TlsConfig(
+      Path chain, Path key, Path trusted, X509KeyManager km, X509TrustManager tm, boolean mutual) {
     this.certificateChain = chain;
     this.privateKey = key;
     this.trustedCertificates = trusted;
+    this.keyManager = km;
+    this.trustManager = tm;
     this.mutual = mutual;
   }
 
@@ -49,8 +61,8 @@ public final class TlsConfig {
   }
 
   /**
-   * TLS where only the accepting node presents a certificate; diallers stay anonymous. Use {@link
-   * #mutual} unless something else (a cookie, a private network) vouches for diallers.
+   * TLS where only the accepting node presents a certificate; diallers stay anonymous. Use {@code
+   * mutual} unless something else (a cookie, a private network) vouches for diallers.
    *
    * @param certificateChain this node's certificate chain, PEM
    * @param privateKey this node's private key, PKCS#8 PEM
@@ -64,6 +76,39 @@ public final class TlsConfig {
     return checked(certificateChain, privateKey, trustedCertificates, false);
   }
 
+  /**
+   * Mutual TLS with this node's identity and trust given as JDK managers. The managers are asked
+   * for each handshake, so managers that reload their material rotate certificates without a
+   * restart.
+   *
+   * @param keyManager this node's certificate chain and key
+   * @param trustManager decides which peers' certificates to trust
+   * @return the configuration
+   * @throws NullPointerException if an argument is null
+   */
+  public static TlsConfig mutual(X509KeyManager keyManager, X509TrustManager trustManager) {
+    return managed(keyManager, trustManager, true);
+  }
+
+  /**
+   * TLS where only the accepting node presents a certificate, with identity and trust given as
+   * JDK managers; see {@link #mutual(X509KeyManager, X509TrustManager)}.
+   *
+   * @param keyManager this node's certificate chain and key, presented when it accepts a link
+   * @param trustManager decides which accepting nodes' certificates to trust
+   * @return the configuration
+   * @throws NullPointerException if an argument is null
+   */
+  public static TlsConfig serverOnly(X509KeyManager keyManager, X509TrustManager trustManager) {
+    return managed(keyManager, trustManager, false);
+  }
+
+  private static TlsConfig managed(X509KeyManager km, X509TrustManager tm, boolean mutual) {
+    Objects.requireNonNull(km, "keyManager");
+    Objects.requireNonNull(tm, "trustManager");
+    return new TlsConfig(null, null, null, km, tm, mutual);
+  }
+
   private static TlsConfig checked(Path chain, Path key, Path trusted, boolean mutual) {
     List<String> errors = new ArrayList<>();
     check("certificateChain", Objects.requireNonNull(chain, "certificateChain"), errors);
@@ -72,7 +117,7 @@ public final class TlsConfig {
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("invalid TLS configuration:\n  " + String.join("\n  ", errors));
     }
-    return new TlsConfig(chain, key, trusted, mutual);
+    return new TlsConfig(chain, key, trusted, null, null, mutual);
   }
 
   private static void check(String what, Path file, List<String> errors) {
@@ -82,30 +127,48 @@ public final class TlsConfig {
   }
 
   /**
-   * Returns this node's certificate chain file.
+   * Returns this node's certificate chain file, when the configuration is made of files.
    *
-   * @return the PEM file
+   * @return the PEM file, or empty when managers were given
    */
-  public Path certificateChain() {
-    return certificateChain;
+  public Optional<Path> certificateChain() {
+    return Optional.ofNullable(certificateChain);
   }
 
   /**
-   * Returns this node's private key file.
+   * Returns this node's private key file, when the configuration is made of files.
    *
-   * @return the PKCS#8 PEM file
+   * @return the PKCS#8 PEM file, or empty when managers were given
    */
-  public Path privateKey() {
-    return privateKey;
+  public Optional<Path> privateKey() {
+    return Optional.ofNullable(privateKey);
   }
 
   /**
-   * Returns the file of trusted authorities.
+   * Returns the file of trusted authorities, when the configuration is made of files.
    *
-   * @return the PEM file
+   * @return the PEM file, or empty when managers were given
    */
-  public Path trustedCertificates() {
-    return trustedCertificates;
+  public Optional<Path> trustedCertificates() {
+    return Optional.ofNullable(trustedCertificates);
+  }
+
+  /**
+   * Returns the key manager, when the configuration is made of managers.
+   *
+   * @return the key manager, or empty when files were given
+   */
+  public Optional<X509KeyManager> keyManager() {
+    return Optional.ofNullable(keyManager);
+  }
+
+  /**
+   * Returns the trust manager, when the configuration is made of managers.
+   *
+   * @return the trust manager, or empty when files were given
+   */
+  public Optional<X509TrustManager> trustManager() {
+    return Optional.ofNullable(trustManager);
   }
 
   /**
@@ -120,7 +183,9 @@ public final class TlsConfig {
   /** Describes the configuration; never the key's content. */
   @Override
   public String toString() {
-    return (mutual ? "mutual TLS" : "TLS") + "{chain=" + certificateChain + ", trust="
-        + trustedCertificates + "}";
+    String kind = mutual ? "mutual TLS" : "TLS";
+    return keyManager != null
+        ? kind + "{managers}"
+        : kind + "{chain=" + certificateChain + ", trust=" + trustedCertificates + "}";
   }
 }

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NodeConfigTest {
 
@@ -15,7 +19,8 @@ class NodeConfigTest {
   private static List<String> remoteErrors(UnaryOperator<NodeConfig.Builder> change) {
     IllegalArgumentException e =
         catchThrowableOfType(
-            IllegalArgumentException.class, () -> change.apply(NodeConfig.remote("alpha")).build());
+            IllegalArgumentException.class,
+            () -> change.apply(NodeConfig.remote("alpha").plaintext()).build());
     assertThat(e).as("build() should have rejected the configuration").isNotNull();
     List<String> lines = e.getMessage().lines().toList();
     assertThat(lines.get(0)).isEqualTo("invalid configuration of node 'alpha':");
@@ -24,7 +29,7 @@ class NodeConfigTest {
 
   @Test
   void build_remoteDefaults_areValid() {
-    NodeConfig config = NodeConfig.remote("alpha").build();
+    NodeConfig config = NodeConfig.remote("alpha").plaintext().build();
 
     assertThat(config.isRemote()).isTrue();
     assertThat(config.name()).isEqualTo("alpha");
@@ -37,6 +42,30 @@ class NodeConfigTest {
     assertThat(config.heartbeatTimeout()).isEqualTo(NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT);
     assertThat(config.requestTimeout()).isEqualTo(NodeConfig.DEFAULT_REQUEST_TIMEOUT);
     assertThat(config.cookie()).isEmpty();
+    assertThat(config.tls()).isEmpty();
+  }
+
+  @Test
+  void build_remoteWithoutASecurityChoice_isRefused() {
+    IllegalArgumentException e =
+        catchThrowableOfType(
+            IllegalArgumentException.class, () -> NodeConfig.remote("alpha").build());
+
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage().lines().skip(1).map(String::strip))
+        .containsExactly(
+            "security: choose tls(TlsConfig) for encrypted, authenticated links, or plaintext()"
+                + " for links anyone on the network can read");
+  }
+
+  @Test
+  void build_bothTlsAndPlaintext_isRefused(@TempDir Path dir) throws IOException {
+    Path pem = Files.writeString(dir.resolve("any.pem"), "not checked until the node starts");
+    TlsConfig tls = TlsConfig.mutual(pem, pem, pem);
+
+    assertThat(remoteErrors(b -> b.tls(tls)))
+        .containsExactly("security: both tls(...) and plaintext() were set; choose one");
+    assertThat(NodeConfig.remote("alpha").tls(tls).build().tls()).contains(tls);
   }
 
   @Test
@@ -50,6 +79,7 @@ class NodeConfigTest {
             .heartbeat(Duration.ofMillis(100), Duration.ofMillis(250))
             .requestTimeout(Duration.ofSeconds(3))
             .cookie("s3cret")
+            .plaintext()
             .build();
 
     assertThat(config.bindHost()).isEqualTo("127.0.0.1");
@@ -111,6 +141,7 @@ class NodeConfigTest {
     assertThat(
             NodeConfig.remote("alpha")
                 .heartbeat(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .plaintext()
                 .build())
         .isNotNull();
   }
@@ -129,7 +160,7 @@ class NodeConfigTest {
         .containsExactly("cookie: must be 1 to 255 characters");
     assertThat(remoteErrors(b -> b.cookie("c".repeat(256))))
         .containsExactly("cookie: must be 1 to 255 characters");
-    assertThat(NodeConfig.remote("alpha").cookie("c".repeat(255)).build().cookie()).isPresent();
+    assertThat(NodeConfig.remote("alpha").cookie("c".repeat(255)).plaintext().build().cookie()).isPresent();
   }
 
   @Test
@@ -170,7 +201,7 @@ class NodeConfigTest {
 
     assertThat(e).isNotNull();
     assertThat(e.getMessage().lines().skip(1).map(String::strip))
-        .hasSize(8)
+        .hasSize(9)
         .anySatisfy(l -> assertThat(l).startsWith("name: "))
         .anySatisfy(l -> assertThat(l).isEqualTo("bind: host must not be blank"))
         .anySatisfy(l -> assertThat(l).startsWith("bind: port"))
@@ -178,7 +209,8 @@ class NodeConfigTest {
         .anySatisfy(l -> assertThat(l).startsWith("heartbeat: "))
         .anySatisfy(l -> assertThat(l).startsWith("requestTimeout: "))
         .anySatisfy(l -> assertThat(l).startsWith("cookie: "))
-        .anySatisfy(l -> assertThat(l).startsWith("seedNode: "));
+        .anySatisfy(l -> assertThat(l).startsWith("seedNode: "))
+        .anySatisfy(l -> assertThat(l).startsWith("security: "));
   }
 
   @Test
@@ -195,6 +227,7 @@ class NodeConfigTest {
                     .heartbeat(Duration.ofSeconds(1), Duration.ofSeconds(3))
                     .requestTimeout(Duration.ofSeconds(1))
                     .cookie("secret")
+                    .plaintext()
                     .build());
 
     assertThat(e).isNotNull();
@@ -206,7 +239,8 @@ class NodeConfigTest {
             "seedNode: applies to remote nodes only; use NodeConfig.remote(name)",
             "heartbeat: applies to remote nodes only; use NodeConfig.remote(name)",
             "requestTimeout: applies to remote nodes only; use NodeConfig.remote(name)",
-            "cookie: applies to remote nodes only; use NodeConfig.remote(name)");
+            "cookie: applies to remote nodes only; use NodeConfig.remote(name)",
+            "plaintext: applies to remote nodes only; use NodeConfig.remote(name)");
   }
 
   @Test

@@ -230,7 +230,11 @@ public final class DistprocWorkloads {
   // ---- the second node ---------------------------------------------------------------------------
 
   private static NodeConfig remoteConfig(String name, Duration interval, Duration timeout) {
-    return NodeConfig.remote(name).bind("127.0.0.1", 0).heartbeat(interval, timeout).build();
+    return NodeConfig.remote(name)
+        .bind("127.0.0.1", 0)
+        .heartbeat(interval, timeout)
+        .plaintext()
+        .build();
   }
 
   private static Bench.Peer startB(String name, Duration interval, Duration timeout)

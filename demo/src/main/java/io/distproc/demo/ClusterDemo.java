@@ -81,6 +81,7 @@ public final class ClusterDemo {
         NodeConfig.remote(name)
             .bind(LOOPBACK, 0)
             .seedNode("alpha", LOOPBACK, seedPort)
+            .plaintext() // loopback only: nothing leaves this machine
             .build();
     try (Node<DemoMessage> node =
         Node.builder(config, new DemoCodec())
@@ -119,7 +120,7 @@ public final class ClusterDemo {
     for (String name : List.of("beta", "gamma")) {
       downEvents.put(name, new CompletableFuture<>());
     }
-    NodeConfig config = NodeConfig.remote("alpha").bind(LOOPBACK, 0).build();
+    NodeConfig config = NodeConfig.remote("alpha").bind(LOOPBACK, 0).plaintext().build();
     List<java.lang.Process> members = new ArrayList<>();
     try (Node<DemoMessage> alpha =
         Node.builder(config, new DemoCodec())

@@ -12,6 +12,7 @@ import io.distproc.MonitorRef;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.Pid;
+import io.distproc.TlsConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -98,7 +99,8 @@ class ReadmeExampleTest {
         .seedNode("beta", "beta.example", 7002)                    // dialled in the background, and again
         .heartbeat(Duration.ofMillis(500), Duration.ofSeconds(2))  // a silent peer is down after 2 s
         .cookie("a-shared-secret")                                 // peers must present the same one
-        .build();
+        .tls(TlsConfig.mutual(Path.of("alpha.pem"), Path.of("alpha.key"), Path.of("ca.pem")))
+        .build();                                                  // (or .plaintext(): a choice is required)
 
     Behaviours<Msg> behaviours = Behaviours.<Msg>builder()        // what other nodes may spawn here
         .add("echo", arg -> ctx -> ctx.receiveLoop(on(Ping.class, p -> {

@@ -3,6 +3,8 @@ package io.distproc.node;
 import io.distproc.NodeConfig;
 import io.distproc.NodeId;
 import io.distproc.SeedNode;
+import io.distproc.TlsConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,6 +37,10 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
   static final String REQUEST_TIMEOUT_MS = "DISTPROC_REQUEST_TIMEOUT_MS";
   static final String BEHAVIOURS = "DISTPROC_BEHAVIOURS";
   static final String INITIAL = "DISTPROC_INITIAL";
+  static final String SECURITY = "DISTPROC_SECURITY";
+  static final String TLS_CERT = "DISTPROC_TLS_CERT";
+  static final String TLS_KEY = "DISTPROC_TLS_KEY";
+  static final String TLS_TRUST = "DISTPROC_TLS_TRUST";
   static final String LOG_LEVEL = "DISTPROC_LOG_LEVEL"; // read by logback.xml
 
   /** Every variable the node reads, for the warning about unknown DISTPROC_ variables. */
@@ -42,7 +48,7 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
       Set.of(
           NAME, BIND_HOST, PORT, ADVERTISE_HOST, ADVERTISE_PORT, SEEDS, COOKIE,
           HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, REQUEST_TIMEOUT_MS, BEHAVIOURS, INITIAL,
-          LOG_LEVEL);
+          SECURITY, TLS_CERT, TLS_KEY, TLS_TRUST, LOG_LEVEL);
 
   static final int DEFAULT_PORT = 7000;
 
@@ -109,6 +115,7 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
               + interval.toMillis() + " ms), was " + timeout.toMillis());
     }
     Optional<Duration> requestTimeout = in.millis(REQUEST_TIMEOUT_MS);
+    Optional<TlsConfig> tls = security(in, problems);
 
     List<String> behaviours = new ArrayList<>();
     String wanted = in.string(BEHAVIOURS).orElse("all");
@@ -151,6 +158,7 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
             n -> b.seedNode(n, s.host(), s.port()), () -> b.seedNode(s.host(), s.port())));
     cookie.ifPresent(b::cookie);
     requestTimeout.ifPresent(b::requestTimeout);
+    tls.ifPresentOrElse(b::tls, b::plaintext);
     try {
       return new NodeSettings(b.build(), behaviours, initial);
     } catch (IllegalArgumentException e) {
@@ -162,6 +170,60 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
         }
       }
       throw new BadConfigException(lines.isEmpty() ? List.of("DISTPROC_*: " + e.getMessage()) : lines);
+    }
+  }
+
+  /**
+   * Reads {@code DISTPROC_SECURITY} ({@code mtls}, {@code tls} or {@code plaintext}; required, as
+   * {@link NodeConfig} requires the choice) and, for the first two, the three PEM files. Empty
+   * means plaintext, and also when the variable is bad (a problem is recorded then).
+   */
+  private static Optional<TlsConfig> security(Reader in, List<String> problems) {
+    String mode = in.string(SECURITY).orElse("");
+    List<String> tlsVars = List.of(TLS_CERT, TLS_KEY, TLS_TRUST);
+    switch (mode) {
+      case "plaintext" -> {
+        tlsVars.stream()
+            .filter(v -> in.string(v).isPresent())
+            .forEach(v -> problems.add(v + ": set, but " + SECURITY + " is plaintext"));
+        return Optional.empty();
+      }
+      case "mtls", "tls" -> {
+        List<String> missing = tlsVars.stream().filter(v -> in.string(v).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+          missing.forEach(
+              v -> problems.add(v + ": required when " + SECURITY + " is " + mode
+                  + " (a PEM file inside the container)"));
+          return Optional.empty();
+        }
+        Path cert = Path.of(in.string(TLS_CERT).orElseThrow());
+        Path key = Path.of(in.string(TLS_KEY).orElseThrow());
+        Path trust = Path.of(in.string(TLS_TRUST).orElseThrow());
+        try {
+          return Optional.of(
+              mode.equals("mtls")
+                  ? TlsConfig.mutual(cert, key, trust)
+                  : TlsConfig.serverOnly(cert, key, trust));
+        } catch (IllegalArgumentException e) {
+          // "certificateChain: /x is not a readable file": say it with the variable's name.
+          for (String line : e.getMessage().lines().skip(1).map(String::strip).toList()) {
+            problems.add(line
+                .replaceFirst("^certificateChain:", TLS_CERT + ":")
+                .replaceFirst("^privateKey:", TLS_KEY + ":")
+                .replaceFirst("^trustedCertificates:", TLS_TRUST + ":"));
+          }
+          return Optional.empty();
+        }
+      }
+      case "" -> {
+        problems.add(SECURITY + ": required: mtls (with " + TLS_CERT + ", " + TLS_KEY + ", "
+            + TLS_TRUST + "), tls (the same files; diallers stay anonymous), or plaintext");
+        return Optional.empty();
+      }
+      default -> {
+        problems.add(SECURITY + ": must be mtls, tls or plaintext, was '" + mode + "'");
+        return Optional.empty();
+      }
     }
   }
 

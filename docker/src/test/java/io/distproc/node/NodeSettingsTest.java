@@ -6,19 +6,27 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.distproc.NodeConfig;
 import io.distproc.SeedNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NodeSettingsTest {
 
+  /** The given variables, with DISTPROC_SECURITY=plaintext unless they set it themselves. */
   private static Map<String, String> env(String... pairs) {
     Map<String, String> env = new HashMap<>();
+    env.put("DISTPROC_SECURITY", "plaintext");
     for (int i = 0; i < pairs.length; i += 2) {
       env.put(pairs[i], pairs[i + 1]);
     }
@@ -78,6 +86,74 @@ class NodeSettingsTest {
     assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(s.behaviours()).containsExactly("echo", "agent");
     assertThat(s.initial()).contains("workload");
+  }
+
+  @Test
+  void parse_noSecurityChoice_saysItIsRequired() {
+    assertThat(problems(env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_SECURITY", "")))
+        .containsExactly(
+            "DISTPROC_SECURITY: required: mtls (with DISTPROC_TLS_CERT, DISTPROC_TLS_KEY,"
+                + " DISTPROC_TLS_TRUST), tls (the same files; diallers stay anonymous), or plaintext");
+    assertThat(problems(env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_SECURITY", "ssl")))
+        .containsExactly("DISTPROC_SECURITY: must be mtls, tls or plaintext, was 'ssl'");
+  }
+
+  @Test
+  void parse_mtlsWithItsFiles_buildsMutualTls(@TempDir Path dir) throws IOException {
+    Path cert = Files.writeString(dir.resolve("node.pem"), "cert");
+    Path key = Files.writeString(dir.resolve("node.key"), "key");
+    Path trust = Files.writeString(dir.resolve("ca.pem"), "ca");
+    String[] files = {
+      "DISTPROC_TLS_CERT", cert.toString(), "DISTPROC_TLS_KEY", key.toString(),
+      "DISTPROC_TLS_TRUST", trust.toString()
+    };
+
+    NodeConfig mutual = NodeSettings.parse(env(with(files, "DISTPROC_SECURITY", "mtls"))).config();
+    NodeConfig server = NodeSettings.parse(env(with(files, "DISTPROC_SECURITY", "tls"))).config();
+
+    assertThat(mutual.tls()).hasValueSatisfying(t -> {
+      assertThat(t.isMutual()).isTrue();
+      assertThat(t.certificateChain()).contains(cert);
+      assertThat(t.privateKey()).contains(key);
+      assertThat(t.trustedCertificates()).contains(trust);
+    });
+    assertThat(server.tls()).hasValueSatisfying(t -> assertThat(t.isMutual()).isFalse());
+  }
+
+  @Test
+  void parse_tlsWithoutItsFiles_namesEachMissingOrUnreadableOne(@TempDir Path dir)
+      throws IOException {
+    assertThat(problems(env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_SECURITY", "mtls")))
+        .containsExactly(
+            "DISTPROC_TLS_CERT: required when DISTPROC_SECURITY is mtls (a PEM file inside the container)",
+            "DISTPROC_TLS_KEY: required when DISTPROC_SECURITY is mtls (a PEM file inside the container)",
+            "DISTPROC_TLS_TRUST: required when DISTPROC_SECURITY is mtls (a PEM file inside the container)");
+    Path cert = Files.writeString(dir.resolve("node.pem"), "cert");
+    assertThat(
+            problems(
+                env(
+                    "DISTPROC_NODE_NAME", "alpha", "DISTPROC_SECURITY", "tls",
+                    "DISTPROC_TLS_CERT", cert.toString(),
+                    "DISTPROC_TLS_KEY", dir.resolve("missing.key").toString(),
+                    "DISTPROC_TLS_TRUST", dir.toString())))
+        .containsExactly(
+            "DISTPROC_TLS_KEY: " + dir.resolve("missing.key") + " is not a readable file",
+            "DISTPROC_TLS_TRUST: " + dir + " is not a readable file");
+  }
+
+  @Test
+  void parse_plaintextWithTlsFiles_isAnError() {
+    assertThat(
+            problems(
+                env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_TLS_CERT", "/certs/node.pem")))
+        .containsExactly("DISTPROC_TLS_CERT: set, but DISTPROC_SECURITY is plaintext");
+  }
+
+  /** The pairs, then more pairs, then the name alpha. */
+  private static String[] with(String[] pairs, String... more) {
+    return Stream.of(pairs, more, new String[] {"DISTPROC_NODE_NAME", "alpha"})
+        .flatMap(Arrays::stream)
+        .toArray(String[]::new);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.distproc.DistprocException;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.NodeId;
+import io.distproc.TlsConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
@@ -93,6 +95,7 @@ public final class DistprocCluster implements AutoCloseable {
   private final Duration heartbeatInterval;
   private final Duration heartbeatTimeout;
   private final Optional<String> cookie;
+  private final Optional<Function<String, TlsConfig>> tls;
   private final Map<String, String> env;
   private final Duration startupTimeout;
 
@@ -119,6 +122,7 @@ public final class DistprocCluster implements AutoCloseable {
     this.heartbeatInterval = b.heartbeatInterval;
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.cookie = b.cookie;
+    this.tls = b.tls;
     this.env = Map.copyOf(b.env);
     this.startupTimeout = b.startupTimeout;
     for (int i = 0; i < names.size(); i++) {
@@ -135,6 +139,7 @@ public final class DistprocCluster implements AutoCloseable {
               .withSeeds(seeds)
               .withHeartbeat(heartbeatInterval, heartbeatTimeout);
       cookie.ifPresent(c::withCookie);
+      tls.ifPresent(t -> c.withTls(t.apply(name)));
       this.env.forEach(c::withEnv);
       pairNetworks.forEach(
           (pair, network) -> {
@@ -658,8 +663,11 @@ public final class DistprocCluster implements AutoCloseable {
    * carry traffic both ways, so containers never need to reach it (checked on this project's
    * machines too).
    *
+   * <p>Its links are secured as the cluster's are: with the {@linkplain Builder#tls TLS
+   * configuration} the cluster gives this name, or plaintext.
+   *
    * @param name the node's name, unique in the cluster
-   * @return a builder to adjust (the heartbeat and cookie are the cluster's) and build
+   * @return a builder to adjust (the heartbeat, cookie and security are the cluster's) and build
    */
   public NodeConfig.Builder localNodeConfig(String name) {
     String gateway =
@@ -670,6 +678,7 @@ public final class DistprocCluster implements AutoCloseable {
         NodeConfig.remote(name).bind(gateway, port).advertise(gateway, port)
             .heartbeat(heartbeatInterval, heartbeatTimeout);
     cookie.ifPresent(b::cookie);
+    tls.ifPresentOrElse(t -> b.tls(t.apply(name)), b::plaintext);
     for (String n : live()) {
       container(n).ipAddress(hostNetwork)
           .ifPresent(ip -> b.seedNode(n, ip, NodeContainer.NODE_PORT));
@@ -787,6 +796,7 @@ public final class DistprocCluster implements AutoCloseable {
     private Duration heartbeatInterval = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL;
     private Duration heartbeatTimeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
     private Optional<String> cookie = Optional.empty();
+    private Optional<Function<String, TlsConfig>> tls = Optional.empty();
     private final Map<String, String> env = new LinkedHashMap<>();
     private Duration startupTimeout = Duration.ofSeconds(60);
 
@@ -843,6 +853,22 @@ public final class DistprocCluster implements AutoCloseable {
      */
     public Builder cookie(String cookie) {
       this.cookie = Optional.of(Objects.requireNonNull(cookie, "cookie"));
+      return this;
+    }
+
+    /**
+     * Secures every link with TLS (by default links are plaintext, on the cluster's private
+     * networks). The function gives each node, by name, its file-based configuration, whose
+     * certificate should name the node; it is called for every container and for every {@linkplain
+     * DistprocCluster#localNodeConfig(String) node of the test JVM}.
+     *
+     * @param perNode a node's name to its TLS configuration, for example a test certificate
+     *     authority issuing one certificate per node
+     * @return this builder
+     * @throws NullPointerException if {@code perNode} is null
+     */
+    public Builder tls(Function<String, TlsConfig> perNode) {
+      this.tls = Optional.of(Objects.requireNonNull(perNode, "perNode"));
       return this;
     }
 

@@ -2,9 +2,11 @@ package io.distproc.testkit;
 
 import com.github.dockerjava.api.model.ContainerNetwork;
 import io.distproc.NodeId;
+import io.distproc.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * A container running one distproc node of the {@code distproc-node} image (or an image that
@@ -54,6 +57,9 @@ import org.testcontainers.utility.DockerImageName;
 public class NodeContainer extends GenericContainer<NodeContainer> {
   /** The port the node listens on inside its container. */
   public static final int NODE_PORT = 7000;
+
+  /** Where {@link #withTls(TlsConfig)} puts the node's PEM files in the container. */
+  static final String TLS_DIR = "/etc/distproc/tls";
 
   private static final Pattern READY =
       Pattern.compile("distproc node (\\S+) ready on (\\S+):(\\d+) as (\\S+)#(\\d+)");
@@ -93,6 +99,7 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     withEnv("DISTPROC_NODE_NAME", nodeName);
     withEnv("DISTPROC_PORT", String.valueOf(NODE_PORT));
     withEnv("DISTPROC_ADVERTISE_HOST", nodeName);
+    withEnv("DISTPROC_SECURITY", "plaintext"); // until withTls: the node image requires a choice
     withLogConsumer(this::record);
     waitingFor(
         Wait.forLogMessage(".*distproc node " + Pattern.quote(nodeName) + " ready on .*\\n", 1)
@@ -163,6 +170,34 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
    */
   public NodeContainer withCookie(String cookie) {
     return withEnv("DISTPROC_COOKIE", Objects.requireNonNull(cookie, "cookie"));
+  }
+
+  /**
+   * Secures the node's links with TLS: copies the configuration's three PEM files into the
+   * container (readable by the node's user) and sets {@code DISTPROC_SECURITY} to {@code mtls} or
+   * {@code tls}. The node's certificate should name the node (its container alias).
+   *
+   * @param tls a file-based TLS configuration, as {@link TlsConfig#mutual(Path, Path, Path)} makes
+   * @return this container
+   * @throws NullPointerException if {@code tls} is null
+   * @throws IllegalArgumentException if {@code tls} is made of key and trust managers, which
+   *     cannot be copied into a container
+   */
+  public NodeContainer withTls(TlsConfig tls) {
+    Objects.requireNonNull(tls, "tls");
+    if (tls.certificateChain().isEmpty()) {
+      throw new IllegalArgumentException(
+          "a container needs TLS files; " + tls + " is made of key and trust managers");
+    }
+    copy(tls.certificateChain().get(), TLS_DIR + "/node.pem", "DISTPROC_TLS_CERT");
+    copy(tls.privateKey().orElseThrow(), TLS_DIR + "/node.key", "DISTPROC_TLS_KEY");
+    copy(tls.trustedCertificates().orElseThrow(), TLS_DIR + "/trust.pem", "DISTPROC_TLS_TRUST");
+    return withEnv("DISTPROC_SECURITY", tls.isMutual() ? "mtls" : "tls");
+  }
+
+  private void copy(Path file, String inContainer, String variable) {
+    withCopyFileToContainer(MountableFile.forHostPath(file, 0444), inContainer);
+    withEnv(variable, inContainer);
   }
 
   /**

@@ -251,7 +251,7 @@ class NodeLifecycleTest {
 
   @Test
   void start_remoteConfigWithoutTransport_failsNamingTheTransportModule() {
-    NodeConfig remote = NodeConfig.remote("far").bind("127.0.0.1", 0).build();
+    NodeConfig remote = NodeConfig.remote("far").bind("127.0.0.1", 0).plaintext().build();
 
     assertThatThrownBy(
             () -> {

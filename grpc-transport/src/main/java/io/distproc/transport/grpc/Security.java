@@ -8,8 +8,23 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
+import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /** Turns a node's {@link TlsConfig} into gRPC credentials; plaintext when there is none. */
 final class Security {
@@ -22,10 +37,14 @@ final class Security {
     }
     TlsConfig t = tls.get();
     try {
-      return TlsServerCredentials.newBuilder()
-          .keyManager(t.certificateChain().toFile(), t.privateKey().toFile())
-          .trustManager(t.trustedCertificates().toFile())
-          .clientAuth(
+      TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder();
+      if (t.keyManager().isPresent()) {
+        b.keyManager(t.keyManager().get()).trustManager(t.trustManager().orElseThrow());
+      } else {
+        b.keyManager(file(t.certificateChain()), file(t.privateKey()))
+            .trustManager(file(t.trustedCertificates()));
+      }
+      return b.clientAuth(
               t.isMutual()
                   ? TlsServerCredentials.ClientAuth.REQUIRE
                   : TlsServerCredentials.ClientAuth.NONE)
@@ -35,6 +54,10 @@ final class Security {
     }
   }
 
+  private static File file(Optional<Path> path) {
+    return path.orElseThrow().toFile();
+  }
+
   static ChannelCredentials channelCredentials(NodeConfig config) {
     Optional<TlsConfig> tls = config.tls();
     if (tls.isEmpty()) {
@@ -42,14 +65,130 @@ final class Security {
     }
     TlsConfig t = tls.get();
     try {
-      TlsChannelCredentials.Builder b =
-          TlsChannelCredentials.newBuilder().trustManager(t.trustedCertificates().toFile());
-      if (t.isMutual()) {
-        b.keyManager(t.certificateChain().toFile(), t.privateKey().toFile());
+      TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
+      if (t.keyManager().isPresent()) {
+        // A manager of the user's may check only the chain: the accepting node's name is checked
+        // here, whatever the manager does.
+        b.trustManager(new NameChecking(t.trustManager().orElseThrow()));
+        if (t.isMutual()) {
+          b.keyManager(t.keyManager().get());
+        }
+      } else { // grpc-java's own trust manager checks the name (the authority) itself
+        b.trustManager(file(t.trustedCertificates()));
+        if (t.isMutual()) {
+          b.keyManager(file(t.certificateChain()), file(t.privateKey()));
+        }
       }
       return b.build();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("cannot load the TLS files of " + t + ": " + e, e);
+    }
+  }
+
+  /**
+   * A dialler's trust manager that, after its delegate trusted the chain, checks that the leaf
+   * certificate names the host the engine was opened for: the expected node's name (the channel's
+   * authority) or the address dialled. DNS names match case-insensitively, with a leading {@code *.}
+   * wildcard matching one label; IP addresses match as addresses.
+   */
+  static final class NameChecking extends X509ExtendedTrustManager {
+    private static final Pattern IP_LITERAL =
+        Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\]?");
+
+    private final X509TrustManager delegate;
+
+    NameChecking(X509TrustManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      if (delegate instanceof X509ExtendedTrustManager x) {
+        x.checkServerTrusted(chain, authType, engine);
+      } else {
+        delegate.checkServerTrusted(chain, authType);
+      }
+      checkName(chain[0], engine == null ? null : engine.getPeerHost());
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("links run on SSLEngines only");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("the accepting node's name is unknown: cannot check it");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return delegate.getAcceptedIssuers();
+    }
+
+    static void checkName(X509Certificate cert, String host) throws CertificateException {
+      if (host == null || host.isEmpty()) {
+        throw new CertificateException("the accepting node's name is unknown: cannot check it");
+      }
+      Collection<List<?>> alternatives = cert.getSubjectAlternativeNames();
+      List<String> names = new ArrayList<>();
+      boolean literal = isAddress(host);
+      for (List<?> san : alternatives == null ? List.<List<?>>of() : alternatives) {
+        int type = (Integer) san.get(0);
+        String name = String.valueOf(san.get(1));
+        names.add(name);
+        if (literal
+            ? type == 7 && isAddress(name) && address(name).equals(address(host))
+            : type == 2 && dnsMatches(name, host)) {
+          return;
+        }
+      }
+      throw new CertificateException(
+          "the accepting node's certificate names " + names + ", not " + host);
+    }
+
+    private static boolean isAddress(String s) {
+      return IP_LITERAL.matcher(s).matches();
+    }
+
+    /** Parses an address literal (never a DNS lookup: {@link #isAddress} said it is one). */
+    private static InetAddress address(String literal) throws CertificateException {
+      try {
+        return InetAddress.getByName(literal);
+      } catch (UnknownHostException e) {
+        throw new CertificateException("bad address " + literal, e);
+      }
+    }
+
+    private static boolean dnsMatches(String pattern, String host) {
+      String p = pattern.toLowerCase(Locale.ROOT);
+      String h = host.toLowerCase(Locale.ROOT);
+      if (p.startsWith("*.")) {
+        int dot = h.indexOf('.');
+        return dot > 0 && h.substring(dot).equals(p.substring(1));
+      }
+      return p.equals(h);
     }
   }
 }

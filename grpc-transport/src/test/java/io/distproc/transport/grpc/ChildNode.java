@@ -29,6 +29,7 @@ public final class ChildNode {
             .seedNode("alpha", "127.0.0.1", Integer.parseInt(args[1]))
             .heartbeat(
                 Duration.ofMillis(Long.parseLong(args[2])), Duration.ofMillis(Long.parseLong(args[3])))
+            .plaintext()
             .build();
     Behaviours<String> behaviours =
         Behaviours.<String>builder()

@@ -126,7 +126,7 @@ class HostileInputTest {
   private Node<String> start(String name) {
     Node<String> node =
         Node.builder(
-                NodeConfig.remote(name).bind("127.0.0.1", 0).cookie(COOKIE).build(), Codec.utf8())
+                NodeConfig.remote(name).bind("127.0.0.1", 0).cookie(COOKIE).plaintext().build(), Codec.utf8())
             .behaviours(Behaviours.none())
             .onNodeDown(e -> {
               if (name.equals("friend")) {

@@ -103,7 +103,8 @@ class JvmFaultTest {
   private Watch startAndWatch(String name) throws Exception {
     alpha =
         Node.builder(
-                NodeConfig.remote("alpha").bind("127.0.0.1", 0).heartbeat(INTERVAL, TIMEOUT).build(),
+                NodeConfig.remote("alpha").bind("127.0.0.1", 0).heartbeat(INTERVAL, TIMEOUT)
+                    .plaintext().build(),
                 Codec.utf8())
             .behaviours(Behaviours.none())
             .onNodeDown(downs::add)

@@ -25,6 +25,7 @@ class NodeOverGrpcTest {
         .bind("127.0.0.1", 0)
         .heartbeat(Duration.ofMillis(100), Duration.ofSeconds(2))
         .cookie("shared")
+        .plaintext()
         .build();
   }
 

@@ -57,7 +57,8 @@ final class TestNodes implements AutoCloseable {
     return NodeConfig.remote(name)
         .bind("127.0.0.1", 0)
         .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(10))
-        .requestTimeout(scaled(Duration.ofSeconds(5)));
+        .requestTimeout(scaled(Duration.ofSeconds(5)))
+        .plaintext();
   }
 
   Node start(String name) {

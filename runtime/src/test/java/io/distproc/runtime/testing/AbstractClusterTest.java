@@ -61,7 +61,7 @@ public abstract class AbstractClusterTest {
   protected Node<String> node(String name, UnaryOperator<NodeConfig.Builder> extra) {
     List<NodeDownEvent> seen = downs.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
     seen.clear();
-    Node<String> n = startWith(extra.apply(NodeConfig.remote(name).bind(LOOPBACK, 0)), seen);
+    Node<String> n = startWith(extra.apply(NodeConfig.remote(name).bind(LOOPBACK, 0).plaintext()), seen);
     started.add(n);
     return n;
   }

@@ -1,5 +1,6 @@
-package io.distproc.transport.grpc;
+package io.distproc.transport.grpc.testing;
 
+import io.distproc.TlsConfig;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -29,9 +30,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A certificate authority made at test time, issuing node certificates as PEM files in a folder of
- * the test's: no private key is ever committed.
+ * the test's: no private key is ever committed. Shared with the container suite through this
+ * module's test jar. Not thread-safe.
  */
-final class TestCertificates {
+public final class TestCertificates {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
   private final Path dir;
@@ -51,7 +53,7 @@ final class TestCertificates {
   }
 
   /** A new authority whose certificate is {@link #trust()}. */
-  static TestCertificates authority(Path dir, String name) {
+  public static TestCertificates authority(Path dir, String name) {
     try {
       return new TestCertificates(dir, name);
     } catch (GeneralSecurityException | IOException e) {
@@ -60,12 +62,12 @@ final class TestCertificates {
   }
 
   /** The authority's certificate, PEM. */
-  Path trust() {
+  public Path trust() {
     return dir.resolve(name + "-ca.pem");
   }
 
   /** A node certificate and key signed by this authority, naming the node and 127.0.0.1. */
-  Issued issue(String node) {
+  public Issued issue(String node) {
     try {
       KeyPair keys = keys();
       X509v3CertificateBuilder b = builder(new X500Name("CN=" + name), new X500Name("CN=" + node), keys);
@@ -90,8 +92,24 @@ final class TestCertificates {
     }
   }
 
-  /** A node's certificate chain and private key files. */
-  record Issued(Path chain, Path key) {}
+  /**
+   * A node's certificate chain and private key files.
+   *
+   * @param chain the certificate chain, PEM
+   * @param key the private key, PKCS#8 PEM
+   */
+  public record Issued(Path chain, Path key) {}
+
+  /**
+   * Issues a certificate for {@code node} and returns mutual TLS with it and this authority.
+   *
+   * @param node the node's name, written into its certificate
+   * @return the node's configuration
+   */
+  public TlsConfig mutualTls(String node) {
+    Issued issued = issue(node);
+    return TlsConfig.mutual(issued.chain(), issued.key(), trust());
+  }
 
   private static KeyPair keys() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
