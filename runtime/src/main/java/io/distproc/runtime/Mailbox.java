@@ -134,11 +134,18 @@ final class Mailbox<M> {
     private Segment next;
   }
 
-  /** Consumer only: the oldest segment. */
-  private Segment first = new Segment();
+  /**
+   * Consumer only: the oldest segment; null until the first entry is stashed or the first mark
+   * taken (most processes never leave a message behind, and a million waiting ones would each
+   * carry an empty segment).
+   */
+  private Segment first;
 
-  /** Consumer only: the newest segment, where unmatched entries are appended. Never unlinked. */
-  private Segment last = first;
+  /**
+   * Consumer only: the newest segment, where unmatched entries are appended; null while first is.
+   * Never unlinked.
+   */
+  private Segment last;
 
   /** Consumer only: entries in the stash. */
   private int stashSize;
@@ -349,6 +356,9 @@ final class Mailbox<M> {
 
   private void stash(Object item, boolean down) {
     Stashed st = new Stashed(item, down);
+    if (last == null) {
+      first = last = new Segment();
+    }
     if (last.tail == null) {
       last.head = st;
     } else {
@@ -382,6 +392,10 @@ final class Mailbox<M> {
     for (Entry e; (e = poll()) != null; ) {
       stash(e.item, e.down);
       e.item = null;
+    }
+    if (last == null) {
+      first = last = new Segment();
+      return last;
     }
     if (last.head == null) {
       return last; // nothing after the previous mark yet: the same boundary serves

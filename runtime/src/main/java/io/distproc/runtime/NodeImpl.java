@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +75,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final Remoting<M> remoting;
   private final ThreadFactory threads;
 
-  private final ConcurrentHashMap<Long, ProcessImpl<M>> processes = new ConcurrentHashMap<>();
+  private final ProcessTable<M> processes = new ProcessTable<>();
   private final AtomicLong lastPid = new AtomicLong();
   private final AtomicLong lastRef = new AtomicLong();
   private final AtomicLong spawned = new AtomicLong();
@@ -182,7 +181,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
       p.addWatch(ref);
       watcher.hold(ref);
     }
-    processes.put(p.pid().id(), p);
+    processes.put(p);
     if (state.get() != RUNNING) {
       processes.remove(p.pid().id());
       if (ref != null) {
@@ -302,12 +301,13 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
       remoting.broadcast(from, where, message);
       return;
     }
-    for (ProcessImpl<M> p : processes.values()) {
-      if (!p.pid().equals(from)) {
-        sent.increment();
-        p.mailbox.offer(message);
-      }
-    }
+    processes.forEach(
+        p -> {
+          if (!p.pid().equals(from)) {
+            sent.increment();
+            p.mailbox.offer(message);
+          }
+        });
   }
 
   // ---- monitors --------------------------------------------------------------------------------
@@ -397,12 +397,13 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   /** Delivers a broadcast from another node to every process of this node. */
   void broadcastHere(Pid from, M message) {
-    for (ProcessImpl<M> p : processes.values()) {
-      if (!p.pid().equals(from)) {
-        received.increment();
-        p.mailbox.offer(message);
-      }
-    }
+    processes.forEach(
+        p -> {
+          if (!p.pid().equals(from)) {
+            received.increment();
+            p.mailbox.offer(message);
+          }
+        });
   }
 
   void countDeadLetter(Pid to, String why) {
@@ -462,7 +463,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     if (ref != null) {
       p.addWatch(ref);
     }
-    processes.put(pid.id(), p);
+    processes.put(p);
     if (state.get() != RUNNING) {
       processes.remove(pid.id());
       checkTerminated();
@@ -559,7 +560,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   @Override
   public long liveProcesses() {
-    return processes.mappingCount();
+    return processes.size();
   }
 
   @Override
@@ -596,11 +597,9 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   @Override
   public long maxMailboxDepth() {
-    long max = 0;
-    for (ProcessImpl<M> p : processes.values()) {
-      max = Math.max(max, p.mailbox.depth());
-    }
-    return max;
+    long[] max = {0};
+    processes.forEach(p -> max[0] = Math.max(max[0], p.mailbox.depth()));
+    return max[0];
   }
 
   @Override
@@ -635,9 +634,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
       LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " stopping its processes");
       remoting.close();
     }
-    for (ProcessImpl<M> p : processes.values()) {
-      p.kill();
-    }
+    processes.forEach(ProcessImpl::kill);
     checkTerminated();
   }
 
