@@ -169,22 +169,29 @@ final class BuiltInBehaviours {
   }
 
   static Process<String> emitter(String arg) {
-    List<String> a = NodeProtocol.words(arg.strip(), 3);
-    if (a.size() != 3) {
-      throw new IllegalArgumentException("emitter argument must be '<sink> <intervalMs> <replyTo>'");
+    List<String> a = NodeProtocol.words(arg.strip(), 4);
+    if (a.size() < 3) {
+      throw new IllegalArgumentException(
+          "emitter argument must be '<sink> <intervalMs> <replyTo> [burst]'");
     }
     Pid sink = NodeProtocol.parsePid(a.get(0));
     Duration interval = Duration.ofMillis(Long.parseLong(a.get(1)));
     Pid replyTo = NodeProtocol.parsePid(a.get(2));
+    int burst = a.size() > 3 ? Integer.parseInt(a.get(3)) : 1;
+    if (burst < 1) {
+      throw new IllegalArgumentException("emitter burst must be at least 1, was " + burst);
+    }
     return ctx -> {
       long seq = 0;
       List<Long> failed = new ArrayList<>();
       while (true) {
-        seq++;
-        try {
-          ctx.send(sink, "seq " + seq);
-        } catch (InvalidNodeException e) {
-          failed.add(seq);
+        for (int i = 0; i < burst; i++) {
+          seq++;
+          try {
+            ctx.send(sink, "seq " + seq);
+          } catch (InvalidNodeException e) {
+            failed.add(seq);
+          }
         }
         long last = seq;
         Optional<String> control =

@@ -1,6 +1,7 @@
 package io.distproc.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distproc.Codec;
 import io.distproc.Matcher;
@@ -90,6 +91,31 @@ class BuiltInBehavioursTest {
     assertThat(emitted).endsWith("failed=-");
     assertThat(sunk)
         .isEqualTo("sunk " + p(sink) + " received=" + last + " duplicates=0 reordered=0 ranges=1-" + last);
+  }
+
+  @Test
+  void emitter_burst_sendsThatManyPerIntervalAndMarksWholeBursts() throws Exception {
+    Pid sink = spawn("sink", p(probe));
+    Pid emitter = spawn("emitter", p(sink) + " 1 " + p(probe) + " 50");
+    node.send(emitter, "mark");
+    long marked = Long.parseLong(NodeProtocol.words(expect(m -> m.startsWith("mark ")), 3).get(2));
+
+    node.send(emitter, "stop");
+    String emitted = expect(m -> m.startsWith("emitted "));
+    String sunk = expect(m -> m.startsWith("sunk "));
+
+    long last = Long.parseLong(emitted.replaceAll(".* last=(\\d+) .*", "$1"));
+    assertThat(marked % 50).as("a mark falls between bursts").isZero();
+    assertThat(last % 50).isZero();
+    assertThat(sunk)
+        .isEqualTo("sunk " + p(sink) + " received=" + last + " duplicates=0 reordered=0 ranges=1-" + last);
+  }
+
+  @Test
+  void emitter_badBurst_isRefused() {
+    assertThatThrownBy(() -> BuiltInBehaviours.emitter(p(probe) + " 1 " + p(probe) + " 0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("burst must be at least 1");
   }
 
   @Test
