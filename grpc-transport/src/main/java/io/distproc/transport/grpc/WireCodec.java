@@ -27,8 +27,10 @@ import java.util.List;
  * everything that comes in against the contract in {@code link.proto}.
  *
  * <p>Not thread-safe: each link has one instance for its writer and one for its reader, each
- * confined to that role. The instance remembers the last node it converted, because a pid rides on
- * every envelope and nearly all of them name the same one or two nodes.
+ * confined to that role. The instance remembers the last pids and nodes it converted, one per
+ * role (recipient, sender, the rest), because two pids ride on every envelope and a stream of
+ * envelopes nearly always names the same two processes: one shared entry would alternate between
+ * them and never hit. On the way in, a known node is recognised without checking its name again.
  *
  * <p>Payloads are not copied on the way out ({@link Frame} says its arrays are never modified); on
  * the way in, the frame's bytes are parsed with aliasing and each payload is copied once, into the
@@ -38,9 +40,48 @@ final class WireCodec {
   /** The protocol version of {@code link.proto}. */
   static final int PROTOCOL_VERSION = 1;
 
-  private io.distproc.Pid lastPid;
-  private Pid lastWirePid;
-  private NodeId lastNode;
+  // Outbound: the last pid converted in each role, and its wire form.
+  private final PidCache toCache = new PidCache();
+  private final PidCache fromCache = new PidCache();
+  private final PidCache otherCache = new PidCache();
+
+  // Inbound: the last pid decoded in each role, and the last two nodes (peer and self, mostly).
+  private io.distproc.Pid lastTo;
+  private io.distproc.Pid lastFrom;
+  private final NodeCache nodeA = new NodeCache();
+  private final NodeCache nodeB = new NodeCache();
+  private boolean replaceA = true;
+
+  /** One outbound pid and its wire form. */
+  private static final class PidCache {
+    private io.distproc.Pid pid;
+    private Pid wire;
+
+    Pid wire(io.distproc.Pid p) {
+      if (p.equals(pid)) {
+        return wire;
+      }
+      Pid w =
+          Pid.newBuilder()
+              .setNodeName(p.node().name())
+              .setIncarnation(p.node().incarnation())
+              .setId(p.id())
+              .build();
+      pid = p;
+      wire = w;
+      return w;
+    }
+  }
+
+  /** One inbound node. */
+  private static final class NodeCache {
+    private NodeId node;
+
+    boolean matches(String name, long incarnation) {
+      NodeId n = node;
+      return n != null && n.incarnation() == incarnation && n.name().equals(name);
+    }
+  }
 
   // ---- to the wire -----------------------------------------------------------------------------
 
@@ -61,16 +102,16 @@ final class WireCodec {
     Envelope.Builder b = Envelope.newBuilder();
     switch (frame) {
       case Frame.Send s -> {
-        b.setTo(pid(s.to()));
+        b.setTo(toCache.wire(s.to()));
         if (s.from() != null) {
-          b.setFrom(pid(s.from()));
+          b.setFrom(fromCache.wire(s.from()));
         }
         b.setPayload(UnsafeByteOperations.unsafeWrap(s.payload()));
       }
       case Frame.Broadcast c -> {
         b.setBroadcast(Broadcast.getDefaultInstance());
         if (c.from() != null) {
-          b.setFrom(pid(c.from()));
+          b.setFrom(fromCache.wire(c.from()));
         }
         b.setPayload(UnsafeByteOperations.unsafeWrap(c.payload()));
       }
@@ -109,18 +150,7 @@ final class WireCodec {
   }
 
   Pid pid(io.distproc.Pid pid) {
-    if (pid.equals(lastPid)) {
-      return lastWirePid;
-    }
-    Pid wire =
-        Pid.newBuilder()
-            .setNodeName(pid.node().name())
-            .setIncarnation(pid.node().incarnation())
-            .setId(pid.id())
-            .build();
-    lastPid = pid;
-    lastWirePid = wire;
-    return wire;
+    return otherCache.wire(pid);
   }
 
   static NodeRef node(NodeId node) {
@@ -250,14 +280,40 @@ final class WireCodec {
   }
 
   private Frame envelope(Envelope e, int index) throws ProtocolException {
-    String where = "batch.envelopes[" + index + "]";
-    io.distproc.Pid from = e.hasFrom() ? pid(e.getFrom(), where + ".from") : null;
+    io.distproc.Pid from = null;
+    if (e.hasFrom()) {
+      from = lastFrom = sameOr(lastFrom, e.getFrom(), index, ".from");
+    }
     byte[] payload = e.getPayload().toByteArray();
     return switch (e.getRecipientCase()) {
-      case TO -> new Frame.Send(pid(e.getTo(), where + ".to"), from, payload);
+      case TO -> new Frame.Send(lastTo = sameOr(lastTo, e.getTo(), index, ".to"), from, payload);
       case BROADCAST -> new Frame.Broadcast(from, payload);
-      case RECIPIENT_NOT_SET -> throw new ProtocolException(where + " has no recipient");
+      case RECIPIENT_NOT_SET ->
+          throw new ProtocolException("batch.envelopes[" + index + "] has no recipient");
     };
+  }
+
+  /** {@code last} if {@code wire} names the same pid, else the pid {@code wire} names. */
+  private io.distproc.Pid sameOr(io.distproc.Pid last, Pid wire, int index, String field)
+      throws ProtocolException {
+    if (last != null
+        && last.id() == wire.getId()
+        && last.node().incarnation() == wire.getIncarnation()
+        && last.node().name().equals(wire.getNodeName())) {
+      return last;
+    }
+    return pid(wire, "batch.envelopes[" + index + "]" + field);
+  }
+
+  /** The cached node for these name bytes and incarnation, or null. */
+  private NodeId cached(String name, long incarnation) {
+    if (nodeA.matches(name, incarnation)) {
+      return nodeA.node;
+    }
+    if (nodeB.matches(name, incarnation)) {
+      return nodeB.node;
+    }
+    return null;
   }
 
   private static <T> T require(boolean present, T value, String what) throws ProtocolException {
@@ -271,7 +327,8 @@ final class WireCodec {
     if (pid.getId() <= 0) {
       throw new ProtocolException(what + ": process id must be positive, was " + pid.getId());
     }
-    return io.distproc.Pid.of(node(pid.getNodeName(), pid.getIncarnation(), what), pid.getId());
+    return io.distproc.Pid.of(
+        node(pid.getNodeName(), pid.getIncarnation(), what), pid.getId());
   }
 
   NodeId node(NodeRef node, String what) throws ProtocolException {
@@ -279,17 +336,20 @@ final class WireCodec {
   }
 
   private NodeId node(String name, long incarnation, String what) throws ProtocolException {
-    NodeId last = lastNode;
-    if (last != null && last.incarnation() == incarnation && last.name().equals(name)) {
-      return last;
+    NodeId known = cached(name, incarnation);
+    if (known != null) {
+      return known;
     }
+    NodeId id;
     try {
-      NodeId id = NodeId.of(name, incarnation);
-      lastNode = id;
-      return id;
+      id = NodeId.of(name, incarnation);
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(what + ": " + e.getMessage(), e);
     }
+    NodeCache slot = replaceA ? nodeA : nodeB;
+    replaceA = !replaceA;
+    slot.node = id;
+    return id;
   }
 
   io.distproc.MonitorRef ref(MonitorRef ref, String what) throws ProtocolException {
