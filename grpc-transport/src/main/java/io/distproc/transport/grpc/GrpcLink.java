@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   - the READER: gRPC's inbound callbacks of the frames call (`onWire`, `onStreamEnd`), which
  *     gRPC serializes per call. It owns the handshake decision, the Reassembler and `inCodec`.
  *   - the WRITER: the Outbox's drain (see Outbox), the only code that writes to the frames call.
- *   - the DELIVERER: the Inbox's virtual thread, the only code that calls the LinkHandler.
+ *   - the DELIVERER: whoever drains the Inbox (the reader itself for batches of envelopes, else
+ *     a virtual thread of the link), the only code that calls the LinkHandler.
  *   The timer thread runs heartbeats (see Heartbeat) and the handshake and close deadlines.
  *
  * PHASES. HANDSHAKE: the dialler has written its Hello and waits for Welcome/Reject; the acceptor
@@ -135,7 +136,6 @@ final class GrpcLink implements Link {
       String remote,
       Optional<String> expectedName) {
     GrpcLink link = new GrpcLink(transport, true, remote, channel, expectedName);
-    link.inbox.start();
     link.connected.whenComplete(
         (l, error) -> {
           if (link.connected.isCancelled() && link.phase == Phase.HANDSHAKE) {
@@ -176,7 +176,6 @@ final class GrpcLink implements Link {
         () -> link.onStreamEnd(Status.CANCELLED.withDescription("call cancelled")));
     link.frames = stream;
     link.outbox.attach(stream);
-    link.inbox.start();
     transport.register(link);
     stream.request(1);
     link.startHandshakeDeadline();

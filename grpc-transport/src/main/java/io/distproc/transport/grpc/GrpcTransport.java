@@ -56,9 +56,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * Threads, all from IoThreads and named distproc-io-<node>-...: a virtual-thread-per-task
  * executor (`io`) runs gRPC's callbacks and the link writers; one platform timer thread runs
- * heartbeats and deadlines; each link has its own virtual delivery thread (Inbox). Nothing here
- * blocks a gRPC or timer thread; only Link.send (on its caller's thread) and the delivery threads
- * (inside the runtime's handler) may wait.
+ * heartbeats and deadlines. A batch of envelopes is delivered to the mailboxes right on the
+ * callback's thread (see Inbox), so it costs no further hand-off; a link's control frames, linkUp
+ * and linkDown run on virtual threads of the link. The callbacks stay off Netty's event loop on
+ * purpose: the runtime's handler runs the user's codec, and a slow codec must hold up only its own
+ * link, never the socket reads of every link and their heartbeats. Nothing here blocks a gRPC or
+ * timer thread; only Link.send (on its caller's thread) and the threads that run the runtime's
+ * handler may wait.
  *
  * Registry: `links` holds every link from creation until its last handler call (so close() can
  * reach and wait for them); `tokens` maps the Welcome's link token to an accepted link while it is

@@ -5,24 +5,44 @@ import io.distproc.runtime.internal.Frame;
 import io.distproc.runtime.internal.LinkHandler;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+/*
+ * Design notes for maintainers.
+ *
+ * A serializing executor for one link's handler calls, with a fast path. Events (linkUp, the
+ * frames of one gRPC message, the end) go into one queue; `wip` counts the requests to drain it,
+ * and whoever raises `wip` from 0 becomes the DRAINER until `wip` falls back to 0, so exactly one
+ * thread calls the handler at a time, in queue order (happens-before through `wip`).
+ *
+ * Which thread drains: the messages that make up the bulk of the traffic (batches of Send and
+ * Broadcast frames) only decode and queue into mailboxes, so the gRPC reader that received them
+ * (a callback thread of the frames call, never Netty's event loop) delivers them itself when
+ * nothing is queued ahead: no second hand-off between the socket and the mailbox. Everything that may take longer or wait (linkUp and linkDown, which reach user
+ * listeners; spawn, monitor and the other control frames; any delivery while the transport is
+ * paused for a test) is handed, with the rest of the queue, to a virtual thread of the link
+ * (`distproc-io-<node>-link-<n>`), which drains until the queue is empty. A reader that finds a
+ * drain under way only queues its message. So a slow control frame holds up only its link, and
+ * the reader's thread never waits.
+ *
+ * Flow control: after each delivered gRPC message the drainer asks gRPC for the next one, so a
+ * slow handler slows the peer through flow control instead of filling memory.
+ */
 /**
  * Calls the runtime's {@link LinkHandler} for one link, one call at a time and in order: {@code
  * linkUp} once, then {@code frame} for every frame in arrival order, then {@code linkDown} once,
- * after the last frame, if {@code linkUp} kept the link.
- *
- * <p>All calls run on the link's own virtual thread ({@code distproc-io-<node>-link-<n>}), so a
- * slow handler holds up only its link, never a gRPC thread. After each delivered gRPC message the
- * thread asks gRPC for the next one, so a slow handler slows the peer through flow control instead
- * of filling memory. Producers ({@link #linkUp}, {@link #deliver}, {@link #end}) may be called from
- * any thread; the events themselves stay in the order they were added.
+ * after the last frame, if {@code linkUp} kept the link. Producers ({@link #linkUp}, {@link
+ * #deliver}, {@link #end}) may be called from any thread.
  */
-final class Inbox implements Runnable {
+final class Inbox {
   private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
 
-  private record Deliver(List<Frame> frames) {}
+  /** The frames of one gRPC message; {@code envelopes} if they are all Send or Broadcast. */
+  private record Deliver(List<Frame> frames, boolean envelopes) {}
 
   private record End(NodeDownEvent.Cause cause, String detail) {}
 
@@ -31,31 +51,45 @@ final class Inbox implements Runnable {
   private final GrpcLink link;
   private final LinkHandler handler;
   private final GrpcTransport transport;
-  private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final ThreadFactory threads;
+  private final ConcurrentLinkedQueue<Object> events = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger wip = new AtomicInteger();
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  /** The thread draining right now, or null. Written by the drainer. */
+  private volatile Thread drainer;
 
   /** Set when the link ended by a local decision: frames not yet delivered are dropped. */
   private volatile boolean discard;
+
+  /** Set by the drainer after the end event: nothing is delivered any more. Drainer only. */
+  private boolean ended;
 
   Inbox(GrpcLink link, LinkHandler handler, GrpcTransport transport, ThreadFactory threads) {
     this.link = link;
     this.handler = handler;
     this.transport = transport;
-    this.thread = threads.newThread(this);
-  }
-
-  void start() {
-    thread.start();
+    this.threads = threads;
   }
 
   /** Queues the {@code linkUp} call. */
   void linkUp() {
-    events.add(LINK_UP);
+    submit(LINK_UP, false);
   }
 
-  /** Queues the frames of one gRPC message. */
+  /**
+   * Queues the frames of one gRPC message, and delivers them on the calling thread if they are
+   * all envelopes and nothing is queued ahead of them. Called by the link's reader.
+   */
   void deliver(List<Frame> frames) {
-    events.add(new Deliver(frames));
+    boolean envelopes = true;
+    for (Frame f : frames) {
+      if (!WireCodec.isEnvelope(f)) {
+        envelopes = false;
+        break;
+      }
+    }
+    submit(new Deliver(frames, envelopes), envelopes);
   }
 
   /**
@@ -66,46 +100,81 @@ final class Inbox implements Runnable {
     if (dropUndelivered) {
       discard = true;
     }
-    events.add(new End(cause, detail));
+    submit(new End(cause, detail), false);
   }
 
-  /** Tells whether the calling thread is this link's delivery thread. */
-  boolean isDeliveryThread() {
-    return Thread.currentThread() == thread;
-  }
-
-  /** Waits up to {@code timeout} for the last handler call to return. */
+  /** Waits up to {@code timeout} for the last handler call to return; never on the drainer. */
   boolean await(Duration timeout) throws InterruptedException {
-    if (isDeliveryThread()) {
+    if (Thread.currentThread() == drainer) {
       return false;
     }
-    return thread.join(timeout);
+    return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  @Override
-  public void run() {
-    while (true) {
-      Object event;
-      try {
-        event = events.take();
-      } catch (InterruptedException e) {
-        continue; // nobody interrupts this thread on purpose; the end event still comes
+  private void submit(Object event, boolean mayRunHere) {
+    events.add(event);
+    if (wip.getAndIncrement() == 0) {
+      if (mayRunHere) {
+        drain(1, true);
+      } else {
+        handOver(1);
       }
-      if (event == LINK_UP) {
-        link.runLinkUp(handler);
-      } else if (event instanceof Deliver d) {
-        deliverAll(d.frames());
-      } else if (event instanceof End e) {
-        if (link.kept()) {
-          try {
-            handler.linkDown(link, e.cause(), e.detail());
-          } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, link + ": the runtime's linkDown threw", t);
+    }
+  }
+
+  /** Continues the drain on a virtual thread of the link, with {@code missed} requests seen. */
+  private void handOver(int missed) {
+    threads.newThread(() -> drain(missed, false)).start();
+  }
+
+  /**
+   * Runs queued events until none is left and no request is outstanding. On the reader
+   * ({@code inline}), stops at the first event that must not run there and hands the rest over.
+   */
+  private void drain(int missed, boolean inline) {
+    drainer = Thread.currentThread();
+    try {
+      while (true) {
+        for (Object event; (event = events.peek()) != null; ) {
+          if (inline && !(event instanceof Deliver d && d.envelopes() && !transport.paused())) {
+            drainer = null;
+            handOver(missed);
+            return;
           }
+          events.poll();
+          run(event);
         }
-        link.deliveryEnded();
-        return;
+        missed = wip.addAndGet(-missed);
+        if (missed == 0) {
+          return;
+        }
       }
+    } finally {
+      if (drainer == Thread.currentThread()) {
+        drainer = null;
+      }
+    }
+  }
+
+  private void run(Object event) {
+    if (ended) {
+      return;
+    }
+    if (event == LINK_UP) {
+      link.runLinkUp(handler);
+    } else if (event instanceof Deliver d) {
+      deliverAll(d.frames());
+    } else if (event instanceof End e) {
+      ended = true;
+      if (link.kept()) {
+        try {
+          handler.linkDown(link, e.cause(), e.detail());
+        } catch (Throwable t) {
+          LOG.log(System.Logger.Level.ERROR, link + ": the runtime's linkDown threw", t);
+        }
+      }
+      link.deliveryEnded();
+      finished.countDown();
     }
   }
 
