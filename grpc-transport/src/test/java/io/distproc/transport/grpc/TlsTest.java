@@ -66,11 +66,15 @@ class TlsTest {
     Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "beta")));
 
     assertThat(connect(alpha, beta)).isEqualTo(beta.id());
+    assertCarries(alpha, beta, "over TLS");
+  }
 
+  private static void assertCarries(Node<String> from, Node<String> to, String text)
+      throws Exception {
     CompletableFuture<String> got = new CompletableFuture<>();
-    Pid receiver = beta.spawn(ctx -> got.complete(ctx.receive(any(s -> s))));
-    alpha.send(receiver, "over TLS");
-    assertThat(got.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("over TLS");
+    Pid receiver = to.spawn(ctx -> got.complete(ctx.receive(any(s -> s))));
+    from.send(receiver, text);
+    assertThat(got.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(text);
   }
 
   @Test
@@ -161,10 +165,7 @@ class TlsTest {
     Node<String> mallory = start("gamma", NodeConfig.remote("gamma").tls(managed(ca, "mallory")));
 
     assertThat(connect(alpha, beta)).isEqualTo(beta.id());
-    CompletableFuture<String> got = new CompletableFuture<>();
-    Pid receiver = beta.spawn(ctx -> got.complete(ctx.receive(any(s -> s))));
-    alpha.send(receiver, "over managed TLS");
-    assertThat(got.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("over managed TLS");
+    assertCarries(alpha, beta, "over managed TLS");
 
     // The trust manager checks only the chain; the transport still checks the name.
     assertThatThrownBy(() -> connect(alpha, mallory)).isInstanceOf(DistprocException.class);
