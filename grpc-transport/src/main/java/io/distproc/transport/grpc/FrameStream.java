@@ -14,8 +14,13 @@ import io.grpc.stub.ServerCallStreamObserver;
  */
 abstract class FrameStream {
 
+  /** Writes an encoded frame; gRPC buffers it if the stream is not ready. */
+  abstract void write(byte[] frame);
+
   /** Writes a frame; gRPC buffers it if the stream is not ready. */
-  abstract void write(LinkFrame frame);
+  final void write(LinkFrame frame) {
+    write(frame.toByteArray());
+  }
 
   /** Tells whether gRPC flow control lets the writer write without buffering. */
   abstract boolean isReady();
@@ -29,10 +34,10 @@ abstract class FrameStream {
   /** Asks gRPC for {@code n} more inbound messages. Any thread. */
   abstract void request(int n);
 
-  static FrameStream client(ClientCallStreamObserver<LinkFrame> call) {
+  static FrameStream client(ClientCallStreamObserver<byte[]> call) {
     return new FrameStream() {
       @Override
-      void write(LinkFrame frame) {
+      void write(byte[] frame) {
         call.onNext(frame);
       }
 
@@ -58,10 +63,10 @@ abstract class FrameStream {
     };
   }
 
-  static FrameStream server(ServerCallStreamObserver<LinkFrame> call) {
+  static FrameStream server(ServerCallStreamObserver<byte[]> call) {
     return new FrameStream() {
       @Override
-      void write(LinkFrame frame) {
+      void write(byte[] frame) {
         call.onNext(frame);
       }
 

@@ -20,6 +20,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +84,7 @@ final class GrpcLink implements Link {
   // Reader-confined.
   private final Reassembler reassembler;
   private final WireCodec inCodec = new WireCodec();
+  private final EnvelopeCodec inEnvelopes = new EnvelopeCodec();
 
   /** Set once by the reader in the handshake, before the link reaches the runtime. */
   private volatile NodeId peer;
@@ -167,7 +169,7 @@ final class GrpcLink implements Link {
 
   /** Accepts: binds a new link to a frames call the server received. */
   static StreamObserver<byte[]> accept(
-      GrpcTransport transport, ServerCallStreamObserver<LinkFrame> call, String remote) {
+      GrpcTransport transport, ServerCallStreamObserver<byte[]> call, String remote) {
     GrpcLink link = new GrpcLink(transport, false, remote, null, Optional.empty());
     FrameStream stream = FrameStream.server(call);
     call.disableAutoRequest();
@@ -308,6 +310,13 @@ final class GrpcLink implements Link {
       return;
     }
     try {
+      if (phase == Phase.OPEN && !reassembler.inProgress()) {
+        List<Frame> batch = inEnvelopes.decodeBatch(bytes); // the common frame, by hand
+        if (batch != null) {
+          inbox.deliver(batch);
+          return;
+        }
+      }
       LinkFrame frame = WireCodec.parse(bytes);
       if (phase == Phase.OPEN) {
         onFrame(frame);
@@ -410,6 +419,11 @@ final class GrpcLink implements Link {
         byte[] whole = reassembler.accept(frame.getChunk());
         if (whole == null) {
           requestMore();
+          return;
+        }
+        List<Frame> batch = inEnvelopes.decodeBatch(whole);
+        if (batch != null) {
+          inbox.deliver(batch);
           return;
         }
         LinkFrame inner = WireCodec.parse(whole);
@@ -674,9 +688,9 @@ final class GrpcLink implements Link {
   // ---- gRPC observers --------------------------------------------------------------------------
 
   /** The dialler's inbound side of the frames call. */
-  private final class ClientInbound implements ClientResponseObserver<LinkFrame, byte[]> {
+  private final class ClientInbound implements ClientResponseObserver<byte[], byte[]> {
     @Override
-    public void beforeStart(ClientCallStreamObserver<LinkFrame> call) {
+    public void beforeStart(ClientCallStreamObserver<byte[]> call) {
       call.disableAutoRequestWithInitial(1);
       call.setOnReadyHandler(outbox::signal);
       FrameStream stream = FrameStream.client(call);

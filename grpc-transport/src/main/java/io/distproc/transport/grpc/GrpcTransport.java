@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import io.distproc.NodeConfig;
 import io.distproc.NodeId;
 import io.distproc.proto.v1.HeartbeatFrame;
-import io.distproc.proto.v1.LinkFrame;
 import io.distproc.proto.v1.NodeLinkGrpc;
 import io.distproc.runtime.internal.Link;
 import io.distproc.runtime.internal.LinkHandler;
@@ -201,9 +200,8 @@ final class GrpcTransport implements Transport {
             Methods.SERVER_FRAMES,
             (call, headers) -> {
               String remote = describe(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-              return ServerCalls.<byte[], LinkFrame>asyncBidiStreamingCall(
-                      out ->
-                          GrpcLink.accept(this, (ServerCallStreamObserver<LinkFrame>) out, remote))
+              return ServerCalls.<byte[], byte[]>asyncBidiStreamingCall(
+                      out -> GrpcLink.accept(this, (ServerCallStreamObserver<byte[]>) out, remote))
                   .startCall(call, headers);
             })
         .addMethod(Methods.HEARTBEATS, ServerCalls.asyncBidiStreamingCall(this::acceptHeartbeats))

@@ -1,12 +1,11 @@
 package io.distproc.transport.grpc;
 
-import com.google.protobuf.CodedOutputStream;
-import io.distproc.proto.v1.Batch;
 import io.distproc.proto.v1.Chunk;
-import io.distproc.proto.v1.Envelope;
 import io.distproc.proto.v1.LinkFrame;
 import io.distproc.runtime.internal.Frame;
 import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,8 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and never wait. Lost wake-ups are impossible: a sender registers in `waiters` before it checks
  * the count under the lock, and the writer checks `waiters` after it lowers the count.
  *
- * Batching: consecutive Send/Broadcast frames become one `Batch` of at most `chunkBytes` encoded;
- * a control frame ends the batch (frames keep their order). A frame larger than `chunkBytes` is
+ * Batching: consecutive Send/Broadcast frames become one `Batch` of at most `chunkBytes` encoded,
+ * written by hand (EnvelopeCodec); a control frame ends the batch (frames keep their order). A frame larger than `chunkBytes` is
  * encoded whole and written as a run of `Chunk`s, back to back: nothing else is written until the
  * run ends, which is what keeps per-link order.
  *
@@ -94,6 +93,9 @@ final class Outbox {
 
   // Writer-confined.
   private final WireCodec codec = new WireCodec();
+  private final EnvelopeCodec envelopes = new EnvelopeCodec();
+  private final ArrayList<Frame> batch = new ArrayList<>();
+  private int[] batchSizes = new int[64];
   private byte[] chunkSource;
   private int chunkOffset;
   private long chunkRelease;
@@ -326,7 +328,7 @@ final class Outbox {
         if (WireCodec.isEnvelope(next)) {
           writeBatch(s, next);
         } else {
-          writeWhole(s, codec.control(next), 0);
+          writeWhole(s, codec.control(next).toByteArray(), 0);
         }
       }
     }
@@ -350,49 +352,51 @@ final class Outbox {
 
   /** Writes {@code first} and the Send/Broadcast frames after it that fit in one batch. */
   private void writeBatch(FrameStream s, Frame first) {
-    Envelope envelope = codec.envelope(first);
-    long released = WireCodec.payloadBytes(first);
-    int size = CodedOutputStream.computeMessageSize(Batch.ENVELOPES_FIELD_NUMBER, envelope);
-    int room = chunkBytes - 8; // the LinkFrame and Batch headers
-    if (size > room) {
-      writeWhole(
-          s,
-          LinkFrame.newBuilder().setBatch(Batch.newBuilder().addEnvelopes(envelope)).build(),
-          released);
-      return;
-    }
-    Batch.Builder batch = Batch.newBuilder().addEnvelopes(envelope);
+    int room = chunkBytes - EnvelopeCodec.HEADER_BYTES; // the LinkFrame's tag and length
+    int total = 0;
+    long released = 0;
+    Frame next = first;
     while (true) {
-      Frame peeked = queue.peek(); // only the writer polls, so the head stays the same
-      if (peeked == null || !WireCodec.isEnvelope(peeked)) {
+      int size = envelopes.envelopeSize(next);
+      int inBatch = EnvelopeCodec.inBatch(size);
+      if (!batch.isEmpty()) {
+        if (total + inBatch > room) {
+          break; // next stays queued for the following batch
+        }
+        queue.poll(); // next was peeked: only the writer polls, so it is still the head
+      }
+      if (batch.size() == batchSizes.length) {
+        batchSizes = Arrays.copyOf(batchSizes, batchSizes.length * 2);
+      }
+      batchSizes[batch.size()] = size;
+      batch.add(next);
+      total += inBatch;
+      released += WireCodec.payloadBytes(next);
+      if (total > room) {
+        break; // one envelope larger than a batch: written as a run of chunks
+      }
+      next = queue.peek();
+      if (next == null || !WireCodec.isEnvelope(next)) {
         break;
       }
-      long bytes = WireCodec.payloadBytes(peeked);
-      if (size + bytes > room) {
-        break;
-      }
-      Envelope next = codec.envelope(peeked);
-      int nextSize = CodedOutputStream.computeMessageSize(Batch.ENVELOPES_FIELD_NUMBER, next);
-      if (size + nextSize > room) {
-        break;
-      }
-      queue.poll();
-      batch.addEnvelopes(next);
-      size += nextSize;
-      released += bytes;
     }
-    s.write(LinkFrame.newBuilder().setBatch(batch).build());
-    release(released);
+    byte[] frame;
+    try {
+      frame = envelopes.batch(batch, batchSizes, total);
+    } finally {
+      batch.clear();
+    }
+    writeWhole(s, frame, released);
   }
 
-  /** Writes one frame, as a run of chunks if it is too large for one gRPC message. */
-  private void writeWhole(FrameStream s, LinkFrame frame, long release) {
-    if (frame.getSerializedSize() <= chunkBytes) {
+  /** Writes one encoded frame, as a run of chunks if it is too large for one gRPC message. */
+  private void writeWhole(FrameStream s, byte[] frame, long release) {
+    if (frame.length <= chunkBytes) {
       s.write(frame);
       release(release);
       return;
     }
-    chunkSource = frame.toByteArray();
+    chunkSource = frame;
     chunkOffset = 0;
     chunkRelease = release;
     writeChunk(s);

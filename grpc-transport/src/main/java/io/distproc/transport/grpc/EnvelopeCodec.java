@@ -1,0 +1,406 @@
+package io.distproc.transport.grpc;
+
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import io.distproc.runtime.internal.Frame;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/*
+ * Design notes for maintainers.
+ *
+ * Nearly every byte a link carries is a LinkFrame holding one Batch of Envelopes. Going through
+ * protobuf's generated builders costs, per envelope, an Envelope, two Pid messages with their
+ * builders, two node-name strings decoded from UTF-8 and two ByteStrings, on each side; that was
+ * most of the CPU a remote message took. This class writes and reads exactly that frame by hand,
+ * in the wire format `link.proto` defines (field numbers below), so the bytes are the same as
+ * protobuf's and either side may use either path.
+ *
+ *   LinkFrame { Batch batch = 4; }   Batch { repeated Envelope envelopes = 1; }
+ *   Envelope { Pid to = 1; Broadcast broadcast = 2; Pid from = 3; bytes payload = 4; }
+ *   Pid { string node_name = 1; uint64 incarnation = 2; uint64 id = 3; }
+ *
+ * Writing: each pid is encoded once and its bytes reused while the same pid comes again (one
+ * cache per role, recipient and sender: a stream of envelopes nearly always names the same two).
+ *
+ * Reading is optimistic: decodeBatch handles a frame that is exactly one well-formed batch, as a
+ * conforming peer writes it, and returns null for anything else (another frame kind, an unknown
+ * or repeated field, a malformed or invalid value), which the caller then parses with protobuf
+ * and checks with WireCodec. So every error is still reported by one piece of code, with one
+ * wording, and the fast path never accepts what the general one would refuse. A node is
+ * recognised by the bytes of its name, so a known node costs no string and no name check, and a
+ * pid equal to the previous one in its role is reused.
+ *
+ * Not thread-safe: one instance per role (the writer's, the reader's), confined to it.
+ */
+/** Writes and reads the Batch frame by hand. Not thread-safe; confine to one link role. */
+final class EnvelopeCodec {
+  private static final int LINK_FRAME_BATCH = (4 << 3) | 2;
+  private static final int BATCH_ENVELOPES = (1 << 3) | 2;
+  private static final int ENVELOPE_TO = (1 << 3) | 2;
+  private static final int ENVELOPE_BROADCAST = (2 << 3) | 2;
+  private static final int ENVELOPE_FROM = (3 << 3) | 2;
+  private static final int ENVELOPE_PAYLOAD = (4 << 3) | 2;
+  private static final int PID_NODE_NAME = (1 << 3) | 2;
+  private static final int PID_INCARNATION = 2 << 3;
+  private static final int PID_ID = 3 << 3;
+
+  /** The largest header of a frame or envelope: a tag byte and a 5-byte length. */
+  static final int HEADER_BYTES = 6;
+
+  // ---- writing ---------------------------------------------------------------------------------
+
+  private final EncodedPid toPid = new EncodedPid();
+  private final EncodedPid fromPid = new EncodedPid();
+
+  /** One pid and its encoding. */
+  private static final class EncodedPid {
+    private Pid pid;
+    private byte[] bytes;
+
+    byte[] of(Pid p) {
+      if (p.equals(pid)) {
+        return bytes;
+      }
+      byte[] name = p.node().name().getBytes(StandardCharsets.UTF_8);
+      long incarnation = p.node().incarnation();
+      long id = p.id();
+      byte[] out =
+          new byte
+              [1 + varintSize(name.length) + name.length
+                  + (incarnation == 0 ? 0 : 1 + varintSize(incarnation))
+                  + (id == 0 ? 0 : 1 + varintSize(id))];
+      int pos = putVarint(out, 0, PID_NODE_NAME);
+      pos = putVarint(out, pos, name.length);
+      System.arraycopy(name, 0, out, pos, name.length);
+      pos += name.length;
+      if (incarnation != 0) {
+        pos = putVarint(out, pos, PID_INCARNATION);
+        pos = putVarint(out, pos, incarnation);
+      }
+      if (id != 0) {
+        pos = putVarint(out, pos, PID_ID);
+        putVarint(out, pos, id);
+      }
+      pid = p;
+      bytes = out;
+      return out;
+    }
+  }
+
+  /** The size of one envelope's fields, without the envelope's own tag and length. */
+  int envelopeSize(Frame frame) {
+    int size;
+    Pid from;
+    byte[] payload;
+    switch (frame) {
+      case Frame.Send s -> {
+        int to = toPid.of(s.to()).length;
+        size = 1 + varintSize(to) + to;
+        from = s.from();
+        payload = s.payload();
+      }
+      case Frame.Broadcast b -> {
+        size = 2; // an empty Broadcast message
+        from = b.from();
+        payload = b.payload();
+      }
+      default -> throw new IllegalArgumentException("not an envelope: " + frame);
+    }
+    if (from != null) {
+      int f = fromPid.of(from).length;
+      size += 1 + varintSize(f) + f;
+    }
+    if (payload.length > 0) {
+      size += 1 + varintSize(payload.length) + payload.length;
+    }
+    return size;
+  }
+
+  /** The size of an envelope in a batch, its tag and length included. */
+  static int inBatch(int envelopeSize) {
+    return 1 + varintSize(envelopeSize) + envelopeSize;
+  }
+
+  /**
+   * Encodes a LinkFrame holding one Batch of {@code frames}, whose envelope sizes {@link
+   * #envelopeSize} returned in {@code sizes} and which take {@code batchSize} bytes in all (the
+   * sum of {@link #inBatch} of each).
+   */
+  byte[] batch(List<Frame> frames, int[] sizes, int batchSize) {
+    byte[] out = new byte[1 + varintSize(batchSize) + batchSize];
+    int pos = putVarint(out, 0, LINK_FRAME_BATCH);
+    pos = putVarint(out, pos, batchSize);
+    for (int i = 0; i < frames.size(); i++) {
+      pos = putVarint(out, pos, BATCH_ENVELOPES);
+      pos = putVarint(out, pos, sizes[i]);
+      pos = writeEnvelope(out, pos, frames.get(i));
+    }
+    if (pos != out.length) {
+      throw new IllegalStateException("batch encoded to " + pos + " of " + out.length + " bytes");
+    }
+    return out;
+  }
+
+  private int writeEnvelope(byte[] out, int pos, Frame frame) {
+    Pid from;
+    byte[] payload;
+    if (frame instanceof Frame.Send s) {
+      pos = putBytes(out, pos, ENVELOPE_TO, toPid.of(s.to()));
+      from = s.from();
+      payload = s.payload();
+    } else {
+      Frame.Broadcast b = (Frame.Broadcast) frame;
+      out[pos++] = (byte) ENVELOPE_BROADCAST;
+      out[pos++] = 0;
+      from = b.from();
+      payload = b.payload();
+    }
+    if (from != null) {
+      pos = putBytes(out, pos, ENVELOPE_FROM, fromPid.of(from));
+    }
+    if (payload.length > 0) {
+      pos = putBytes(out, pos, ENVELOPE_PAYLOAD, payload);
+    }
+    return pos;
+  }
+
+  private static int putBytes(byte[] out, int pos, int tag, byte[] bytes) {
+    pos = putVarint(out, pos, tag);
+    pos = putVarint(out, pos, bytes.length);
+    System.arraycopy(bytes, 0, out, pos, bytes.length);
+    return pos + bytes.length;
+  }
+
+  private static int putVarint(byte[] out, int pos, long value) {
+    while ((value & ~0x7FL) != 0) {
+      out[pos++] = (byte) ((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out[pos++] = (byte) value;
+    return pos;
+  }
+
+  static int varintSize(long value) {
+    int n = 1;
+    while ((value & ~0x7FL) != 0) {
+      value >>>= 7;
+      n++;
+    }
+    return n;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  private Pid lastTo;
+  private Pid lastFrom;
+  private final KnownNode nodeA = new KnownNode();
+  private final KnownNode nodeB = new KnownNode();
+  private boolean replaceA = true;
+
+  /** A node met before, by the UTF-8 bytes of its name. */
+  private static final class KnownNode {
+    private byte[] name;
+    private NodeId node;
+
+    boolean matches(byte[] bytes, int from, int to, long incarnation) {
+      return node != null
+          && node.incarnation() == incarnation
+          && Arrays.equals(name, 0, name.length, bytes, from, to);
+    }
+  }
+
+  /** Thrown inside the decoder to fall back to the general parser; never escapes. */
+  private static final class Unusual extends Exception {
+    private static final long serialVersionUID = 1L;
+    static final Unusual INSTANCE = new Unusual();
+
+    private Unusual() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A cursor over the frame's bytes. */
+  private static final class Cursor {
+    final byte[] bytes;
+    int pos;
+
+    Cursor(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    long varint(int limit) throws Unusual {
+      long result = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (pos >= limit) {
+          throw Unusual.INSTANCE;
+        }
+        byte b = bytes[pos++];
+        result |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          return result;
+        }
+      }
+      throw Unusual.INSTANCE;
+    }
+
+    /** Reads a length and returns where the field it announces ends. */
+    int end(int limit) throws Unusual {
+      long length = varint(limit);
+      if (length < 0 || length > limit - pos) {
+        throw Unusual.INSTANCE;
+      }
+      return pos + (int) length;
+    }
+  }
+
+  /**
+   * The frames of {@code bytes} if it is exactly one well-formed LinkFrame holding a Batch of
+   * valid envelopes; null otherwise (then parse it the general way, which also reports errors).
+   */
+  List<Frame> decodeBatch(byte[] bytes) {
+    try {
+      Cursor in = new Cursor(bytes);
+      if (in.varint(bytes.length) != LINK_FRAME_BATCH || in.end(bytes.length) != bytes.length) {
+        return null;
+      }
+      List<Frame> frames = new ArrayList<>();
+      while (in.pos < bytes.length) {
+        if (in.varint(bytes.length) != BATCH_ENVELOPES) {
+          return null;
+        }
+        int end = in.end(bytes.length);
+        frames.add(envelope(in, end));
+      }
+      return frames.isEmpty() ? null : frames;
+    } catch (Unusual e) {
+      return null;
+    }
+  }
+
+  private Frame envelope(Cursor in, int end) throws Unusual {
+    Pid to = null;
+    Pid from = null;
+    byte[] payload = null;
+    boolean broadcast = false;
+    while (in.pos < end) {
+      int tag = (int) in.varint(end);
+      int fieldEnd = in.end(end);
+      switch (tag) {
+        case ENVELOPE_TO -> {
+          if (to != null || broadcast) {
+            throw Unusual.INSTANCE;
+          }
+          to = lastTo = pid(in, fieldEnd, lastTo);
+        }
+        case ENVELOPE_BROADCAST -> {
+          if (to != null || broadcast || fieldEnd != in.pos) {
+            throw Unusual.INSTANCE;
+          }
+          broadcast = true;
+        }
+        case ENVELOPE_FROM -> {
+          if (from != null) {
+            throw Unusual.INSTANCE;
+          }
+          from = lastFrom = pid(in, fieldEnd, lastFrom);
+        }
+        case ENVELOPE_PAYLOAD -> {
+          if (payload != null) {
+            throw Unusual.INSTANCE;
+          }
+          payload = Arrays.copyOfRange(in.bytes, in.pos, fieldEnd);
+        }
+        default -> throw Unusual.INSTANCE;
+      }
+      in.pos = fieldEnd;
+    }
+    if (payload == null) {
+      payload = new byte[0];
+    }
+    if (to != null) {
+      return new Frame.Send(to, from, payload);
+    }
+    if (broadcast) {
+      return new Frame.Broadcast(from, payload);
+    }
+    throw Unusual.INSTANCE; // no recipient: the general parser says so
+  }
+
+  private Pid pid(Cursor in, int end, Pid last) throws Unusual {
+    int nameStart = -1;
+    int nameEnd = -1;
+    long incarnation = 0;
+    long id = 0;
+    boolean sawIncarnation = false;
+    boolean sawId = false;
+    while (in.pos < end) {
+      int tag = (int) in.varint(end);
+      switch (tag) {
+        case PID_NODE_NAME -> {
+          if (nameStart >= 0) {
+            throw Unusual.INSTANCE;
+          }
+          nameEnd = in.end(end);
+          nameStart = in.pos;
+          in.pos = nameEnd;
+        }
+        case PID_INCARNATION -> {
+          if (sawIncarnation) {
+            throw Unusual.INSTANCE;
+          }
+          sawIncarnation = true;
+          incarnation = in.varint(end);
+        }
+        case PID_ID -> {
+          if (sawId) {
+            throw Unusual.INSTANCE;
+          }
+          sawId = true;
+          id = in.varint(end);
+        }
+        default -> throw Unusual.INSTANCE;
+      }
+    }
+    if (nameStart < 0 || id <= 0 || incarnation <= 0) {
+      throw Unusual.INSTANCE;
+    }
+    NodeId node = node(in.bytes, nameStart, nameEnd, incarnation);
+    if (last != null && last.id() == id && last.node() == node) {
+      return last;
+    }
+    return Pid.of(node, id);
+  }
+
+  private NodeId node(byte[] bytes, int from, int to, long incarnation) throws Unusual {
+    if (nodeA.matches(bytes, from, to, incarnation)) {
+      return nodeA.node;
+    }
+    if (nodeB.matches(bytes, from, to, incarnation)) {
+      return nodeB.node;
+    }
+    NodeId node;
+    try {
+      String name =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, from, to - from))
+              .toString();
+      node = NodeId.of(name, incarnation);
+    } catch (CharacterCodingException | IllegalArgumentException e) {
+      throw Unusual.INSTANCE;
+    }
+    KnownNode k = replaceA ? nodeA : nodeB;
+    replaceA = !replaceA;
+    k.name = Arrays.copyOfRange(bytes, from, to);
+    k.node = node;
+    return node;
+  }
+}
