@@ -22,7 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * `wip`, and the caller that raises `wip` from 0 submits `drainLoop` to the executor; the loop
  * runs until it has seen every request, so at most one drain runs at a time and every field
  * marked "writer" is confined to it (happens-before through `wip`). gRPC's onReady callback just
- * signals, so writes never run on a gRPC callback and never overlap.
+ * signals, so writes never run on a gRPC callback and never overlap. One exception to where the
+ * drain runs: a sender that raises `wip` from 0 after the writer has been idle for IDLE_NANOS runs
+ * the drain itself (it is still the one writer, by the same `wip` rule). Lone frames, the
+ * request/reply traffic, so skip a thread hand-off; a stream of frames still goes to the writer
+ * thread and is batched, because its second frame finds the writer busy or only just idle.
  *
  * Flow control: the writer writes only while `stream.isReady()` and leaves when it is not; the
  * next onReady signals it back. So gRPC buffers at most about one message beyond its window,
@@ -65,6 +69,14 @@ final class Outbox {
     }
   }
 
+  /**
+   * How long the writer must have been idle for a sender to write its frame itself. A frame that
+   * follows others closely goes to the writer thread, which batches; one that comes alone (a
+   * request, a reply) is written at once, without waking another thread: a round trip across the
+   * link then costs two thread hand-offs fewer.
+   */
+  private static final long IDLE_NANOS = 50_000;
+
   private final GrpcLink link;
   private final Executor executor;
   private final long maxQueuedBytes;
@@ -87,6 +99,9 @@ final class Outbox {
 
   /** Set once, before the first signal, by the thread that starts the stream. */
   private volatile FrameStream stream;
+
+  /** When the writer last emptied the queue; written by the writer, read by senders. */
+  private volatile long lastDrained = System.nanoTime();
 
   /** Set once by {@link #finish(Finish)}; read by the writer. */
   private volatile Finish finish;
@@ -143,7 +158,13 @@ final class Outbox {
       return false;
     }
     queue.add(frame);
-    signal();
+    if (wip.getAndIncrement() == 0) {
+      if (System.nanoTime() - lastDrained > IDLE_NANOS) {
+        drainLoop(); // an isolated frame on an idle link: written now, by its sender
+      } else {
+        startWriter();
+      }
+    }
     return true;
   }
 
@@ -260,13 +281,18 @@ final class Outbox {
   /** Asks the writer to run. Any thread. */
   void signal() {
     if (wip.getAndIncrement() == 0) {
-      try {
-        executor.execute(this::drainLoop);
-      } catch (RejectedExecutionException e) {
-        // The transport is gone; nothing will be written any more.
-        wip.set(0);
-        dropFrames(0);
-      }
+      startWriter();
+    }
+  }
+
+  /** Runs the writer on the executor. Called by whoever raised {@code wip} from 0. */
+  private void startWriter() {
+    try {
+      executor.execute(this::drainLoop);
+    } catch (RejectedExecutionException e) {
+      // The transport is gone; nothing will be written any more.
+      wip.set(0);
+      dropFrames(0);
     }
   }
 
@@ -282,6 +308,7 @@ final class Outbox {
         dropQueued();
         link.streamFinished();
       }
+      lastDrained = System.nanoTime(); // before wip reaches 0: the next sender sees it
       missed = wip.addAndGet(-missed);
       if (missed == 0) {
         return;
