@@ -275,17 +275,34 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public void frame(Link link, Frame frame) {
-    Peer peer = peers.get(link.peer().name());
     switch (frame) {
-      case Frame.Send send -> {
-        if (!send.to().node().equals(self)) {
-          node.countDeadLetter(send.to(), "for another incarnation");
-          return;
+      case Frame.Send send -> message(link, send);
+      case Frame.Broadcast broadcast -> {
+        M message = decodeOrNull(link, broadcast.payload());
+        if (message != null) {
+          node.broadcastHere(null, message);
         }
-        decode(link, send.payload()).ifPresent(m -> node.deliverHere(send.to(), m));
       }
-      case Frame.Broadcast broadcast ->
-          decode(link, broadcast.payload()).ifPresent(m -> node.broadcastHere(null, m));
+      default -> control(link, peers.get(link.peer().name()), frame);
+    }
+  }
+
+  /** A message for a process here: nearly all the traffic, so it needs no look at the peers. */
+  private void message(Link link, Frame.Send send) {
+    if (!send.to().node().equals(self)) {
+      node.countDeadLetter(send.to(), "for another incarnation");
+      return;
+    }
+    M message = decodeOrNull(link, send.payload());
+    if (message != null) {
+      node.deliverHere(send.to(), message);
+    }
+  }
+
+  private void control(Link link, Peer peer, Frame frame) {
+    switch (frame) {
+      case Frame.Send send -> message(link, send);
+      case Frame.Broadcast broadcast -> frame(link, broadcast);
       case Frame.SpawnRequest request -> spawnForPeer(link, peer, request);
       case Frame.SpawnReply reply -> {
         PendingSpawn pending = peer == null ? null : peer.pendingSpawns.remove(reply.requestId());
@@ -320,14 +337,23 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   }
 
   private Optional<M> decode(Link link, byte[] payload) {
+    return Optional.ofNullable(decodeOrNull(link, payload));
+  }
+
+  /** The decoded message, or null (counted and logged) if the codec rejects the bytes. */
+  private M decodeOrNull(Link link, byte[] payload) {
     try {
-      return Optional.of(codec.decode(payload));
+      M message = codec.decode(payload);
+      if (message == null) {
+        throw new IllegalArgumentException("the codec decoded a null message");
+      }
+      return message;
     } catch (RuntimeException e) {
       node.countUndecodable();
       LOG.log(
           System.Logger.Level.WARNING,
           () -> "dropped a message from " + link.peer() + " that the codec rejected: " + e);
-      return Optional.empty();
+      return null;
     }
   }
 
