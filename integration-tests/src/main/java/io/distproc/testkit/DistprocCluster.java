@@ -296,6 +296,7 @@ public final class DistprocCluster implements AutoCloseable {
    */
   public void unpause(String node) {
     NodeContainer c = container(node);
+    mark(node); // before the thaw: the node-up lines it causes may come at once
     docker().unpauseContainerCmd(c.getContainerId()).exec();
     lock.lock();
     try {
@@ -303,7 +304,6 @@ public final class DistprocCluster implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    mark(node);
   }
 
   /**

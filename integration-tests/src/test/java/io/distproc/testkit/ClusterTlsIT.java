@@ -9,6 +9,7 @@ import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.Pid;
 import io.distproc.SeedNode;
+import io.distproc.TlsConfig;
 import io.distproc.node.NodeProtocol;
 import io.distproc.transport.grpc.testing.TestCertificates;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class ClusterTlsIT {
   @TempDir Path dir;
 
   @Test
-  @DisplayName("links its containers and a test-JVM node over mTLS, and refuses strangers")
+  @DisplayName("links its containers and a test-JVM node over mTLS; refuses an untrusted client certificate, a wrong cookie, plaintext, no client certificate, and an untrusted server")
   void mutualTls_membersTalk_strangersRefused() {
     TestCertificates ca = TestCertificates.authority(dir, "cluster");
     try (DistprocCluster cluster =
@@ -57,9 +58,18 @@ class ClusterTlsIT {
       assertRefused(cluster, "intruder", b -> b.cookie("guess").tls(ca.mutualTls("intruder")));
       // The right cookie, no TLS.
       assertRefused(cluster, "plain", b -> b.cookie("tls-cluster").plaintext());
+      // The right cookie, TLS that trusts the cluster, but no client certificate.
+      TestCertificates.Issued anonymous = ca.issue("anonymous");
+      assertRefused(cluster, "anonymous", b -> b.cookie("tls-cluster")
+          .tls(TlsConfig.serverOnly(anonymous.chain(), anonymous.key(), ca.trust())));
+      // A certificate the cluster trusts, but alpha's server certificate is not trusted by it.
+      TestCertificates.Issued wary = ca.issue("wary");
+      assertRefused(cluster, "wary", b -> b.cookie("tls-cluster")
+          .tls(TlsConfig.mutual(wary.chain(), wary.key(), other.trust())));
       assertThat(cluster.container("alpha").logLines())
           .noneMatch(l -> l.contains("node-up")
-              && List.of("mallory", "intruder", "plain").stream().anyMatch(l::contains));
+              && List.of("mallory", "intruder", "plain", "anonymous", "wary").stream()
+                  .anyMatch(l::contains));
     }
   }
 

@@ -81,8 +81,9 @@ class DistprocClusterIT {
 
       assertThat(status).isEqualTo(2);
       assertThat(lines)
-          .hasSize(3)
+          .hasSize(4)
           .anyMatch(l -> l.startsWith("distproc-node: DISTPROC_NODE_NAME: node name '-x' is malformed"))
+          .anyMatch(l -> l.startsWith("distproc-node: DISTPROC_SECURITY: required: mtls"))
           .anyMatch(l -> l.startsWith("distproc-node: DISTPROC_PORT: must be a port"))
           .anyMatch(l -> l.startsWith("distproc-node: DISTPROC_SEEDS: 'a@b:c': port must be a number"));
     } finally {
