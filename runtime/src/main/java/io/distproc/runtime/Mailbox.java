@@ -211,7 +211,41 @@ final class Mailbox<M> {
       long deadline,
       Predicate<Down> isLive,
       Consumer<Down> taken) {
-    // 1. The stash: entries earlier receives left behind, oldest first, segment by segment.
+    // Kept small on purpose: this frame is on the stack of every waiting process, and a parked
+    // virtual thread keeps its whole stack on the heap. The long scans are separate methods that
+    // have returned by the time the process parks.
+    if (first != null) {
+      Object r = scanStash(after, matchers, isLive, taken);
+      if (r != NO_MATCH) {
+        return r;
+      }
+    }
+    for (; ; ) {
+      Entry e = poll();
+      if (e != null) {
+        Object r = arrived(e, matchers, isLive, taken);
+        if (r != NO_MATCH) {
+          return r;
+        }
+        continue;
+      }
+      long wait = 0;
+      if (timed) {
+        wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          return TIMEOUT;
+        }
+      }
+      park(timed, wait);
+    }
+  }
+
+  /** What a scan returns when no entry matched: never a handler's result. */
+  private static final Object NO_MATCH = new Object();
+
+  /** 1. The stash: entries earlier receives left behind, oldest first, segment by segment. */
+  private Object scanStash(
+      Segment after, Matcher<?, ?>[] matchers, Predicate<Down> isLive, Consumer<Down> taken) {
     Segment before = null; // the live segment before seg, when scanning from the first
     for (Segment seg = after == null ? first : after; seg != null; seg = seg.next) {
       Stashed prev = null;
@@ -242,40 +276,32 @@ final class Mailbox<M> {
         }
       }
     }
-    // 2. New arrivals, one at a time; each is handled or stashed, never dropped.
-    for (; ; ) {
-      Entry e = poll();
-      if (e != null) {
-        Object item = e.item;
-        boolean down = e.down;
-        e.item = null; // e is now the stub: it must not keep the message alive
-        if (down && !isLive.test((Down) item)) {
-          taken();
-          continue;
-        }
-        int i;
-        try {
-          i = indexOfMatch(matchers, item, down);
-        } catch (RuntimeException | Error t) {
-          stash(item, down);
-          throw t;
-        }
-        if (i >= 0) {
-          taken();
-          return handle(matchers[i], item, down, taken);
-        }
-        stash(item, down);
-        continue;
-      }
-      long wait = 0;
-      if (timed) {
-        wait = deadline - System.nanoTime();
-        if (wait <= 0) {
-          return TIMEOUT;
-        }
-      }
-      park(timed, wait);
+    return NO_MATCH;
+  }
+
+  /** 2. A new arrival: handled, or stashed, never dropped. */
+  private Object arrived(
+      Entry e, Matcher<?, ?>[] matchers, Predicate<Down> isLive, Consumer<Down> taken) {
+    Object item = e.item;
+    boolean down = e.down;
+    e.item = null; // e is now the stub: it must not keep the message alive
+    if (down && !isLive.test((Down) item)) {
+      taken();
+      return NO_MATCH;
     }
+    int i;
+    try {
+      i = indexOfMatch(matchers, item, down);
+    } catch (RuntimeException | Error t) {
+      stash(item, down);
+      throw t;
+    }
+    if (i >= 0) {
+      taken();
+      return handle(matchers[i], item, down, taken);
+    }
+    stash(item, down);
+    return NO_MATCH;
   }
 
   /** Waits for an arrival (or the deadline, or an interrupt). Consumer only. */
