@@ -185,14 +185,15 @@ final class Mailbox<M> {
    * Takes the oldest entry some matcher accepts and returns its handler's result, or {@link
    * #TIMEOUT}. Called from the owning process's thread only.
    *
-   * @param matchers tried in order for each entry, oldest entry first
+   * @param matchers one Matcher, or an array of them tried in order, for each entry, oldest
+   *     entry first
    * @param deadline {@link System#nanoTime()} value after which to stop waiting; ignored if
    *     {@code timed} is false
    * @param isLive says whether a Down notice is still wanted; a notice it rejects is discarded
    * @param taken called with a Down notice once a matcher has accepted it, before its handler
    */
   Object select(
-      Matcher<?, ?>[] matchers,
+      Object matchers,
       boolean timed,
       long deadline,
       Predicate<Down> isLive,
@@ -206,7 +207,7 @@ final class Mailbox<M> {
    */
   Object select(
       Segment after,
-      Matcher<?, ?>[] matchers,
+      Object matchers,
       boolean timed,
       long deadline,
       Predicate<Down> isLive,
@@ -245,7 +246,7 @@ final class Mailbox<M> {
 
   /** 1. The stash: entries earlier receives left behind, oldest first, segment by segment. */
   private Object scanStash(
-      Segment after, Matcher<?, ?>[] matchers, Predicate<Down> isLive, Consumer<Down> taken) {
+      Segment after, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
     Segment before = null; // the live segment before seg, when scanning from the first
     for (Segment seg = after == null ? first : after; seg != null; seg = seg.next) {
       Stashed prev = null;
@@ -259,7 +260,7 @@ final class Mailbox<M> {
         int i = indexOfMatch(matchers, s.item, s.down);
         if (i >= 0) {
           unstash(seg, prev, s);
-          return handle(matchers[i], s.item, s.down, taken);
+          return handle(matcher(matchers, i), s.item, s.down, taken);
         }
         prev = s;
         s = next;
@@ -281,7 +282,7 @@ final class Mailbox<M> {
 
   /** 2. A new arrival: handled, or stashed, never dropped. */
   private Object arrived(
-      Entry e, Matcher<?, ?>[] matchers, Predicate<Down> isLive, Consumer<Down> taken) {
+      Entry e, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
     Object item = e.item;
     boolean down = e.down;
     e.item = null; // e is now the stub: it must not keep the message alive
@@ -298,7 +299,7 @@ final class Mailbox<M> {
     }
     if (i >= 0) {
       taken();
-      return handle(matchers[i], item, down, taken);
+      return handle(matcher(matchers, i), item, down, taken);
     }
     stash(item, down);
     return NO_MATCH;
@@ -355,15 +356,32 @@ final class Mailbox<M> {
     PUBLISHED_HEAD.setRelease(this, head); // a plain store on x86: free for the hot path
   }
 
+  /**
+   * The index of the first matcher in {@code matchers} that accepts the item, or -1. {@code
+   * matchers} is one Matcher or an array of them: a receive with a single matcher, the common
+   * case, allocates no array.
+   */
   @SuppressWarnings("unchecked")
-  private int indexOfMatch(Matcher<?, ?>[] matchers, Object item, boolean down) {
-    for (int i = 0; i < matchers.length; i++) {
-      Matcher<M, ?> m = (Matcher<M, ?>) matchers[i];
-      if (down ? m.acceptsDown((Down) item) : m.acceptsMessage((M) item)) {
+  private int indexOfMatch(Object matchers, Object item, boolean down) {
+    if (matchers instanceof Matcher<?, ?> one) {
+      return accepts((Matcher<M, ?>) one, item, down) ? 0 : -1;
+    }
+    Matcher<?, ?>[] all = (Matcher<?, ?>[]) matchers;
+    for (int i = 0; i < all.length; i++) {
+      if (accepts((Matcher<M, ?>) all[i], item, down)) {
         return i;
       }
     }
     return -1;
+  }
+
+  @SuppressWarnings("unchecked")
+  private boolean accepts(Matcher<M, ?> m, Object item, boolean down) {
+    return down ? m.acceptsDown((Down) item) : m.acceptsMessage((M) item);
+  }
+
+  private static Matcher<?, ?> matcher(Object matchers, int i) {
+    return matchers instanceof Matcher<?, ?> one ? one : ((Matcher<?, ?>[]) matchers)[i];
   }
 
   @SuppressWarnings("unchecked")

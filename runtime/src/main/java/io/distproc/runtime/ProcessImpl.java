@@ -261,7 +261,7 @@ final class ProcessImpl<M>
 
   @Override
   public <R> R receive(Matcher<? super M, ? extends R> matcher) {
-    return untimed(array(matcher));
+    return untimed(one(matcher));
   }
 
   @Override
@@ -285,7 +285,7 @@ final class ProcessImpl<M>
 
   @Override
   public <R> Optional<R> receive(Duration timeout, Matcher<? super M, ? extends R> matcher) {
-    return timed(timeout, array(matcher));
+    return timed(timeout, one(matcher));
   }
 
   @Override
@@ -325,7 +325,7 @@ final class ProcessImpl<M>
   public <R> R receive(ReceiveMark after, Matcher<? super M, ? extends R> matcher) {
     Mailbox.Segment segment = segmentOf(after);
     checkOwner("receive");
-    return (R) mailbox.select(segment, array(matcher), false, 0, this, this);
+    return (R) mailbox.select(segment, one(matcher), false, 0, this, this);
   }
 
   @Override
@@ -334,7 +334,7 @@ final class ProcessImpl<M>
       ReceiveMark after, Duration timeout, Matcher<? super M, ? extends R> matcher) {
     Mailbox.Segment segment = segmentOf(after);
     checkOwner("receive");
-    Object r = mailbox.select(segment, array(matcher), true, deadline(timeout), this, this);
+    Object r = mailbox.select(segment, one(matcher), true, deadline(timeout), this, this);
     return r == Mailbox.TIMEOUT ? Optional.empty() : Optional.ofNullable((R) r);
   }
 
@@ -348,7 +348,7 @@ final class ProcessImpl<M>
 
   @Override
   public void receiveLoop(Matcher<? super M, ? extends Boolean> matcher) {
-    loop(false, Duration.ZERO, array(matcher));
+    loop(false, Duration.ZERO, one(matcher));
   }
 
   @Override
@@ -364,7 +364,7 @@ final class ProcessImpl<M>
 
   @Override
   public boolean receiveLoop(Duration timeout, Matcher<? super M, ? extends Boolean> matcher) {
-    return loop(true, timeout, array(matcher));
+    return loop(true, timeout, one(matcher));
   }
 
   @Override
@@ -374,19 +374,19 @@ final class ProcessImpl<M>
   }
 
   @SuppressWarnings("unchecked")
-  private <R> R untimed(Matcher<?, ?>[] matchers) {
+  private <R> R untimed(Object matchers) {
     checkOwner("receive");
     return (R) mailbox.select(matchers, false, 0, this, this);
   }
 
   @SuppressWarnings("unchecked")
-  private <R> Optional<R> timed(Duration timeout, Matcher<?, ?>[] matchers) {
+  private <R> Optional<R> timed(Duration timeout, Object matchers) {
     checkOwner("receive");
     Object r = mailbox.select(matchers, true, deadline(timeout), this, this);
     return r == Mailbox.TIMEOUT ? Optional.empty() : Optional.ofNullable((R) r);
   }
 
-  private boolean loop(boolean timed, Duration timeout, Matcher<?, ?>[] matchers) {
+  private boolean loop(boolean timed, Duration timeout, Object matchers) {
     checkOwner("receiveLoop");
     long nanos = timed ? nanos(timeout) : 0;
     for (; ; ) {
@@ -416,8 +416,9 @@ final class ProcessImpl<M>
 
   private static final Duration MAX_WAIT = Duration.ofDays(365 * 100);
 
-  private static Matcher<?, ?>[] array(Matcher<?, ?> m) {
-    return new Matcher<?, ?>[] {Objects.requireNonNull(m, "matcher")};
+  /** One matcher, as Mailbox takes it: alone, not in an array. */
+  private static Object one(Matcher<?, ?> m) {
+    return Objects.requireNonNull(m, "matcher");
   }
 
   private static Matcher<?, ?>[] array(Matcher<?, ?> a, Matcher<?, ?> b) {
