@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  *       service); entries naming this node are skipped, so all nodes can share one list</td>
  *       <td>none</td></tr>
  *   <tr><td>{@code DISTPROC_COOKIE}</td><td>the cluster's shared secret</td><td>none</td></tr>
+ *   <tr><td>{@code DISTPROC_SECURITY}</td><td>how links are secured: {@code mtls} (mutual TLS),
+ *       {@code tls} (diallers stay anonymous) or {@code plaintext}</td><td>required</td></tr>
+ *   <tr><td>{@code DISTPROC_TLS_CERT}, {@code DISTPROC_TLS_KEY}, {@code DISTPROC_TLS_TRUST}</td>
+ *       <td>with TLS: this node's certificate chain, its PKCS#8 private key, and the trusted
+ *       authorities, as PEM files in the container; the certificate names the node</td>
+ *       <td>none</td></tr>
  *   <tr><td>{@code DISTPROC_HEARTBEAT_INTERVAL_MS}</td><td>between heartbeats</td>
  *       <td>500</td></tr>
  *   <tr><td>{@code DISTPROC_HEARTBEAT_TIMEOUT_MS}</td><td>silence before a peer is down; at least
