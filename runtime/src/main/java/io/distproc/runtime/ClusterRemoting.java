@@ -287,16 +287,27 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
   }
 
-  /** A message for a process here: nearly all the traffic, so it needs no look at the peers. */
+  /**
+   * A message for a process here: nearly all the traffic, so it needs no look at the peers, and
+   * runs no user code (see deliversSendsWithoutBlocking).
+   */
   private void message(Link link, Frame.Send send) {
     if (!send.to().node().equals(self)) {
       node.countDeadLetter(send.to(), "for another incarnation");
       return;
     }
-    M message = decodeOrNull(link, send.payload());
-    if (message != null) {
-      node.deliverHere(send.to(), message);
-    }
+    node.deliverEncodedHere(send.to(), send.payload()); // decoded by the receiving process
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here a Send frame is only queued, still encoded, in its receiver's mailbox: no user code,
+   * no lock, no wait.
+   */
+  @Override
+  public boolean deliversSendsWithoutBlocking() {
+    return true;
   }
 
   private void control(Link link, Peer peer, Frame frame) {

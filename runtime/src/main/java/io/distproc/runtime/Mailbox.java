@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /*
@@ -47,6 +48,11 @@ import java.util.function.Predicate;
  * entry where it is (it is stashed first when it came from the inbox), and the exception
  * propagates to the caller.
  *
+ * A message from another node may arrive still encoded (Encoded): the consumer decodes it the
+ * first time it examines it, before any matcher sees it, so what reaches the stash and the matchers
+ * is always a message; one the codec rejects is dropped there. This keeps the user's codec off the
+ * transport's threads and spreads decoding over the receiving processes.
+ *
  * Down notices whose monitor the process no longer holds are discarded when the consumer meets
  * them, through the isLive predicate the owner supplies, which makes cancellation and
  * exactly-once delivery a consumer-side decision with no locking.
@@ -64,7 +70,7 @@ final class Mailbox<M> {
   static final Object TIMEOUT = new Object();
 
   /** An inbox entry. {@code item} is a message, or a {@link Down} when {@code down} is set. */
-  static final class Entry {
+  static class Entry {
     Object item; // written by its producer before linking; read and cleared by the consumer
     final boolean down;
     volatile Entry next;
@@ -72,6 +78,21 @@ final class Mailbox<M> {
     Entry(Object item, boolean down) {
       this.item = item;
       this.down = down;
+    }
+  }
+
+  /**
+   * A message that came from another node, still encoded: {@code item} is its bytes. The consumer
+   * decodes it when it first examines it, so decoding runs on the receiving process's thread, not
+   * on the thread that delivered it.
+   */
+  static final class Encoded extends Entry {
+    /** Returns the message, or null if the bytes are rejected (the decoder counts and logs it). */
+    final Function<byte[], Object> decoder;
+
+    Encoded(byte[] bytes, Function<byte[], Object> decoder) {
+      super(bytes, false);
+      this.decoder = decoder;
     }
   }
 
@@ -163,6 +184,14 @@ final class Mailbox<M> {
   /** Queues a message. Called from a producer thread. Never blocks. */
   void offer(Object message) {
     link(new Entry(message, false));
+  }
+
+  /**
+   * Queues a message in its encoded form, to be decoded by {@code decoder} on the consumer's
+   * thread when a receive first examines it. Called from a producer thread. Never blocks.
+   */
+  void offerEncoded(byte[] bytes, Function<byte[], Object> decoder) {
+    link(new Encoded(bytes, decoder));
   }
 
   /** Queues a down notice. Called from a producer thread. Never blocks. */
@@ -286,6 +315,13 @@ final class Mailbox<M> {
     Object item = e.item;
     boolean down = e.down;
     e.item = null; // e is now the stub: it must not keep the message alive
+    if (e instanceof Encoded encoded) {
+      item = encoded.decoder.apply((byte[]) item);
+      if (item == null) {
+        taken(); // rejected by the codec: dropped, as the decoder has recorded
+        return NO_MATCH;
+      }
+    }
     if (down && !isLive.test((Down) item)) {
       taken();
       return NO_MATCH;
@@ -434,8 +470,16 @@ final class Mailbox<M> {
    */
   Segment mark() {
     for (Entry e; (e = poll()) != null; ) {
-      stash(e.item, e.down);
+      Object item = e.item;
       e.item = null;
+      if (e instanceof Encoded encoded) {
+        item = encoded.decoder.apply((byte[]) item);
+        if (item == null) {
+          taken();
+          continue;
+        }
+      }
+      stash(item, e.down);
     }
     if (last == null) {
       first = last = new Segment();

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /*
@@ -384,14 +385,47 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     }
   }
 
-  /** Delivers a message from another node to a process of this node. */
-  void deliverHere(Pid to, M message) {
+  /**
+   * Delivers a message from another node, still encoded, to a process of this node: the process
+   * decodes it when its receive first examines it. Runs no user code, never blocks.
+   */
+  void deliverEncodedHere(Pid to, byte[] payload) {
     received.increment();
     ProcessImpl<M> p = processes.get(to.id());
     if (p == null) {
-      deadLetter(to, message);
+      deadLetters.increment();
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "dead letter to " + to + ": " + describeEncoded(payload));
     } else {
-      p.mailbox.offer(message);
+      p.mailbox.offerEncoded(payload, decoder);
+    }
+  }
+
+  /** Decodes a message for a receiving process; null, counted and logged, if it is rejected. */
+  private final Function<byte[], Object> decoder = this::decodeOrDrop;
+
+  private Object decodeOrDrop(byte[] payload) {
+    try {
+      M message = codec.decode(payload);
+      if (message == null) {
+        throw new IllegalArgumentException("the codec decoded a null message");
+      }
+      return message;
+    } catch (RuntimeException e) {
+      undecodable.increment();
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () -> "node " + id + " dropped a message that the codec rejected: " + e);
+      return null;
+    }
+  }
+
+  private String describeEncoded(byte[] payload) {
+    try {
+      return codec.describe(codec.decode(payload));
+    } catch (RuntimeException e) {
+      return payload.length + " bytes the codec rejects";
     }
   }
 

@@ -175,6 +175,56 @@ class MailboxTest {
     assertThat(get(got)).isInstanceOf(ProcessInterruptedException.class);
   }
 
+  /** Decodes UTF-8; "bad" stands for bytes the codec rejects, and is recorded. */
+  private final List<String> rejected = new ArrayList<>();
+
+  private final java.util.function.Function<byte[], Object> decoder =
+      bytes -> {
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        if (text.equals("bad")) {
+          rejected.add(text);
+          return null;
+        }
+        return text;
+      };
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void select_encodedArrivals_areDecodedBeforeMatchingAndKeepTheirPlace() {
+    mailbox.offerEncoded(utf8("first"), decoder);
+    mailbox.offer(2);
+    mailbox.offerEncoded(utf8("third"), decoder);
+
+    assertThat(selectNow(on(Integer.class, i -> i))).isEqualTo(2);
+    assertThat(drain()).containsExactly("first", "third");
+  }
+
+  @Test
+  void select_encodedArrivalTheCodecRejects_isDroppedAndTheNextOneTaken() {
+    mailbox.offerEncoded(utf8("bad"), decoder);
+    mailbox.offerEncoded(utf8("good"), decoder);
+
+    assertThat(selectNow(any(x -> x))).isEqualTo("good");
+    assertThat(rejected).containsExactly("bad");
+    assertThat(mailbox.depth()).isZero();
+  }
+
+  @Test
+  void mark_encodedArrivals_areDecodedIntoTheStashAndRejectsDropped() {
+    mailbox.offerEncoded(utf8("old"), decoder);
+    mailbox.offerEncoded(utf8("bad"), decoder);
+    Mailbox.Segment mark = mailbox.mark();
+    mailbox.offerEncoded(utf8("new"), decoder);
+
+    assertThat(mailbox.select(mark, any(x -> x), true, System.nanoTime(), ALL_LIVE, IGNORE))
+        .isEqualTo("new");
+    assertThat(rejected).containsExactly("bad");
+    assertThat(drain()).containsExactly("old");
+  }
+
   private Object selectForever() {
     return mailbox.select(new Matcher<?, ?>[] {any(x -> x)}, false, 0, ALL_LIVE, IGNORE);
   }

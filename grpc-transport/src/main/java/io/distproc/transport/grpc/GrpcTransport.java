@@ -53,15 +53,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * themselves (see GrpcLink). Nothing is static but immutable constants: any number of nodes run
  * in one JVM, each with its own transport.
  *
- * Threads, all from IoThreads and named distproc-io-<node>-...: a virtual-thread-per-task
- * executor (`io`) runs gRPC's callbacks and the link writers; one platform timer thread runs
- * heartbeats and deadlines. A batch of envelopes is delivered to the mailboxes right on the
- * callback's thread (see Inbox), so it costs no further hand-off; a link's control frames, linkUp
- * and linkDown run on virtual threads of the link. The callbacks stay off Netty's event loop on
- * purpose: the runtime's handler runs the user's codec, and a slow codec must hold up only its own
- * link, never the socket reads of every link and their heartbeats. Nothing here blocks a gRPC or
- * timer thread; only Link.send (on its caller's thread) and the threads that run the runtime's
- * handler may wait.
+ * Threads. gRPC's callbacks run directly on its Netty event loop (directExecutor): every callback
+ * here only parses, checks and queues, and never runs user code. A batch of messages is queued,
+ * still encoded, into the receivers' mailboxes right there (see Inbox; the receiving process
+ * decodes), so a message costs no thread hand-off between the socket and its receiver. The rest
+ * is on threads from IoThreads, named distproc-io-<node>-...: a virtual-thread-per-task executor
+ * (`io`) runs the link writers; one platform timer thread runs heartbeats and deadlines; a link's
+ * control frames, broadcasts, linkUp and linkDown run on virtual threads of the link, since the
+ * runtime's handler may block or call user code for those. Nothing here blocks a gRPC or timer
+ * thread; only Link.send (on its caller's thread) and the link's virtual threads (inside the
+ * runtime's handler) may wait.
  *
  * Registry: `links` holds every link from creation until its last handler call (so close() can
  * reach and wait for them); `tokens` maps the Welcome's link token to an accepted link while it is
@@ -132,7 +133,7 @@ final class GrpcTransport implements Transport {
           NettyServerBuilder.forAddress(
                   new InetSocketAddress(config.bindHost(), config.bindPort()),
                   Security.serverCredentials(config))
-              .executor(t.io)
+              .directExecutor()
               .maxInboundMessageSize(TransportSettings.MAX_INBOUND_GRPC_MESSAGE)
               .addService(t.service())
               .build()
@@ -295,7 +296,7 @@ final class GrpcTransport implements Transport {
     channels.removeIf(ManagedChannel::isTerminated);
     NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(host, port, Security.channelCredentials(config))
-            .executor(io)
+            .directExecutor()
             .maxInboundMessageSize(TransportSettings.MAX_INBOUND_GRPC_MESSAGE)
             .disableRetry();
     if (config.tls().isPresent() && expectedName.isPresent()) {

@@ -19,15 +19,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and whoever raises `wip` from 0 becomes the DRAINER until `wip` falls back to 0, so exactly one
  * thread calls the handler at a time, in queue order (happens-before through `wip`).
  *
- * Which thread drains: the messages that make up the bulk of the traffic (batches of Send and
- * Broadcast frames) only decode and queue into mailboxes, so the gRPC reader that received them
- * (a callback thread of the frames call, never Netty's event loop) delivers them itself when
- * nothing is queued ahead: no second hand-off between the socket and the mailbox. Everything that may take longer or wait (linkUp and linkDown, which reach user
- * listeners; spawn, monitor and the other control frames; any delivery while the transport is
- * paused for a test) is handed, with the rest of the queue, to a virtual thread of the link
+ * Which thread drains: the messages that make up the bulk of the traffic (batches of Send frames)
+ * are only queued, still encoded, into mailboxes, when the handler says so (the runtime's does:
+ * LinkHandler.deliversSendsWithoutBlocking), so the gRPC reader that received them, Netty's event
+ * loop, delivers them itself when nothing is queued ahead: no thread hand-off between the socket
+ * and the mailbox. Everything that may take longer or wait (linkUp and linkDown, which reach user
+ * listeners; broadcasts, which the runtime decodes; spawn, monitor and the other control frames;
+ * any delivery to a handler that makes no promise; any delivery while the transport is paused for
+ * a test) is handed, with the rest of the queue, to a virtual thread of the link
  * (`distproc-io-<node>-link-<n>`), which drains until the queue is empty. A reader that finds a
- * drain under way only queues its message. So a slow control frame holds up only its link, and
- * the reader's thread never waits.
+ * drain under way only queues its message. So a slow handler holds up only its link, and the
+ * event loop never waits.
  *
  * Flow control: after each delivered gRPC message the drainer asks gRPC for the next one, so a
  * slow handler slows the peer through flow control instead of filling memory.
@@ -41,8 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Inbox {
   private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
 
-  /** The frames of one gRPC message; {@code envelopes} if they are all Send or Broadcast. */
-  private record Deliver(List<Frame> frames, boolean envelopes) {}
+  /** The frames of one gRPC message; {@code inline} if the reader may deliver them itself. */
+  private record Deliver(List<Frame> frames, boolean inline) {}
 
   private record End(NodeDownEvent.Cause cause, String detail) {}
 
@@ -79,17 +81,15 @@ final class Inbox {
 
   /**
    * Queues the frames of one gRPC message, and delivers them on the calling thread if they are
-   * all envelopes and nothing is queued ahead of them. Called by the link's reader.
+   * all Send frames, the handler may take those on an I/O thread, and nothing is queued ahead of
+   * them. Called by the link's reader.
    */
   void deliver(List<Frame> frames) {
-    boolean envelopes = true;
-    for (Frame f : frames) {
-      if (!WireCodec.isEnvelope(f)) {
-        envelopes = false;
-        break;
-      }
+    boolean inline = handler.deliversSendsWithoutBlocking();
+    for (int i = 0; inline && i < frames.size(); i++) {
+      inline = frames.get(i) instanceof Frame.Send;
     }
-    submit(new Deliver(frames, envelopes), envelopes);
+    submit(new Deliver(frames, inline), inline);
   }
 
   /**
@@ -136,7 +136,7 @@ final class Inbox {
     try {
       while (true) {
         for (Object event; (event = events.peek()) != null; ) {
-          if (inline && !(event instanceof Deliver d && d.envelopes() && !transport.paused())) {
+          if (inline && !(event instanceof Deliver d && d.inline() && !transport.paused())) {
             drainer = null;
             handOver(missed);
             return;

@@ -34,6 +34,18 @@ public interface LinkHandler {
   void frame(Link link, Frame frame);
 
   /**
+   * Tells whether {@link #frame} returns promptly for a {@link Frame.Send}, without blocking and
+   * without running user code, so that the transport may call it on its I/O threads instead of
+   * handing each message to another thread. Every other frame, and {@link #linkUp} and {@link
+   * #linkDown}, may block and are never called on an I/O thread.
+   *
+   * @return {@code false} unless the handler makes that promise; the default
+   */
+  default boolean deliversSendsWithoutBlocking() {
+    return false;
+  }
+
+  /**
    * A link that {@link #linkUp} kept has ended.
    *
    * @param link the link
