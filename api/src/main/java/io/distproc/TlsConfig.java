@@ -19,9 +19,10 @@ import javax.net.ssl.X509TrustManager;
  * its own certificate and the authorities it trusts. With {@code mutual} (the usual choice for a
  * cluster) a node also demands a certificate from every dialler, signed by a trusted authority;
  * with {@code serverOnly} only the accepting node proves who it is. A dialler checks that the
- * accepting node's certificate names the node it expects: give each node's certificate its node
- * name as a DNS subject alternative name (and, for seeds dialled without a name, the host they are
- * dialled by).
+ * accepting node's certificate names the node it expects, and under mutual TLS the accepting node
+ * checks that the dialler's certificate names the node it claims to be, so one member cannot pose
+ * as another: give each node's certificate its node name as a DNS subject alternative name (and,
+ * for seeds dialled without a name, the host they are dialled by).
  *
  * <p>Instances are immutable and thread-safe (the managers given must be thread-safe, as JDK
  * managers are). Files are read when the node starts.

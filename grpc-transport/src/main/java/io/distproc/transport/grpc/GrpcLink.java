@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSession;
 
 /*
  * Design notes for maintainers.
@@ -104,6 +105,9 @@ final class GrpcLink implements Link {
   private volatile FrameStream frames;
   private volatile long lastHeard = System.nanoTime();
 
+  /** An accepted link's TLS session: null on plaintext and for dialled links. Set before reads. */
+  private SSLSession tlsSession;
+
   private GrpcLink(
       GrpcTransport transport,
       boolean outbound,
@@ -167,10 +171,17 @@ final class GrpcLink implements Link {
     return link;
   }
 
-  /** Accepts: binds a new link to a frames call the server received. */
+  /**
+   * Accepts: binds a new link to a frames call the server received; {@code tls} is the call's
+   * TLS session, or null on plaintext.
+   */
   static StreamObserver<byte[]> accept(
-      GrpcTransport transport, ServerCallStreamObserver<byte[]> call, String remote) {
+      GrpcTransport transport,
+      ServerCallStreamObserver<byte[]> call,
+      String remote,
+      SSLSession tls) {
     GrpcLink link = new GrpcLink(transport, false, remote, null, Optional.empty());
+    link.tlsSession = tls;
     FrameStream stream = FrameStream.server(call);
     call.disableAutoRequest();
     call.setOnReadyHandler(link.outbox::signal);
@@ -332,7 +343,7 @@ final class GrpcLink implements Link {
 
   /** The acceptor's half of the handshake. Reader. */
   private void onHello(LinkFrame frame) {
-    switch (Handshake.check(frame, transport, inCodec)) {
+    switch (Handshake.check(frame, transport, inCodec, tlsSession)) {
       case Handshake.Refuse r -> {
         LOG.log(
             System.Logger.Level.WARNING,

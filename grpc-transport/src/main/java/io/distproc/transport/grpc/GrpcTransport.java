@@ -21,6 +21,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -201,8 +202,11 @@ final class GrpcTransport implements Transport {
             Methods.SERVER_FRAMES,
             (call, headers) -> {
               String remote = describe(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+              SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
               return ServerCalls.<byte[], byte[]>asyncBidiStreamingCall(
-                      out -> GrpcLink.accept(this, (ServerCallStreamObserver<byte[]>) out, remote))
+                      out ->
+                          GrpcLink.accept(
+                              this, (ServerCallStreamObserver<byte[]>) out, remote, tls))
                   .startCall(call, headers);
             })
         .addMethod(Methods.HEARTBEATS, ServerCalls.asyncBidiStreamingCall(this::acceptHeartbeats))

@@ -10,6 +10,7 @@ import io.distproc.proto.v1.Reject;
 import io.distproc.proto.v1.RejectReason;
 import io.distproc.proto.v1.Welcome;
 import java.util.Optional;
+import javax.net.ssl.SSLSession;
 
 /**
  * The handshake messages of {@code link.proto} and the checks on them: what a dialler says, and
@@ -73,9 +74,12 @@ final class Handshake {
 
   /**
    * The acceptor's checks, in order: a Hello at all, the protocol version, a well-formed identity,
-   * the cookie (constant time), the expected name, and that this node is not shutting down.
+   * the cookie (constant time), under mutual TLS that the dialler's certificate names the node it
+   * claims to be, the expected name, and that this node is not shutting down.
+   *
+   * @param tls the call's TLS session, or null on plaintext
    */
-  static Verdict check(LinkFrame frame, GrpcTransport transport, WireCodec codec) {
+  static Verdict check(LinkFrame frame, GrpcTransport transport, WireCodec codec, SSLSession tls) {
     if (frame.getKindCase() != LinkFrame.KindCase.HELLO) {
       return new Refuse(
           RejectReason.REJECT_REASON_MALFORMED_HELLO,
@@ -106,6 +110,10 @@ final class Handshake {
     }
     if (!transport.cookieMatches(hello.getCookie())) {
       return new Refuse(RejectReason.REJECT_REASON_BAD_COOKIE, "cookie mismatch", claimed);
+    }
+    Optional<String> mismatch = Security.identityMismatch(tls, peer.name());
+    if (mismatch.isPresent()) {
+      return new Refuse(RejectReason.REJECT_REASON_IDENTITY_MISMATCH, mismatch.get(), claimed);
     }
     String expected = hello.getExpectedName();
     if (!expected.isEmpty() && !expected.equals(transport.self().name())) {

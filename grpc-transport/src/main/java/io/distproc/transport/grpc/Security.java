@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -82,6 +85,38 @@ final class Security {
       return b.build();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("cannot load the TLS files of " + t + ": " + e, e);
+    }
+  }
+
+  /**
+   * Under mutual TLS, whether the dialler's certificate fails to name the node its handshake
+   * claims: a member of the cluster cannot pose as another. Empty when it names it, and when there
+   * is no client certificate to check (plaintext, or TLS where diallers stay anonymous).
+   *
+   * @param tls the accepted call's TLS session, or null
+   * @param claimed the node name the dialler's Hello claims
+   * @return why the identity is refused, or empty
+   */
+  static Optional<String> identityMismatch(SSLSession tls, String claimed) {
+    if (tls == null) {
+      return Optional.empty();
+    }
+    Certificate[] chain;
+    try {
+      chain = tls.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.empty(); // no client certificate: server-only TLS allowed it
+    }
+    if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+      return Optional.of("the dialler's certificate is not an X.509 certificate");
+    }
+    try {
+      NameChecking.checkName(leaf, claimed);
+      return Optional.empty();
+    } catch (CertificateException e) {
+      return Optional.of(
+          "the dialler claims to be " + claimed + ", but " + e.getMessage().replace(
+              "the accepting node's certificate", "its certificate"));
     }
   }
 

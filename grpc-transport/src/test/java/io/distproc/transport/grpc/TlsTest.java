@@ -117,6 +117,21 @@ class TlsTest {
   }
 
   @Test
+  @DisplayName("under mutual TLS a dialler whose certificate names another node is refused")
+  void mutualTls_diallerPosingAsAnotherNode_refused() {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "beta")));
+    // gamma's certificate is a real member's, from the cluster's authority; it claims to be alpha.
+    Node<String> poser = start("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "gamma")));
+
+    assertThatThrownBy(() -> connect(poser, beta))
+        .isInstanceOf(DistprocException.class)
+        .hasMessageContaining("IDENTITY_MISMATCH");
+    assertThat(beta.remoteNodes()).isEmpty();
+    assertThat(poser.remoteNodes()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a plaintext dialler cannot reach a TLS node")
   void tls_plaintextDialler_refused() {
     TestCertificates ca = TestCertificates.authority(dir, "cluster");
