@@ -247,7 +247,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     }
     MonitorRef ref = newRef(watcher.pid(), none);
     watcher.hold(ref);
-    watcher.mailbox.offerDown(new Down(ref, new MonitorReason.NoProcess(none)));
+    watcher.offerDown(new Down(ref, new MonitorReason.NoProcess(none)));
     return new Child(none, ref);
   }
 
@@ -277,7 +277,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
       if (p == null) {
         deadLetter(to, message);
       } else {
-        p.mailbox.offer(message);
+        p.offer(message);
       }
     } else if (target.name().equals(id.name())) {
       sent.increment();
@@ -306,7 +306,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
         p -> {
           if (!p.pid().equals(from)) {
             sent.increment();
-            p.mailbox.offer(message);
+            p.offer(message);
           }
         });
   }
@@ -325,7 +325,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     watcher.hold(ref);
     ProcessImpl<M> p = where.equals(id) ? processes.get(target.id()) : null;
     if (p == null || !p.addWatch(ref)) {
-      watcher.mailbox.offerDown(new Down(ref, new MonitorReason.NoProcess(target)));
+      watcher.offerDown(new Down(ref, new MonitorReason.NoProcess(target)));
     }
     return ref;
   }
@@ -381,7 +381,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     Pid watcher = ref.watcher();
     ProcessImpl<M> w = watcher.node().equals(id) ? processes.get(watcher.id()) : null;
     if (w != null) {
-      w.mailbox.offerDown(new Down(ref, reason));
+      w.offerDown(new Down(ref, reason));
     }
   }
 
@@ -398,7 +398,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
           System.Logger.Level.DEBUG,
           () -> "dead letter to " + to + ": " + describeEncoded(payload));
     } else {
-      p.mailbox.offerEncoded(payload, decoder);
+      p.offerEncoded(payload, decoder);
     }
   }
 
@@ -435,7 +435,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
         p -> {
           if (!p.pid().equals(from)) {
             received.increment();
-            p.mailbox.offer(message);
+            p.offer(message);
           }
         });
   }
@@ -626,13 +626,13 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   public OptionalLong mailboxDepth(Pid pid) {
     Objects.requireNonNull(pid, "pid");
     ProcessImpl<M> p = pid.node().equals(id) ? processes.get(pid.id()) : null;
-    return p == null ? OptionalLong.empty() : OptionalLong.of(p.mailbox.depth());
+    return p == null ? OptionalLong.empty() : OptionalLong.of(p.depth());
   }
 
   @Override
   public long maxMailboxDepth() {
     long[] max = {0};
-    processes.forEach(p -> max[0] = Math.max(max[0], p.mailbox.depth()));
+    processes.forEach(p -> max[0] = Math.max(max[0], p.depth()));
     return max[0];
   }
 

@@ -25,7 +25,8 @@ import java.util.function.Predicate;
 /*
  * Design notes for maintainers.
  *
- * One ProcessImpl per process: its context, its mailbox, and two monitor tables.
+ * One ProcessImpl per process: its context, its mailbox (it is one: see Mailbox), and two
+ * monitor tables.
  *
  * - WATCHES (who watches this process): MonitorRefs held by other processes, and futures from
  *   Node.termination. Guarded by `this`; touched by any thread that monitors or unmonitors this
@@ -43,13 +44,29 @@ import java.util.function.Predicate;
  *
  * `thread` is written once, before the thread starts. `killed` is written by Node.shutdownNow.
  */
-final class ProcessImpl<M>
+final class ProcessImpl<M> extends Mailbox<M>
     implements ProcessContext<M>, Runnable, Predicate<Down>, Consumer<Down> {
+
+  static {
+    // Loaded and initialized before any process waits, so that code compiled while processes wait
+    // already knows the classes their ends allocate (see run).
+    for (Class<?> c :
+        List.of(
+            MonitorReason.Normal.class,
+            MonitorReason.Crashed.class,
+            MonitorReason.NodeDown.class,
+            MonitorReason.UnknownNode.class)) {
+      try {
+        Class.forName(c.getName(), true, c.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+  }
 
   private final NodeImpl<M> node;
   private final Pid pid;
   private final Process<M> body;
-  final Mailbox<M> mailbox = new Mailbox<>();
 
   /** Written before start; read by any thread. */
   private volatile Thread thread;
@@ -79,19 +96,35 @@ final class ProcessImpl<M>
 
   @Override
   public void run() {
-    MonitorReason reason;
+    // Only the call to the body and one call after it live in this frame, which is on the stack of
+    // every waiting process. Code compiled while processes wait may not have seen a body return;
+    // what runs after it is kept out of this frame (in ended), so a million processes resuming do
+    // not each fall into the compiled code's trap for a path it never saw.
+    Throwable failure = null;
     try {
       if (killed) {
         throw new ProcessInterruptedException(new InterruptedException("killed before start"));
       }
       body.run(this);
-      // Killed by shutdownNow but returned anyway (say, it swallowed the interrupt): the node is
-      // going down, and that is what its watchers are told.
-      reason = killed ? new MonitorReason.NodeDown(pid, pid.node()) : new MonitorReason.Normal(pid);
-    } catch (InvalidNodeException e) {
-      reason = killed ? new MonitorReason.NodeDown(pid, pid.node()) : unknownNode(e);
     } catch (Throwable t) { // user code never breaks the runtime
-      reason = killed ? new MonitorReason.NodeDown(pid, pid.node()) : crashed(t);
+      failure = t;
+    }
+    ended(failure);
+  }
+
+  /** Reports the end of the body to the node: normally if {@code failure} is null. */
+  private void ended(Throwable failure) {
+    MonitorReason reason;
+    if (killed) {
+      // Killed by shutdownNow (it may have returned anyway, say after swallowing the interrupt):
+      // the node is going down, and that is what its watchers are told.
+      reason = new MonitorReason.NodeDown(pid, pid.node());
+    } else if (failure == null) {
+      reason = new MonitorReason.Normal(pid);
+    } else if (failure instanceof InvalidNodeException e) {
+      reason = unknownNode(e);
+    } else {
+      reason = crashed(failure);
     }
     node.exit(this, reason);
   }
@@ -317,7 +350,7 @@ final class ProcessImpl<M>
   @Override
   public ReceiveMark mark() {
     checkOwner("mark");
-    return new Mark(this, mailbox.mark());
+    return new Mark(this, markEnd());
   }
 
   @Override
@@ -325,7 +358,7 @@ final class ProcessImpl<M>
   public <R> R receive(ReceiveMark after, Matcher<? super M, ? extends R> matcher) {
     Mailbox.Segment segment = segmentOf(after);
     checkOwner("receive");
-    return (R) mailbox.select(segment, one(matcher), false, 0, this, this);
+    return (R) select(segment, one(matcher), false, 0, this, this);
   }
 
   @Override
@@ -334,7 +367,7 @@ final class ProcessImpl<M>
       ReceiveMark after, Duration timeout, Matcher<? super M, ? extends R> matcher) {
     Mailbox.Segment segment = segmentOf(after);
     checkOwner("receive");
-    Object r = mailbox.select(segment, one(matcher), true, deadline(timeout), this, this);
+    Object r = select(segment, one(matcher), true, deadline(timeout), this, this);
     return r == Mailbox.TIMEOUT ? Optional.empty() : Optional.ofNullable((R) r);
   }
 
@@ -376,13 +409,13 @@ final class ProcessImpl<M>
   @SuppressWarnings("unchecked")
   private <R> R untimed(Object matchers) {
     checkOwner("receive");
-    return (R) mailbox.select(matchers, false, 0, this, this);
+    return (R) select(matchers, false, 0, this, this);
   }
 
   @SuppressWarnings("unchecked")
   private <R> Optional<R> timed(Duration timeout, Object matchers) {
     checkOwner("receive");
-    Object r = mailbox.select(matchers, true, deadline(timeout), this, this);
+    Object r = select(matchers, true, deadline(timeout), this, this);
     return r == Mailbox.TIMEOUT ? Optional.empty() : Optional.ofNullable((R) r);
   }
 
@@ -391,7 +424,7 @@ final class ProcessImpl<M>
     long nanos = timed ? nanos(timeout) : 0;
     for (; ; ) {
       long deadline = timed ? System.nanoTime() + nanos : 0;
-      Object r = mailbox.select(matchers, timed, deadline, this, this);
+      Object r = select(matchers, timed, deadline, this, this);
       if (r == Mailbox.TIMEOUT) {
         return false;
       }

@@ -216,7 +216,7 @@ class MailboxTest {
   void mark_encodedArrivals_areDecodedIntoTheStashAndRejectsDropped() {
     mailbox.offerEncoded(utf8("old"), decoder);
     mailbox.offerEncoded(utf8("bad"), decoder);
-    Mailbox.Segment mark = mailbox.mark();
+    Mailbox.Segment mark = mailbox.markEnd();
     mailbox.offerEncoded(utf8("new"), decoder);
 
     assertThat(mailbox.select(mark, any(x -> x), true, System.nanoTime(), ALL_LIVE, IGNORE))
