@@ -16,7 +16,7 @@ import java.util.Optional;
  *     .bind("0.0.0.0", 7001).advertise("alpha.example", 7001)
  *     .seedNode("beta", "beta.example", 7002)
  *     .heartbeat(Duration.ofMillis(500), Duration.ofSeconds(2))
- *     .cookie(System.getenv("DISTPROC_COOKIE"))
+ *     .cookie("a-long-shared-secret")
  *     .tls(TlsConfig.mutual(certificateChain, privateKey, trustedCertificates))
  *     .build();
  * }</pre>
@@ -185,7 +185,7 @@ public final class NodeConfig {
   }
 
   /**
-   * Returns the cluster cookie, if set: peers must present the same one.
+   * Returns the cluster cookie, if set: peers must prove they know the same one.
    *
    * @return the cookie, or empty
    */
@@ -363,7 +363,9 @@ public final class NodeConfig {
     }
 
     /**
-     * Sets the cluster cookie: a shared secret every peer must present in its handshake.
+     * Sets the cluster cookie: a shared secret every peer must prove it knows in the handshake.
+     * Each side proves it with an HMAC over both sides' fresh nonces, so the cookie itself never
+     * crosses the network and a recorded handshake cannot be replayed.
      *
      * @param cookie the secret, 1 to 255 characters
      * @return this builder

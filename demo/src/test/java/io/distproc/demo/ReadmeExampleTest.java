@@ -98,7 +98,7 @@ class ReadmeExampleTest {
         .bind("0.0.0.0", 7001).advertise("alpha.example", 7001)   // where it listens, how others reach it
         .seedNode("beta", "beta.example", 7002)                    // dialled in the background, and again
         .heartbeat(Duration.ofMillis(500), Duration.ofSeconds(2))  // a silent peer is down after 2 s
-        .cookie("a-shared-secret")                                 // peers must present the same one
+        .cookie("a-shared-secret")                                 // peers must prove the same one
         .tls(TlsConfig.mutual(Path.of("alpha.pem"), Path.of("alpha.key"), Path.of("ca.pem")))
         .build();                                                  // (or .plaintext(): a choice is required)
 

@@ -108,6 +108,15 @@ final class GrpcLink implements Link {
   /** An accepted link's TLS session: null on plaintext and for dialled links. Set before reads. */
   private SSLSession tlsSession;
 
+  /** A dialled link's Hello nonce. Set before the Hello is sent. */
+  private byte[] helloNonce;
+
+  /** Reader-confined: the acceptor's challenged Hello, awaiting its Proof. */
+  private Handshake.Pending pending;
+
+  /** Reader-confined: the dialler answered the acceptor's Challenge. */
+  private boolean challengeAnswered;
+
   private GrpcLink(
       GrpcTransport transport,
       boolean outbound,
@@ -166,7 +175,8 @@ final class GrpcLink implements Link {
           true);
       return link;
     }
-    link.outbox.handshake(Handshake.hello(transport, expectedName));
+    link.helloNonce = transport.newNonce();
+    link.outbox.handshake(Handshake.hello(transport, expectedName, link.helloNonce));
     link.startHandshakeDeadline();
     return link;
   }
@@ -341,9 +351,18 @@ final class GrpcLink implements Link {
     }
   }
 
-  /** The acceptor's half of the handshake. Reader. */
+  /** The acceptor's half of the handshake: a Hello, then a Proof. Reader. */
   private void onHello(LinkFrame frame) {
-    switch (Handshake.check(frame, transport, inCodec, tlsSession)) {
+    Handshake.Verdict verdict =
+        pending == null
+            ? Handshake.checkHello(frame, inCodec, tlsSession, transport.newNonce())
+            : Handshake.checkProof(frame, transport, pending);
+    switch (verdict) {
+      case Handshake.Pending p -> {
+        pending = p;
+        outbox.handshake(Handshake.challenge(transport, p));
+        requestMore();
+      }
       case Handshake.Refuse r -> {
         LOG.log(
             System.Logger.Level.WARNING,
@@ -376,7 +395,27 @@ final class GrpcLink implements Link {
   /** The dialler's half of the handshake. Reader. */
   private void onAnswer(LinkFrame frame) throws ProtocolException {
     switch (frame.getKindCase()) {
+      case CHALLENGE -> {
+        if (challengeAnswered) {
+          throw new ProtocolException("a second challenge");
+        }
+        challengeAnswered = true;
+        Optional<LinkFrame> proof = Handshake.answer(frame.getChallenge(), transport, helloNonce);
+        if (proof.isEmpty()) {
+          String why = "node at " + remote + " does not know the cluster cookie";
+          LOG.log(System.Logger.Level.WARNING, () -> this + ": refusing the link: " + why);
+          connected.completeExceptionally(new HandshakeException(why));
+          LinkFrame goodbye = Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REFUSED, why);
+          end(NodeDownEvent.Cause.CONNECTION_LOST, why, Outbox.Finish.now(goodbye), true);
+          return;
+        }
+        outbox.handshake(proof.get());
+        requestMore();
+      }
       case WELCOME -> {
+        if (!challengeAnswered) {
+          throw new ProtocolException("a welcome without a challenge first");
+        }
         Handshake.Welcomed welcome = Handshake.check(frame.getWelcome(), inCodec);
         String name = welcome.peer().name();
         if (expectedName.isPresent() && !expectedName.get().equals(name)) {
@@ -439,7 +478,7 @@ final class GrpcLink implements Link {
         }
         LinkFrame inner = WireCodec.parse(whole);
         switch (inner.getKindCase()) {
-          case CHUNK, HELLO, WELCOME, REJECT, GOODBYE ->
+          case CHUNK, HELLO, WELCOME, REJECT, GOODBYE, CHALLENGE, PROOF ->
               throw new ProtocolException(
                   "a chunk run carried a " + inner.getKindCase() + " frame");
           default -> inbox.deliver(inCodec.frames(inner));

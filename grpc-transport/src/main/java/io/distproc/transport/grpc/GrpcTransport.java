@@ -25,7 +25,6 @@ import javax.net.ssl.SSLSession;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -429,9 +428,11 @@ final class GrpcTransport implements Transport {
     return serials.incrementAndGet();
   }
 
-  /** Compares a presented cookie with this node's in constant time; both empty match. */
-  boolean cookieMatches(ByteString presented) {
-    return MessageDigest.isEqual(cookie, presented.toByteArray());
+  /** A fresh handshake nonce. Any thread. */
+  byte[] newNonce() {
+    byte[] nonce = new byte[Handshake.NONCE_BYTES];
+    random.nextBytes(nonce);
+    return nonce;
   }
 
   byte[] newToken() {

@@ -1,10 +1,16 @@
 package io.distproc.transport.grpc;
 
 import static io.distproc.transport.grpc.TestNodes.within;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.distproc.NodeDownEvent;
+import io.distproc.NodeId;
+import io.distproc.proto.v1.LinkFrame;
+import io.distproc.proto.v1.Proof;
+import io.distproc.proto.v1.RejectReason;
 import io.distproc.runtime.internal.Link;
 import io.distproc.runtime.internal.LinkRefusedException;
 import io.distproc.runtime.internal.TransportFactory;
@@ -54,12 +60,60 @@ class HandshakeTest {
     TestNodes.Node alpha = nodes.start("alpha", c -> c.cookie("one"));
     TestNodes.Node beta = nodes.start("beta", c -> c.cookie("two"));
 
+    // The dialler checks the acceptor's proof first: beta cannot prove alpha's cookie.
     assertThatThrownBy(() -> alpha.dial(beta))
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(HandshakeException.class)
-        .hasMessageContaining("REJECT_REASON_BAD_COOKIE");
+        .hasMessageContaining("does not know the cluster cookie");
     assertThat(alpha.handler().ups()).isEmpty();
     assertThat(beta.handler().ups()).isEmpty();
+  }
+
+  @Test
+  void handshake_theCookieNeverCrossesTheWire() {
+    TestNodes.Node alpha = nodes.start("alpha", c -> c.cookie("a-secret-cookie"));
+    TestNodes.Node beta = nodes.start("beta", c -> c.cookie("a-secret-cookie"));
+    byte[] secret = "a-secret-cookie".getBytes(UTF_8);
+
+    byte[] hello =
+        Handshake.hello(alpha.transport(), Optional.of("beta"), new byte[32]).toByteArray();
+    assertThat(indexOf(hello, secret)).as("the cookie in the Hello").isEqualTo(-1);
+    assertThat(alpha.dial(beta)).isNotNull(); // and the proofs still link them
+  }
+
+  @Test
+  void proof_forAnotherChallenge_isRefusedAsABadCookie() throws Exception {
+    TestNodes.Node beta = nodes.start("beta", c -> c.cookie("c00kie"));
+    try (RawPeer first = new RawPeer(beta.port()); RawPeer second = new RawPeer(beta.port())) {
+      // A proof recorded from one handshake, replayed against another server nonce.
+      LinkFrame hello = RawPeer.hello("mallory", 1, 1);
+      first.send(hello);
+      LinkFrame challenge = first.next();
+      byte[] recorded = Handshake.proof("c00kie".getBytes(UTF_8),
+          "distproc-v1-client", hello.getHello().getNonce().toByteArray(),
+          challenge.getChallenge().getNonce().toByteArray(), NodeId.of("mallory", 1));
+      second.send(hello);
+      assertThat(second.next().hasChallenge()).isTrue();
+      second.send(LinkFrame.newBuilder().setProof(Proof.newBuilder()
+          .setProof(ByteString.copyFrom(recorded))).build());
+
+      assertThat(second.next().getReject().getReason())
+          .isEqualTo(RejectReason.REJECT_REASON_BAD_COOKIE);
+    }
+    assertThat(beta.handler().ups()).isEmpty();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @Test
@@ -67,8 +121,10 @@ class HandshakeTest {
     TestNodes.Node alpha = nodes.start("alpha", c -> c.cookie("one"));
     TestNodes.Node beta = nodes.start("beta");
 
-    assertThatThrownBy(() -> alpha.dial(beta)).hasMessageContaining("REJECT_REASON_BAD_COOKIE");
-    assertThatThrownBy(() -> beta.dial(alpha)).hasMessageContaining("REJECT_REASON_BAD_COOKIE");
+    assertThatThrownBy(() -> alpha.dial(beta))
+        .hasMessageContaining("does not know the cluster cookie");
+    assertThatThrownBy(() -> beta.dial(alpha))
+        .hasMessageContaining("does not know the cluster cookie");
     assertThat(alpha.handler().ups()).isEmpty();
     assertThat(beta.handler().ups()).isEmpty();
   }
@@ -167,7 +223,7 @@ class HandshakeTest {
     String file = "META-INF/services/" + TransportFactory.class.getName();
     try (var in = GrpcTransportFactory.class.getClassLoader().getResourceAsStream(file)) {
       assertThat(in).as(file).isNotNull();
-      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip())
+      assertThat(new String(in.readAllBytes(), UTF_8).strip())
           .isEqualTo(GrpcTransportFactory.class.getName());
     }
     assertThat(new GrpcTransportFactory()).isInstanceOf(TransportFactory.class);

@@ -150,8 +150,7 @@ class HostileInputTest {
   /** A handshaken stream that sends FRAMES_PER_STREAM well-formed, senseless frames. */
   private int hostileStream(int port, Node<String> target, int index) throws Exception {
     try (RawPeer peer = new RawPeer(port)) {
-      peer.send(RawPeer.hello("fuzz-" + index, 1 + index, 1, COOKIE));
-      assertThat(peer.next().hasWelcome()).isTrue();
+      assertThat(peer.join("fuzz-" + index, 1 + index, COOKIE).hasWelcome()).isTrue();
       String node = target.id().name();
       long incarnation = target.id().incarnation();
       for (int i = 0; i < FRAMES_PER_STREAM; i++) {
@@ -203,14 +202,13 @@ class HostileInputTest {
       int kind = index % 10;
       if (kind >= 7) { // refused at the handshake: wrong version, wrong cookie, or no hello at all
         switch (kind) {
-          case 7 -> peer.send(RawPeer.hello("bad-" + index, 1, 99, COOKIE));
-          case 8 -> peer.send(RawPeer.hello("bad-" + index, 1, 1, "wrong"));
+          case 7 -> peer.send(RawPeer.hello("bad-" + index, 1, 99));
+          case 8 -> peer.join("bad-" + index, 1, "wrong");
           default -> peer.send(randomBytes(32).toByteArray());
         }
         return endedBadly(peer, true);
       }
-      peer.send(RawPeer.hello("bad-" + index, 1, 1, COOKIE));
-      if (!peer.next().hasWelcome()) {
+      if (!peer.join("bad-" + index, 1, COOKIE).hasWelcome()) {
         return false;
       }
       byte[] valid = LinkFrame.newBuilder().setMonitor(Monitor.newBuilder().setRef(
@@ -219,7 +217,7 @@ class HostileInputTest {
       switch (kind) {
         case 0 -> peer.send(randomBytes(48).toByteArray()); // garbage
         case 1 -> peer.send(java.util.Arrays.copyOf(valid, valid.length / 2)); // truncated
-        case 2 -> peer.send(RawPeer.hello("bad-" + index, 1, 1, COOKIE)); // a second hello
+        case 2 -> peer.send(RawPeer.hello("bad-" + index, 1, 1)); // a second hello
         case 3 -> peer.send(LinkFrame.getDefaultInstance()); // no kind at all
         case 4 -> peer // a chunk run broken by another frame
             .send(LinkFrame.newBuilder().setChunk(Chunk.newBuilder().setTotalSize(1 << 20)

@@ -108,7 +108,7 @@ class MisbehavingPeerTest {
   @Test
   void frames_unknownProtocolVersion_rejectedNamingTheSupportedOne() throws Exception {
     try (RawPeer raw = new RawPeer(beta.port())) {
-      raw.send(RawPeer.hello("mallory", 1, 2, "c00kie"));
+      raw.send(RawPeer.hello("mallory", 1, 2));
 
       LinkFrame answer = raw.next();
 
@@ -124,7 +124,7 @@ class MisbehavingPeerTest {
   @Test
   void frames_helloWithAMalformedNodeName_rejected() throws Exception {
     try (RawPeer raw = new RawPeer(beta.port())) {
-      raw.send(RawPeer.hello("no spaces allowed", 1, 1, "c00kie"));
+      raw.send(RawPeer.hello("no spaces allowed", 1, 1));
 
       assertThat(raw.next().getReject().getReason())
           .isEqualTo(RejectReason.REJECT_REASON_MALFORMED_HELLO);
@@ -156,7 +156,7 @@ class MisbehavingPeerTest {
             "incarnation must be positive"),
         Arguments.of(
             "a second hello",
-            RawPeer.hello("mallory", 1, 1, "c00kie").toByteArray(),
+            RawPeer.hello("mallory", 1, 1).toByteArray(),
             "HELLO frame out of place"),
         Arguments.of(
             "a chunk without a run",
@@ -194,8 +194,7 @@ class MisbehavingPeerTest {
   void frames_brokenFrameAfterTheHandshake_closesThatLinkOnly(String what, byte[] bytes, String why)
       throws Exception {
     try (RawPeer raw = new RawPeer(beta.port())) {
-      raw.send(RawPeer.hello("mallory", 1, 1, "c00kie"));
-      assertThat(raw.next().hasWelcome()).isTrue();
+      assertThat(raw.join("mallory", 1, "c00kie").hasWelcome()).isTrue();
       within(Duration.ofSeconds(5)).until(() -> beta.handler().ups().size() == 2);
       Link mallory = beta.handler().ups().get(1);
 
@@ -213,8 +212,7 @@ class MisbehavingPeerTest {
   @Test
   void frames_chunkRunInterruptedByAnotherFrame_closesThatLinkOnly() throws Exception {
     try (RawPeer raw = new RawPeer(beta.port())) {
-      raw.send(RawPeer.hello("mallory", 1, 1, "c00kie"));
-      assertThat(raw.next().hasWelcome()).isTrue();
+      assertThat(raw.join("mallory", 1, "c00kie").hasWelcome()).isTrue();
       within(Duration.ofSeconds(5)).until(() -> beta.handler().ups().size() == 2);
       Link mallory = beta.handler().ups().get(1);
 
@@ -238,8 +236,7 @@ class MisbehavingPeerTest {
   @Test
   void frames_gRpcMessageOverTheLimit_closesThatLinkOnly() throws Exception {
     try (RawPeer raw = new RawPeer(beta.port())) {
-      raw.send(RawPeer.hello("mallory", 1, 1, "c00kie"));
-      assertThat(raw.next().hasWelcome()).isTrue();
+      assertThat(raw.join("mallory", 1, "c00kie").hasWelcome()).isTrue();
       within(Duration.ofSeconds(5)).until(() -> beta.handler().ups().size() == 2);
       Link mallory = beta.handler().ups().get(1);
 

@@ -5,7 +5,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.distproc.proto.v1.Hello;
 import io.distproc.proto.v1.LinkFrame;
 import io.distproc.proto.v1.NodeLinkGrpc;
+import io.distproc.NodeId;
 import io.distproc.proto.v1.NodeRef;
+import io.distproc.proto.v1.Proof;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -14,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -59,7 +62,10 @@ final class RawPeer implements AutoCloseable {
             });
   }
 
-  static LinkFrame hello(String name, long incarnation, int version, String cookie) {
+  /** A Hello with a fresh nonce. */
+  static LinkFrame hello(String name, long incarnation, int version) {
+    byte[] nonce = new byte[Handshake.NONCE_BYTES];
+    new SecureRandom().nextBytes(nonce);
     return LinkFrame.newBuilder()
         .setHello(
             Hello.newBuilder()
@@ -67,8 +73,31 @@ final class RawPeer implements AutoCloseable {
                 .setNode(NodeRef.newBuilder().setName(name).setIncarnation(incarnation))
                 .setAdvertisedHost("127.0.0.1")
                 .setAdvertisedPort(9)
-                .setCookie(ByteString.copyFrom(cookie, StandardCharsets.UTF_8)))
+                .setNonce(ByteString.copyFrom(nonce)))
         .build();
+  }
+
+  /**
+   * Dials as a well-behaved node would, proving {@code cookie} when challenged (without checking
+   * the server's proof), and returns the server's last answer: a Welcome, or a Reject.
+   */
+  LinkFrame join(String name, long incarnation, String cookie)
+      throws InterruptedException, InvalidProtocolBufferException {
+    LinkFrame hello = hello(name, incarnation, WireCodec.PROTOCOL_VERSION);
+    send(hello);
+    LinkFrame answer = next();
+    if (!answer.hasChallenge()) {
+      return answer;
+    }
+    byte[] proof =
+        Handshake.proof(
+            cookie.getBytes(StandardCharsets.UTF_8),
+            "distproc-v1-client",
+            hello.getHello().getNonce().toByteArray(),
+            answer.getChallenge().getNonce().toByteArray(),
+            NodeId.of(name, incarnation));
+    send(LinkFrame.newBuilder().setProof(Proof.newBuilder().setProof(ByteString.copyFrom(proof))).build());
+    return next();
   }
 
   RawPeer send(byte[] bytes) {
