@@ -236,7 +236,8 @@ class Mailbox<M> {
 
   /**
    * Like {@link #select(Matcher[], boolean, long, Predicate, Consumer)}, but considers only the
-   * entries that arrived after {@code after}, a segment {@link #markEnd()} returned; null means all.
+   * entries that arrived after {@code after}, a segment {@link #markEnd()} returned; null means
+   * all.
    */
   Object select(
       Segment after,

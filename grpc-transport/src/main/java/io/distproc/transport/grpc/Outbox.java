@@ -41,9 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the count under the lock, and the writer checks `waiters` after it lowers the count.
  *
  * Batching: consecutive Send/Broadcast frames become one `Batch` of at most `chunkBytes` encoded,
- * written by hand (EnvelopeCodec); a control frame ends the batch (frames keep their order). A frame larger than `chunkBytes` is
- * encoded whole and written as a run of `Chunk`s, back to back: nothing else is written until the
- * run ends, which is what keeps per-link order.
+ * written by hand (EnvelopeCodec); a control frame ends the batch (frames keep their order). A
+ * frame larger than `chunkBytes` is encoded whole and written as a run of `Chunk`s, back to back:
+ * nothing else is written until the run ends, which is what keeps per-link order.
  *
  * End: `finish` says how the stream ends. A flushing finish (Link.close) writes everything queued,
  * then the goodbye, then completes; a non-flushing one drops the queue and writes its last frame,

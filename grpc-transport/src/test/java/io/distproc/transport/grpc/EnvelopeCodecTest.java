@@ -71,18 +71,19 @@ class EnvelopeCodecTest {
     List<Frame> general = new WireCodec().frames(WireCodec.parse(bytes));
 
     assertThat(fast).isNotNull();
-    assertThat(FrameText.of(fast)).isEqualTo(FrameText.of(general)).isEqualTo(FrameText.of(frames));
+    assertThat(FrameText.of(fast))
+        .isEqualTo(FrameText.of(general))
+        .isEqualTo(FrameText.of(frames));
     // Read again: the cached nodes and pids give the same answer.
     assertThat(FrameText.of(reader.decodeBatch(bytes))).isEqualTo(FrameText.of(frames));
   }
 
   @Test
   void decodeBatch_otherFramesAndUnusualBatches_leavesThemToTheGeneralParser() {
+    io.distproc.proto.v1.Pid to =
+        io.distproc.proto.v1.Pid.newBuilder().setNodeName("a").setIncarnation(1).setId(2).build();
     Envelope good =
-        Envelope.newBuilder()
-            .setTo(io.distproc.proto.v1.Pid.newBuilder().setNodeName("a").setIncarnation(1).setId(2))
-            .setPayload(ByteString.copyFrom(new byte[] {1}))
-            .build();
+        Envelope.newBuilder().setTo(to).setPayload(ByteString.copyFrom(new byte[] {1})).build();
     EnvelopeCodec reader = new EnvelopeCodec();
 
     assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(good)))).hasSize(1);
@@ -97,12 +98,12 @@ class EnvelopeCodecTest {
     assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(
         good.toBuilder().setTo(good.getTo().toBuilder().setNodeName("no spaces")))))).isNull();
     // A oneof given twice, and a field this version does not know.
-    assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(good), new byte[] {0x12, 0})))
-        .isNull();
+    byte[] twice = frame(Batch.newBuilder().addEnvelopes(good), new byte[] {0x12, 0});
+    assertThat(reader.decodeBatch(twice)).isNull();
     assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(
         good.toBuilder().setBroadcast(Broadcast.getDefaultInstance()))))).isNotNull();
-    assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(good), new byte[] {0x28, 1})))
-        .isNull();
+    byte[] unknown = frame(Batch.newBuilder().addEnvelopes(good), new byte[] {0x28, 1});
+    assertThat(reader.decodeBatch(unknown)).isNull();
     // Truncated bytes.
     byte[] whole = frame(Batch.newBuilder().addEnvelopes(good));
     assertThat(reader.decodeBatch(java.util.Arrays.copyOf(whole, whole.length - 1))).isNull();
