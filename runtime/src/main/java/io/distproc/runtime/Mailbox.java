@@ -181,8 +181,10 @@ class Mailbox<M> {
   Mailbox() {
     Entry stub = new Entry(null, false);
     head = stub;
-    tail = stub;
-    publishedHead = stub;
+    // Plain stores: a new mailbox reaches other threads only through a release (the registry's
+    // store, the thread's start), and a volatile store here would cost a fence per spawn.
+    TAIL.set(this, stub);
+    PUBLISHED_HEAD.set(this, stub);
   }
 
   /** Queues a message. Called from a producer thread. Never blocks. */
