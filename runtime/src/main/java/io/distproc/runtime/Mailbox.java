@@ -175,8 +175,12 @@ class Mailbox<M> {
   /** Consumer only: entries in the stash. */
   private int stashSize;
 
-  /** Consumer only: how long the next wait spins before parking (see park). */
-  private int spinLimit = MIN_SPINS;
+  /**
+   * Consumer only: how long the next wait spins before parking (see park). None at first: a
+   * process that has never waited has no evidence that spinning pays, and a million fresh
+   * processes that each wait once (for work, say) would burn their first spin for nothing.
+   */
+  private int spinLimit;
 
   Mailbox() {
     Entry stub = new Entry(null, false);
