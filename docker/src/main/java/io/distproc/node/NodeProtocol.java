@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *       lists what arrived, as in {@code 1-40,44-90} ({@code -} when nothing did).
  *   <li>{@value #EMITTER} (argument: {@code <sink> <intervalMs> <replyTo> [burst]}): sends {@code
  *       seq 1}, {@code seq 2}, ... to the sink, {@code burst} (default 1) every interval, waiting
- *       the interval in a receive; a send that fails because the sink's
+ *       the interval in a receive so that it leaves its carrier thread to others (a process that
+ *       never waits keeps its carrier: virtual threads are not preempted); a send that fails because the sink's
  *       node is not connected is counted as failed and not retried. {@code mark} → {@code mark
  *       <self> <lastSeq>}; {@code stop} → {@code end <lastSeq>} to the sink, then {@code emitted
  *       <self> last=<lastSeq> failed=<ranges>} to the reply pid, and it ends.

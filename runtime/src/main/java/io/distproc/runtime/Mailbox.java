@@ -255,7 +255,6 @@ class Mailbox<M> {
     // Kept small on purpose: this frame is on the stack of every waiting process, and a parked
     // virtual thread keeps its whole stack on the heap. The long scans are separate methods that
     // have returned by the time the process parks.
-    yieldIfDue();
     if (first != null) {
       Object r = scanStash(after, matchers, isLive, taken);
       if (r != NO_MATCH) {
@@ -379,33 +378,8 @@ class Mailbox<M> {
     return NO_MATCH;
   }
 
-  /**
-   * How many receives and sends a process may make without waiting before it lets the other
-   * processes on its carrier thread run: virtual threads are not preempted, so a process that never
-   * waits (a producer whose sends never block, a receiver whose mailbox is never empty) would
-   * otherwise keep its carrier, and on a node with as many such processes as cores nothing else
-   * would run, not even the transport's writers. Erlang preempts after about 4,000 reductions.
-   */
-  static final int YIELD_EVERY = 4096;
-
-  /** Receives and sends since this process last waited or yielded. Consumer only. */
-  private int sinceWait;
-
-  /** Counts a receive or send; every {@link #YIELD_EVERY}, yields the carrier. Consumer only. */
-  final void yieldIfDue() {
-    if (++sinceWait >= YIELD_EVERY) {
-      sinceWait = 0;
-      // Not Thread.yield(): a yielding virtual thread goes back to its carrier's own queue and is
-      // run again before work submitted from elsewhere (a new process, a wake-up from another
-      // thread); FairnessTest shows it. A timed park is resumed by the scheduler's timer, from
-      // outside, so the carrier runs the work that was waiting first.
-      LockSupport.parkNanos(1);
-    }
-  }
-
   /** Waits for an arrival (or the deadline, or an interrupt). Consumer only. */
   private void park(boolean timed, long nanos) {
-    sinceWait = 0;
     // A reply often arrives within microseconds (ping-pong, request/reply), and parking and
     // unparking a virtual thread costs far more than a short spin. The spin adapts per mailbox:
     // it doubles while spinning catches arrivals and halves each time the process parks anyway,

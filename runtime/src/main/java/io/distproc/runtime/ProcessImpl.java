@@ -285,13 +285,11 @@ final class ProcessImpl<M> extends Mailbox<M>
   @Override
   public void send(Pid to, M message) {
     node.send(pid, to, message);
-    yieldIfDue();
   }
 
   @Override
   public void broadcast(NodeId where, M message) {
     node.broadcast(pid, where, message);
-    yieldIfDue();
   }
 
   @Override
