@@ -353,19 +353,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   /** The decoded message, or null (counted and logged) if the codec rejects the bytes. */
   private M decodeOrNull(Link link, byte[] payload) {
-    try {
-      M message = codec.decode(payload);
-      if (message == null) {
-        throw new IllegalArgumentException("the codec decoded a null message");
-      }
-      return message;
-    } catch (RuntimeException e) {
-      node.countUndecodable();
-      LOG.log(
-          System.Logger.Level.WARNING,
-          () -> "dropped a message from " + link.peer() + " that the codec rejected: " + e);
-      return null;
-    }
+    return node.decodeOrDrop(payload, link.peer());
   }
 
   private void spawnForPeer(Link link, Peer peer, Frame.SpawnRequest request) {

@@ -403,9 +403,15 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   }
 
   /** Decodes a message for a receiving process; null, counted and logged, if it is rejected. */
-  private final Function<byte[], Object> decoder = this::decodeOrDrop;
+  private final Function<byte[], Object> decoder = payload -> decodeOrDrop(payload, null);
 
-  private Object decodeOrDrop(byte[] payload) {
+  /**
+   * Decodes a message from another node; returns null, and counts and logs the drop, if the codec
+   * rejects the bytes or decodes null.
+   *
+   * @param from the node it came from, for the log, or null if not known here
+   */
+  M decodeOrDrop(byte[] payload, NodeId from) {
     try {
       M message = codec.decode(payload);
       if (message == null) {
@@ -416,7 +422,8 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
       undecodable.increment();
       LOG.log(
           System.Logger.Level.WARNING,
-          () -> "node " + id + " dropped a message that the codec rejected: " + e);
+          () -> "node " + id + " dropped a message" + (from == null ? "" : " from " + from)
+              + " that the codec rejected: " + e);
       return null;
     }
   }
@@ -443,10 +450,6 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   void countDeadLetter(Pid to, String why) {
     deadLetters.increment();
     LOG.log(System.Logger.Level.DEBUG, () -> "dead letter to " + to + " " + why);
-  }
-
-  void countUndecodable() {
-    undecodable.increment();
   }
 
   /** Installs a monitor held by a process of another node on a process here. */
