@@ -111,12 +111,10 @@ final class Security {
       return Optional.of("the dialler's certificate is not an X.509 certificate");
     }
     try {
-      NameChecking.checkName(leaf, claimed);
+      NameChecking.checkName(leaf, claimed, "its certificate");
       return Optional.empty();
     } catch (CertificateException e) {
-      return Optional.of(
-          "the dialler claims to be " + claimed + ", but " + e.getMessage().replace(
-              "the accepting node's certificate", "its certificate"));
+      return Optional.of("the dialler claims to be " + claimed + ", but " + e.getMessage());
     }
   }
 
@@ -183,6 +181,12 @@ final class Security {
     }
 
     static void checkName(X509Certificate cert, String host) throws CertificateException {
+      checkName(cert, host, "the accepting node's certificate");
+    }
+
+    /** Checks that {@code cert} names {@code host}; the refusal calls the certificate {@code whose}. */
+    static void checkName(X509Certificate cert, String host, String whose)
+        throws CertificateException {
       if (host == null || host.isEmpty()) {
         throw new CertificateException("the accepting node's name is unknown: cannot check it");
       }
@@ -199,8 +203,7 @@ final class Security {
           return;
         }
       }
-      throw new CertificateException(
-          "the accepting node's certificate names " + names + ", not " + host);
+      throw new CertificateException(whose + " names " + names + ", not " + host);
     }
 
     private static boolean isAddress(String s) {
