@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -56,12 +57,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * pid of another incarnation of a known node's name is treated as dead (send = dead letter,
  * monitor = NoProcess), so traffic for an old incarnation never reaches the new one.
  *
- * Duplicate links: when both nodes dial each other at once, two links to the same incarnation
- * come up. Both sides keep the one dialled by the node whose id sorts first, so they agree
- * without talking. The transport calls linkUp on the accepting side before it answers the
- * handshake, so a side only ever closes a duplicate after the other side has registered the
- * survivor: nobody sees a false node-down. A newer incarnation's link replaces an older one: the
- * old incarnation is reported down first.
+ * Duplicate links: when both nodes dial each other at once (two nodes whose only seed is one DNS
+ * name do, since neither knows the other's name before the handshake), two links to the same
+ * incarnation come up. Both sides end up with the PREFERRED one, dialled by the node whose id sorts
+ * first, so they agree without talking; the question is only who may close the other, and when.
+ * The transport calls linkUp on the acceptor before the dialler learns the link exists, so:
+ *   - an accepted link may be refused at once: the dialler never registered it;
+ *   - a dialled link has been registered by the acceptor already, so it is never refused here:
+ *     if it is the non-preferred one it becomes a SPARE (kept open, carrying nothing new);
+ *   - a non-preferred link is closed only by the dialler of the preferred one, once that link is
+ *     up on its side, which proves the other side registered the preferred link first. Closing
+ *     it at any other moment could take down the other side's only link to us: a false node-down.
+ * A spare that ends changes nothing; the main link that ends while a spare is open hands over to
+ * it (the preferred link failed before both sides had it). A newer incarnation's link replaces an
+ * older one: the old incarnation is reported down first.
  *
  * Per peer: OUTGOING monitors (watcher here, target there) fire NodeDown when the peer goes
  * down; INCOMING monitors (watcher there, target here) are removed from their targets; PENDING
@@ -106,10 +115,22 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private final LongAdder linksDown = new LongAdder();
   private final AtomicBoolean closing = new AtomicBoolean();
 
+  /** How linkUp kept a link. */
+  private enum Kept {
+    MAIN,
+    SPARE
+  }
+
   /** One live link to one incarnation of a node, and what hangs on it. */
   private static final class Peer {
     final NodeId id;
-    final Link link;
+
+    /** The link new traffic goes on. Changed under peersLock, read by any thread. */
+    volatile Link link;
+
+    /** Duplicate links the other side may still use (see Duplicate links); changed under peersLock. */
+    final List<Link> spares = new CopyOnWriteArrayList<>();
+
     final Set<MonitorRef> outgoing = ConcurrentHashMap.newKeySet();
     final Set<MonitorRef> incoming = ConcurrentHashMap.newKeySet();
     final ConcurrentHashMap<Long, PendingSpawn> pendingSpawns = new ConcurrentHashMap<>();
@@ -118,6 +139,13 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     Peer(Link link) {
       this.id = link.peer();
       this.link = link;
+    }
+
+    /** The spares, then the main link: closing them in this order ends in one node-down. */
+    List<Link> allLinks() {
+      List<Link> all = new ArrayList<>(spares);
+      all.add(link);
+      return all;
     }
   }
 
@@ -172,7 +200,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       return false;
     }
     Peer replacedOlder = null;
-    Peer replacedDuplicate = null;
+    Link retired = null;
+    Kept how = Kept.MAIN;
     peersLock.lock();
     try {
       Peer existing = peers.get(peerId.name());
@@ -182,32 +211,42 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
           return false; // a stale incarnation
         }
         if (age == 0) {
+          // Two links to one incarnation (see Duplicate links in the notes above).
           if (!preferred(link) || preferred(existing.link)) {
-            return false; // keep the link we have
+            if (!link.outbound()) {
+              return false; // its dialler has not registered it: refusing it is harmless
+            }
+            existing.spares.add(link); // the peer has it: it closes it once ours is up there
+            how = Kept.SPARE;
+          } else {
+            if (link.outbound()) {
+              retired = existing.link; // the peer registered this link before welcoming us
+            } else {
+              existing.spares.add(existing.link); // the peer may not have this one yet
+            }
+            existing.link = link;
           }
-          replacedDuplicate = existing;
         } else {
           replacedOlder = existing;
+          peers.remove(peerId.name());
         }
       }
-      Peer peer = new Peer(link);
-      if (replacedDuplicate != null) {
-        // Same incarnation: the monitors and requests carry over to the surviving link.
-        peer.outgoing.addAll(replacedDuplicate.outgoing);
-        peer.incoming.addAll(replacedDuplicate.incoming);
-        peer.pendingSpawns.putAll(replacedDuplicate.pendingSpawns);
+      if (existing == null || replacedOlder != null) {
+        peers.put(peerId.name(), new Peer(link));
       }
-      peers.put(peerId.name(), peer);
       removed.remove(peerId.name());
     } finally {
       peersLock.unlock();
     }
-    if (replacedDuplicate != null) {
-      replacedDuplicate.link.close(NodeDownEvent.Cause.REMOVED, "duplicate link");
+    if (retired != null) {
+      retired.retire("a duplicate: both nodes keep the link " + self.name() + " dialled");
     }
+    Kept kept = how;
     if (replacedOlder != null) {
       nodeDown(replacedOlder, NodeDownEvent.Cause.CONNECTION_LOST, "restarted as " + peerId);
-      replacedOlder.link.close(NodeDownEvent.Cause.CONNECTION_LOST, "replaced by " + peerId);
+      for (Link old : replacedOlder.allLinks()) {
+        old.close(NodeDownEvent.Cause.CONNECTION_LOST, "replaced by " + peerId);
+      }
     }
     LOG.log(
         System.Logger.Level.INFO,
@@ -218,7 +257,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
                 + peerId
                 + " at "
                 + link.peerAddress()
-                + (link.outbound() ? " (dialled)" : " (accepted)"));
+                + (link.outbound() ? " (dialled)" : " (accepted)")
+                + (kept == Kept.SPARE ? ", a duplicate kept as a spare until the peer closes it" : ""));
     return true;
   }
 
@@ -236,15 +276,33 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   @Override
   public void linkDown(Link link, NodeDownEvent.Cause cause, String detail) {
     Peer peer;
+    Link successor;
     peersLock.lock();
     try {
       peer = peers.get(link.peer().name());
-      if (peer == null || peer.link != link) {
-        return; // a replaced duplicate or older incarnation: already handled
+      if (peer == null || !peer.id.equals(link.peer()) || peer.spares.remove(link)) {
+        return; // an older incarnation (already handled) or a spare: nothing changes
       }
-      peers.remove(link.peer().name());
+      if (peer.link != link) {
+        return; // a retired duplicate
+      }
+      if (peer.spares.isEmpty()) {
+        peers.remove(link.peer().name());
+        successor = null;
+      } else {
+        successor = peer.spares.remove(0); // the preferred link failed before both had it
+        peer.link = successor;
+      }
     } finally {
       peersLock.unlock();
+    }
+    if (successor != null) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          () ->
+              "node " + self.name() + ": link to " + peer.id + " ended (" + cause + ", " + detail
+                  + "); its duplicate at " + successor.peerAddress() + " carries on");
+      return;
     }
     nodeDown(peer, cause, detail);
   }
@@ -476,7 +534,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     removed.add(which.name());
     Peer peer = peers.get(which.name());
     if (peer != null && peer.id.equals(which)) {
-      peer.link.close(NodeDownEvent.Cause.REMOVED, "removed by " + self.name());
+      for (Link link : peer.allLinks()) {
+        link.close(NodeDownEvent.Cause.REMOVED, "removed by " + self.name());
+      }
     }
   }
 

@@ -8,11 +8,13 @@ import io.distproc.Codec;
 import io.distproc.DistprocException;
 import io.distproc.Down;
 import io.distproc.InvalidNodeException;
+import io.distproc.Matcher;
 import io.distproc.MonitorReason;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.Pid;
+import io.distproc.runtime.InMemoryNetwork.Step;
 import io.distproc.runtime.testing.AbstractClusterTest;
 import io.distproc.spi.NodeStart;
 import java.time.Duration;
@@ -20,8 +22,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The cluster rules on the in-memory transport, plus what only it can inject: a crash. */
 class InMemoryClusterTest extends AbstractClusterTest {
@@ -113,5 +121,94 @@ class InMemoryClusterTest extends AbstractClusterTest {
         .isInstanceOf(DistprocException.class)
         .isNotInstanceOf(InvalidNodeException.class)
         .hasMessageContaining("no answer within 300 ms");
+  }
+
+  /** Every order of the four linkUp calls of two crossing links the seam allows. */
+  static Stream<Arguments> crossingOrders() {
+    List<List<Step>> orders = new ArrayList<>();
+    permute(new ArrayList<>(), EnumSet.allOf(Step.class), orders);
+    return orders.stream()
+        .filter(o -> o.indexOf(Step.FIRST_ACCEPTED) < o.indexOf(Step.FIRST_DIALLED))
+        .filter(o -> o.indexOf(Step.SECOND_ACCEPTED) < o.indexOf(Step.SECOND_DIALLED))
+        .flatMap(o -> Stream.of(Arguments.of(o, "alpha", "beta"), Arguments.of(o, "beta", "alpha")));
+  }
+
+  private static void permute(List<Step> prefix, EnumSet<Step> left, List<List<Step>> out) {
+    if (left.isEmpty()) {
+      out.add(List.copyOf(prefix));
+    }
+    for (Step s : left) {
+      EnumSet<Step> rest = EnumSet.copyOf(left);
+      rest.remove(s);
+      prefix.add(s);
+      permute(prefix, rest, out);
+      prefix.removeLast();
+    }
+  }
+
+  @ParameterizedTest(name = "{1} and {2} dial each other, linkUp order {0}")
+  @MethodSource("crossingOrders")
+  @DisplayName("two nodes dialling each other at once keep one link, and neither sees a node-down")
+  void crossingDials_keepOneLink_noNodeDown(List<Step> order, String first, String second)
+      throws Exception {
+    Node<String> a = node(first);
+    Node<String> b = node(second);
+
+    network.cross(port(a), port(b), order);
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                a.remoteNodes().contains(b.id())
+                    && b.remoteNodes().contains(a.id())
+                    && network.openLinks(port(a)) == 1
+                    && network.openLinks(port(b)) == 1);
+    assertEchoBothWays(a, b);
+    assertThat(downs.get(first)).isEmpty();
+    assertThat(downs.get(second)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("when the preferred of two crossing links fails before both sides have it, the other carries on")
+  void crossingDials_preferredFailsEarly_duplicateCarriesOn() throws Exception {
+    Node<String> a = node("alpha"); // its dial is the preferred link
+    Node<String> b = node("beta");
+    // beta has alpha's dial and, as a spare, its own; alpha has only beta's dial so far.
+    InMemoryNetwork.Crossing crossing =
+        network.cross(
+            port(a), port(b), List.of(Step.FIRST_ACCEPTED, Step.SECOND_ACCEPTED, Step.SECOND_DIALLED));
+    await().atMost(WAIT).until(() -> network.openLinks(port(b)) == 2);
+
+    crossing.abortFirst();
+
+    await().atMost(WAIT).until(() -> network.openLinks(port(b)) == 1);
+    assertThat(a.remoteNodes()).containsExactly(b.id());
+    assertThat(b.remoteNodes()).containsExactly(a.id());
+    assertEchoBothWays(a, b);
+    assertThat(downs.get("alpha")).isEmpty();
+    assertThat(downs.get("beta")).isEmpty();
+  }
+
+  private static int port(Node<String> n) {
+    return n.boundAddress().orElseThrow().getPort();
+  }
+
+  /** A process on each node spawns an echo on the other and gets its answer. */
+  private static void assertEchoBothWays(Node<String> a, Node<String> b) throws Exception {
+    assertEcho(a, b);
+    assertEcho(b, a);
+  }
+
+  private static void assertEcho(Node<String> from, Node<String> to) throws Exception {
+    String answer =
+        inProcess(
+            from,
+            ctx -> {
+              Pid echo = ctx.spawn(to.id(), "echo", "");
+              ctx.send(echo, pidText(ctx.self()) + " hello from " + from.id().name());
+              return ctx.<String>receive(WAIT, Matcher.any(m -> m)).orElse("nothing");
+            });
+    assertThat(answer).isEqualTo("hello from " + from.id().name());
   }
 }

@@ -51,6 +51,79 @@ final class InMemoryNetwork {
     }
   }
 
+  /** One step of {@link #cross}: the acceptor's or the dialler's linkUp of one of the two links. */
+  enum Step {
+    /** The first node's dial: its acceptor (the second node) calls linkUp. */
+    FIRST_ACCEPTED,
+    /** The first node's dial: the first node, its dialler, calls linkUp. */
+    FIRST_DIALLED,
+    /** The second node's dial: its acceptor (the first node) calls linkUp. */
+    SECOND_ACCEPTED,
+    /** The second node's dial: the second node, its dialler, calls linkUp. */
+    SECOND_DIALLED
+  }
+
+  /**
+   * Two nodes dial each other at once, without knowing the other's name (as with a DNS seed), and
+   * the four linkUp calls of the two links happen in {@code order}: each link's acceptor before its
+   * dialler, as the seam promises. A link refused by its acceptor never reaches its dialler; one
+   * refused by its dialler ends at its acceptor as a goodbye would.
+   *
+   * @return the two links, to fail one of them afterwards
+   */
+  Crossing cross(int firstPort, int secondPort, List<Step> order) {
+    MemTransport first = byPort.get(firstPort);
+    MemTransport second = byPort.get(secondPort);
+    MemLink[] firstDial = pair(first, second);
+    MemLink[] secondDial = pair(second, first);
+    boolean[] acceptedKept = new boolean[2];
+    for (Step step : order) {
+      int which = step == Step.FIRST_ACCEPTED || step == Step.FIRST_DIALLED ? 0 : 1;
+      MemLink[] dial = which == 0 ? firstDial : secondDial;
+      MemTransport dialler = which == 0 ? first : second;
+      MemTransport acceptor = which == 0 ? second : first;
+      if (step == Step.FIRST_ACCEPTED || step == Step.SECOND_ACCEPTED) {
+        if (acceptor.handler.linkUp(dial[1])) {
+          acceptedKept[which] = true;
+          acceptor.links.add(dial[1]);
+          dial[1].startDrainer();
+        }
+      } else if (acceptedKept[which]) {
+        if (dialler.handler.linkUp(dial[0])) {
+          dialler.links.add(dial[0]);
+          dial[0].startDrainer();
+        } else {
+          dial[0].closed.set(true);
+          dial[1].closed.set(true);
+          dial[1].enqueueDown(NodeDownEvent.Cause.PEER_LEFT, "dialler refused the link");
+        }
+      }
+    }
+    return new Crossing(firstDial, secondDial);
+  }
+
+  /** The two links of {@link #cross}. */
+  record Crossing(MemLink[] firstDial, MemLink[] secondDial) {
+    /** Breaks the first node's dial, as a lost connection would. */
+    void abortFirst() {
+      firstDial[0].abort();
+    }
+  }
+
+  /** A dialled link's two ends, not yet up anywhere: the dialler's, then the acceptor's. */
+  private static MemLink[] pair(MemTransport dialler, MemTransport acceptor) {
+    MemLink mine = new MemLink(dialler, acceptor.self, true, acceptor.port);
+    MemLink theirs = new MemLink(acceptor, dialler.self, false, dialler.port);
+    mine.other = theirs;
+    theirs.other = mine;
+    return new MemLink[] {mine, theirs};
+  }
+
+  /** The links of the node on {@code port} that are up and not closed. */
+  long openLinks(int port) {
+    return byPort.get(port).links.stream().filter(l -> !l.closed.get()).count();
+  }
+
   /** Makes the node deaf: frames sent to it are dropped, as to a hung process. */
   void blackhole(NodeId node) {
     deaf.add(node);
@@ -102,10 +175,9 @@ final class InMemoryNetwork {
         return CompletableFuture.failedFuture(
             new ConnectException("expected " + expectedName.get() + ", found " + target.self.name()));
       }
-      MemLink mine = new MemLink(this, target.self, true, target.port);
-      MemLink theirs = new MemLink(target, self, false, port);
-      mine.other = theirs;
-      theirs.other = mine;
+      MemLink[] pair = pair(this, target);
+      MemLink mine = pair[0];
+      MemLink theirs = pair[1];
       if (!target.handler.linkUp(theirs)) { // the acceptor decides first
         return CompletableFuture.failedFuture(
             new LinkRefusedException("link refused by " + target.self));
@@ -140,7 +212,7 @@ final class InMemoryNetwork {
 
   private record Down(NodeDownEvent.Cause cause, String detail) {}
 
-  private static final class MemLink implements Link {
+  static final class MemLink implements Link {
     final MemTransport owner;
     final NodeId peer;
     final boolean outbound;

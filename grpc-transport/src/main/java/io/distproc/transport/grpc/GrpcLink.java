@@ -296,8 +296,20 @@ final class GrpcLink implements Link {
           case REMOVED -> GoodbyeReason.GOODBYE_REASON_REMOVED;
           default -> GoodbyeReason.GOODBYE_REASON_CLOSED;
         };
+    leave(cause, detail, reason, true);
+  }
+
+  @Override
+  public void retire(String detail) {
+    Objects.requireNonNull(detail, "detail");
+    leave(NodeDownEvent.Cause.REMOVED, detail, GoodbyeReason.GOODBYE_REASON_REMOVED, false);
+  }
+
+  /** Flushes what is queued, then says goodbye, within the close grace. */
+  private void leave(
+      NodeDownEvent.Cause cause, String detail, GoodbyeReason reason, boolean dropUndelivered) {
     LinkFrame goodbye = Handshake.goodbye(reason, detail);
-    if (end(cause, detail, Outbox.Finish.flushThen(goodbye), true)) {
+    if (end(cause, detail, Outbox.Finish.flushThen(goodbye), dropUndelivered)) {
       transport.schedule(
           () -> outbox.abortIfNotDone(Status.CANCELLED.withDescription("close grace expired")),
           transport.settings().closeGrace());

@@ -67,4 +67,15 @@ public interface Link {
    * @param detail a human-readable explanation
    */
   void close(io.distproc.NodeDownEvent.Cause cause, String detail);
+
+  /**
+   * Closes a duplicate the runtime no longer uses: like {@link #close} with {@code REMOVED}, except
+   * that frames already received on it are still delivered, so that what the peer sent on it before
+   * it moved to the other link is not lost. Idempotent.
+   *
+   * @param detail a human-readable explanation
+   */
+  default void retire(String detail) {
+    close(io.distproc.NodeDownEvent.Cause.REMOVED, detail);
+  }
 }
