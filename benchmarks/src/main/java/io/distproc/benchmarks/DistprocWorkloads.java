@@ -32,6 +32,8 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The seven workloads of BENCHMARKS.md on distproc, one per JVM: {@code run W SCALE RUNS} runs
@@ -160,8 +162,13 @@ public final class DistprocWorkloads {
     try (Node<Object> node = localNode()) {
       w2Once(node, Bench.warmup(Bench.W2_ROUND_TRIPS));
       Runs r = new Runs("w2");
+      w2Floor(Bench.warmup(Bench.W2_ROUND_TRIPS));
       for (int i = 0; i < runs; i++) {
-        r.add("rate", w2Once(node, n));
+        double rate = w2Once(node, n);
+        double floor = w2Floor(n);
+        r.add("rate", rate);
+        r.add("floor.rate", floor);
+        r.add("ofFloor", rate / floor);
       }
       r.print();
     }
@@ -187,6 +194,68 @@ public final class DistprocWorkloads {
       done.complete(t);
     });
     return perSecond(n, done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  /**
+   * The platform's reference for W2, measured in the same JVM right after each run: two bare
+   * virtual threads passing a token through one atomic slot each, spinning as long as a mailbox
+   * may before they park. No runtime could do a round trip faster on these carriers; how fast
+   * this goes depends on where the machine placed the two cores (from 2M to 15M round trips/s
+   * on the same kind of machine), which is why W2 is read as a share of it.
+   */
+  private static double w2Floor(int n) throws Exception {
+    Slot toPonger = new Slot();
+    Slot toPinger = new Slot();
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      for (int i = 0; i < n; i++) {
+        toPinger.put(toPonger.take());
+      }
+    });
+    Thread.ofVirtual().start(() -> {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        toPonger.put(Pong.PONG);
+        toPinger.take();
+      }
+      done.complete(System.nanoTime() - t0);
+    });
+    return perSecond(n, done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  /** One token at a time, from one thread to another, with the mailbox's spin-then-park wait. */
+  private static final class Slot {
+    private final AtomicReference<Object> item = new AtomicReference<>();
+    private volatile Thread waiter;
+
+    void put(Object token) {
+      item.set(token);
+      Thread t = waiter;
+      if (t != null) {
+        waiter = null;
+        LockSupport.unpark(t);
+      }
+    }
+
+    Object take() {
+      for (; ; ) {
+        for (int i = 0; i < 2048; i++) {
+          Object o = item.getAndSet(null);
+          if (o != null) {
+            return o;
+          }
+          Thread.onSpinWait();
+        }
+        waiter = Thread.currentThread();
+        Object o = item.getAndSet(null);
+        if (o != null) {
+          waiter = null;
+          return o;
+        }
+        LockSupport.park(this);
+        waiter = null;
+      }
+    }
   }
 
   // ---- W3: fan-in --------------------------------------------------------------------------------
