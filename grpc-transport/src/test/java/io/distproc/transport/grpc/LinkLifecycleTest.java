@@ -53,6 +53,34 @@ class LinkLifecycleTest {
   }
 
   @Test
+  void retire_aDuplicate_flushesWhatItSent_reportsRemovedHereAndPeerLeftThere() {
+    TestNodes.Node alpha = nodes.start("alpha");
+    TestNodes.Node beta = nodes.start("beta");
+    alpha.dial(beta);
+    Link accepted = acceptedOn(beta);
+    Link dialled = alpha.handler().ups().getFirst();
+    Pid to = Pid.of(alpha.id(), 1);
+    for (int i = 0; i < 1000; i++) {
+      accepted.send(new Frame.Send(to, null, ByteBuffer.allocate(4).putInt(i).array()));
+    }
+
+    accepted.retire("a duplicate: both nodes keep the link alpha dialled");
+
+    within(Duration.ofSeconds(5))
+        .until(
+            () ->
+                alpha.handler().downOf(dialled).isPresent()
+                    && beta.handler().downOf(accepted).isPresent());
+    assertThat(beta.handler().downOf(accepted).orElseThrow().cause()).isEqualTo(Cause.REMOVED);
+    assertThat(alpha.handler().downOf(dialled).orElseThrow().cause()).isEqualTo(Cause.PEER_LEFT);
+    assertThat(alpha.handler().downOf(dialled).orElseThrow().detail())
+        .contains("GOODBYE_REASON_REMOVED", "a duplicate");
+    assertThat(alpha.handler().framesOn(dialled)).hasSize(1000);
+    assertThat(alpha.handler().violations()).isEmpty();
+    assertThat(beta.handler().violations()).isEmpty();
+  }
+
+  @Test
   void close_byTheAcceptor_reportsItsCauseHereAndPeerLeftThere() {
     TestNodes.Node alpha = nodes.start("alpha");
     TestNodes.Node beta = nodes.start("beta");
