@@ -71,7 +71,8 @@ public interface Link {
   /**
    * Closes a duplicate the runtime no longer uses: like {@link #close} with {@code REMOVED}, except
    * that frames already received on it are still delivered, so that what the peer sent on it before
-   * it moved to the other link is not lost. Idempotent.
+   * it moved to the other link is not lost. The default is {@code close(REMOVED, detail)}, for a
+   * transport that cannot tell the two apart. Idempotent.
    *
    * @param detail a human-readable explanation
    */
