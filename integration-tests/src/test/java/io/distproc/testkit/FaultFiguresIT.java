@@ -9,6 +9,7 @@ import io.distproc.testkit.Streams.Stream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,6 +90,7 @@ class FaultFiguresIT {
       Pid onDelta = remote.spawn("delta", NodeProtocol.ECHO, "");
       String watchDelta = remote.monitorFrom(alphaAgent, onDelta);
       long beforePause = crossing.mark();
+      awaitArrived(crossing, 0, beforePause);
       Instant paused = Instant.now();
       cluster.pause("delta");
       Duration pauseMonitor = monitorsFired(remote, List.of(watchDelta), onDelta, paused).get(0);
@@ -105,6 +108,9 @@ class FaultFiguresIT {
 
       // 3. alpha and delta are cut apart, then healed.
       long beforeCut = crossing.mark();
+      // What was sent before the mark counts as "sent while up" only once it has arrived: a burst
+      // still in flight when the cut falls is lost at the fault, not while the link was up.
+      awaitArrived(crossing, afterPause, beforeCut);
       Instant cut = Instant.now();
       cluster.partition("alpha", "delta");
       Duration cutSeen = cluster.awaitNodeDown("alpha", "delta", PATIENCE);
@@ -193,5 +199,14 @@ class FaultFiguresIT {
       }
     }
     return unexplained;
+  }
+
+  /** Waits until the stream's sink has every number in {@code (after, upTo]}. */
+  private static void awaitArrived(Stream stream, long after, long upTo) {
+    DistprocCluster.awaitCond(
+        () -> new HashSet<>(stream.receivedSoFar())
+            .containsAll(LongStream.rangeClosed(after + 1, upTo).boxed().toList()),
+        PATIENCE,
+        () -> "the sink received " + (after + 1) + ".." + upTo);
   }
 }
