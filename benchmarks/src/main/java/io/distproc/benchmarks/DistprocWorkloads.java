@@ -161,8 +161,8 @@ public final class DistprocWorkloads {
     result("w2.roundTrips", n);
     try (Node<Object> node = localNode()) {
       w2Once(node, Bench.warmup(Bench.W2_ROUND_TRIPS));
-      Runs r = new Runs("w2");
       w2Floor(Bench.warmup(Bench.W2_ROUND_TRIPS));
+      Runs r = new Runs("w2");
       for (int i = 0; i < runs; i++) {
         double rate = w2Once(node, n);
         double floor = w2Floor(n);

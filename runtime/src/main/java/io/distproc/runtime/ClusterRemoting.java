@@ -115,12 +115,6 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private final LongAdder linksDown = new LongAdder();
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  /** How linkUp kept a link. */
-  private enum Kept {
-    MAIN,
-    SPARE
-  }
-
   /** One live link to one incarnation of a node, and what hangs on it. */
   private static final class Peer {
     final NodeId id;
@@ -201,7 +195,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
     Peer replacedOlder = null;
     Link retired = null;
-    Kept how = Kept.MAIN;
+    boolean spare = false;
     peersLock.lock();
     try {
       Peer existing = peers.get(peerId.name());
@@ -217,7 +211,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
               return false; // its dialler has not registered it: refusing it is harmless
             }
             existing.spares.add(link); // the peer has it: it closes it once ours is up there
-            how = Kept.SPARE;
+            spare = true;
           } else {
             if (link.outbound()) {
               retired = existing.link; // the peer registered this link before welcoming us
@@ -241,7 +235,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     if (retired != null) {
       retired.retire("a duplicate: both nodes keep the link " + self.name() + " dialled");
     }
-    Kept kept = how;
+    String as = spare ? ", a duplicate kept as a spare until the peer closes it" : "";
     if (replacedOlder != null) {
       nodeDown(replacedOlder, NodeDownEvent.Cause.CONNECTION_LOST, "restarted as " + peerId);
       for (Link old : replacedOlder.allLinks()) {
@@ -258,7 +252,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
                 + " at "
                 + link.peerAddress()
                 + (link.outbound() ? " (dialled)" : " (accepted)")
-                + (kept == Kept.SPARE ? ", a duplicate kept as a spare until the peer closes it" : ""));
+                + as);
     return true;
   }
 

@@ -85,17 +85,13 @@ final class InMemoryNetwork {
       if (step == Step.FIRST_ACCEPTED || step == Step.SECOND_ACCEPTED) {
         if (acceptor.handler.linkUp(dial[1])) {
           acceptedKept[which] = true;
-          acceptor.links.add(dial[1]);
-          dial[1].startDrainer();
+          dial[1].up();
         }
       } else if (acceptedKept[which]) {
         if (dialler.handler.linkUp(dial[0])) {
-          dialler.links.add(dial[0]);
-          dial[0].startDrainer();
+          dial[0].up();
         } else {
-          dial[0].closed.set(true);
-          dial[1].closed.set(true);
-          dial[1].enqueueDown(NodeDownEvent.Cause.PEER_LEFT, "dialler refused the link");
+          dial[0].refusedByDialler();
         }
       }
     }
@@ -182,14 +178,12 @@ final class InMemoryNetwork {
         return CompletableFuture.failedFuture(
             new LinkRefusedException("link refused by " + target.self));
       }
-      target.links.add(theirs);
-      theirs.startDrainer();
+      theirs.up();
       if (!handler.linkUp(mine)) {
-        theirs.enqueueDown(NodeDownEvent.Cause.PEER_LEFT, "dialler refused the link");
+        mine.refusedByDialler();
         return CompletableFuture.failedFuture(new ConnectException("refused by " + self));
       }
-      links.add(mine);
-      mine.startDrainer();
+      mine.up();
       return CompletableFuture.completedFuture(mine);
     }
 
@@ -228,7 +222,23 @@ final class InMemoryNetwork {
       this.peerPort = peerPort;
     }
 
-    void startDrainer() {
+    /** Its owner's runtime kept it: it joins the owner's links and starts delivering. */
+    void up() {
+      owner.links.add(this);
+      startDrainer();
+    }
+
+    /**
+     * This end's runtime, the dialler's, refused the link its acceptor kept: both ends close, and
+     * the acceptor sees the peer leave, as with a goodbye.
+     */
+    void refusedByDialler() {
+      closed.set(true);
+      other.closed.set(true);
+      other.enqueueDown(NodeDownEvent.Cause.PEER_LEFT, "dialler refused the link");
+    }
+
+    private void startDrainer() {
       Thread.ofVirtual().name("mem-link-" + owner.self.name() + "-" + peer.name()).start(this::drain);
     }
 
