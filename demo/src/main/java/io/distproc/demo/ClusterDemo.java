@@ -240,7 +240,11 @@ public final class ClusterDemo {
         monitorMs, describe(lost.reason()));
     expect(failures, lost.reason() instanceof MonitorReason.NodeDown,
         "the monitor on gamma should report NodeDown: " + lost.reason());
-    Long listenerAt = downAt.get("gamma");
+    // The listener runs after the monitors have fired (Node.Builder.onNodeDown), so wait for it.
+    NodeDownEvent gammaDown =
+        downEvents.get("gamma").completeOnTimeout(null, PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
+            .join();
+    Long listenerAt = gammaDown == null ? null : downAt.get("gamma");
     if (listenerAt != null) {
       LOG.info("{} node-down listener heard of gamma {} ms after the kill", Demo.show(me),
           (listenerAt - killedAt) / 1_000_000);
