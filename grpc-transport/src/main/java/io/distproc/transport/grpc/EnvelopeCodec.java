@@ -3,7 +3,10 @@ package io.distproc.transport.grpc;
 import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.runtime.internal.Frame;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +37,8 @@ import java.util.List;
  * and checks with WireCodec. So every error is still reported by one piece of code, with one
  * wording, and the fast path never accepts what the general one would refuse. A node is
  * recognised by the bytes of its name, so a known node costs no string and no name check, and a
- * pid equal to the previous one in its role is reused.
+ * pid field whose bytes equal the previous one's in its role is not parsed again: its pid is
+ * reused.
  *
  * Not thread-safe: one instance per role (the writer's, the reader's), confined to it.
  */
@@ -49,6 +53,9 @@ final class EnvelopeCodec {
   private static final int PID_NODE_NAME = (1 << 3) | 2;
   private static final int PID_INCARNATION = 2 << 3;
   private static final int PID_ID = 3 << 3;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** The largest header of a frame or envelope: a tag byte and a 5-byte length. */
   static final int HEADER_BYTES = 6;
@@ -197,11 +204,50 @@ final class EnvelopeCodec {
 
   // ---- reading ---------------------------------------------------------------------------------
 
-  private Pid lastTo;
-  private Pid lastFrom;
+  private final SeenPid lastTo = new SeenPid();
+  private final SeenPid lastFrom = new SeenPid();
   private final KnownNode nodeA = new KnownNode();
   private final KnownNode nodeB = new KnownNode();
   private boolean replaceA = true;
+
+  /**
+   * The last pid read in one role, with the bytes it was read from: a stream of envelopes nearly
+   * always names the same two pids, and the same bytes always parse to the same pid, so a field
+   * equal to the last one's bytes costs one comparison instead of a parse.
+   */
+  private static final class SeenPid {
+    private Pid pid;
+    private byte[] bytes = new byte[32];
+    private int length;
+
+    boolean matches(byte[] in, int from, int to) {
+      int n = length;
+      if (pid == null || to - from != n) {
+        return false;
+      }
+      if (n < Long.BYTES) {
+        return Arrays.equals(bytes, 0, n, in, from, to);
+      }
+      // A pid is a dozen to a few dozen bytes: compared a long at a time, the last long overlapping
+      // the one before it, without the call and set-up of a general comparison.
+      for (int i = 0; i < n - Long.BYTES; i += Long.BYTES) {
+        if ((long) LONGS.get(bytes, i) != (long) LONGS.get(in, from + i)) {
+          return false;
+        }
+      }
+      return (long) LONGS.get(bytes, n - Long.BYTES) == (long) LONGS.get(in, to - Long.BYTES);
+    }
+
+    void remember(Pid p, byte[] in, int from, int to) {
+      int n = to - from;
+      if (n > bytes.length) {
+        bytes = new byte[Math.max(n, 2 * bytes.length)];
+      }
+      System.arraycopy(in, from, bytes, 0, n);
+      length = n;
+      pid = p;
+    }
+  }
 
   /** A node met before, by the UTF-8 bytes of its name. */
   private static final class KnownNode {
@@ -296,7 +342,7 @@ final class EnvelopeCodec {
           if (to != null || broadcast) {
             throw Unusual.INSTANCE;
           }
-          to = lastTo = pid(in, fieldEnd, lastTo);
+          to = pid(in, fieldEnd, lastTo);
         }
         case ENVELOPE_BROADCAST -> {
           if (to != null || broadcast || fieldEnd != in.pos) {
@@ -308,7 +354,7 @@ final class EnvelopeCodec {
           if (from != null) {
             throw Unusual.INSTANCE;
           }
-          from = lastFrom = pid(in, fieldEnd, lastFrom);
+          from = pid(in, fieldEnd, lastFrom);
         }
         case ENVELOPE_PAYLOAD -> {
           if (payload != null) {
@@ -332,7 +378,12 @@ final class EnvelopeCodec {
     throw Unusual.INSTANCE; // no recipient: the general parser says so
   }
 
-  private Pid pid(Cursor in, int end, Pid last) throws Unusual {
+  private Pid pid(Cursor in, int end, SeenPid last) throws Unusual {
+    int start = in.pos;
+    if (last.matches(in.bytes, start, end)) {
+      in.pos = end;
+      return last.pid;
+    }
     int nameStart = -1;
     int nameEnd = -1;
     long incarnation = 0;
@@ -370,11 +421,9 @@ final class EnvelopeCodec {
     if (nameStart < 0 || id <= 0 || incarnation <= 0) {
       throw Unusual.INSTANCE;
     }
-    NodeId node = node(in.bytes, nameStart, nameEnd, incarnation);
-    if (last != null && last.id() == id && last.node() == node) {
-      return last;
-    }
-    return Pid.of(node, id);
+    Pid pid = Pid.of(node(in.bytes, nameStart, nameEnd, incarnation), id);
+    last.remember(pid, in.bytes, start, end);
+    return pid;
   }
 
   private NodeId node(byte[] bytes, int from, int to, long incarnation) throws Unusual {

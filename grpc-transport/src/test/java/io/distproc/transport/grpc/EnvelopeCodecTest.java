@@ -79,6 +79,40 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void decodeBatch_pidBytesSeenLastInTheirRole_reusesThatPidAndParsesAnyOther() {
+    Pid a = Pid.of(ALPHA, 7);
+    Pid b = Pid.of(BETA, 9);
+    Pid b2 = Pid.of(BETA, 10);
+    List<Frame> frames = List.of(
+        new Frame.Send(b, a, new byte[] {1}),
+        new Frame.Send(b, a, new byte[] {2}),
+        new Frame.Send(b2, b, new byte[] {3}),
+        new Frame.Send(b, b2, new byte[] {4}));
+    EnvelopeCodec reader = new EnvelopeCodec();
+
+    List<Frame> read = reader.decodeBatch(encode(new EnvelopeCodec(), frames));
+
+    assertThat(FrameText.of(read)).isEqualTo(FrameText.of(frames));
+    Frame.Send first = (Frame.Send) read.get(0);
+    Frame.Send second = (Frame.Send) read.get(1);
+    assertThat(second.to()).isSameAs(first.to());
+    assertThat(second.from()).isSameAs(first.from());
+    assertThat(((Frame.Send) read.get(2)).to()).isEqualTo(b2).isNotSameAs(first.to());
+    assertThat(((Frame.Send) read.get(3)).from()).isEqualTo(b2);
+    // Fields of the same length that differ only in the name: long ones and short ones.
+    List<Frame> lookalikes = List.of(
+        new Frame.Send(b, Pid.of(NodeId.of("a", 1), 1), new byte[] {5}),
+        new Frame.Send(Pid.of(NodeId.of("gamma2", 1L << 40), 9), Pid.of(NodeId.of("b", 1), 1),
+            new byte[] {6}));
+    assertThat(FrameText.of(reader.decodeBatch(encode(new EnvelopeCodec(), lookalikes))))
+        .isEqualTo(FrameText.of(lookalikes));
+    // The next batch starts from what the last one ended with.
+    List<Frame> again = reader.decodeBatch(encode(new EnvelopeCodec(), List.of(frames.get(3))));
+    List<Frame> more = reader.decodeBatch(encode(new EnvelopeCodec(), List.of(frames.get(3))));
+    assertThat(((Frame.Send) more.get(0)).to()).isSameAs(((Frame.Send) again.get(0)).to());
+  }
+
+  @Test
   void decodeBatch_otherFramesAndUnusualBatches_leavesThemToTheGeneralParser() {
     io.distproc.proto.v1.Pid to =
         io.distproc.proto.v1.Pid.newBuilder().setNodeName("a").setIncarnation(1).setId(2).build();
