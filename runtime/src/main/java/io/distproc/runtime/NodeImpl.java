@@ -184,7 +184,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     }
     processes.put(p);
     if (state.get() != RUNNING) {
-      processes.remove(p.pid().id());
+      processes.remove(p);
       if (ref != null) {
         watcher.releaseHeld(ref);
       }
@@ -344,7 +344,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   /** Called on the dying process's thread after its last line. */
   void exit(ProcessImpl<M> p, MonitorReason reason) {
-    processes.remove(p.pid().id());
+    processes.remove(p);
     List<Object> watches = p.markDead();
     for (Object watch : watches) {
       if (watch instanceof MonitorRef ref) {
@@ -502,7 +502,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     }
     processes.put(p);
     if (state.get() != RUNNING) {
-      processes.remove(pid.id());
+      processes.remove(p);
       checkTerminated();
       beforeStart.registered(pid, null);
       return pid;

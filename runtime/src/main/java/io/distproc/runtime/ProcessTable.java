@@ -110,9 +110,13 @@ final class ProcessTable<M> {
     }
   }
 
-  /** Removes the process with this pid number if it is registered. Any thread. */
-  void remove(long id) {
-    long h = hash(id);
+  /**
+   * Removes this process if it is registered. Any thread. It is found by identity: the probe
+   * compares references and never reads the processes it passes, each of which would be a cache
+   * miss in a table of a million.
+   */
+  void remove(ProcessImpl<M> p) {
+    long h = hash(p.pid().id());
     Stripe s = stripe(h);
     synchronized (s) {
       Object[] table = s.table;
@@ -122,7 +126,7 @@ final class ProcessTable<M> {
         if (o == null) {
           return;
         }
-        if (o != TOMBSTONE && ((ProcessImpl<?>) o).pid().id() == id) {
+        if (o == p) {
           SLOT.setRelease(table, i, TOMBSTONE);
           s.live--;
           if (table.length > MIN_CAPACITY * 4 && s.live * 8 < table.length) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,9 +39,12 @@ class ProcessTableTest {
 
   @Test
   void get_afterRemove_returnsNullAndCountsNothing() {
-    table.put(process(7));
-    table.remove(7);
-    table.remove(7); // a second remove is a no-op
+    ProcessImpl<Object> p = process(7);
+    table.put(p);
+    table.remove(process(7)); // another process with the same pid number: not this one
+    assertThat(table.get(7)).isSameAs(p);
+    table.remove(p);
+    table.remove(p); // a second remove is a no-op
 
     assertThat(table.get(7)).isNull();
     assertThat(table.size()).isZero();
@@ -50,13 +54,15 @@ class ProcessTableTest {
   @Test
   void putAndRemove_manyIdsThroughGrowthAndShrinking_keepsExactlyTheLiveOnes() {
     int n = 100_000;
+    List<ProcessImpl<Object>> all = new ArrayList<>();
     for (long id = 1; id <= n; id++) {
-      table.put(process(id));
+      all.add(process(id));
+      table.put(all.getLast());
     }
     assertThat(table.size()).isEqualTo(n);
-    for (long id = 1; id <= n; id++) {
-      if (id % 3 != 0) {
-        table.remove(id);
+    for (ProcessImpl<Object> p : all) {
+      if (p.pid().id() % 3 != 0) {
+        table.remove(p);
       }
     }
     for (long id = 1; id <= n; id++) {
@@ -88,10 +94,12 @@ class ProcessTableTest {
       Thread.ofPlatform()
           .start(
               () -> {
+                ArrayDeque<ProcessImpl<Object>> recent = new ArrayDeque<>();
                 for (long id = base; id < base + 200_000; id++) {
-                  table.put(process(id));
-                  if (id - base >= 64) {
-                    table.remove(id - 64); // churn: tombstones, growth and shrinking
+                  recent.addLast(process(id));
+                  table.put(recent.getLast());
+                  if (recent.size() > 64) {
+                    table.remove(recent.removeFirst()); // churn: tombstones, growth and shrinking
                   }
                 }
                 writersDone.countDown();
