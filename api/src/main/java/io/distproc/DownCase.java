@@ -14,6 +14,11 @@ final class DownCase<M, R> implements Matcher<M, R> {
   }
 
   @Override
+  public Class<?> messageType() {
+    return null;
+  }
+
+  @Override
   public boolean acceptsMessage(M message) {
     return false;
   }

@@ -47,7 +47,7 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase {
    */
   static <M, R> Matcher<M, R> on(
       Predicate<? super M> accepts, Function<? super M, ? extends R> handler) {
-    return new MessageCase<>(Objects.requireNonNull(accepts, "accepts"), handler);
+    return new MessageCase<>(Object.class, Objects.requireNonNull(accepts, "accepts"), handler);
   }
 
   /**
@@ -65,7 +65,7 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase {
       Class<T> type, Function<? super T, ? extends R> handler) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(handler, "handler");
-    return new MessageCase<M, R>(type::isInstance, m -> handler.apply(type.cast(m)));
+    return new MessageCase<M, R>(type, type::isInstance, m -> handler.apply(type.cast(m)));
   }
 
   /**
@@ -86,7 +86,9 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase {
     Objects.requireNonNull(accepts, "accepts");
     Objects.requireNonNull(handler, "handler");
     return new MessageCase<M, R>(
-        m -> type.isInstance(m) && accepts.test(type.cast(m)), m -> handler.apply(type.cast(m)));
+        type,
+        m -> type.isInstance(m) && accepts.test(type.cast(m)),
+        m -> handler.apply(type.cast(m)));
   }
 
   /**
@@ -99,7 +101,7 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase {
    * @throws NullPointerException if {@code handler} is null
    */
   static <M, R> Matcher<M, R> any(Function<? super M, ? extends R> handler) {
-    return new MessageCase<>(m -> true, handler);
+    return new MessageCase<>(Object.class, m -> true, handler);
   }
 
   /**
@@ -128,6 +130,18 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase {
   static <M, R> Matcher<M, R> onDown(MonitorRef ref, Function<? super Down, ? extends R> handler) {
     return new DownCase<>(Objects.requireNonNull(ref, "ref"), handler);
   }
+
+  /**
+   * The class that every message this matcher may take is an instance of: the {@code type} given
+   * to {@link #on(Class, Function)} or {@link #on(Class, Predicate, Function)}, {@code
+   * Object.class} for a matcher that may take any message, and null for a matcher of down
+   * notices, which takes no message. The runtime uses it to pass over waiting messages that
+   * cannot match without asking the matcher; user code has no need to call it.
+   *
+   * @return that class, or null for a matcher of down notices
+   * @since 0.1.0
+   */
+  Class<?> messageType();
 
   /**
    * Tells whether this matcher takes a message. Called by the runtime on the receiving process's

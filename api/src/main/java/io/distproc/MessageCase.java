@@ -6,12 +6,24 @@ import java.util.function.Predicate;
 
 /** A matcher of messages: a predicate and a handler. */
 final class MessageCase<M, R> implements Matcher<M, R> {
+  private final Class<?> type;
   private final Predicate<? super M> accepts;
   private final Function<? super M, ? extends R> handler;
 
-  MessageCase(Predicate<? super M> accepts, Function<? super M, ? extends R> handler) {
+  /**
+   * A matcher of the messages that are instances of {@code type} (Object.class: any) and that
+   * {@code accepts} says yes to.
+   */
+  MessageCase(
+      Class<?> type, Predicate<? super M> accepts, Function<? super M, ? extends R> handler) {
+    this.type = type;
     this.accepts = accepts;
     this.handler = Objects.requireNonNull(handler, "handler");
+  }
+
+  @Override
+  public Class<?> messageType() {
+    return type;
   }
 
   @Override

@@ -250,6 +250,10 @@ public interface ProcessContext<M> {
    * make_ref()}; here it is explicit). The entries before the mark stay where they are, in order,
    * for later receives. Must be called from the owning process's thread only.
    *
+   * <p>A receive without a mark whose matchers each take one class of message (made with {@code
+   * Matcher.on(Class, ...)}) or only down notices already passes over the waiting messages of
+   * other classes at no cost; the mark is for the reply awaited among many of its own class.
+   *
    * <pre>{@code
    * ReceiveMark mark = ctx.mark();
    * ctx.send(server, new Request(ctx.self(), id));

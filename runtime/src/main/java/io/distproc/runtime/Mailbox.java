@@ -5,6 +5,8 @@ import io.distproc.Matcher;
 import io.distproc.ProcessInterruptedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -27,12 +29,22 @@ import java.util.function.Predicate;
  *    one. markEnd() starts a new segment (after moving the inbox into the stash unexamined), and a
  *    receive after that mark scans only from that segment on: a request/reply inside a deep
  *    mailbox costs O(1), not O(depth) (Erlang's receive-marker optimisation, made explicit).
- *    Empty segments that marks leave behind are unlinked by the next full scan. A receive scans the stash first, then takes
- *    entries from the inbox one at a time; each is either accepted (and handed to the matcher's
- *    handler) or appended to the stash. So arrival order is kept: every stash entry is older than
- *    every inbox entry, and within each list order is arrival order. A receive never re-examines
- *    entries it has already examined while it waits for new ones; only the next receive, whose
- *    matchers may differ, rescans the stash (as Erlang does).
+ *    Empty segments that marks leave behind are unlinked by the next full scan. A receive scans
+ *    the stash first, then takes entries from the inbox one at a time; each is either accepted
+ *    (and handed to the matcher's handler) or appended to the stash. So arrival order is kept:
+ *    every stash entry is older than every inbox entry, and within each list order is arrival
+ *    order. A receive never re-examines entries it has already examined while it waits for new
+ *    ones; only the next receive, whose matchers may differ, rescans the stash (as Erlang does).
+ *
+ *    KINDS. Every stash entry is also on the list of its kind: the stashed messages of one class,
+ *    or the down notices, oldest first. A receive over the whole stash whose matchers each take
+ *    only one class (Matcher.messageType(); a supertype takes every kind of its subclasses) or
+ *    only down notices walks just those kinds, merged by arrival number (seq), so it takes the
+ *    same entry a walk of every entry would, and thousands of waiting messages of other classes
+ *    cost it nothing (the common case: a reply awaited among unrelated traffic). Any other
+ *    receive walks the segments. An entry taken through one list is marked taken and stays on
+ *    the other until a walk passes it, or until such leftovers outnumber the live entries and a
+ *    sweep removes them all: both lists stay singly linked, and the leftovers stay bounded.
  *
  * Wake-up protocol (Dekker style, both sides use volatile accesses): the consumer publishes
  * itself in WAITER, then re-reads head.next, and parks only if there is still nothing; a
@@ -102,13 +114,110 @@ class Mailbox<M> {
 
   /** A stash entry: consumer-only, so plain fields. */
   private static final class Stashed {
-    final Object item;
+    Object item; // cleared when taken
     final boolean down;
-    Stashed next;
+    final long seq; // its place in arrival order among the stashed entries
+    Stashed next; // the next entry of its segment
+    Stashed nextOfKind; // the next entry of its kind (see Kind)
+    boolean taken; // taken or discarded, and perhaps still linked in its segment or its kind
 
-    Stashed(Object item, boolean down) {
+    Stashed(Object item, boolean down, long seq) {
       this.item = item;
       this.down = down;
+      this.seq = seq;
+    }
+  }
+
+  /**
+   * The stashed entries of one kind, oldest first: the messages of one class, or the down notices
+   * ({@code type} null). Consumer only.
+   */
+  private static final class Kind {
+    final Class<?> type;
+    Stashed head;
+    Stashed tail;
+
+    Kind(Class<?> type) {
+      this.type = type;
+    }
+
+    void append(Stashed s) {
+      if (tail == null) {
+        head = s;
+      } else {
+        tail.nextOfKind = s;
+      }
+      tail = s;
+    }
+
+    /** Unlinks {@code s}, whose predecessor in this kind is {@code prev} (null: s is the head). */
+    void unlink(Stashed prev, Stashed s) {
+      if (prev == null) {
+        head = s.nextOfKind;
+      } else {
+        prev.nextOfKind = s.nextOfKind;
+      }
+      if (tail == s) {
+        tail = prev;
+      }
+      s.nextOfKind = null;
+    }
+  }
+
+  /**
+   * What earlier receives left behind, allocated by the first entry stashed or the first mark:
+   * most processes never leave a message behind, and a million waiting ones would each carry it.
+   * Consumer only.
+   */
+  private static final class Stash {
+    /** The oldest segment. */
+    Segment first;
+
+    /** The newest segment, where entries are appended. Never unlinked. */
+    Segment last;
+
+    /** Live entries (not taken). */
+    int size;
+
+    /** The next entry's seq. */
+    long seq;
+
+    /** Entries taken through their kind and still linked in their segment. */
+    int takenInSegments;
+
+    /** Entries taken through their segment and still linked in their kind. */
+    int takenInKinds;
+
+    /** The message kinds, in the order their classes were first stashed. */
+    final ArrayList<Kind> kinds = new ArrayList<>(4);
+
+    /** The down notices' kind, or null. */
+    Kind downs;
+
+    /** The kind the last stashed message joined: runs of one class skip the search. */
+    Kind lastKind;
+
+    Kind kindOf(Object item, boolean down) {
+      if (down) {
+        return downs == null ? downs = new Kind(null) : downs;
+      }
+      Class<?> c = item.getClass();
+      Kind k = lastKind;
+      if (k == null || k.type != c) {
+        k = null;
+        for (int i = 0; i < kinds.size(); i++) {
+          if (kinds.get(i).type == c) {
+            k = kinds.get(i);
+            break;
+          }
+        }
+        if (k == null) {
+          k = new Kind(c);
+          kinds.add(k);
+        }
+        lastKind = k;
+      }
+      return k;
     }
   }
 
@@ -157,23 +266,22 @@ class Mailbox<M> {
     private Stashed head;
     private Stashed tail;
     private Segment next;
+
+    /** Unlinks {@code s}, whose predecessor here is {@code prev} (null: s is the head). */
+    private void unlink(Stashed prev, Stashed s) {
+      if (prev == null) {
+        head = s.next;
+      } else {
+        prev.next = s.next;
+      }
+      if (tail == s) {
+        tail = prev;
+      }
+    }
   }
 
-  /**
-   * Consumer only: the oldest segment; null until the first entry is stashed or the first mark
-   * taken (most processes never leave a message behind, and a million waiting ones would each
-   * carry an empty segment).
-   */
-  private Segment first;
-
-  /**
-   * Consumer only: the newest segment, where unmatched entries are appended; null while first is.
-   * Never unlinked.
-   */
-  private Segment last;
-
-  /** Consumer only: entries in the stash. */
-  private int stashSize;
+  /** Consumer only: the stash; null until the first entry is stashed or the first mark taken. */
+  private Stash stash;
 
   /**
    * Consumer only: how long the next wait spins before parking (see park). None at first: a
@@ -255,7 +363,7 @@ class Mailbox<M> {
     // Kept small on purpose: this frame is on the stack of every waiting process, and a parked
     // virtual thread keeps its whole stack on the heap. The long scans are separate methods that
     // have returned by the time the process parks.
-    if (first != null) {
+    if (stash != null) {
       Object r = scanStash(after, matchers, isLive, taken);
       if (r != NO_MATCH) {
         return r;
@@ -310,31 +418,70 @@ class Mailbox<M> {
   /** What a scan returns when no entry matched: never a handler's result. */
   private static final Object NO_MATCH = new Object();
 
-  /** 1. The stash: entries earlier receives left behind, oldest first, segment by segment. */
+  /**
+   * 1. The stash: entries earlier receives left behind, oldest first. A receive over the whole
+   * stash whose matchers each take only one class of message, or only down notices, looks at the
+   * entries of the kinds they can take; any other receive walks the segments.
+   */
   private Object scanStash(
       Segment after, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
+    Stash st = stash;
+    if (st.size == 0) {
+      return NO_MATCH;
+    }
+    if (after == null && byKind(matchers)) {
+      return scanKinds(st, matchers, isLive, taken);
+    }
+    return scanSegments(st, after, matchers, isLive, taken);
+  }
+
+  /** Whether every matcher takes only one class of message or only down notices. */
+  private static boolean byKind(Object matchers) {
+    if (matchers instanceof Matcher<?, ?> one) {
+      return one.messageType() != Object.class;
+    }
+    for (Matcher<?, ?> m : (Matcher<?, ?>[]) matchers) {
+      if (m.messageType() == Object.class) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The stash segment by segment, from {@code after} (null: from the first). */
+  private Object scanSegments(
+      Stash st, Segment after, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
     Segment before = null; // the live segment before seg, when scanning from the first
-    for (Segment seg = after == null ? first : after; seg != null; seg = seg.next) {
+    for (Segment seg = after == null ? st.first : after; seg != null; seg = seg.next) {
       Stashed prev = null;
       for (Stashed s = seg.head; s != null; ) {
         Stashed next = s.next;
+        if (s.taken) { // taken through its kind: unlinked here as the walk passes
+          seg.unlink(prev, s);
+          st.takenInSegments--;
+          s = next;
+          continue;
+        }
         if (s.down && !isLive.test((Down) s.item)) {
-          unstash(seg, prev, s);
+          seg.unlink(prev, s);
+          drop(st, s, false);
           s = next;
           continue;
         }
         int i = indexOfMatch(matchers, s.item, s.down);
         if (i >= 0) {
-          unstash(seg, prev, s);
-          return handle(matcher(matchers, i), s.item, s.down, taken);
+          seg.unlink(prev, s);
+          Object item = s.item;
+          drop(st, s, false);
+          return handle(matcher(matchers, i), item, s.down, taken);
         }
         prev = s;
         s = next;
       }
       if (after == null) { // a full scan unlinks the empty segments marks left behind
-        if (seg.head == null && seg != last) {
+        if (seg.head == null && seg != st.last) {
           if (before == null) {
-            first = seg.next;
+            st.first = seg.next;
           } else {
             before.next = seg.next;
           }
@@ -344,6 +491,113 @@ class Mailbox<M> {
       }
     }
     return NO_MATCH;
+  }
+
+  /**
+   * The whole stash through the kinds the matchers can take, in arrival order across them (the
+   * oldest entry some matcher accepts is still the one taken). A mailbox holding thousands of
+   * messages of other classes costs such a receive nothing per message.
+   */
+  private Object scanKinds(
+      Stash st, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
+    Kind[] kinds = kindsFor(st, matchers);
+    int n = kinds.length;
+    if (n == 0) {
+      return NO_MATCH;
+    }
+    Stashed[] prev = new Stashed[n];
+    Stashed[] cur = new Stashed[n];
+    for (int k = 0; k < n; k++) {
+      cur[k] = kinds[k].head;
+    }
+    while (true) {
+      int oldest = -1;
+      for (int k = 0; k < n; k++) {
+        Stashed s = cur[k];
+        while (s != null && s.taken) { // taken through its segment: unlinked here
+          Stashed next = s.nextOfKind;
+          kinds[k].unlink(prev[k], s);
+          st.takenInKinds--;
+          s = next;
+        }
+        cur[k] = s;
+        if (s != null && (oldest < 0 || s.seq < cur[oldest].seq)) {
+          oldest = k;
+        }
+      }
+      if (oldest < 0) {
+        return NO_MATCH;
+      }
+      Stashed s = cur[oldest];
+      Stashed next = s.nextOfKind;
+      if (s.down && !isLive.test((Down) s.item)) {
+        kinds[oldest].unlink(prev[oldest], s);
+        drop(st, s, true);
+        cur[oldest] = next;
+        continue;
+      }
+      int i = indexOfMatch(matchers, s.item, s.down);
+      if (i >= 0) {
+        kinds[oldest].unlink(prev[oldest], s);
+        Object item = s.item;
+        drop(st, s, true);
+        return handle(matcher(matchers, i), item, s.down, taken);
+      }
+      prev[oldest] = s;
+      cur[oldest] = next;
+    }
+  }
+
+  private static final Kind[] NO_KINDS = new Kind[0];
+
+  /**
+   * The kinds with entries that some matcher may take, each once. Forgets the kinds left empty
+   * once they are many, so that a process that saw many classes come and go does not test them
+   * all on every receive.
+   */
+  private static Kind[] kindsFor(Stash st, Object matchers) {
+    Kind[] found = null;
+    int n = 0;
+    int count = matchers instanceof Matcher<?, ?> ? 1 : ((Matcher<?, ?>[]) matchers).length;
+    int empty = 0;
+    for (int j = 0; j < count; j++) {
+      Class<?> type = matcher(matchers, j).messageType();
+      if (type == null) {
+        if (st.downs != null && st.downs.head != null) {
+          found = found == null ? new Kind[st.kinds.size() + 1] : found;
+          n = addOnce(found, n, st.downs);
+        }
+        continue;
+      }
+      for (int i = 0; i < st.kinds.size(); i++) {
+        Kind k = st.kinds.get(i);
+        if (k.head == null) {
+          empty++;
+        } else if (type.isAssignableFrom(k.type)) {
+          found = found == null ? new Kind[st.kinds.size() + 1] : found;
+          n = addOnce(found, n, k);
+        }
+      }
+    }
+    if (empty > 16 * count) {
+      st.kinds.removeIf(k -> k.head == null);
+      st.lastKind = null;
+    }
+    if (n == 0) {
+      return NO_KINDS;
+    }
+    return n == found.length ? found : Arrays.copyOf(found, n);
+  }
+
+  /** Puts {@code k} at {@code found[n]} unless it is among the first n; returns the new n. */
+  private static int addOnce(Kind[] found, int n, Kind k) {
+    for (int i = 0; i < n; i++) {
+      if (found[i] == k) {
+        return n;
+      }
+    }
+    found[n] = k;
+    return n + 1;
   }
 
   /** 2. A new arrival: handled, or stashed, never dropped. */
@@ -472,32 +726,89 @@ class Mailbox<M> {
   }
 
   private void stash(Object item, boolean down) {
-    Stashed st = new Stashed(item, down);
-    if (last == null) {
-      first = last = new Segment();
+    Stash st = stash;
+    if (st == null) {
+      st = stash = new Stash();
     }
-    if (last.tail == null) {
-      last.head = st;
+    if (st.last == null) {
+      st.first = st.last = new Segment();
+    }
+    Stashed s = new Stashed(item, down, st.seq++);
+    Segment seg = st.last;
+    if (seg.tail == null) {
+      seg.head = s;
     } else {
-      last.tail.next = st;
+      seg.tail.next = s;
     }
-    last.tail = st;
-    stashSize++;
-    PUBLISHED_STASH.setRelease(this, stashSize);
+    seg.tail = s;
+    st.kindOf(item, down).append(s);
+    st.size++;
+    PUBLISHED_STASH.setRelease(this, st.size);
     taken(); // after the stash's count: depth() never misses the entry in between
   }
 
-  private void unstash(Segment seg, Stashed prev, Stashed st) {
-    if (prev == null) {
-      seg.head = st.next;
-    } else {
-      prev.next = st.next;
+  /**
+   * Marks {@code s}, just unlinked from its kind ({@code fromKind}) or its segment, as taken: the
+   * other list drops it when a walk passes it, or when such leftovers outnumber the live entries.
+   */
+  private void drop(Stash st, Stashed s, boolean fromKind) {
+    s.taken = true;
+    s.item = null;
+    st.size--;
+    PUBLISHED_STASH.setRelease(this, st.size);
+    if (fromKind) {
+      if (++st.takenInSegments > st.size + 64) {
+        sweepSegments(st);
+      }
+    } else if (++st.takenInKinds > st.size + 64) {
+      sweepKinds(st);
     }
-    if (seg.tail == st) {
-      seg.tail = prev;
+  }
+
+  /** Unlinks every taken entry from the segments. */
+  private static void sweepSegments(Stash st) {
+    for (Segment seg = st.first; seg != null; seg = seg.next) {
+      Stashed prev = null;
+      for (Stashed s = seg.head; s != null; ) {
+        Stashed next = s.next;
+        if (s.taken) {
+          seg.unlink(prev, s);
+        } else {
+          prev = s;
+        }
+        s = next;
+      }
     }
-    stashSize--;
-    PUBLISHED_STASH.setRelease(this, stashSize);
+    st.takenInSegments = 0;
+  }
+
+  /** Unlinks every taken entry from the kinds, and forgets the kinds left empty. */
+  private static void sweepKinds(Stash st) {
+    for (Kind k : st.kinds) {
+      sweep(k);
+    }
+    st.kinds.removeIf(k -> k.head == null);
+    st.lastKind = null;
+    if (st.downs != null) {
+      sweep(st.downs);
+      if (st.downs.head == null) {
+        st.downs = null;
+      }
+    }
+    st.takenInKinds = 0;
+  }
+
+  private static void sweep(Kind k) {
+    Stashed prev = null;
+    for (Stashed s = k.head; s != null; ) {
+      Stashed next = s.nextOfKind;
+      if (s.taken) {
+        k.unlink(prev, s);
+      } else {
+        prev = s;
+      }
+      s = next;
+    }
   }
 
   /**
@@ -518,16 +829,20 @@ class Mailbox<M> {
       }
       stash(item, e.down);
     }
-    if (last == null) {
-      first = last = new Segment();
-      return last;
+    Stash st = stash;
+    if (st == null) {
+      st = stash = new Stash();
     }
-    if (last.head == null) {
-      return last; // nothing after the previous mark yet: the same boundary serves
+    if (st.last == null) {
+      st.first = st.last = new Segment();
+      return st.last;
+    }
+    if (st.last.head == null) {
+      return st.last; // nothing after the previous mark yet: the same boundary serves
     }
     Segment s = new Segment();
-    last.next = s;
-    last = s;
+    st.last.next = s;
+    st.last = s;
     return s;
   }
 
@@ -559,6 +874,6 @@ class Mailbox<M> {
 
   /** Entries examined and left by earlier receives. Consumer only (or after the owner ended). */
   int stashSize() {
-    return stashSize;
+    return stash == null ? 0 : stash.size;
   }
 }
