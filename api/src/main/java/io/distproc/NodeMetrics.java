@@ -60,8 +60,9 @@ public interface NodeMetrics {
   long messagesReceived();
 
   /**
-   * Returns how many messages were lost: dead letters, plus messages from other nodes that the
-   * codec could not decode.
+   * Returns how many messages were lost: dead letters, messages from other nodes that the codec
+   * could not decode, and messages for another node that its link refused because it had just
+   * closed (before the node-down that follows was handled).
    *
    * @return the dropped count
    */

@@ -544,12 +544,16 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       node.countDeadLetter(to, "of an old incarnation");
       return;
     }
-    peer.link.send(new Frame.Send(to, from, codec.encode(message)));
+    if (!peer.link.send(new Frame.Send(to, from, codec.encode(message)))) {
+      node.countUnsent(to.node(), "to " + to);
+    }
   }
 
   @Override
   public void broadcast(Pid from, NodeId where, M message) {
-    exact(where).link.send(new Frame.Broadcast(from, codec.encode(message)));
+    if (!exact(where).link.send(new Frame.Broadcast(from, codec.encode(message)))) {
+      node.countUnsent(where, "broadcast");
+    }
   }
 
   @Override

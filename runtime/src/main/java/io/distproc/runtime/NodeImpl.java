@@ -84,6 +84,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final LongAdder deadLetters = new LongAdder();
   private final LongAdder received = new LongAdder();
   private final LongAdder undecodable = new LongAdder();
+  private final LongAdder unsent = new LongAdder();
 
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -447,6 +448,17 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
         });
   }
 
+  /**
+   * Counts a message that the link to {@code node} refused because it had just closed (the
+   * node-down that follows has not been handled yet): it is lost, as one in flight is.
+   */
+  void countUnsent(NodeId node, String what) {
+    unsent.increment();
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "message " + what + " lost: the link to " + node + " had closed");
+  }
+
   void countDeadLetter(Pid to, String why) {
     deadLetters.increment();
     LOG.log(System.Logger.Level.DEBUG, () -> "dead letter to " + to + " " + why);
@@ -622,7 +634,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   @Override
   public long messagesDropped() {
-    return deadLetters.sum() + undecodable.sum();
+    return deadLetters.sum() + undecodable.sum() + unsent.sum();
   }
 
   @Override

@@ -69,6 +69,22 @@ class InMemoryClusterTest extends AbstractClusterTest {
   }
 
   @Test
+  @DisplayName("a message a just-closed link refuses is counted as dropped, not lost unseen")
+  void send_linkClosedBeforeItsEndIsHandled_countsTheMessageAsDropped() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    Pid sink = b.spawn(ctx -> ctx.receive(Matcher.any(m -> m)));
+    long before = a.metrics().messagesDropped();
+
+    network.closeUnnoticed(port(a), b.id());
+    a.send(sink, "lost");
+    a.broadcast(b.id(), "lost too");
+
+    assertThat(a.metrics().messagesDropped()).isEqualTo(before + 2);
+  }
+
+  @Test
   @DisplayName("a remote spawn waiting for its answer fails at once when the peer dies")
   void spawn_peerDiesBeforeAnswering_failsWithInvalidNode() throws Exception {
     Node<String> a = node("alpha");

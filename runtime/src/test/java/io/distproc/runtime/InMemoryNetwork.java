@@ -120,6 +120,14 @@ final class InMemoryNetwork {
     return byPort.get(port).links.stream().filter(l -> !l.closed.get()).count();
   }
 
+  /**
+   * Closes the node's links to {@code peer} without telling either runtime yet: they refuse
+   * frames, as a link does between its end and the runtime's linkDown.
+   */
+  void closeUnnoticed(int port, NodeId peer) {
+    byPort.get(port).links.stream().filter(l -> l.peer.equals(peer)).forEach(l -> l.closed.set(true));
+  }
+
   /** Makes the node deaf: frames sent to it are dropped, as to a hung process. */
   void blackhole(NodeId node) {
     deaf.add(node);
