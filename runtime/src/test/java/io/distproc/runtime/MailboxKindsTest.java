@@ -109,6 +109,51 @@ class MailboxKindsTest {
     }
   }
 
+  @Test
+  void select_manyTakenThroughOneList_sweepsTheOtherAndKeepsTheRestInOrder() {
+    List<Object> sent = mixed();
+    // Typed receives take 500 strings through their kind: the segments sweep them out.
+    List<Object> strings = new ArrayList<>();
+    for (Object o : sent) {
+      if (o instanceof String) {
+        strings.add(o);
+      }
+    }
+    for (Object expected : strings) {
+      assertThat(selectNow(on(String.class, x -> x))).isEqualTo(expected);
+    }
+    List<Object> noise = new ArrayList<>(sent);
+    noise.removeAll(strings);
+    for (Object expected : noise) {
+      assertThat(selectNow(any(x -> x))).isEqualTo(expected);
+    }
+    assertThat(mailbox.stashSize()).isZero();
+
+    // Untyped receives take 400 entries through the segments: the kinds sweep them out.
+    sent = mixed();
+    for (Object expected : sent.subList(0, 400)) {
+      assertThat(selectNow(any(x -> x))).isEqualTo(expected);
+    }
+    for (Object expected : sent.subList(400, 600)) {
+      Class<?> type = expected.getClass();
+      assertThat(selectNow(on(Noise.class, x -> x), on(String.class, x -> x)))
+          .isInstanceOf(type)
+          .isEqualTo(expected);
+    }
+    assertThat(mailbox.stashSize()).isZero();
+  }
+
+  /** Offers and stashes 600 entries, one Noise for five strings; returns them in order. */
+  private List<Object> mixed() {
+    List<Object> sent = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      sent.add(i % 6 == 0 ? new Noise(i) : "s" + i);
+      mailbox.offer(sent.getLast());
+    }
+    assertThat(selectNow(on(Void.class, v -> v))).isSameAs(Mailbox.TIMEOUT); // stashes all
+    return sent;
+  }
+
   /**
    * Random offers, marks and receives of every matcher shape, against a plain list that takes the
    * oldest accepted entry the obvious way. Cancelled down notices are never taken.
