@@ -136,5 +136,5 @@ public class Main {
   }
 }
 JAVA
-MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ./mvnw -B -q -f "$consumer/pom.xml" compile exec:exec
+./mvnw -B -q -f "$consumer/pom.xml" compile exec:exec
 echo "check-bom: a project importing distproc-bom $version builds and runs"
