@@ -42,8 +42,9 @@ import java.util.function.Supplier;
  * Design notes for maintainers.
  *
  * A node is a registry of live processes (pid number -> ProcessImpl), counters, a lifecycle, and
- * a Remoting for everything addressed to other nodes. There is no static state: any number of
- * nodes run in one JVM.
+ * a Remoting for everything addressed to other nodes. No node state is static: any number of
+ * nodes run in one JVM, and none sees another's processes, counters or peers. The one static
+ * value is LAST_INCARNATION, a JVM-wide clock that hands out incarnations (see there).
  *
  * Spawn: allocate the pid (never reused: an AtomicLong), install the spawner's monitor if asked
  * (so it exists before the child's first line), register, re-check the lifecycle, start the
@@ -141,9 +142,16 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   }
 
   /**
-   * The last incarnation given out in this JVM. The one piece of JVM-wide state: a clock, not node
-   * state. It makes incarnations unique even for nodes of one name started in the same
-   * microsecond, and increasing even if the wall clock steps back while the JVM runs.
+   * The last incarnation given out in this JVM: the runtime's one static field that changes. It is
+   * a clock, not node state: it only ever grows, no node reads another node's anything through it,
+   * and a node keeps no reference to it after taking its incarnation; closing a node leaves it
+   * alone. It exists because {@link io.distproc.NodeId#incarnation()} promises a different and
+   * larger number each time a node of a name starts, which the wall clock alone cannot keep within
+   * one JVM (where tests restart a node of the same name): two starts can read the same
+   * microsecond, and the clock can step back while the JVM runs. A per-node derivation cannot see
+   * the previous node of the name, so it could not keep the promise; peers rely on the order (a
+   * link from an older incarnation of a connected name is refused). Across JVMs the wall clock in
+   * microseconds carries the order. Thread-safe: updated with one atomic accumulate.
    */
   private static final AtomicLong LAST_INCARNATION = new AtomicLong();
 
