@@ -24,15 +24,25 @@ import io.distproc.NodeId;
 import io.distproc.Pid;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Sending, broadcasting and spawning on one node (DESIGN.md section 3). */
 class SendTest {
   private static final NodeId GHOST = NodeId.of("ghost", 1);
+
+  /** The runtime's System.Logger, seen through java.util.logging (held: JUL keeps it weakly). */
+  private static final Logger RUNTIME_LOG = Logger.getLogger("io.distproc.runtime");
 
   @Test
   void send_receiverNotReceiving_neverBlocksTheSender() throws Exception {
@@ -91,6 +101,45 @@ class SendTest {
 
       assertThat(fromProcess).isTrue();
       assertThat(node.metrics().deadLetters() - before).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void send_deadPid_isDroppedAndLoggedAtDebugNamingThePid() throws Exception {
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler recorder =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Level before = RUNTIME_LOG.getLevel();
+    RUNTIME_LOG.setLevel(Level.FINE); // System.Logger's DEBUG
+    RUNTIME_LOG.addHandler(recorder);
+    try (Node<Object> node = localNode("send")) {
+      Pid ended = node.spawn(ctx -> {});
+      get(node.termination(ended));
+
+      node.send(ended, "to the dead");
+
+      assertThat(records)
+          .filteredOn(r -> r.getMessage() != null && r.getMessage().startsWith("dead letter to "))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getLevel()).isEqualTo(Level.FINE);
+                assertThat(r.getMessage()).contains(ended.toString()).contains("to the dead");
+              });
+    } finally {
+      RUNTIME_LOG.removeHandler(recorder);
+      RUNTIME_LOG.setLevel(before);
     }
   }
 
@@ -272,6 +321,57 @@ class SendTest {
       }
       assertThat(fromProcess).hasSize(rounds).containsOnly("child got it");
       assertThat(node.metrics().deadLetters()).isZero();
+    }
+  }
+
+  @Test
+  void spawn_manyProcessesEnded_pidsAreNeverReused() throws Exception {
+    int batches = 100;
+    int perBatch = 100; // 10^4 processes, each batch over before the next is spawned
+    try (Node<Object> node = localNode("send")) {
+      Set<Pid> seen = new HashSet<>();
+      for (int b = 0; b < batches; b++) {
+        List<Pid> batch = new ArrayList<>();
+        for (int i = 0; i < perBatch / 2; i++) {
+          batch.add(node.spawn(ctx -> {}));
+        }
+        // Half spawned by a process, through its context.
+        batch.addAll(
+            inProcess(
+                node,
+                ctx -> {
+                  List<Pid> children = new ArrayList<>();
+                  for (int i = 0; i < perBatch / 2; i++) {
+                    children.add(ctx.spawn(c -> {}));
+                  }
+                  return children;
+                }));
+        for (Pid pid : batch) {
+          get(node.termination(pid));
+          assertThat(pid.node()).isEqualTo(node.id());
+          assertThat(seen.add(pid)).as("pid %s given out twice", pid).isTrue();
+        }
+      }
+      assertThat(seen).hasSize(batches * perBatch);
+    }
+  }
+
+  @Test
+  void spawn_body_runsOnAVirtualThread() throws Exception {
+    try (Node<Object> node = localNode("send")) {
+      CompletableFuture<Boolean> spawnedByNode = new CompletableFuture<>();
+      node.spawn(ctx -> spawnedByNode.complete(Thread.currentThread().isVirtual()));
+      Boolean spawnedByProcess =
+          inProcess(
+              node,
+              ctx -> {
+                CompletableFuture<Boolean> child = new CompletableFuture<>();
+                ctx.spawn(c -> child.complete(Thread.currentThread().isVirtual()));
+                return get(child);
+              });
+
+      assertThat(get(spawnedByNode)).isTrue();
+      assertThat(spawnedByProcess).isTrue();
     }
   }
 
