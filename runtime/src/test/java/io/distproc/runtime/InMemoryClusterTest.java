@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The cluster rules on the in-memory transport, plus what only it can inject: a crash. */
 class InMemoryClusterTest extends AbstractClusterTest {
   private final InMemoryNetwork network = new InMemoryNetwork();
+
+  @AfterEach
+  void releaseHeldNodes() { // before the nodes close (a subclass's @AfterEach runs first)
+    network.releaseAll();
+  }
 
   @Override
   protected Node<String> startWith(NodeConfig.Builder config, List<NodeDownEvent> seen) {
@@ -137,6 +143,58 @@ class InMemoryClusterTest extends AbstractClusterTest {
         .isInstanceOf(DistprocException.class)
         .isNotInstanceOf(InvalidNodeException.class)
         .hasMessageContaining("no answer within 300 ms");
+  }
+
+  @Test
+  @DisplayName("a remote spawn awaiting its reply is no process: a broadcast meanwhile reaches only the node's processes")
+  void broadcast_remoteSpawnAwaitingItsReply_reachesOnlyTheProcesses() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    int receivers = 3;
+    List<CompletableFuture<String>> got = new ArrayList<>();
+    for (int i = 0; i < receivers; i++) {
+      CompletableFuture<String> f = new CompletableFuture<>();
+      a.spawn(ctx -> f.complete(ctx.<String>receive(Matcher.any(m -> m))));
+      got.add(f);
+    }
+    network.hold(b.id());
+    CompletableFuture<Pid> child = new CompletableFuture<>();
+    CompletableFuture<List<String>> spawnerGot = new CompletableFuture<>();
+    a.spawn(
+        ctx -> {
+          try {
+            child.complete(ctx.spawn(b.id(), "echo", ""));
+          } catch (Throwable t) {
+            child.completeExceptionally(t);
+            throw t;
+          }
+          // The broadcast came while this process waited in spawn: it is in its mailbox, once.
+          List<String> mine = new ArrayList<>();
+          ctx.<String>receive(WAIT, Matcher.any(m -> m)).ifPresent(mine::add);
+          ctx.<String>receive(Duration.ZERO, Matcher.any(m -> m)).ifPresent(mine::add);
+          spawnerGot.complete(mine);
+        });
+    await().atMost(WAIT).until(() -> network.held.get() == 1); // the request waits at beta
+    assertThat(child).isNotDone();
+    assertThat(a.metrics().liveProcesses()).isEqualTo(receivers + 1);
+    long sentBefore = a.metrics().messagesSent();
+
+    a.broadcast(a.id(), "to all");
+
+    // Local delivery is done when broadcast returns: one copy per process, none for the reply.
+    assertThat(a.metrics().messagesSent() - sentBefore).isEqualTo(receivers + 1);
+    for (CompletableFuture<String> f : got) {
+      assertThat(f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("to all");
+    }
+    assertThat(child).isNotDone();
+
+    network.release(b.id());
+
+    Pid echo = child.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(echo.node()).isEqualTo(b.id());
+    assertThat(spawnerGot.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).containsExactly("to all");
+    assertEcho(a, b); // the link carries on
   }
 
   /** Every order of the four linkUp calls of two crossing links the seam allows. */

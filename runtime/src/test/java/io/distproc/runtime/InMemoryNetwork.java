@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A network in memory: transports that link nodes of one JVM without sockets, with the seam's
  * contract (handshake with cookie and expected name, linkUp on the acceptor first, frames in order
- * per link, linkDown once after the last frame) and fault injection ({@link #crash}).
+ * per link, linkDown once after the last frame) and fault injection ({@link #crash}, {@link
+ * #blackhole}, {@link #hold}).
  *
  * <p>Thread-safe. Each network is its own world: nodes on different networks never meet.
  */
@@ -137,6 +139,40 @@ final class InMemoryNetwork {
 
   /** Frames dropped because their receiver was deaf. */
   final AtomicInteger dropped = new AtomicInteger();
+
+  /**
+   * Makes the node slow to hear: frames sent to it wait, in order, until {@link #release}, as
+   * behind a stalled peer. Links stay up, so a request to it is pending, not failed.
+   */
+  void hold(NodeId node) {
+    gates.putIfAbsent(node, new CountDownLatch(1));
+  }
+
+  /** Lets the frames {@link #hold} stopped reach the node, in the order they were sent. */
+  void release(NodeId node) {
+    CountDownLatch gate = gates.remove(node);
+    if (gate != null) {
+      gate.countDown();
+    }
+  }
+
+  /** Releases every held node (a test's cleanup, so that closing its nodes is not held up). */
+  void releaseAll() {
+    gates.keySet().forEach(this::release);
+  }
+
+  private final ConcurrentHashMap<NodeId, CountDownLatch> gates = new ConcurrentHashMap<>();
+
+  /** Frames that reached a held node and waited there for {@link #release}. */
+  final AtomicInteger held = new AtomicInteger();
+
+  private void awaitRelease(NodeId node) throws InterruptedException {
+    CountDownLatch gate = gates.get(node);
+    if (gate != null) {
+      held.incrementAndGet();
+      gate.await();
+    }
+  }
 
   private final class MemTransport implements Transport {
     final NodeConfig config;
@@ -259,6 +295,7 @@ final class InMemoryNetwork {
             owner.handler.linkDown(this, down.cause(), down.detail());
             return;
           }
+          owner.network().awaitRelease(owner.self);
           owner.handler.frame(this, (Frame) item);
         }
       } catch (InterruptedException e) {
