@@ -34,7 +34,10 @@ public final class NodeConfig {
   /** The default interval between heartbeats. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(500);
 
-  /** The default silence after which a peer is declared down. */
+  /**
+   * The default silence after which a peer is declared down: a peer that stops answering is
+   * declared down 2 s after the last heartbeat or message that arrived from it.
+   */
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
 
   /** The default deadline of a request to a peer (connect, remote spawn, monitor). */
@@ -167,7 +170,8 @@ public final class NodeConfig {
   }
 
   /**
-   * Returns how long a peer may stay silent before it is declared down.
+   * Returns how long a peer may stay silent before it is declared down. See {@link
+   * Builder#heartbeat(Duration, Duration)} for the exact bound.
    *
    * @return the timeout
    */
@@ -336,6 +340,14 @@ public final class NodeConfig {
     /**
      * Sets how often heartbeats are sent and how long a silent peer has before it is declared
      * down. Defaults: 500 ms and 2 s.
+     *
+     * <p>The bound: a peer is declared down (cause {@code HEARTBEAT_TIMEOUT}) when nothing, neither
+     * a heartbeat nor a message, has arrived from it for {@code timeout}. The check runs at that
+     * deadline, not on the heartbeat's beat, so a peer that stops answering is detected {@code
+     * timeout} after the last thing it sent arrived, late only by the node's timer scheduling
+     * delay (milliseconds on a machine that is not overloaded): with the defaults, 2 s. The
+     * interval does not add to the bound; a peer is never declared down sooner than {@code
+     * timeout} after it was last heard. A broken connection is detected at once, without waiting.
      *
      * @param interval between heartbeats, positive
      * @param timeout of silence before node-down, at least twice the interval

@@ -14,6 +14,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +30,17 @@ import java.util.concurrent.TimeUnit;
  * timer thread: one thread, so one writer, with no lock. The inbound side (pings from the peer) is
  * called by gRPC and only stores volatile values.
  *
- * Every interval, `tick` declares the link dead if nothing at all (ping or frame) arrived for the
- * timeout, otherwise sends a ping if the stream is ready (a peer that does not read its pings
- * gets none queued up). A hung peer is thus noticed between `timeout` and `timeout + interval`
- * after it last spoke. A link that is closing keeps pinging until its frame stream has ended, so
- * that the peer, still reading the flushed frames, does not take the flush for a hang.
+ * Every interval, `tick` sends a ping if the stream is ready (a peer that does not read its pings
+ * gets none queued up). Liveness is checked apart from the pings, at the exact deadline: one
+ * timer task is armed for `lastHeard + timeout`; when it runs and something (ping or frame)
+ * arrived meanwhile, it re-arms itself for the new `lastHeard + timeout`, otherwise it declares
+ * the link dead. Arrivals only store a volatile time, so a busy link costs one timer task per
+ * `timeout - interval` or so, never one per ping or frame. A hung peer is thus noticed `timeout`
+ * after it last spoke, late only by the timer's scheduling delay (milliseconds). While the
+ * transport is paused (tests), the check re-arms every interval and declares nothing. A link that
+ * is closing keeps pinging until its frame stream has ended, so that the peer, still reading the
+ * flushed frames, does not take the flush for a hang; its liveness check stops, since the link
+ * has ended already.
  *
  * Round trip without replies: each ping echoes the send time of the latest ping received from the
  * peer and how long it was held here; the peer subtracts both from its clock.
@@ -55,7 +62,9 @@ final class Heartbeat {
   private boolean outIsClient;
   private long sequence;
   private ScheduledFuture<?> ticks;
+  private ScheduledFuture<?> check;
   private boolean stopped;
+  private final Runnable checkTask = this::checkSilence;
 
   // Written by gRPC's inbound callbacks, read by the timer thread.
   private volatile Echo lastPing;
@@ -69,7 +78,7 @@ final class Heartbeat {
     this.timeoutNanos = timeout.toNanos();
   }
 
-  /** Starts the periodic ping and liveness check. Once, when the link is up. */
+  /** Starts the periodic ping and the liveness check. Once, when the link is up. */
   void start() {
     transport.onTimer(
         () -> {
@@ -77,8 +86,39 @@ final class Heartbeat {
             ticks =
                 timer.scheduleAtFixedRate(
                     this::tick, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+            armCheck(link.lastHeard() + timeoutNanos);
           }
         });
+  }
+
+  /** Arms the liveness check for the given {@link System#nanoTime()}. Timer thread. */
+  private void armCheck(long atNanos) {
+    check = timer.schedule(checkTask, atNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+  }
+
+  /** The liveness check: runs at the deadline of the last thing heard. Timer thread. */
+  private void checkSilence() {
+    if (stopped || link.isEnded()) {
+      return;
+    }
+    long now = System.nanoTime();
+    try {
+      if (transport.paused()) {
+        armCheck(now + intervalNanos);
+        return;
+      }
+      long heard = link.lastHeard();
+      long silent = now - heard;
+      if (silent >= timeoutNanos) {
+        link.heartbeatTimedOut(Duration.ofNanos(silent), Duration.ofNanos(timeoutNanos));
+        return;
+      }
+      armCheck(heard + timeoutNanos);
+    } catch (RejectedExecutionException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> link + ": liveness check ended: timer stopped");
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, link + ": liveness check failed", e);
+    }
   }
 
   /** The dialler opens the stream on the link's channel and names the link by its token. */
@@ -147,6 +187,9 @@ final class Heartbeat {
           if (ticks != null) {
             ticks.cancel(false);
           }
+          if (check != null) {
+            check.cancel(false);
+          }
           CallStreamObserver<HeartbeatFrame> o = out;
           out = null;
           if (o != null) {
@@ -168,11 +211,6 @@ final class Heartbeat {
       return;
     }
     long now = System.nanoTime();
-    long silent = now - link.lastHeard();
-    if (silent > timeoutNanos && !link.isEnded()) {
-      link.heartbeatTimedOut(Duration.ofNanos(silent), Duration.ofNanos(timeoutNanos));
-      return;
-    }
     CallStreamObserver<HeartbeatFrame> o = out;
     if (o == null || !o.isReady()) {
       return;

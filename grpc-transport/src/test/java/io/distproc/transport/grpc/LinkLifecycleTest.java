@@ -3,6 +3,7 @@ package io.distproc.transport.grpc;
 import static io.distproc.transport.grpc.TestNodes.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent.Cause;
 import io.distproc.Pid;
 import io.distproc.runtime.internal.Frame;
@@ -128,28 +129,74 @@ class LinkLifecycleTest {
     alpha.transport().close(); // idempotent
   }
 
+  /**
+   * The slack allowed past the heartbeat timeout: the timer thread's scheduling delay and the
+   * hand-off of linkDown to the link's virtual thread, milliseconds on an idle machine; 150 ms
+   * (scaled) leaves room for a loaded one, and is well under the default interval (500 ms), by
+   * which a check on the heartbeat's beat would be late.
+   */
+  private static final Duration DETECTION_SLACK = TestNodes.scaled(Duration.ofMillis(150));
+
   @Test
-  void heartbeats_peerStopsAnswering_reportedHeartbeatTimeoutWithinTimeoutPlusAnInterval() {
+  void heartbeats_peerStopsAnsweringWithDefaults_reportedTheTimeoutAfterItWasLastHeard() {
+    TestNodes.Node alpha =
+        nodes.start(
+            "alpha",
+            c ->
+                c.heartbeat(
+                    NodeConfig.DEFAULT_HEARTBEAT_INTERVAL, NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT));
+    // Beta pings often, so that alpha last hears it just before it stops, wherever that falls.
+    TestNodes.Node beta =
+        nodes.start(
+            "beta", c -> c.heartbeat(Duration.ofMillis(50), NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT));
+    GrpcLink link = (GrpcLink) alpha.dial(beta);
+    GrpcLink accepted = (GrpcLink) acceptedOn(beta);
+    within(Duration.ofSeconds(5)).until(() -> link.heartbeatRoundTrip().isPresent());
+    // Stop beta 200 ms after one of alpha's beats (seen as a ping arriving at beta), far from the
+    // next one: a check made only on the beat would come about 300 ms after the deadline.
+    long before = accepted.lastHeard();
+    within(Duration.ofSeconds(5)).until(() -> accepted.lastHeard() != before);
+    long beat = accepted.lastHeard();
+    within(Duration.ofSeconds(5))
+        .until(() -> link.lastHeard() - beat >= Duration.ofMillis(200).toNanos());
+
+    long paused = System.nanoTime();
+    beta.transport().pauseForTest(true);
+    within(Duration.ofSeconds(10)).until(() -> alpha.handler().downOf(link).isPresent());
+    beta.transport().pauseForTest(false);
+
+    RecordingHandler.Down down = alpha.handler().downOf(link).orElseThrow();
+    assertThat(down.cause()).isEqualTo(Cause.HEARTBEAT_TIMEOUT);
+    assertThat(down.detail()).contains("timeout 2000 ms");
+    // Never before the timeout; after it, only by the slack.
+    assertThat(Duration.ofNanos(down.atNanos() - link.lastHeard()))
+        .isGreaterThanOrEqualTo(NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT)
+        .isLessThanOrEqualTo(NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT.plus(DETECTION_SLACK));
+    // Beta spoke last just before it stopped: the bound holds from the pause too.
+    assertThat(Duration.ofNanos(down.atNanos() - paused))
+        .isLessThanOrEqualTo(NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT.plus(DETECTION_SLACK));
+  }
+
+  @Test
+  void heartbeats_peerStopsAnsweringWithATunedTimeout_reportedThatTimeoutAfterItWasLastHeard() {
     Duration interval = Duration.ofMillis(100);
     Duration timeout = Duration.ofMillis(500);
     TestNodes.Node alpha = nodes.start("alpha", c -> c.heartbeat(interval, timeout));
     TestNodes.Node beta = nodes.start("beta", c -> c.heartbeat(interval, timeout));
-    Link link = alpha.dial(beta);
+    GrpcLink link = (GrpcLink) alpha.dial(beta);
     acceptedOn(beta);
-    within(Duration.ofSeconds(5)).until(() -> ((GrpcLink) link).heartbeatRoundTrip().isPresent());
+    within(Duration.ofSeconds(5)).until(() -> link.heartbeatRoundTrip().isPresent());
 
-    long paused = System.nanoTime();
     beta.transport().pauseForTest(true);
     within(Duration.ofSeconds(5)).until(() -> alpha.handler().downOf(link).isPresent());
-    Duration detection = Duration.ofNanos(System.nanoTime() - paused);
     beta.transport().pauseForTest(false);
 
     RecordingHandler.Down down = alpha.handler().downOf(link).orElseThrow();
     assertThat(down.cause()).isEqualTo(Cause.HEARTBEAT_TIMEOUT);
     assertThat(down.detail()).contains("timeout 500 ms");
-    assertThat(detection)
-        .isGreaterThanOrEqualTo(timeout.minus(interval))
-        .isLessThanOrEqualTo(timeout.plus(interval).plus(TestNodes.scaled(Duration.ofMillis(250))));
+    assertThat(Duration.ofNanos(down.atNanos() - link.lastHeard()))
+        .isGreaterThanOrEqualTo(timeout)
+        .isLessThanOrEqualTo(timeout.plus(DETECTION_SLACK));
   }
 
   @Test

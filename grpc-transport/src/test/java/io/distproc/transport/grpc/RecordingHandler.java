@@ -21,8 +21,8 @@ import java.util.function.Predicate;
  */
 final class RecordingHandler implements LinkHandler {
 
-  /** One linkDown call. */
-  record Down(Link link, NodeDownEvent.Cause cause, String detail) {}
+  /** One linkDown call, and when it came ({@link System#nanoTime()}). */
+  record Down(Link link, NodeDownEvent.Cause cause, String detail, long atNanos) {}
 
   /** One frame delivered on a link. */
   record Received(Link link, Frame frame) {}
@@ -118,7 +118,7 @@ final class RecordingHandler implements LinkHandler {
     if (inCall.containsKey(link)) {
       violations.add(name + ": linkDown during a frame call on " + link);
     }
-    downs.add(new Down(link, cause, detail));
+    downs.add(new Down(link, cause, detail, System.nanoTime()));
   }
 
   List<Link> ups() {
