@@ -86,6 +86,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final LongAdder received = new LongAdder();
   private final LongAdder undecodable = new LongAdder();
   private final LongAdder unsent = new LongAdder();
+  private final LongAdder downsToOtherNodes = new LongAdder();
 
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -379,8 +380,20 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     if (ref.watcher().node().equals(id)) {
       deliverDownHere(ref, reason);
     } else {
+      downsToOtherNodes.increment();
       remoting.sendDown(ref, reason);
     }
+  }
+
+  /** How many Down notices this node has handed to its remoting for other nodes. For tests. */
+  long downsToOtherNodes() {
+    return downsToOtherNodes.sum();
+  }
+
+  /** How many monitors watch the live process {@code pid} of this node (0 if none). For tests. */
+  int monitorsOn(Pid pid) {
+    ProcessImpl<M> p = pid.node().equals(id) ? processes.get(pid.id()) : null;
+    return p == null ? 0 : p.monitorCount();
   }
 
   // ---- called by ClusterRemoting for traffic from other nodes -------------------------------

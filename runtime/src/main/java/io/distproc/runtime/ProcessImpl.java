@@ -183,6 +183,14 @@ final class ProcessImpl<M> extends Mailbox<M>
     }
   }
 
+  /** How many monitors (not futures) watch this process now. Any thread; for tests. */
+  synchronized int monitorCount() {
+    if (watches instanceof WatchList list) {
+      return (int) list.stream().filter(MonitorRef.class::isInstance).count();
+    }
+    return watches instanceof MonitorRef ? 1 : 0;
+  }
+
   /** Marks the process dead and returns the watches to fire. Called once, by the dying thread. */
   synchronized List<Object> markDead() {
     dead = true;

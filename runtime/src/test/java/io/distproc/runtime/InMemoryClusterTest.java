@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.distproc.Codec;
-import io.distproc.DistprocException;
 import io.distproc.Down;
-import io.distproc.InvalidNodeException;
 import io.distproc.Matcher;
 import io.distproc.MonitorReason;
 import io.distproc.Node;
@@ -17,7 +15,6 @@ import io.distproc.Pid;
 import io.distproc.runtime.InMemoryNetwork.Step;
 import io.distproc.runtime.testing.AbstractClusterTest;
 import io.distproc.spi.NodeStart;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -49,6 +46,31 @@ class InMemoryClusterTest extends AbstractClusterTest {
         network.factory());
   }
 
+  @Override
+  protected void hang(Node<String> node) {
+    network.blackhole(node.id());
+  }
+
+  @Override
+  protected void resume(Node<String> node) {
+    network.unblackhole(node.id());
+  }
+
+  @Override
+  protected void crash(Node<String> node) {
+    network.crash(node.id());
+  }
+
+  @Override
+  protected long wireWrites(Node<String> node) {
+    return network.framesSent(port(node));
+  }
+
+  @Override
+  protected long openLinks(Node<String> node) {
+    return network.openLinks(port(node));
+  }
+
   @Test
   @DisplayName("a crashed peer is reported as CONNECTION_LOST, and its monitors fire NodeDown")
   void crash_peer_reportsConnectionLostAndNodeDown() throws Exception {
@@ -75,6 +97,36 @@ class InMemoryClusterTest extends AbstractClusterTest {
   }
 
   @Test
+  @DisplayName("when a node goes down, the monitors it held here are dropped, and no notice goes to it")
+  void crash_peerThatMonitoredAProcessHere_itsMonitorIsDroppedAndNoNoticeIsSent() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    NodeImpl<String> alpha = (NodeImpl<String>) a;
+    Pid target = a.spawn(ctx -> ctx.receive(Matcher.any(m -> m)));
+    CompletableFuture<Void> watching = new CompletableFuture<>();
+    b.spawn(
+        ctx -> {
+          ctx.monitor(target);
+          watching.complete(null);
+          ctx.receive(Matcher.any(m -> m));
+        });
+    watching.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    await().atMost(WAIT).until(() -> alpha.monitorsOn(target) == 1); // beta's monitor is here
+    long noticesBefore = alpha.downsToOtherNodes();
+
+    network.crash(b.id());
+    await().atMost(WAIT).until(() -> downs.get("alpha").size() == 1);
+
+    assertThat(alpha.monitorsOn(target)).isZero();
+    CompletableFuture<MonitorReason> ended = a.termination(target); // fires after every notice
+    a.send(target, "end");
+    assertThat(ended.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(MonitorReason.Normal.class);
+    assertThat(alpha.downsToOtherNodes()).isEqualTo(noticesBefore);
+  }
+
+  @Test
   @DisplayName("a message a just-closed link refuses is counted as dropped, not lost unseen")
   void send_linkClosedBeforeItsEndIsHandled_countsTheMessageAsDropped() throws Exception {
     Node<String> a = node("alpha");
@@ -88,61 +140,6 @@ class InMemoryClusterTest extends AbstractClusterTest {
     a.broadcast(b.id(), "lost too");
 
     assertThat(a.metrics().messagesDropped()).isEqualTo(before + 2);
-  }
-
-  @Test
-  @DisplayName("a remote spawn waiting for its answer fails at once when the peer dies")
-  void spawn_peerDiesBeforeAnswering_failsWithInvalidNode() throws Exception {
-    Node<String> a = node("alpha");
-    Node<String> b = node("beta");
-    connect(a, b);
-    network.blackhole(b.id());
-    CompletableFuture<Throwable> failure = new CompletableFuture<>();
-    a.spawn(
-        ctx -> {
-          try {
-            ctx.spawn(b.id(), "echo", "");
-            failure.complete(null);
-          } catch (Throwable t) {
-            failure.complete(t);
-          }
-        });
-    await().atMost(WAIT).until(() -> network.dropped.get() == 1); // the request is on its way
-    assertThat(failure).isNotDone();
-
-    long crashedAt = System.nanoTime();
-    network.crash(b.id());
-
-    assertThat(failure.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
-        .isInstanceOf(InvalidNodeException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - crashedAt))
-        .isLessThan(NodeConfig.DEFAULT_REQUEST_TIMEOUT);
-  }
-
-  @Test
-  @DisplayName("a remote spawn to a peer that never answers fails after the request timeout")
-  void spawn_silentPeer_failsAfterRequestTimeout() throws Exception {
-    Node<String> a = node("alpha", c -> c.requestTimeout(Duration.ofMillis(300)));
-    Node<String> b = node("beta");
-    connect(a, b);
-    network.blackhole(b.id());
-
-    Throwable failure =
-        inProcess(
-            a,
-            ctx -> {
-              try {
-                ctx.spawn(b.id(), "echo", "");
-                return null;
-              } catch (RuntimeException e) {
-                return e;
-              }
-            });
-
-    assertThat(failure)
-        .isInstanceOf(DistprocException.class)
-        .isNotInstanceOf(InvalidNodeException.class)
-        .hasMessageContaining("no answer within 300 ms");
   }
 
   @Test

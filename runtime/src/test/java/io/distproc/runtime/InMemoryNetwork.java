@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A network in memory: transports that link nodes of one JVM without sockets, with the seam's
@@ -135,6 +136,16 @@ final class InMemoryNetwork {
     deaf.add(node);
   }
 
+  /** Lets a deaf node hear again. */
+  void unblackhole(NodeId node) {
+    deaf.remove(node);
+  }
+
+  /** How many frames the node on {@code port} has handed to its links. */
+  long framesSent(int port) {
+    return byPort.get(port).sent.get();
+  }
+
   private final Set<NodeId> deaf = ConcurrentHashMap.newKeySet();
 
   /** Frames dropped because their receiver was deaf. */
@@ -180,6 +191,7 @@ final class InMemoryNetwork {
     final LinkHandler handler;
     final int port;
     final List<MemLink> links = new CopyOnWriteArrayList<>();
+    final AtomicLong sent = new AtomicLong();
     volatile boolean closed;
 
     InMemoryNetwork network() {
@@ -327,6 +339,7 @@ final class InMemoryNetwork {
       if (closed.get() || other.closed.get()) {
         return false;
       }
+      owner.sent.incrementAndGet();
       if (owner.network().deaf.contains(peer)) {
         owner.network().dropped.incrementAndGet();
         return true; // lost on the way

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.distproc.Behaviours;
+import io.distproc.DistprocException;
 import io.distproc.Down;
 import io.distproc.InvalidNodeException;
 import io.distproc.MonitorReason;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,6 +74,28 @@ public abstract class AbstractClusterTest {
    */
   protected abstract Node<String> startWith(NodeConfig.Builder config, List<NodeDownEvent> seen);
 
+  /**
+   * Makes {@code node} stop answering with its connections left open, as a hung process would:
+   * what is sent to it is not handled, and it sends nothing (heartbeats included, where the
+   * transport has them).
+   */
+  protected abstract void hang(Node<String> node);
+
+  /** Lets a node that {@link #hang} stopped answer again. */
+  protected abstract void resume(Node<String> node);
+
+  /** Cuts every connection of {@code node} at once, without goodbye, as a killed process would. */
+  protected abstract void crash(Node<String> node);
+
+  /**
+   * How many writes {@code node}'s links have made so far, in the transport's own unit (a frame,
+   * or a batch of them): it grows when a request leaves the node.
+   */
+  protected abstract long wireWrites(Node<String> node);
+
+  /** How many links of {@code node} are open: kept by the runtime and not ended. */
+  protected abstract long openLinks(Node<String> node);
+
   /** The behaviours every test node registers. */
   protected static Behaviours<String> behaviours() {
     return Behaviours.<String>builder()
@@ -84,6 +108,12 @@ public abstract class AbstractClusterTest {
           for (int i = 1; i <= Integer.parseInt(parts[1]); i++) {
             ctx.send(to, "m" + i);
           }
+        })
+        // "quick": ends normally on its first line.
+        .add("quick", arg -> ctx -> {})
+        // "failing": throws IllegalStateException(argument) on its first line.
+        .add("failing", arg -> ctx -> {
+          throw new IllegalStateException(arg);
         })
         // "reporter": tells the pid in its argument its own pid, then echoes.
         .add("reporter", arg -> ctx -> {
@@ -173,7 +203,7 @@ public abstract class AbstractClusterTest {
     var addr = b.boundAddress().orElseThrow();
 
     assertThatThrownBy(() -> a.addRemoteNode(addr.getHostString(), addr.getPort(), "gamma"))
-        .isInstanceOf(io.distproc.DistprocException.class)
+        .isInstanceOf(DistprocException.class)
         .hasMessageContaining("gamma");
     assertThat(a.remoteNodes()).isEmpty();
   }
@@ -196,8 +226,53 @@ public abstract class AbstractClusterTest {
     assertThat(roundTrip(a, b, 200)).isEqualTo(200);
     assertThat(a.remoteNodes()).containsExactly(b.id());
     assertThat(b.remoteNodes()).containsExactly(a.id());
+    // One link per side once any duplicate is closed.
+    await().atMost(WAIT).until(() -> openLinks(a) == 1 && openLinks(b) == 1);
     assertThat(downs.get("alpha")).isEmpty();
     assertThat(downs.get("beta")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("one node adding the other while the other removes it settles with one link or none")
+  void addRemoteNode_againstRemoveFromTheOtherSide_settlesConsistently() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    ExecutorService two = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      for (int round = 0; round < 10; round++) {
+        if (a.remoteNode("beta").isEmpty()) {
+          connect(a, b);
+        }
+        await().atMost(WAIT).until(() -> b.remoteNodes().contains(a.id()));
+        CyclicBarrier go = new CyclicBarrier(2);
+        Future<?> add = two.submit(() -> { arrive(go); return connect(a, b); });
+        Future<?> remove = two.submit(() -> { arrive(go); b.removeRemoteNode(a.id()); });
+        remove.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+          add.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+          // The removal may close the link under the add: a failed add is allowed, not a half link.
+          assertThat(e.getCause()).isInstanceOf(DistprocException.class);
+        }
+
+        int r = round;
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () -> {
+                  boolean linked = a.remoteNodes().contains(b.id());
+                  assertThat(b.remoteNodes().contains(a.id())).as("round %d: b knows a", r)
+                      .isEqualTo(linked);
+                  assertThat(openLinks(a)).as("round %d: links of a", r).isEqualTo(linked ? 1 : 0);
+                  assertThat(openLinks(b)).as("round %d: links of b", r).isEqualTo(linked ? 1 : 0);
+                });
+        if (a.remoteNodes().contains(b.id())) {
+          assertThat(roundTrip(a, b, 10)).isEqualTo(10);
+        }
+      }
+    } finally {
+      two.shutdownNow();
+    }
   }
 
   private static void arrive(CyclicBarrier barrier) {
@@ -372,6 +447,106 @@ public abstract class AbstractClusterTest {
             });
 
     assertThat(reason).isInstanceOf(MonitorReason.NoProcess.class);
+  }
+
+  @Test
+  @DisplayName("a remote spawn with a monitor of a body that ends on its first line reports how it ended")
+  void spawnMonitored_remoteBodyEndsAtOnce_reportsNormalOrCrashedNeverNoProcess() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+
+    List<MonitorReason> reasons =
+        inProcess(
+            a,
+            ctx -> {
+              List<MonitorReason> got = new ArrayList<>();
+              for (int i = 0; i < 20; i++) {
+                Spawned quick = ctx.spawnMonitored(b.id(), "quick", "");
+                Spawned failing = ctx.spawnMonitored(b.id(), "failing", "failed at once " + i);
+                got.add(ctx.receive(WAIT, onDown(quick.monitor(), Down::reason)).orElseThrow());
+                got.add(ctx.receive(WAIT, onDown(failing.monitor(), Down::reason)).orElseThrow());
+              }
+              return got;
+            });
+
+    for (int i = 0; i < 20; i++) {
+      int n = i;
+      assertThat(reasons.get(2 * i)).isInstanceOf(MonitorReason.Normal.class);
+      assertThat(reasons.get(2 * i + 1))
+          .isInstanceOfSatisfying(
+              MonitorReason.Crashed.class,
+              c -> {
+                assertThat(c.exceptionClass()).isEqualTo("java.lang.IllegalStateException");
+                assertThat(c.message()).isEqualTo("failed at once " + n);
+              });
+    }
+  }
+
+  /** What a spawn in a process threw, and how long it took. */
+  private record Failure(Throwable thrown, Duration took) {}
+
+  private static Failure spawnFailure(ProcessContext<String> ctx, NodeId where) {
+    long start = System.nanoTime();
+    try {
+      ctx.spawn(where, "echo", "");
+      return new Failure(null, Duration.ofNanos(System.nanoTime() - start));
+    } catch (RuntimeException e) {
+      return new Failure(e, Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  @Test
+  @DisplayName("a remote spawn to a node that stops answering fails at the request timeout")
+  void spawn_peerStopsAnswering_failsAtTheRequestTimeout() throws Exception {
+    Duration timeout = Duration.ofMillis(500);
+    // A long heartbeat timeout: the request's deadline, not a node-down, ends the wait.
+    Node<String> a =
+        node("alpha", c -> c.requestTimeout(timeout).heartbeat(Duration.ofMillis(500), WAIT));
+    Node<String> b = node("beta");
+    connect(a, b);
+    hang(b);
+    try {
+      Failure failure = inProcess(a, ctx -> spawnFailure(ctx, b.id()));
+
+      assertThat(failure.thrown())
+          .isInstanceOf(DistprocException.class)
+          .isNotInstanceOf(InvalidNodeException.class)
+          .hasMessageContaining("no answer within 500 ms");
+      assertThat(failure.took())
+          .isGreaterThanOrEqualTo(timeout)
+          .isLessThan(timeout.plus(Duration.ofSeconds(1L * TIME_FACTOR)));
+    } finally {
+      resume(b);
+    }
+  }
+
+  @Test
+  @DisplayName("a remote spawn waiting for its answer fails with InvalidNodeException when the node dies")
+  void spawn_peerDiesWhileTheSpawnWaits_failsWithInvalidNodeAtOnce() throws Exception {
+    Node<String> a = node("alpha"); // the default request timeout, 5 s
+    Node<String> b = node("beta");
+    connect(a, b);
+    hang(b);
+    try {
+      long before = wireWrites(a);
+      CompletableFuture<Failure> failure = new CompletableFuture<>();
+      a.spawn(ctx -> failure.complete(spawnFailure(ctx, b.id())));
+      await().atMost(WAIT).until(() -> wireWrites(a) > before); // the request is on its way
+      assertThat(failure).isNotDone();
+
+      long crashedAt = System.nanoTime();
+      crash(b);
+
+      Failure f = failure.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      Duration afterCrash = Duration.ofNanos(System.nanoTime() - crashedAt);
+      assertThat(f.thrown()).isInstanceOf(InvalidNodeException.class);
+      assertThat(((InvalidNodeException) f.thrown()).node()).isEqualTo(b.id());
+      assertThat(afterCrash).isLessThan(Duration.ofSeconds(1L * TIME_FACTOR));
+      assertThat(afterCrash).isLessThan(NodeConfig.DEFAULT_REQUEST_TIMEOUT);
+    } finally {
+      resume(b);
+    }
   }
 
   @Test
