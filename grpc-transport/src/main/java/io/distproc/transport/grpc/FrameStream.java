@@ -4,6 +4,7 @@ import io.distproc.proto.v1.LinkFrame;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The outbound half of a link's frame stream, the same for the dialler (gRPC client) and the
@@ -13,14 +14,27 @@ import io.grpc.stub.ServerCallStreamObserver;
  * writer only ({@link Outbox}); gRPC allows {@code request} from any thread.
  */
 abstract class FrameStream {
+  /** gRPC messages written so far; written by the single writer, read by tests. */
+  private final AtomicLong messages = new AtomicLong();
 
-  /** Writes an encoded frame; gRPC buffers it if the stream is not ready. */
-  abstract void write(byte[] frame);
+  /** Writes an encoded frame (one gRPC message); gRPC buffers it if the stream is not ready. */
+  final void write(byte[] frame) {
+    send(frame);
+    messages.lazySet(messages.get() + 1);
+  }
 
   /** Writes a frame; gRPC buffers it if the stream is not ready. */
   final void write(LinkFrame frame) {
     write(frame.toByteArray());
   }
+
+  /** How many gRPC messages this stream has written (tests: batching). Any thread. */
+  final long messagesWritten() {
+    return messages.get();
+  }
+
+  /** Hands one gRPC message to the call. */
+  abstract void send(byte[] frame);
 
   /** Tells whether gRPC flow control lets the writer write without buffering. */
   abstract boolean isReady();
@@ -37,7 +51,7 @@ abstract class FrameStream {
   static FrameStream client(ClientCallStreamObserver<byte[]> call) {
     return new FrameStream() {
       @Override
-      void write(byte[] frame) {
+      void send(byte[] frame) {
         call.onNext(frame);
       }
 
@@ -66,7 +80,7 @@ abstract class FrameStream {
   static FrameStream server(ServerCallStreamObserver<byte[]> call) {
     return new FrameStream() {
       @Override
-      void write(byte[] frame) {
+      void send(byte[] frame) {
         call.onNext(frame);
       }
 

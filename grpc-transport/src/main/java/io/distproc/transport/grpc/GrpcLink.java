@@ -716,6 +716,12 @@ final class GrpcLink implements Link {
     return outbox.queuedBytes();
   }
 
+  /** How many gRPC messages this link has written on its frames stream. For tests. */
+  long messagesWritten() {
+    FrameStream f = frames;
+    return f == null ? 0 : f.messagesWritten();
+  }
+
   /** Tells whether a sender is blocked on this link's bound. For tests. */
   boolean hasBlockedSenders() {
     return outbox.hasBlockedSenders();

@@ -531,6 +531,11 @@ final class GrpcTransport implements Transport {
     channels.forEach(ManagedChannel::shutdownNow);
   }
 
+  /** How many links the runtime kept and that have not ended: open frame streams. For tests. */
+  long openLinks() {
+    return links.values().stream().filter(l -> l.kept() && !l.isEnded()).count();
+  }
+
   /** The links that are up or coming up (tests and metrics). */
   List<GrpcLink> links() {
     return List.copyOf(links.values());

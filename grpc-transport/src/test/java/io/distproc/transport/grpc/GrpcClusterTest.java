@@ -8,27 +8,73 @@ import io.distproc.Codec;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
+import io.distproc.NodeId;
 import io.distproc.Pid;
+import io.distproc.runtime.internal.InternalNodes;
 import io.distproc.runtime.testing.AbstractClusterTest;
+import io.distproc.spi.NodeStart;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cluster rules of the design, over real gRPC on loopback: nodes started through the public
- * API, which finds this transport on the module path by itself.
+ * The cluster rules of the design, over real gRPC on loopback: nodes run through the public API,
+ * each on a gRPC transport this test keeps a handle on (to make it hang or fail). That the runtime
+ * finds the transport by itself is {@link NodeOverGrpcTest}'s.
  */
 class GrpcClusterTest extends AbstractClusterTest {
+  private final Map<NodeId, GrpcTransport> transports = new ConcurrentHashMap<>();
+
+  /** The limits of the transports this test starts next. */
+  private TransportSettings settings = TransportSettings.fromSystemProperties();
 
   @Override
   protected Node<String> startWith(NodeConfig.Builder config, List<NodeDownEvent> seen) {
-    return Node.builder(config.build(), Codec.utf8())
-        .behaviours(behaviours())
-        .onNodeDown(seen::add)
-        .start();
+    TransportSettings limits = settings;
+    return InternalNodes.start(
+        new NodeStart<>(
+            config.build(), Codec.utf8(), behaviours(), List.of(seen::add), Optional.empty()),
+        (c, self, handler) -> {
+          GrpcTransport transport = GrpcTransport.start(c, self, handler, limits);
+          transports.put(self, transport);
+          return transport;
+        });
+  }
+
+  private GrpcTransport transport(Node<String> node) {
+    return Objects.requireNonNull(transports.get(node.id()), "transport of " + node.id());
+  }
+
+  @Override
+  protected void hang(Node<String> node) {
+    transport(node).pauseForTest(true);
+  }
+
+  @Override
+  protected void resume(Node<String> node) {
+    transport(node).pauseForTest(false);
+  }
+
+  @Override
+  protected void crash(Node<String> node) {
+    transport(node).killForTest();
+  }
+
+  @Override
+  protected long wireWrites(Node<String> node) {
+    return transport(node).links().stream().mapToLong(GrpcLink::messagesWritten).sum();
+  }
+
+  @Override
+  protected long openLinks(Node<String> node) {
+    return transport(node).openLinks();
   }
 
   @Test
