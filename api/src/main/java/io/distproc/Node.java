@@ -137,6 +137,8 @@ public interface Node<M> extends AutoCloseable {
    * @param message the message
    * @throws NullPointerException if an argument is null
    * @throws InvalidNodeException if {@code to} is on a node that is not known
+   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and is larger
+   *     than the transport carries in one message (128 MiB by default); nothing is sent
    */
   void send(Pid to, M message);
 
@@ -147,6 +149,8 @@ public interface Node<M> extends AutoCloseable {
    * @param message the message
    * @throws NullPointerException if an argument is null
    * @throws InvalidNodeException if {@code node} is not known
+   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and is larger
+   *     than the transport carries in one message (128 MiB by default); nothing is sent
    */
   void broadcast(NodeId node, M message);
 

@@ -20,6 +20,9 @@ import java.util.Optional;
  *       may wait while the link to that node has its outbound limit of message bytes queued (64 MiB
  *       by default): back-pressure from a slow network or peer, so that a sender's memory stays
  *       bounded. If the link goes down meanwhile, the message is dropped.
+ *   <li>A message to another node must fit in one transport message once encoded (128 MiB by
+ *       default with the gRPC transport): a larger one is refused at once with {@link
+ *       IllegalArgumentException}, and nothing is sent.
  *   <li>Messages from one process to another arrive in the order they were sent, at most once.
  *   <li>A {@link Down} notice arrives after every message the dead process sent the watcher.
  *   <li>Receive takes the oldest entry that any matcher accepts; among matchers, the first in the
@@ -86,7 +89,11 @@ public interface ProcessContext<M> {
    * @param argument given to the behaviour
    * @return the child's pid
    * @throws NullPointerException if an argument is null
-   * @throws InvalidNodeException if {@code node} is not known
+   * @throws InvalidNodeException if {@code node} is not known, or goes down before it answers
+   * @throws DistprocException if {@code node} does not answer within the request timeout ({@link
+   *     NodeConfig#requestTimeout()})
+   * @throws IllegalArgumentException if the encoded {@code argument} must cross to another node and is larger
+   *     than the transport carries in one message (128 MiB by default); nothing is sent
    * @throws IllegalStateException if the node is shutting down
    */
   Pid spawn(NodeId node, String behaviour, M argument);
@@ -100,7 +107,11 @@ public interface ProcessContext<M> {
    * @param argument given to the behaviour
    * @return the child's pid and the monitor
    * @throws NullPointerException if an argument is null
-   * @throws InvalidNodeException if {@code node} is not known
+   * @throws InvalidNodeException if {@code node} is not known, or goes down before it answers
+   * @throws DistprocException if {@code node} does not answer within the request timeout ({@link
+   *     NodeConfig#requestTimeout()})
+   * @throws IllegalArgumentException if the encoded {@code argument} must cross to another node and is larger
+   *     than the transport carries in one message (128 MiB by default); nothing is sent
    * @throws IllegalStateException if the node is shutting down, or if called from another thread
    */
   Spawned spawnMonitored(NodeId node, String behaviour, M argument);
@@ -113,6 +124,8 @@ public interface ProcessContext<M> {
    * @param message the message; handed over by reference on the same node, so keep it immutable
    * @throws NullPointerException if an argument is null
    * @throws InvalidNodeException if {@code to} is on a node that is not known
+   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and is larger
+   *     than the transport carries in one message (128 MiB by default); nothing is sent
    */
   void send(Pid to, M message);
 
@@ -123,6 +136,8 @@ public interface ProcessContext<M> {
    * @param message the message
    * @throws NullPointerException if an argument is null
    * @throws InvalidNodeException if {@code node} is not known
+   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and is larger
+   *     than the transport carries in one message (128 MiB by default); nothing is sent
    */
   void broadcast(NodeId node, M message);
 

@@ -567,7 +567,12 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       peer.pendingSpawns.remove(requestId);
       throw new InvalidNodeException(where);
     }
-    peer.link.send(new Frame.SpawnRequest(requestId, spawner, behaviour, encoded, monitorId));
+    try {
+      peer.link.send(new Frame.SpawnRequest(requestId, spawner, behaviour, encoded, monitorId));
+    } catch (RuntimeException e) {
+      peer.pendingSpawns.remove(requestId); // an argument too large for the link: nothing left
+      throw e;
+    }
     try {
       return reply.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

@@ -56,6 +56,8 @@ public interface Link {
    *
    * @param frame the frame
    * @return {@code false} if the link is closed and the frame was dropped
+   * @throws IllegalArgumentException if the frame's payload or argument is larger than the link
+   *     carries; nothing is sent, and the runtime passes the exception on to the sender
    */
   boolean send(Frame frame);
 
