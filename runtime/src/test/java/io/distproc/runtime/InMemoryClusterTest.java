@@ -15,6 +15,7 @@ import io.distproc.Pid;
 import io.distproc.runtime.InMemoryNetwork.Step;
 import io.distproc.runtime.testing.AbstractClusterTest;
 import io.distproc.spi.NodeStart;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
