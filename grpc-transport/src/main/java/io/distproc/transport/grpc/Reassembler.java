@@ -1,6 +1,7 @@
 package io.distproc.transport.grpc;
 
 import io.distproc.proto.v1.Chunk;
+import java.util.Arrays;
 
 /**
  * Puts a chunked frame back together (see {@code Chunk} in {@code link.proto}), refusing runs that
@@ -10,7 +11,8 @@ import io.distproc.proto.v1.Chunk;
  */
 final class Reassembler {
   private final int limit;
-  private byte[] buffer; // null when no run is in progress
+  private byte[] buffer; // null when no run is in progress; grows towards total as pieces come
+  private int total;
   private int filled;
 
   Reassembler(int limit) {
@@ -25,6 +27,15 @@ final class Reassembler {
   /** The bytes received so far in the current run, for the log. */
   int filled() {
     return filled;
+  }
+
+  /**
+   * The bytes this reassembler holds. A run's buffer grows with the pieces that arrive (doubling,
+   * up to the announced total), so a peer that announces a large total and sends little costs
+   * little.
+   */
+  int held() {
+    return buffer == null ? 0 : buffer.length;
   }
 
   /**
@@ -49,27 +60,32 @@ final class Reassembler {
                 + TransportSettings.MAX_MESSAGE_BYTES_PROPERTY
                 + ")");
       }
-      buffer = new byte[(int) total];
+      this.total = (int) total;
+      buffer = new byte[0];
       filled = 0;
     } else if (total != 0) {
       throw new ProtocolException(
-          "a new chunk run started at " + filled + " of " + buffer.length + " bytes of the last");
+          "a new chunk run started at " + filled + " of " + this.total + " bytes of the last");
     }
     int n = chunk.getData().size();
     if (n == 0) {
-      throw new ProtocolException("empty chunk at " + filled + " of " + buffer.length + " bytes");
+      throw new ProtocolException("empty chunk at " + filled + " of " + this.total + " bytes");
+    }
+    if (n > this.total - filled) {
+      throw new ProtocolException(
+          "chunks overrun their total: " + filled + " + " + n + " > " + this.total + " bytes");
     }
     if (n > buffer.length - filled) {
-      throw new ProtocolException(
-          "chunks overrun their total: " + filled + " + " + n + " > " + buffer.length + " bytes");
+      long grown = Math.max((long) filled + n, 2L * buffer.length);
+      buffer = Arrays.copyOf(buffer, (int) Math.min(grown, this.total));
     }
     chunk.getData().copyTo(buffer, filled);
     filled += n;
-    if (chunk.getLast() != (filled == buffer.length)) {
+    if (chunk.getLast() != (filled == this.total)) {
       throw new ProtocolException(
           chunk.getLast()
-              ? "last chunk at " + filled + " of " + buffer.length + " bytes"
-              : "chunks reached their total of " + buffer.length + " bytes without a last piece");
+              ? "last chunk at " + filled + " of " + this.total + " bytes"
+              : "chunks reached their total of " + this.total + " bytes without a last piece");
     }
     if (!chunk.getLast()) {
       return null;
