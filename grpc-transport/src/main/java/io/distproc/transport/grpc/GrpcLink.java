@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
 
@@ -117,6 +118,12 @@ final class GrpcLink implements Link {
   /** Reader-confined: the dialler answered the acceptor's Challenge. */
   private boolean challengeAnswered;
 
+  /**
+   * The handshake deadline, cancelled when the handshake completes or the link ends, so that a
+   * flood of short-lived streams does not keep their links reachable from the timer's queue.
+   */
+  private volatile Future<?> handshakeDeadline = CompletableFuture.completedFuture(null);
+
   private GrpcLink(
       GrpcTransport transport,
       boolean outbound,
@@ -183,20 +190,23 @@ final class GrpcLink implements Link {
 
   /**
    * Accepts: binds a new link to a frames call the server received; {@code tls} is the call's
-   * TLS session, or null on plaintext.
+   * TLS session, or null on plaintext; {@code tracer} learns why gRPC ended the call, if it did
+   * (null when the call has none).
    */
   static StreamObserver<byte[]> accept(
       GrpcTransport transport,
       ServerCallStreamObserver<byte[]> call,
       String remote,
-      SSLSession tls) {
+      SSLSession tls,
+      CallEndTracer tracer) {
     GrpcLink link = new GrpcLink(transport, false, remote, null, Optional.empty());
     link.tlsSession = tls;
     FrameStream stream = FrameStream.server(call);
     call.disableAutoRequest();
     call.setOnReadyHandler(link.outbox::signal);
+    Status cancelled = Status.CANCELLED.withDescription("call cancelled");
     call.setOnCancelHandler(
-        () -> link.onStreamEnd(Status.CANCELLED.withDescription("call cancelled")));
+        () -> link.onStreamEnd(tracer == null ? cancelled : tracer.closedOr(cancelled)));
     link.frames = stream;
     link.outbox.attach(stream);
     transport.register(link);
@@ -207,7 +217,7 @@ final class GrpcLink implements Link {
 
   private void startHandshakeDeadline() {
     Duration timeout = transport.config().requestTimeout();
-    transport.schedule(
+    handshakeDeadline = transport.scheduleCancellable(
         () -> {
           if (phase != Phase.HANDSHAKE || ended.get()) {
             return;
@@ -226,6 +236,9 @@ final class GrpcLink implements Link {
               true);
         },
         timeout);
+    if (ended.get()) {
+      handshakeDeadline.cancel(false);
+    }
   }
 
   long serial() {
@@ -376,14 +389,12 @@ final class GrpcLink implements Link {
         requestMore();
       }
       case Handshake.Refuse r -> {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            () ->
-                "node "
-                    + transport.self().name()
-                    + " refused a link from "
-                    + remote
-                    + (r.claimed() == null ? "" : " claiming to be " + r.claimed())
+        transport
+            .badLinks()
+            .closing(
+                this,
+                "refused at the handshake"
+                    + (r.claimed() == null ? "" : " a peer claiming to be " + r.claimed())
                     + ": "
                     + r.reason()
                     + " ("
@@ -399,6 +410,7 @@ final class GrpcLink implements Link {
         peer = a.peer();
         peerAddress = a.address();
         phase = Phase.OPEN;
+        handshakeDeadline.cancel(false);
         inbox.linkUp(); // no further message is requested before the runtime answers
       }
     }
@@ -442,6 +454,7 @@ final class GrpcLink implements Link {
         peerAddress = welcome.address();
         token = welcome.token();
         phase = Phase.OPEN;
+        handshakeDeadline.cancel(false);
         heartbeat.openClient(channel, welcome.token());
         inbox.linkUp();
       }
@@ -524,9 +537,11 @@ final class GrpcLink implements Link {
         status != null
             && (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
                 || status.getCode() == Status.Code.INTERNAL);
-    LOG.log(
-        refusedByGrpc ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-        () -> this + ": " + detail);
+    if (refusedByGrpc) {
+      transport.badLinks().closing(this, detail);
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + detail);
+    }
     if (outbound && phase == Phase.HANDSHAKE) {
       connected.completeExceptionally(
           new HandshakeException(
@@ -536,13 +551,13 @@ final class GrpcLink implements Link {
     end(
         NodeDownEvent.Cause.CONNECTION_LOST,
         detail,
-        status == null ? Outbox.Finish.now(null) : Outbox.Finish.abort(status),
+        status == null ? Outbox.Finish.now(null) : Outbox.Finish.gone(),
         false);
   }
 
   /** The peer broke the contract: close the link, never the node. */
   private void protocolError(String why) {
-    LOG.log(System.Logger.Level.WARNING, () -> this + ": closing the link: protocol error: " + why);
+    transport.badLinks().closing(this, "protocol error: " + why);
     end(
         NodeDownEvent.Cause.CONNECTION_LOST,
         "protocol error: " + why,
@@ -645,6 +660,7 @@ final class GrpcLink implements Link {
     if (!ended.compareAndSet(false, true)) {
       return false;
     }
+    handshakeDeadline.cancel(false);
     outbox.stopAccepting();
     outbox.finish(how);
     inbox.end(cause, detail, dropUndelivered);

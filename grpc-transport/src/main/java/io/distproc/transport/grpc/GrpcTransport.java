@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -94,6 +95,7 @@ final class GrpcTransport implements Transport {
   private final ConcurrentHashMap<ByteString, GrpcLink> tokens = new ConcurrentHashMap<>();
   private final Set<ManagedChannel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final BadLinkLog badLinks = new BadLinkLog(this);
 
   private final ReentrantLock pauseLock = new ReentrantLock();
   private final Condition unpaused = pauseLock.newCondition();
@@ -135,6 +137,7 @@ final class GrpcTransport implements Transport {
                   Security.serverCredentials(config))
               .directExecutor()
               .maxInboundMessageSize(TransportSettings.MAX_INBOUND_GRPC_MESSAGE)
+              .addStreamTracerFactory(CallEndTracer.FACTORY)
               .addService(t.service())
               .build()
               .start();
@@ -202,10 +205,11 @@ final class GrpcTransport implements Transport {
             (call, headers) -> {
               String remote = describe(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
               SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+              CallEndTracer tracer = CallEndTracer.current();
               return ServerCalls.<byte[], byte[]>asyncBidiStreamingCall(
                       out ->
                           GrpcLink.accept(
-                              this, (ServerCallStreamObserver<byte[]>) out, remote, tls))
+                              this, (ServerCallStreamObserver<byte[]>) out, remote, tls, tracer))
                   .startCall(call, headers);
             })
         .addMethod(Methods.HEARTBEATS, ServerCalls.asyncBidiStreamingCall(this::acceptHeartbeats))
@@ -238,15 +242,14 @@ final class GrpcTransport implements Transport {
           if (found == null) {
             refused = true;
             // An unknown token is usually a link that closed before its heartbeats began.
-            LOG.log(
-                frame.hasOpen() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-                () ->
-                    "node "
-                        + self.name()
-                        + " refused a heartbeat stream: "
-                        + (frame.hasOpen()
-                            ? "unknown link token"
-                            : "it did not open with a link token"));
+            if (frame.hasOpen()) {
+              LOG.log(
+                  System.Logger.Level.DEBUG,
+                  () -> "node " + self.name() + " refused a heartbeat stream: unknown link token");
+            } else {
+              badLinks.closing(
+                  "node " + self.name(), "refused a heartbeat stream: no link token first");
+            }
             call.onError(Status.NOT_FOUND.withDescription("no such link").asRuntimeException());
             return;
           }
@@ -384,6 +387,11 @@ final class GrpcTransport implements Transport {
     return config;
   }
 
+  /** The log of links closed for their peer's fault. */
+  BadLinkLog badLinks() {
+    return badLinks;
+  }
+
   NodeId self() {
     return self;
   }
@@ -475,6 +483,21 @@ final class GrpcTransport implements Transport {
       timer.schedule(guard(task), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // stopped
+    }
+  }
+
+  /**
+   * Runs a task on the timer thread after a delay, and returns its handle so that the caller can
+   * cancel it (a cancelled task leaves the timer's queue at once); a cancelled handle once the
+   * transport has stopped.
+   */
+  Future<?> scheduleCancellable(Runnable task, Duration delay) {
+    try {
+      return timer.schedule(guard(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      CompletableFuture<Void> stopped = new CompletableFuture<>();
+      stopped.cancel(false);
+      return stopped;
     }
   }
 

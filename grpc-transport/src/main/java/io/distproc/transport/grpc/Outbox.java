@@ -47,25 +47,39 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * End: `finish` says how the stream ends. A flushing finish (Link.close) writes everything queued,
  * then the goodbye, then completes; a non-flushing one drops the queue and writes its last frame,
- * if any, and completes; an aborting one drops the queue and ends the stream with an error. Once
+ * if any, and completes; an aborting one drops the queue and ends the stream with an error; a
+ * `gone` one (gRPC has ended the call already) drops the queue and writes nothing at all. Once
  * `done`, the writer only drops what is still queued (and wakes its senders).
  */
 /** The outbound queue and single writer of one link. */
 final class Outbox {
   private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
 
-  /** How a link's frame stream ends. */
-  record Finish(LinkFrame last, boolean flush, Status abort) {
+  /**
+   * How a link's frame stream ends; {@code callEnded} says gRPC has ended the call already, so nothing
+   * more may be written to it, not even an end.
+   */
+  record Finish(LinkFrame last, boolean flush, Status abort, boolean callEnded) {
     static Finish flushThen(LinkFrame last) {
-      return new Finish(last, true, null);
+      return new Finish(last, true, null, false);
     }
 
     static Finish now(LinkFrame last) {
-      return new Finish(last, false, null);
+      return new Finish(last, false, null, false);
     }
 
     static Finish abort(Status status) {
-      return new Finish(null, false, status);
+      return new Finish(null, false, status, false);
+    }
+
+    /**
+     * The call has already ended from gRPC's side (the peer reset it, or gRPC refused a message).
+     * Writing its end again would be a second close of the call, which on a server stream makes
+     * gRPC send a second end of stream, and Netty answers that by failing the whole connection,
+     * with every other stream on it.
+     */
+    static Finish gone() {
+      return new Finish(null, false, null, true);
     }
   }
 
@@ -190,7 +204,7 @@ final class Outbox {
   /** Ends the stream with an error if it has not ended yet (the close grace ran out). */
   void abortIfNotDone(Status status) {
     Finish current = finish;
-    if (current == null || current.abort() == null) {
+    if (current == null || (current.abort() == null && !current.callEnded())) {
       finish = Finish.abort(status);
     }
     signal();
@@ -324,10 +338,16 @@ final class Outbox {
       }
       return;
     }
+    Finish end = finish;
+    if (end != null && end.callEnded()) {
+      done = true;
+      dropQueued();
+      link.streamFinished();
+      return;
+    }
     for (LinkFrame first; (first = handshake.poll()) != null; ) {
       s.write(first);
     }
-    Finish end = finish;
     if (end != null && end.abort() != null) {
       done = true;
       dropQueued();

@@ -12,7 +12,6 @@ import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.Pid;
 import io.distproc.proto.v1.Batch;
-import io.distproc.proto.v1.Chunk;
 import io.distproc.proto.v1.Demonitor;
 import io.distproc.proto.v1.DownNotice;
 import io.distproc.proto.v1.Envelope;
@@ -22,41 +21,63 @@ import io.distproc.proto.v1.MonitorReason;
 import io.distproc.proto.v1.MonitorRef;
 import io.distproc.proto.v1.SpawnReply;
 import io.distproc.proto.v1.SpawnRequest;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A live node under 10^5 hostile frames from raw gRPC clients: well-formed frames that make no
- * sense (unknown pids, undecodable payloads, monitors and notices of refs nobody made, spawns of
- * behaviours that do not exist, replies to requests never sent) and malformed or out-of-order
- * frames (garbage, truncated frames, bogus chunk runs, a second hello, frames with no kind,
- * oversized messages, wrong versions and cookies). The node never crashes, each malformed stream
- * is closed with a logged reason, its legitimate link keeps working, and memory stays bounded.
+ * A live node under hostile raw gRPC clients. First 10^5 well-formed frames that make no sense
+ * (unknown pids, undecodable payloads, monitors and notices of refs nobody made, spawns of
+ * behaviours that do not exist, replies to requests never sent); then at least 10^5 malformed,
+ * truncated, oversized and out-of-order frames, one per stream, many streams at once over a few
+ * channels (see {@link MalformedFrames}). The node never crashes, each bad stream is closed with
+ * one logged line that says which link and why, its friend's link keeps working all along, and
+ * memory stays bounded while the abuse runs and after it. The run's seed is printed; set {@code
+ * -Ddistproc.fuzz.seed} to replay it.
  */
 class HostileInputTest {
   private static final int TIME_FACTOR = Integer.getInteger("distproc.test.timefactor", 1);
   private static final Duration WAIT = Duration.ofSeconds(30L * TIME_FACTOR);
   private static final int HOSTILE_STREAMS = 50;
   private static final int FRAMES_PER_STREAM = 2_000;
-  private static final int MALFORMED_STREAMS = 600;
+  private static final int MALFORMED_FRAMES = 100_000;
+  private static final int CHANNELS = 4;
+  private static final int IN_FLIGHT = 512;
+  private static final long SEED = Long.getLong("distproc.fuzz.seed", 20261126L);
+  private static final long HEAP_BOUND_DURING = 96L << 20;
   private static final String COOKIE = "c00kie";
+  private static final Pattern CLOSING =
+      Pattern.compile("^node target: link #(\\d+) .*?: closing the link: (.+)$", Pattern.DOTALL);
+  private static final Pattern LOWERED =
+      Pattern.compile("^node target: (\\d+) more links closed for their peer's fault .*");
 
   private final List<Node<String>> nodes = new CopyOnWriteArrayList<>();
   private final List<NodeDownEvent> friendDowns = new CopyOnWriteArrayList<>();
-  private final Random random = new Random(20261125);
+  private final Random random = new Random(SEED);
 
   @AfterEach
   void closeNodes() {
@@ -64,8 +85,9 @@ class HostileInputTest {
   }
 
   @Test
-  @DisplayName("10^5 hostile and malformed frames never crash the node or disturb its other links")
+  @DisplayName("10^5 hostile and 10^5 malformed frames never crash the node or disturb its other links")
   void hostileFrames_nodeSurvives_otherLinkWorks_memoryBounded() throws Exception {
+    System.out.println("HostileInputTest seed: " + SEED + " (-Ddistproc.fuzz.seed to replay)");
     Node<String> target = start("target");
     Node<String> friend = start("friend");
     friend.addRemoteNode("127.0.0.1", target.boundAddress().orElseThrow().getPort(), "target");
@@ -78,43 +100,141 @@ class HostileInputTest {
     })));
     assertThat(roundTrip(friend, echo, "before")).isEqualTo("before");
     long processesBefore = target.metrics().liveProcesses();
-    WarningCounter warnings = WarningCounter.install();
     int port = target.boundAddress().orElseThrow().getPort();
     long heapBefore = heapUsedAfterGc();
+    LogRecorder log = LogRecorder.install();
+    FriendPump pump = FriendPump.start(friend, echo);
+    HeapSampler heap = HeapSampler.start(Duration.ofSeconds(2));
+    long began = System.nanoTime();
 
     int hostileFrames = 0;
     for (int s = 0; s < HOSTILE_STREAMS; s++) {
       hostileFrames += hostileStream(port, target, s);
     }
-    int closedWithError = 0;
-    for (int s = 0; s < MALFORMED_STREAMS; s++) {
-      if (malformedStream(port, s)) {
-        closedWithError++;
-      }
-    }
+    long fuzzBegan = System.nanoTime();
+    Fuzz fuzz = fuzz(port);
+    Duration fuzzTime = Duration.ofNanos(System.nanoTime() - fuzzBegan);
+    int pumped = pump.stop();
+    long heapMaxDuring = heap.stop();
+    System.out.printf(
+        "HostileInputTest: %d senseless frames, then %d malformed frames judged in %d streams "
+            + "(%d ms): %s; by kind %s; friend round trips meanwhile %d; heap after GC during the "
+            + "abuse at most %d KiB above the start%n",
+        hostileFrames, fuzz.judged(), fuzz.streams(), fuzzTime.toMillis(), fuzz.outcomes(),
+        fuzz.kinds(), pumped, (heapMaxDuring - heapBefore) >> 10);
 
-    assertThat(hostileFrames + MALFORMED_STREAMS).isGreaterThanOrEqualTo(100_000);
-    assertThat(closedWithError).isEqualTo(MALFORMED_STREAMS);
-    // The node is fine: its friend's link never dropped, and messages still flow both ways.
+    assertThat(hostileFrames).isEqualTo(HOSTILE_STREAMS * FRAMES_PER_STREAM);
+    // At least 10^5 malformed frames, each judged by the node: refused, or its stream failed.
+    assertThat(fuzz.judged()).isGreaterThanOrEqualTo(MALFORMED_FRAMES);
+    assertThat(fuzz.count(FuzzStream.Outcome.ENDED_QUIETLY)).isZero();
+    assertThat(fuzz.count(FuzzStream.Outcome.NOT_JOINED)).isZero();
+    assertThat(fuzz.hung()).isZero();
+    // The friend's link worked during the abuse, not only before and after it.
+    assertThat(pump.failures()).isEmpty();
+    assertThat(pumped).isPositive();
     assertThat(roundTrip(friend, echo, "after")).isEqualTo("after");
     assertThat(friendDowns).isEmpty();
     assertThat(target.isShutdown()).isFalse();
     assertThat(target.metrics().liveProcesses()).isEqualTo(processesBefore);
     // Hostile links come and go; none stays behind.
     await().atMost(WAIT).until(() -> target.remoteNodes().equals(List.of(friend.id())));
-    // Each malformed stream that passed the handshake was closed with a logged warning.
-    assertThat(warnings.count()).isGreaterThanOrEqualTo(MALFORMED_STREAMS / 2);
-    warnings.uninstall();
-    // Memory is bounded: once the closed links' grace timers have run, the heap is back near
-    // where it was before the abuse (connection pools and caches may keep a little).
+    // Each bad stream was closed with exactly one line naming the node, the link and the reason;
+    // only a few lines a second are warnings, and the rest are counted by a warning.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(log.closingLines())
+        .isEqualTo(log.warnings() + log.lowered()));
+    log.uninstall();
+    assertThat(log.closingLines()).isEqualTo(fuzz.judged());
+    assertThat(log.linksWithMoreThanOneLine()).isEmpty();
+    assertThat(log.withoutReason()).isZero();
+    long seconds = 1 + Duration.ofNanos(System.nanoTime() - began).toSeconds();
+    assertThat((long) log.warnings()).isLessThanOrEqualTo(BadLinkLog.WARNINGS_PER_PERIOD * seconds);
+    // Memory stayed bounded while the abuse ran (sampled after a collection every 2 s) ...
+    assertThat(heapMaxDuring - heapBefore)
+        .as("heap growth during the abuse, in bytes")
+        .isLessThan(HEAP_BOUND_DURING);
+    // ... and once the closed links' grace timers have run, the heap is back near where it was
+    // before the abuse (connection pools and caches may keep a little).
     await()
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () ->
                 assertThat(heapUsedAfterGc() - heapBefore)
-                    .as("heap growth after 10^5 hostile frames, in bytes")
+                    .as("heap growth after the abuse, in bytes")
                     .isLessThan(16L << 20));
+  }
+
+  /** What the malformed streams came to. */
+  record Fuzz(
+      int streams, Map<FuzzStream.Outcome, Integer> outcomes, Map<String, Integer> kinds, int hung) {
+    int count(FuzzStream.Outcome outcome) {
+      return outcomes.getOrDefault(outcome, 0);
+    }
+
+    /** The streams the node ended for their fault: each judged exactly one malformed frame. */
+    int judged() {
+      return count(FuzzStream.Outcome.REJECTED) + count(FuzzStream.Outcome.FAILED);
+    }
+  }
+
+  /**
+   * Opens malformed streams, {@value #IN_FLIGHT} at a time over {@value #CHANNELS} channels, until
+   * the node has judged {@value #MALFORMED_FRAMES} of them (a mutation can leave a hello valid:
+   * such a stream is hung up and not counted).
+   */
+  private static Fuzz fuzz(int port) throws InterruptedException {
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (int c = 0; c < CHANNELS; c++) {
+      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+          .directExecutor().maxInboundMessageSize(8 << 20).build());
+    }
+    Semaphore slots = new Semaphore(IN_FLIGHT);
+    Map<FuzzStream.Outcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> kinds = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> codes = new ConcurrentHashMap<>();
+    AtomicInteger judged = new AtomicInteger();
+    AtomicInteger hung = new AtomicInteger();
+    int streams = 0;
+    try {
+      while (judged.get() < MALFORMED_FRAMES && streams < MALFORMED_FRAMES * 3 / 2) {
+        slots.acquire();
+        MalformedFrames.Script script = MalformedFrames.script("target", SEED, streams);
+        ManagedChannel channel = channels.get(streams % CHANNELS);
+        streams++;
+        FuzzStream stream = new FuzzStream(channel, script, COOKIE);
+        stream.start()
+            .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+            .whenComplete((outcome, error) -> {
+              if (outcome == null) {
+                hung.incrementAndGet();
+              } else {
+                outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
+                Status status = stream.status();
+                boolean odd = status.getCode() == Status.Code.UNAVAILABLE
+                    || status.getCode() == Status.Code.INTERNAL;
+                codes.computeIfAbsent(
+                    outcome + " " + status.getCode() + (odd ? " " + status.getDescription() : ""),
+                    o -> new AtomicInteger()).incrementAndGet();
+                if (outcome == FuzzStream.Outcome.REJECTED
+                    || outcome == FuzzStream.Outcome.FAILED) {
+                  kinds.computeIfAbsent(script.kind(), k -> new AtomicInteger()).incrementAndGet();
+                  judged.incrementAndGet();
+                }
+              }
+              slots.release();
+            });
+      }
+      assertThat(slots.tryAcquire(IN_FLIGHT, 2 * WAIT.toMillis(), TimeUnit.MILLISECONDS))
+          .as("every malformed stream ended").isTrue();
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
+    }
+    Map<FuzzStream.Outcome, Integer> byOutcome = new TreeMap<>();
+    outcomes.forEach((o, n) -> byOutcome.put(o, n.get()));
+    Map<String, Integer> byKind = new TreeMap<>();
+    kinds.forEach((k, n) -> byKind.put(k, n.get()));
+    System.out.println("HostileInputTest: outcomes by status " + codes);
+    return new Fuzz(streams, byOutcome, byKind, hung.get());
   }
 
   private static long heapUsedAfterGc() {
@@ -196,58 +316,6 @@ class HostileInputTest {
     };
   }
 
-  /** A stream that breaks the protocol once; returns whether the node ended it with an error. */
-  private boolean malformedStream(int port, int index) throws Exception {
-    try (RawPeer peer = new RawPeer(port)) {
-      int kind = index % 10;
-      if (kind >= 7) { // refused at the handshake: wrong version, wrong cookie, or no hello at all
-        switch (kind) {
-          case 7 -> peer.send(RawPeer.hello("bad-" + index, 1, 99));
-          case 8 -> peer.join("bad-" + index, 1, "wrong");
-          default -> peer.send(randomBytes(32).toByteArray());
-        }
-        return endedBadly(peer, true);
-      }
-      if (!peer.join("bad-" + index, 1, COOKIE).hasWelcome()) {
-        return false;
-      }
-      byte[] valid = LinkFrame.newBuilder().setMonitor(Monitor.newBuilder().setRef(
-          MonitorRef.newBuilder().setWatcher(pid("bad-" + index, 1, 1))
-              .setTarget(pid("target", 1, 1)).setId(1))).build().toByteArray();
-      switch (kind) {
-        case 0 -> peer.send(randomBytes(48).toByteArray()); // garbage
-        case 1 -> peer.send(java.util.Arrays.copyOf(valid, valid.length / 2)); // truncated
-        case 2 -> peer.send(RawPeer.hello("bad-" + index, 1, 1)); // a second hello
-        case 3 -> peer.send(LinkFrame.getDefaultInstance()); // no kind at all
-        case 4 -> peer // a chunk run broken by another frame
-            .send(LinkFrame.newBuilder().setChunk(Chunk.newBuilder().setTotalSize(1 << 20)
-                .setData(randomBytes(100))).build())
-            .send(valid);
-        case 5 -> peer.send(LinkFrame.newBuilder().setDownNotice(DownNotice.newBuilder() // no reason
-            .setRef(MonitorRef.newBuilder().setWatcher(pid("target", 1, 1))
-                .setTarget(pid("bad-" + index, 1, 1)).setId(1))).build());
-        default -> { // oversized: over the 1 MiB + 64 KiB a gRPC message may have (a few only)
-          if (index % 100 == 6) {
-            peer.send(new byte[(2 << 20)]);
-          } else {
-            peer.send(LinkFrame.newBuilder().setBatch(Batch.getDefaultInstance()).build());
-          }
-        }
-      }
-      return endedBadly(peer, false);
-    }
-  }
-
-  /**
-   * Whether the node ended the stream as it should: after a handshake, with an error status; at
-   * the handshake, by ending the call at all (a refusal is a Reject and then an end, with or
-   * without an error). {@link RawPeer#awaitEnd()} fails the test if the node never ends it.
-   */
-  private static boolean endedBadly(RawPeer peer, boolean atHandshake) throws Exception {
-    Status status = peer.awaitEnd();
-    return atHandshake || !status.isOk();
-  }
-
   private ByteString randomBytes(int max) {
     byte[] bytes = new byte[1 + random.nextInt(max)];
     random.nextBytes(bytes);
@@ -275,30 +343,141 @@ class HostileInputTest {
     }
   }
 
-  /** Counts WARNING records of the transport's logger (System.Logger goes to j.u.l here). */
-  static final class WarningCounter extends Handler {
-    private static final Logger TRANSPORT = Logger.getLogger("io.distproc.transport.grpc");
-    private final AtomicInteger count = new AtomicInteger();
+  /**
+   * Round trips from the friend to the target's echo, one after another on a virtual thread, until
+   * stopped: the friend's link must keep working while the abuse runs.
+   */
+  static final class FriendPump {
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicInteger done = new AtomicInteger();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
+    private Thread thread;
 
-    static WarningCounter install() {
-      WarningCounter counter = new WarningCounter();
-      TRANSPORT.addHandler(counter);
-      return counter;
+    static FriendPump start(Node<String> friend, Pid echo) {
+      FriendPump pump = new FriendPump();
+      pump.thread = Thread.ofVirtual().name("friend-pump").start(() -> {
+        while (!pump.stop.get()) {
+          String text = "during-" + pump.done.get();
+          try {
+            String got = roundTrip(friend, echo, text);
+            if (!got.equals(text)) {
+              pump.failures.add("sent " + text + ", got " + got);
+            }
+          } catch (Exception e) {
+            pump.failures.add(text + ": " + e);
+          }
+          pump.done.incrementAndGet();
+        }
+      });
+      return pump;
+    }
+
+    /** Stops after the round trip in progress; returns how many were made. */
+    int stop() throws InterruptedException {
+      stop.set(true);
+      thread.join(2 * WAIT.toMillis());
+      return done.get();
+    }
+
+    List<String> failures() {
+      return List.copyOf(failures);
+    }
+  }
+
+  /** The heap used after a collection, sampled periodically while the abuse runs. */
+  static final class HeapSampler {
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong max = new AtomicLong();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Thread thread;
+
+    static HeapSampler start(Duration every) {
+      HeapSampler sampler = new HeapSampler();
+      sampler.thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
+        try {
+          while (!sampler.stopped.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+            sampler.max.accumulateAndGet(heapUsedAfterGc(), Math::max);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      return sampler;
+    }
+
+    /** Stops sampling; returns the largest sample (the heap after a collection, in bytes). */
+    long stop() throws InterruptedException {
+      stopped.countDown();
+      thread.join();
+      return max.get();
+    }
+  }
+
+  /**
+   * Records the transport's lines about links closed for their peer's fault, at any level (the
+   * logger is opened to DEBUG while it is installed): per link, and the lowered-lines counts.
+   */
+  static final class LogRecorder extends Handler {
+    private static final Logger TRANSPORT = Logger.getLogger("io.distproc.transport.grpc");
+    private final Map<Long, AtomicInteger> perLink = new ConcurrentHashMap<>();
+    private final AtomicInteger warnings = new AtomicInteger();
+    private final AtomicInteger lowered = new AtomicInteger();
+    private final AtomicInteger withoutReason = new AtomicInteger();
+    private Level levelBefore;
+
+    static LogRecorder install() {
+      LogRecorder recorder = new LogRecorder();
+      recorder.levelBefore = TRANSPORT.getLevel();
+      TRANSPORT.setLevel(Level.FINE);
+      TRANSPORT.addHandler(recorder);
+      return recorder;
     }
 
     void uninstall() {
       TRANSPORT.removeHandler(this);
-    }
-
-    int count() {
-      return count.get();
+      TRANSPORT.setLevel(levelBefore);
     }
 
     @Override
     public void publish(LogRecord record) {
-      if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-        count.incrementAndGet();
+      String message = record.getMessage();
+      Matcher closing = CLOSING.matcher(message);
+      if (closing.matches()) {
+        perLink.computeIfAbsent(Long.parseLong(closing.group(1)), l -> new AtomicInteger())
+            .incrementAndGet();
+        if (closing.group(2).isBlank()) {
+          withoutReason.incrementAndGet();
+        }
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+          warnings.incrementAndGet();
+        }
+        return;
       }
+      Matcher summary = LOWERED.matcher(message);
+      if (summary.matches()) {
+        lowered.addAndGet(Integer.parseInt(summary.group(1)));
+      }
+    }
+
+    int closingLines() {
+      return perLink.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    List<Long> linksWithMoreThanOneLine() {
+      return perLink.entrySet().stream().filter(e -> e.getValue().get() > 1)
+          .map(Map.Entry::getKey).toList();
+    }
+
+    int warnings() {
+      return warnings.get();
+    }
+
+    int lowered() {
+      return lowered.get();
+    }
+
+    int withoutReason() {
+      return withoutReason.get();
     }
 
     @Override
