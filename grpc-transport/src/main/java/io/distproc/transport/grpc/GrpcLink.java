@@ -532,7 +532,8 @@ final class GrpcLink implements Link {
             ? "stream ended without goodbye"
             : "stream failed: "
                 + status.getCode()
-                + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
+                + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")")
+                + rootCause(status.getCause());
     boolean refusedByGrpc =
         status != null
             && (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
@@ -553,6 +554,21 @@ final class GrpcLink implements Link {
         detail,
         status == null ? Outbox.Finish.now(null) : Outbox.Finish.gone(),
         false);
+  }
+
+  /**
+   * The innermost cause of a failed call, which says why (an untrusted certificate, a missing
+   * client certificate), where the status only says UNAVAILABLE; empty if there is none.
+   */
+  private static String rootCause(Throwable cause) {
+    if (cause == null) {
+      return "";
+    }
+    Throwable root = cause;
+    for (int depth = 0; root.getCause() != null && depth < 16; depth++) {
+      root = root.getCause();
+    }
+    return ", because " + root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   /** The peer broke the contract: close the link, never the node. */

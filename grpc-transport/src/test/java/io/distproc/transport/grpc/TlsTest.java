@@ -21,7 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -87,7 +92,8 @@ class TlsTest {
         start("alpha", NodeConfig.remote("alpha")
             .tls(TlsConfig.serverOnly(anon.chain(), anon.key(), ca.trust())));
 
-    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class)
+        .hasMessageContaining("CERTIFICATE_REQUIRED");
     assertThat(alpha.remoteNodes()).isEmpty();
     assertThat(beta.remoteNodes()).isEmpty();
   }
@@ -100,7 +106,8 @@ class TlsTest {
     Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(theirs, "beta")));
     Node<String> alpha = start("alpha", NodeConfig.remote("alpha").tls(mutual(ours, "alpha")));
 
-    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class)
+        .hasMessageContaining("unable to find valid certification path");
     assertThat(alpha.remoteNodes()).isEmpty();
     assertThat(beta.remoteNodes()).isEmpty();
   }
@@ -112,7 +119,8 @@ class TlsTest {
     Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "mallory")));
     Node<String> alpha = start("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "alpha")));
 
-    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class)
+        .hasMessageContaining("No subject alternative DNS name matching beta");
     assertThat(alpha.remoteNodes()).isEmpty();
   }
 
@@ -151,8 +159,60 @@ class TlsTest {
     Node<String> alpha =
         start("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "alpha")).cookie("wrong"));
 
-    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class);
+    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class)
+        .hasMessageContaining("does not know the cluster cookie");
     assertThat(beta.remoteNodes()).isEmpty();
+  }
+
+  /** Starts a node while recording the transport's log; returns the WARNING lines. */
+  private List<String> warningsWhileStarting(String name, NodeConfig.Builder config) {
+    Logger transport = Logger.getLogger("io.distproc.transport.grpc");
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler recorder = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+          warnings.add(r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    transport.addHandler(recorder);
+    try {
+      start(name, config);
+    } finally {
+      transport.removeHandler(recorder);
+    }
+    return warnings;
+  }
+
+  @Test
+  @DisplayName("a node asked for plaintext says so in a warning, and says when no cookie guards it")
+  void plaintext_warnsInTheLog() {
+    List<String> withCookie =
+        warningsWhileStarting("alpha", NodeConfig.remote("alpha").plaintext().cookie("c"));
+    List<String> withoutCookie =
+        warningsWhileStarting("beta", NodeConfig.remote("beta").plaintext());
+
+    assertThat(withCookie).singleElement().asString()
+        .startsWith("node alpha links are plaintext, as configured: anyone who can reach ")
+        .endsWith("can read them");
+    assertThat(withoutCookie).singleElement().asString()
+        .startsWith("node beta links are plaintext")
+        .endsWith(", and no cookie keeps strangers out");
+  }
+
+  @Test
+  void tls_noPlaintextWarning() {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+
+    assertThat(warningsWhileStarting("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "alpha"))))
+        .isEmpty();
   }
 
   private static TlsConfig managed(TestCertificates ca, String node) throws Exception {
