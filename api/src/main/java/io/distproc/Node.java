@@ -191,7 +191,9 @@ public interface Node<M> extends AutoCloseable {
    * @param name the node's name
    * @return the connected node
    * @throws LocalOnlyModeException in local-only mode
-   * @throws IllegalArgumentException if an argument is malformed
+   * @throws NullPointerException if {@code host} or {@code name} is null
+   * @throws IllegalArgumentException if an argument is malformed: a blank host, a port outside 1
+   *     to 65535, a malformed name
    * @throws DistprocException if the node cannot be reached within the request timeout
    */
   NodeId addRemoteNode(String host, int port, String name);
@@ -224,8 +226,9 @@ public interface Node<M> extends AutoCloseable {
   /**
    * Waits for every process of a shut-down node to end.
    *
-   * @param timeout how long to wait at most
+   * @param timeout how long to wait at most; zero or negative means do not wait
    * @return {@code true} if the node has terminated, {@code false} if the time ran out
+   * @throws NullPointerException if {@code timeout} is null
    * @throws ProcessInterruptedException if the calling thread is interrupted
    */
   boolean awaitTermination(Duration timeout);

@@ -148,6 +148,7 @@ public interface ProcessContext<M> {
    * @param matcher what to take
    * @param <R> the handler's result type
    * @return the handler's result (null if the handler returned null)
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -160,6 +161,7 @@ public interface ProcessContext<M> {
    * @param second tried second
    * @param <R> the handlers' result type
    * @return the handler's result
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -174,6 +176,7 @@ public interface ProcessContext<M> {
    * @param third tried third
    * @param <R> the handlers' result type
    * @return the handler's result
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -189,6 +192,7 @@ public interface ProcessContext<M> {
    * @param <R> the handlers' result type
    * @return the handler's result
    * @throws EmptyMatchersException if {@code matchers} is empty
+   * @throws NullPointerException if an argument, or one of the matchers, is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -204,6 +208,7 @@ public interface ProcessContext<M> {
    * @param <R> the handler's result type
    * @return the handler's result, or empty if nothing matched in time (or the handler returned
    *     null)
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -217,6 +222,7 @@ public interface ProcessContext<M> {
    * @param second tried second
    * @param <R> the handlers' result type
    * @return the handler's result, or empty if nothing matched in time
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -234,6 +240,7 @@ public interface ProcessContext<M> {
    * @param third tried third
    * @param <R> the handlers' result type
    * @return the handler's result, or empty if nothing matched in time
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -251,6 +258,7 @@ public interface ProcessContext<M> {
    * @param <R> the handlers' result type
    * @return the handler's result, or empty if nothing matched in time
    * @throws EmptyMatchersException if {@code matchers} is empty
+   * @throws NullPointerException if an argument, or one of the matchers, is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -290,6 +298,7 @@ public interface ProcessContext<M> {
    * @param <R> the handler's result type
    * @return the handler's result
    * @throws IllegalArgumentException if the mark is another process's
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -305,6 +314,7 @@ public interface ProcessContext<M> {
    * @param <R> the handler's result type
    * @return the handler's result, or empty if nothing matched in time
    * @throws IllegalArgumentException if the mark is another process's
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -317,6 +327,7 @@ public interface ProcessContext<M> {
    * owning process's thread only.
    *
    * @param matcher what to take
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -327,6 +338,7 @@ public interface ProcessContext<M> {
    *
    * @param first tried first
    * @param second tried second
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -338,6 +350,7 @@ public interface ProcessContext<M> {
    *
    * @param matchers what to take, at least one
    * @throws EmptyMatchersException if {@code matchers} is empty
+   * @throws NullPointerException if an argument, or one of the matchers, is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -350,6 +363,7 @@ public interface ProcessContext<M> {
    * @param timeout the limit of each wait
    * @param matcher what to take
    * @return {@code true} if a handler ended the loop, {@code false} if a wait timed out
+   * @throws NullPointerException if an argument is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -362,6 +376,7 @@ public interface ProcessContext<M> {
    * @param matchers what to take, at least one
    * @return {@code true} if a handler ended the loop, {@code false} if a wait timed out
    * @throws EmptyMatchersException if {@code matchers} is empty
+   * @throws NullPointerException if an argument, or one of the matchers, is null
    * @throws ProcessInterruptedException if the process is interrupted while waiting
    * @throws IllegalStateException if called from another thread
    */
@@ -419,7 +434,9 @@ public interface ProcessContext<M> {
    * @param name the node's name, checked against the name the node gives in its handshake
    * @return the connected node
    * @throws LocalOnlyModeException in local-only mode
-   * @throws IllegalArgumentException if an argument is malformed
+   * @throws NullPointerException if {@code host} or {@code name} is null
+   * @throws IllegalArgumentException if an argument is malformed: a blank host, a port outside 1
+   *     to 65535, a malformed name
    * @throws DistprocException if the node cannot be reached within the request timeout
    */
   NodeId addRemoteNode(String host, int port, String name);
