@@ -56,8 +56,8 @@ final class Outbox {
   private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
 
   /**
-   * How a link's frame stream ends; {@code callEnded} says gRPC has ended the call already, so nothing
-   * more may be written to it, not even an end.
+   * How a link's frame stream ends; {@code callEnded} says gRPC has ended the call already, so
+   * nothing more may be written to it, not even an end.
    */
   record Finish(LinkFrame last, boolean flush, Status abort, boolean callEnded) {
     static Finish flushThen(LinkFrame last) {

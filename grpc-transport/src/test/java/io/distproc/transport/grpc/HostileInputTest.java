@@ -85,7 +85,8 @@ class HostileInputTest {
   }
 
   @Test
-  @DisplayName("10^5 hostile and 10^5 malformed frames never crash the node or disturb its other links")
+  @DisplayName(
+      "10^5 hostile and 10^5 malformed frames never crash the node or disturb its other links")
   void hostileFrames_nodeSurvives_otherLinkWorks_memoryBounded() throws Exception {
     System.out.println("HostileInputTest seed: " + SEED + " (-Ddistproc.fuzz.seed to replay)");
     Node<String> target = start("target");
@@ -166,7 +167,10 @@ class HostileInputTest {
 
   /** What the malformed streams came to. */
   record Fuzz(
-      int streams, Map<FuzzStream.Outcome, Integer> outcomes, Map<String, Integer> kinds, int hung) {
+      int streams,
+      Map<FuzzStream.Outcome, Integer> outcomes,
+      Map<String, Integer> kinds,
+      int hung) {
     int count(FuzzStream.Outcome outcome) {
       return outcomes.getOrDefault(outcome, 0);
     }

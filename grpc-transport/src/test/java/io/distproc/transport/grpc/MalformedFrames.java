@@ -55,7 +55,8 @@ final class MalformedFrames {
       return joined();
     }
     if (roll < 10) { // out of order: the hello, then something that is not a proof
-      return new Script("instead of a proof", name, List.of(hello(1), anyFrame()), false, List.of());
+      List<byte[]> frames = List.of(hello(1), anyFrame());
+      return new Script("instead of a proof", name, frames, false, List.of());
     }
     return switch (roll % 7) {
       case 0 -> before("random bytes", bytes(1 + random.nextInt(96)));
@@ -103,7 +104,8 @@ final class MalformedFrames {
       }
       case 5 -> { // announces the largest total the node takes, then breaks the run
         kind = "joined: a huge chunk run broken by another frame";
-        after.add(chunk(TransportSettings.DEFAULT_MAX_MESSAGE_BYTES, 1 + random.nextInt(4096), false));
+        int total = TransportSettings.DEFAULT_MAX_MESSAGE_BYTES;
+        after.add(chunk(total, 1 + random.nextInt(4096), false));
         after.add(anyFrame());
       }
       case 6 -> {
