@@ -6,14 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * How a node secures its links with TLS: its certificate chain and private key, and the
- * certificates it trusts, either as PEM files (what Kubernetes secrets and cert-manager produce)
- * or as JDK key and trust managers (for keys in a keystore or an HSM, or for managers that reload
- * rotated certificates, such as grpc-java's {@code AdvancedTlsX509KeyManager}).
+ * certificates it trusts, either as PEM files (what Kubernetes secrets and cert-manager produce),
+ * as JDK key and trust managers (for keys in a keystore or an HSM, or for managers that reload
+ * rotated certificates, such as grpc-java's {@code AdvancedTlsX509KeyManager}), or as a JDK
+ * {@link SSLContext} that an application has set up already.
  *
  * <p>Every node is both a server (it accepts links) and a client (it dials them), so each needs
  * its own certificate and the authorities it trusts. With {@code mutual} (the usual choice for a
@@ -35,15 +37,23 @@ public final class TlsConfig {
   private final Path trustedCertificates;
   private final X509KeyManager keyManager;
   private final X509TrustManager trustManager;
+  private final SSLContext sslContext;
   private final boolean mutual;
 
   private TlsConfig(
-      Path chain, Path key, Path trusted, X509KeyManager km, X509TrustManager tm, boolean mutual) {
+      Path chain,
+      Path key,
+      Path trusted,
+      X509KeyManager km,
+      X509TrustManager tm,
+      SSLContext context,
+      boolean mutual) {
     this.certificateChain = chain;
     this.privateKey = key;
     this.trustedCertificates = trusted;
     this.keyManager = km;
     this.trustManager = tm;
+    this.sslContext = context;
     this.mutual = mutual;
   }
 
@@ -104,10 +114,45 @@ public final class TlsConfig {
     return managed(keyManager, trustManager, false);
   }
 
+  /**
+   * Mutual TLS from a JDK {@link SSLContext} the application has initialised: its key managers
+   * give this node's certificate, its trust managers decide which peers to trust. The context is
+   * used for links in both directions.
+   *
+   * <p>A dialler still checks that the accepting node's certificate names the node it expects (or
+   * the host it dialled): it asks the context's engines for HTTPS endpoint identification, which
+   * the JDK's trust managers perform, and which the JDK also performs around a plain {@link
+   * X509TrustManager}. A context whose trust manager is an {@code X509ExtendedTrustManager} that
+   * ignores the endpoint identification algorithm turns that check off: use {@link
+   * #mutual(X509KeyManager, X509TrustManager)} for such a manager, which checks the name itself.
+   *
+   * @param sslContext an initialised context of the JDK's TLS implementation (or one that supports
+   *     ALPN, which gRPC needs)
+   * @return the configuration
+   * @throws NullPointerException if {@code sslContext} is null
+   */
+  public static TlsConfig mutual(SSLContext sslContext) {
+    Objects.requireNonNull(sslContext, "sslContext");
+    return new TlsConfig(null, null, null, null, null, sslContext, true);
+  }
+
+  /**
+   * TLS where only the accepting node presents a certificate, from a JDK {@link SSLContext}; see
+   * {@link #mutual(SSLContext)}.
+   *
+   * @param sslContext an initialised context
+   * @return the configuration
+   * @throws NullPointerException if {@code sslContext} is null
+   */
+  public static TlsConfig serverOnly(SSLContext sslContext) {
+    Objects.requireNonNull(sslContext, "sslContext");
+    return new TlsConfig(null, null, null, null, null, sslContext, false);
+  }
+
   private static TlsConfig managed(X509KeyManager km, X509TrustManager tm, boolean mutual) {
     Objects.requireNonNull(km, "keyManager");
     Objects.requireNonNull(tm, "trustManager");
-    return new TlsConfig(null, null, null, km, tm, mutual);
+    return new TlsConfig(null, null, null, km, tm, null, mutual);
   }
 
   private static TlsConfig checked(Path chain, Path key, Path trusted, boolean mutual) {
@@ -118,7 +163,7 @@ public final class TlsConfig {
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("invalid TLS configuration:\n  " + String.join("\n  ", errors));
     }
-    return new TlsConfig(chain, key, trusted, null, null, mutual);
+    return new TlsConfig(chain, key, trusted, null, null, null, mutual);
   }
 
   private static void check(String what, Path file, List<String> errors) {
@@ -130,7 +175,7 @@ public final class TlsConfig {
   /**
    * Returns this node's certificate chain file, when the configuration is made of files.
    *
-   * @return the PEM file, or empty when managers were given
+   * @return the PEM file, or empty when managers or a context were given
    */
   public Optional<Path> certificateChain() {
     return Optional.ofNullable(certificateChain);
@@ -139,7 +184,7 @@ public final class TlsConfig {
   /**
    * Returns this node's private key file, when the configuration is made of files.
    *
-   * @return the PKCS#8 PEM file, or empty when managers were given
+   * @return the PKCS#8 PEM file, or empty when managers or a context were given
    */
   public Optional<Path> privateKey() {
     return Optional.ofNullable(privateKey);
@@ -148,7 +193,7 @@ public final class TlsConfig {
   /**
    * Returns the file of trusted authorities, when the configuration is made of files.
    *
-   * @return the PEM file, or empty when managers were given
+   * @return the PEM file, or empty when managers or a context were given
    */
   public Optional<Path> trustedCertificates() {
     return Optional.ofNullable(trustedCertificates);
@@ -157,7 +202,7 @@ public final class TlsConfig {
   /**
    * Returns the key manager, when the configuration is made of managers.
    *
-   * @return the key manager, or empty when files were given
+   * @return the key manager, or empty when files or a context were given
    */
   public Optional<X509KeyManager> keyManager() {
     return Optional.ofNullable(keyManager);
@@ -166,10 +211,19 @@ public final class TlsConfig {
   /**
    * Returns the trust manager, when the configuration is made of managers.
    *
-   * @return the trust manager, or empty when files were given
+   * @return the trust manager, or empty when files or a context were given
    */
   public Optional<X509TrustManager> trustManager() {
     return Optional.ofNullable(trustManager);
+  }
+
+  /**
+   * Returns the JDK context, when the configuration was given as one.
+   *
+   * @return the context, or empty when files or managers were given
+   */
+  public Optional<SSLContext> sslContext() {
+    return Optional.ofNullable(sslContext);
   }
 
   /**
@@ -185,6 +239,9 @@ public final class TlsConfig {
   @Override
   public String toString() {
     String kind = mutual ? "mutual TLS" : "TLS";
+    if (sslContext != null) {
+      return kind + "{sslContext " + sslContext.getProtocol() + "}";
+    }
     return keyManager != null
         ? kind + "{managers}"
         : kind + "{chain=" + certificateChain + ", trust=" + trustedCertificates + "}";

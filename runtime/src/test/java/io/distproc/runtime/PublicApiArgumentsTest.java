@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -382,6 +383,10 @@ class PublicApiArgumentsTest {
         () -> TlsConfig.mutual(keys, trust)));
     rows.add(row("TlsConfig.serverOnly(null key manager, ..)", NullPointerException.class,
         () -> TlsConfig.serverOnly(keys, trust)));
+    rows.add(row("TlsConfig.mutual(null SSLContext)", NullPointerException.class,
+        () -> TlsConfig.mutual((SSLContext) null)));
+    rows.add(row("TlsConfig.serverOnly(null SSLContext)", NullPointerException.class,
+        () -> TlsConfig.serverOnly((SSLContext) null)));
     // ---- identifiers
     rows.add(row("NodeId.of(null, 1)", NullPointerException.class, () -> NodeId.of(null, 1)));
     rows.add(row("NodeId.of(blank, 1)", IllegalArgumentException.class, () -> NodeId.of(" ", 1)));

@@ -8,6 +8,13 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettySslContextChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -39,6 +47,10 @@ final class Security {
       return InsecureServerCredentials.create();
     }
     TlsConfig t = tls.get();
+    if (t.sslContext().isPresent()) {
+      return NettySslContextServerCredentials.create(
+          netty(t.sslContext().get(), false, t.isMutual() ? ClientAuth.REQUIRE : ClientAuth.NONE));
+    }
     try {
       TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder();
       if (t.keyManager().isPresent()) {
@@ -57,6 +69,18 @@ final class Security {
     }
   }
 
+  /** Wraps a JDK context for Netty, offering HTTP/2 by ALPN as gRPC requires. */
+  private static SslContext netty(SSLContext context, boolean client, ClientAuth auth) {
+    ApplicationProtocolConfig h2 =
+        new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            "h2");
+    return new JdkSslContext(
+        context, client, null, IdentityCipherSuiteFilter.INSTANCE, h2, auth, null, false);
+  }
+
   private static File file(Optional<Path> path) {
     return path.orElseThrow().toFile();
   }
@@ -67,6 +91,13 @@ final class Security {
       return InsecureChannelCredentials.create();
     }
     TlsConfig t = tls.get();
+    if (t.sslContext().isPresent()) {
+      // gRPC asks the engine for HTTPS endpoint identification against the channel's authority
+      // (the expected node's name, or the host dialled): the context's trust manager checks the
+      // name, as TlsConfig.mutual(SSLContext) documents.
+      return NettySslContextChannelCredentials.create(
+          netty(t.sslContext().get(), true, ClientAuth.NONE));
+    }
     try {
       TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
       if (t.keyManager().isPresent()) {

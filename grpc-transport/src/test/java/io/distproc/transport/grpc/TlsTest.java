@@ -16,7 +16,11 @@ import io.distproc.transport.grpc.testing.TestCertificates;
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.grpc.util.AdvancedTlsX509TrustManager;
 import io.grpc.util.AdvancedTlsX509TrustManager.Verification;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +31,9 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -266,5 +273,74 @@ class TlsTest {
     alphaKeys.updateIdentityCredentials(renewed.chain().toFile(), renewed.key().toFile());
 
     assertThat(connect(alpha, beta)).isEqualTo(beta.id());
+  }
+
+  /**
+   * An application's own JDK context: the node's key from a key manager, and a plain PKIX trust
+   * manager of the JDK over a key store holding the authority.
+   */
+  private static SSLContext context(TestCertificates ca, String node) throws Exception {
+    TestCertificates.Issued issued = ca.issue(node);
+    AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
+    keys.updateIdentityCredentials(issued.chain().toFile(), issued.key().toFile());
+    return context(ca, new KeyManager[] {keys});
+  }
+
+  /** A context that trusts {@code ca} and has the given keys (none: it cannot prove anything). */
+  private static SSLContext context(TestCertificates ca, KeyManager[] keys) throws Exception {
+    KeyStore authorities = KeyStore.getInstance("PKCS12");
+    authorities.load(null, null);
+    try (InputStream in = Files.newInputStream(ca.trust())) {
+      authorities.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+    trust.init(authorities);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys, trust.getTrustManagers(), null);
+    return context;
+  }
+
+  @Test
+  @DisplayName("mutual TLS from an SSLContext links and talks, and still checks the server's name")
+  void mutualTls_fromSslContext_linksAndChecksTheName() throws Exception {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    Node<String> alpha =
+        start("alpha", NodeConfig.remote("alpha").tls(TlsConfig.mutual(context(ca, "alpha"))));
+    Node<String> beta =
+        start("beta", NodeConfig.remote("beta").tls(TlsConfig.mutual(context(ca, "beta"))));
+    Node<String> mallory =
+        start("gamma", NodeConfig.remote("gamma").tls(TlsConfig.mutual(context(ca, "mallory"))));
+
+    assertThat(connect(alpha, beta)).isEqualTo(beta.id());
+    assertCarries(alpha, beta, "over an SSLContext");
+    assertCarries(beta, alpha, "and back");
+
+    // mallory's certificate is from the cluster's authority but names mallory, not gamma.
+    assertThatThrownBy(() -> connect(alpha, mallory))
+        .isInstanceOf(DistprocException.class)
+        .hasMessageContaining("gamma");
+    assertThat(alpha.remoteNodes()).containsExactly(beta.id());
+  }
+
+  @Test
+  @DisplayName("under mutual TLS from an SSLContext, an untrusted or anonymous dialler is refused")
+  void mutualTls_fromSslContext_refusesUntrustedAndAnonymous() throws Exception {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    TestCertificates other = TestCertificates.authority(dir, "other");
+    Node<String> beta =
+        start("beta", NodeConfig.remote("beta").tls(TlsConfig.mutual(context(ca, "beta"))));
+    Node<String> stranger =
+        start("alpha", NodeConfig.remote("alpha").tls(TlsConfig.mutual(context(other, "alpha"))));
+    Node<String> anonymous = start("gamma",
+        NodeConfig.remote("gamma").tls(TlsConfig.serverOnly(context(ca, new KeyManager[0]))));
+
+    assertThatThrownBy(() -> connect(stranger, beta))
+        .isInstanceOf(DistprocException.class)
+        .hasMessageContaining("unable to find valid certification path");
+    assertThatThrownBy(() -> connect(anonymous, beta))
+        .isInstanceOf(DistprocException.class)
+        .hasMessageContaining("certificate_required"); // the JDK engine's words
+    assertThat(beta.remoteNodes()).isEmpty();
   }
 }
