@@ -394,7 +394,7 @@ final class GrpcLink implements Link {
             .closing(
                 this,
                 "refused at the handshake"
-                    + (r.claimed() == null ? "" : " a peer claiming to be " + r.claimed())
+                    + (r.claimed() == null ? "" : " (the peer claimed to be " + r.claimed() + ")")
                     + ": "
                     + r.reason()
                     + " ("
