@@ -432,6 +432,22 @@ public abstract class AbstractClusterTest {
   }
 
   @Test
+  @DisplayName("a message to a pid of the peer's current incarnation that no process has is a dead letter there, and the link carries on")
+  void send_unknownPidOfTheCurrentIncarnation_isADeadLetterAtThePeer() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    long sentBefore = a.metrics().deadLetters();
+    long before = b.metrics().deadLetters();
+
+    a.send(Pid.of(b.id(), 999_999), "nobody has this pid");
+
+    await().atMost(WAIT).until(() -> b.metrics().deadLetters() == before + 1);
+    assertThat(a.metrics().deadLetters()).isEqualTo(sentBefore); // alpha cannot know: it sent it
+    assertThat(roundTrip(a, b, 10)).isEqualTo(10);
+  }
+
+  @Test
   @DisplayName("a spawn of an unknown behaviour on another node gives a dead pid")
   void spawnMonitored_unknownRemoteBehaviour_reportsNoProcess() throws Exception {
     Node<String> a = node("alpha");
