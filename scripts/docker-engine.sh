@@ -84,7 +84,10 @@ start() {
       fail "dockerd exited during start-up: $(last_log_line)"
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      fail "dockerd (pid $pid) did not answer within ${timeout_s} s: $(last_log_line)"
+      local why
+      why=$(last_log_line)
+      stop >/dev/null # the daemon this script launched (by its recorded pid), never left behind
+      fail "dockerd (pid $pid) did not answer within ${timeout_s} s, so it was stopped: $why"
     fi
     sleep 0.5
   done
