@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <thead><tr><th>variable</th><th>meaning</th><th>default</th></tr></thead>
  *   <tbody>
  *   <tr><td>{@code DISTPROC_NODE_NAME}</td><td>the node's name, unique in the cluster</td>
- *       <td>required</td></tr>
+ *       <td>the container's host name ({@code HOSTNAME}: the container id under Docker, the pod's
+ *       name under Kubernetes)</td></tr>
  *   <tr><td>{@code DISTPROC_BIND_HOST}</td><td>the address to listen on</td>
  *       <td>{@code 0.0.0.0}</td></tr>
  *   <tr><td>{@code DISTPROC_PORT}</td><td>the port to listen on; 0 picks one</td>

@@ -42,6 +42,8 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
   static final String TLS_KEY = "DISTPROC_TLS_KEY";
   static final String TLS_TRUST = "DISTPROC_TLS_TRUST";
   static final String LOG_LEVEL = "DISTPROC_LOG_LEVEL"; // read by logback.xml
+  /** Set by Docker (the container id, or the compose/--hostname host name) and Kubernetes. */
+  static final String HOSTNAME = "HOSTNAME";
 
   /** Every variable the node reads, for the warning about unknown DISTPROC_ variables. */
   static final Set<String> KNOWN =
@@ -73,14 +75,20 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
     List<String> problems = new ArrayList<>();
     Reader in = new Reader(env, problems);
 
-    String name = in.string(NAME).orElse("");
+    // Unset, the name is the container's host name (Docker and Kubernetes set HOSTNAME: the
+    // container id, the pod's name), so `docker-compose up --scale` can add nodes of one service.
+    Optional<String> given = in.string(NAME);
+    String name = given.or(() -> Optional.ofNullable(env.get(HOSTNAME)).map(String::strip)
+        .filter(h -> !h.isEmpty())).orElse("");
+    String source = given.isPresent() ? NAME : NAME + " (unset, so " + HOSTNAME + ")";
     if (name.isEmpty()) {
-      problems.add(NAME + ": required: the node's name, unique in the cluster (e.g. alpha)");
+      problems.add(NAME + ": required when " + HOSTNAME
+          + " is unset: the node's name, unique in the cluster (e.g. alpha)");
     } else {
       try {
         NodeId.checkName(name);
       } catch (IllegalArgumentException e) {
-        problems.add(NAME + ": " + e.getMessage());
+        problems.add(source + ": " + e.getMessage());
       }
     }
     String bindHost = in.string(BIND_HOST).orElse("0.0.0.0");

@@ -239,9 +239,30 @@ class NodeSettingsTest {
   }
 
   @Test
+  void parse_noName_takesTheHostName() {
+    NodeSettings s = NodeSettings.parse(env("HOSTNAME", "3f9c2a1b7d0e"));
+
+    assertThat(s.config().name()).isEqualTo("3f9c2a1b7d0e");
+  }
+
+  @Test
+  void parse_givenName_winsOverTheHostName() {
+    NodeSettings s = NodeSettings.parse(env("DISTPROC_NODE_NAME", "alpha", "HOSTNAME", "3f9c2a1b7d0e"));
+
+    assertThat(s.config().name()).isEqualTo("alpha");
+  }
+
+  @Test
+  void parse_malformedHostName_saysWhereTheNameCameFrom() {
+    assertThat(problems(env("HOSTNAME", "-odd")))
+        .singleElement().asString()
+        .startsWith("DISTPROC_NODE_NAME (unset, so HOSTNAME): node name '-odd' is malformed");
+  }
+
+  @Test
   void parse_missingName_saysItIsRequired() {
     assertThat(problems(env()))
-        .containsExactly("DISTPROC_NODE_NAME: required: the node's name, unique in the cluster (e.g. alpha)");
+        .containsExactly("DISTPROC_NODE_NAME: required when HOSTNAME is unset: the node's name, unique in the cluster (e.g. alpha)");
   }
 
   @Test
@@ -316,7 +337,7 @@ class NodeSettingsTest {
     assertThat(status).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).lines())
         .containsExactly(
-            "distproc-node: DISTPROC_NODE_NAME: required: the node's name, unique in the cluster (e.g. alpha)",
+            "distproc-node: DISTPROC_NODE_NAME: required when HOSTNAME is unset: the node's name, unique in the cluster (e.g. alpha)",
             "distproc-node: DISTPROC_PORT: must be a port from 0 (any free port) to 65535, was 'abc'");
   }
 
