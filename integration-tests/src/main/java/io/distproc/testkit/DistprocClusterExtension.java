@@ -32,20 +32,44 @@ public final class DistprocClusterExtension
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(DistprocClusterExtension.class);
 
+  /**
+   * Whether a Docker engine can be used (empty) or why not, and whether this is CI: the real ones
+   * unless the testkit's own tests replace them, to show how the extension behaves without an
+   * engine.
+   */
+  interface Surroundings {
+    Surroundings REAL =
+        new Surroundings() {
+          @Override
+          public Optional<String> dockerUnavailable() {
+            return DockerEngine.unavailableReason();
+          }
+
+          @Override
+          public boolean onCi() {
+            return "true".equalsIgnoreCase(System.getenv("CI"));
+          }
+        };
+
+    Optional<String> dockerUnavailable();
+
+    boolean onCi();
+  }
+
+  // Replaced only by the testkit's own tests, which put REAL back.
+  static volatile Surroundings surroundings = Surroundings.REAL;
+
   /** Creates the extension; JUnit does, through {@link DistprocClusterTest}. */
   public DistprocClusterExtension() {}
 
-  private static boolean onCi() {
-    return "true".equalsIgnoreCase(System.getenv("CI"));
-  }
-
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    Optional<String> reason = DockerEngine.unavailableReason();
+    Surroundings here = surroundings;
+    Optional<String> reason = here.dockerUnavailable();
     if (reason.isEmpty()) {
       return ConditionEvaluationResult.enabled("a Docker engine answers");
     }
-    if (onCi()) {
+    if (here.onCi()) {
       return ConditionEvaluationResult.enabled("CI=true: the cluster start will fail: " + reason.get());
     }
     return ConditionEvaluationResult.disabled("container tests skipped: " + reason.get());
@@ -53,7 +77,7 @@ public final class DistprocClusterExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    Optional<String> reason = DockerEngine.unavailableReason();
+    Optional<String> reason = surroundings.dockerUnavailable();
     if (reason.isPresent()) {
       throw new ExtensionConfigurationException(
           "CI=true requires a Docker engine for the container tests: " + reason.get());
