@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -79,7 +80,9 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <p><b>Clean-up.</b> {@link #close()} removes every container, every network and every
  * test-JVM node registered here, also after a failed start or test; it is idempotent. The cluster
- * needs no Ryuk.
+ * needs no Ryuk: if the JVM exits before {@code close()} (a test run interrupted, {@code
+ * System.exit}), a shutdown hook registered by {@link #start()} removes them. Containers and
+ * networks carry the label {@value NodeContainer#LABEL}.
  *
  * <p>This class is thread-safe: faults and awaits may be called from any thread, though tests
  * usually drive a cluster from one.
@@ -100,7 +103,7 @@ public final class DistprocCluster implements AutoCloseable {
   private final Duration startupTimeout;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Network hostNetwork = Network.newNetwork();
+  private final Network hostNetwork = NodeContainer.newNetwork();
   private final Map<Set<String>, Network> pairNetworks = new LinkedHashMap<>();
   private final Map<String, NodeContainer> containers = new LinkedHashMap<>();
   // @GuardedBy("lock")
@@ -113,7 +116,9 @@ public final class DistprocCluster implements AutoCloseable {
   private final Map<String, Map<String, Long>> faultMarks = new LinkedHashMap<>();
   private final Map<String, Instant> faultTimes = new LinkedHashMap<>();
   private final List<Node<?>> localNodes = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  // Removes what was started if the JVM exits before close(): Ryuk, which would, is off here.
+  private final Thread shutdownHook = new Thread(this::closeAtExit, "distproc-cluster-cleanup");
   private volatile Duration startedIn = Duration.ZERO;
 
   private DistprocCluster(Builder b) {
@@ -127,7 +132,7 @@ public final class DistprocCluster implements AutoCloseable {
     this.startupTimeout = b.startupTimeout;
     for (int i = 0; i < names.size(); i++) {
       for (int j = i + 1; j < names.size(); j++) {
-        pairNetworks.put(Set.of(names.get(i), names.get(j)), Network.newNetwork());
+        pairNetworks.put(Set.of(names.get(i), names.get(j)), NodeContainer.newNetwork());
       }
     }
     String seeds = names.stream().map(n -> n + "@" + n + ":" + NodeContainer.NODE_PORT)
@@ -170,6 +175,7 @@ public final class DistprocCluster implements AutoCloseable {
     long t0 = System.nanoTime();
     try {
       requireImage();
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
       List<CompletableFuture<Void>> starts = new ArrayList<>();
       for (NodeContainer c : containers.values()) {
         starts.add(CompletableFuture.runAsync(c::start));
@@ -734,10 +740,16 @@ public final class DistprocCluster implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook runs, finds the cluster closed, and does nothing
+      }
+    }
     List<RuntimeException> failures = new ArrayList<>();
     for (Node<?> n : localNodes) {
       try {
@@ -774,6 +786,19 @@ public final class DistprocCluster implements AutoCloseable {
       IllegalStateException e = new IllegalStateException("cluster " + names + " not fully removed");
       failures.forEach(e::addSuppressed);
       throw e;
+    }
+  }
+
+  private void closeAtExit() {
+    if (closed.get()) {
+      return;
+    }
+    LOG.log(System.Logger.Level.WARNING, () -> "the JVM is exiting and cluster " + names
+        + " was not closed: removing its containers and networks");
+    try {
+      close();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "cluster " + names + " not fully removed at exit: " + e);
     }
   }
 

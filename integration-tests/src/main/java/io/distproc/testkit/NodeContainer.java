@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -58,6 +59,16 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
   /** The port the node listens on inside its container. */
   public static final int NODE_PORT = 7000;
 
+  /**
+   * The label every container and network of the testkit carries; its value is the {@linkplain
+   * #SESSION session} that created it. {@code docker ps -a --filter label=io.distproc.testkit}
+   * lists what is left of test runs.
+   */
+  public static final String LABEL = "io.distproc.testkit";
+
+  /** This JVM's session: the value of {@link #LABEL} on what it creates. */
+  static final String SESSION = UUID.randomUUID().toString();
+
   /** Where {@link #withTls(TlsConfig)} puts the node's PEM files in the container. */
   static final String TLS_DIR = "/etc/distproc/tls";
 
@@ -95,6 +106,7 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     super(Objects.requireNonNull(image, "image"));
     this.nodeName = NodeId.checkName(Objects.requireNonNull(nodeName, "nodeName"));
     withImagePullPolicy(name -> false); // no registry here: never pull
+    withLabel(LABEL, SESSION);
     withExposedPorts(NODE_PORT);
     withEnv("DISTPROC_NODE_NAME", nodeName);
     withEnv("DISTPROC_PORT", String.valueOf(NODE_PORT));
@@ -104,6 +116,18 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     waitingFor(
         Wait.forLogMessage(".*distproc node " + Pattern.quote(nodeName) + " ready on .*\\n", 1)
             .withStartupTimeout(TimeFactor.dilated(Duration.ofSeconds(60))));
+  }
+
+  /**
+   * Returns a new network (created on first use) that carries the testkit's {@link #LABEL}, so
+   * that a check for leftovers finds it.
+   *
+   * @return the network, to close when done
+   */
+  public static Network newNetwork() {
+    return Network.builder()
+        .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(LABEL, SESSION)))
+        .build();
   }
 
   /**
