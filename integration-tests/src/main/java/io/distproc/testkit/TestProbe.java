@@ -226,6 +226,22 @@ public final class TestProbe<M> implements AutoCloseable {
   }
 
   /**
+   * Checks that no matching down notice arrives during {@code during} (and none is pending): for
+   * "a monitor fires once", after its first notice was taken.
+   *
+   * @param during how long to watch, before {@link TimeFactor} scaling
+   * @param matching which notices must not come
+   * @throws AssertionError if one did; it stays pending
+   */
+  public void expectNoDown(Duration during, Predicate<? super Down> matching) {
+    Objects.requireNonNull(matching, "matching");
+    Optional<Entry<M>> e = take(during, x -> x.down() != null && matching.test(x.down()));
+    if (e.isPresent()) {
+      throw new AssertionError("unexpected down notice: " + e.get().down());
+    }
+  }
+
+  /**
    * Returns what arrived and no expectation took yet, oldest first, without taking it.
    *
    * @return messages as themselves and down notices as {@link Down}

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Faults on real containers, with heartbeats every 200 ms and a 1 s timeout: each fault must be
- * reported on the survivors within the timeout plus a margin for the detector's tick and the
- * log's way to the test.
+ * reported on the survivors within the transport's bound (the timeout, plus at most an interval)
+ * and a small margin for the way from the test JVM to the docker command and back in a log line.
  */
 @DistprocClusterTest(
     nodes = {"alpha", "beta", "gamma"},
@@ -26,9 +26,16 @@ import org.junit.jupiter.api.Test;
     heartbeatTimeoutMillis = 1000)
 @DisplayName("A three-container cluster")
 class ClusterFaultsIT {
+  private static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(200);
   private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(1);
-  /** The configured bound: the heartbeat timeout, plus 1 s for the detector's tick and the log. */
-  private static final Duration BOUND = HEARTBEAT_TIMEOUT.plusSeconds(1);
+  /**
+   * The README's promise, a silent peer is down within timeout + interval of its last heartbeat,
+   * measured from just before the docker command to the node-down line reaching the test JVM
+   * through the engine's log stream; both the command (the fault starts only once it has acted)
+   * and the stream add to the figure: 300 ms covers them on this loaded machine, and the time
+   * factor scales it all.
+   */
+  private static final Duration BOUND = HEARTBEAT_TIMEOUT.plus(HEARTBEAT_INTERVAL).plusMillis(300);
   private static final Duration AWAIT = Duration.ofSeconds(10);
   private static final Duration QUIET = Duration.ofMillis(1500);
 
@@ -101,6 +108,7 @@ class ClusterFaultsIT {
     assertThat(remote.expectDownOnce(ref, echo, QUIET).get(3)).isEqualTo("NodeDown");
     assertThat(remote.probe.expectDown(AWAIT, d -> d.ref().equals(watched.monitor())).reason())
         .isInstanceOf(MonitorReason.NodeDown.class);
+    remote.probe.expectNoDown(QUIET, d -> d.ref().equals(watched.monitor())); // once
 
     cluster.unpause("beta");
 
