@@ -12,6 +12,8 @@ import io.distproc.runtime.internal.Link;
 import io.distproc.runtime.internal.LinkHandler;
 import io.distproc.runtime.internal.LinkRefusedException;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -109,6 +111,9 @@ final class GrpcLink implements Link {
   /** An accepted link's TLS session: null on plaintext and for dialled links. Set before reads. */
   private SSLSession tlsSession;
 
+  /** A dialled link's call, whose TLS session the Welcome's check reads. Set before reads. */
+  private volatile ClientCall<byte[], byte[]> dialCall;
+
   /** A dialled link's Hello nonce. Set before the Hello is sent. */
   private byte[] helloNonce;
 
@@ -151,6 +156,22 @@ final class GrpcLink implements Link {
 
   // ---- creation --------------------------------------------------------------------------------
 
+  /**
+   * For a link dialled under TLS without an expected name (a seed known by address only), why
+   * the accepting node's certificate does not name the node {@code answered}; empty when it
+   * does, when a name was expected (the handshake checked it), and on plaintext.
+   */
+  private Optional<String> acceptorMismatch(String answered) {
+    if (expectedName.isPresent() || transport.config().tls().isEmpty()) {
+      return Optional.empty();
+    }
+    ClientCall<byte[], byte[]> call = dialCall;
+    SSLSession tls = call == null ? null : call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    return tls == null
+        ? Optional.of("the link's TLS session is unknown: cannot check the accepting node's name")
+        : Security.acceptorMismatch(tls, answered);
+  }
+
   /** Dials: starts the frames call on {@code channel} and writes the Hello. */
   static GrpcLink dial(
       GrpcTransport transport,
@@ -170,8 +191,8 @@ final class GrpcLink implements Link {
         });
     transport.register(link);
     try {
-      ClientCalls.asyncBidiStreamingCall(
-          channel.newCall(Methods.CLIENT_FRAMES, CallOptions.DEFAULT), link.new ClientInbound());
+      link.dialCall = channel.newCall(Methods.CLIENT_FRAMES, CallOptions.DEFAULT);
+      ClientCalls.asyncBidiStreamingCall(link.dialCall, link.new ClientInbound());
     } catch (RuntimeException e) {
       link.connected.completeExceptionally(
           new HandshakeException("cannot start a call to " + remote + ": " + e, e));
@@ -444,6 +465,15 @@ final class GrpcLink implements Link {
         String name = welcome.peer().name();
         if (expectedName.isPresent() && !expectedName.get().equals(name)) {
           String why = remote + " answered as '" + name + "', not '" + expectedName.get() + "'";
+          LOG.log(System.Logger.Level.WARNING, () -> this + ": refusing the link: " + why);
+          connected.completeExceptionally(new HandshakeException(why));
+          LinkFrame goodbye = Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REFUSED, why);
+          end(NodeDownEvent.Cause.CONNECTION_LOST, why, Outbox.Finish.now(goodbye), true);
+          return;
+        }
+        Optional<String> unnamed = acceptorMismatch(name);
+        if (unnamed.isPresent()) {
+          String why = remote + ": " + unnamed.get();
           LOG.log(System.Logger.Level.WARNING, () -> this + ": refusing the link: " + why);
           connected.completeExceptionally(new HandshakeException(why));
           LinkFrame goodbye = Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REFUSED, why);

@@ -301,7 +301,8 @@ final class GrpcTransport implements Transport {
     }
     channels.removeIf(ManagedChannel::isTerminated);
     NettyChannelBuilder builder =
-        NettyChannelBuilder.forAddress(host, port, Security.channelCredentials(config))
+        NettyChannelBuilder.forAddress(
+                host, port, Security.channelCredentials(config, expectedName.isPresent()))
             .directExecutor()
             .maxInboundMessageSize(TransportSettings.MAX_INBOUND_GRPC_MESSAGE)
             .disableRetry();

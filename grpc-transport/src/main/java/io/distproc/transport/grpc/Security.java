@@ -17,12 +17,17 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,6 +39,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -85,7 +92,14 @@ final class Security {
     return path.orElseThrow().toFile();
   }
 
-  static ChannelCredentials channelCredentials(NodeConfig config) {
+  /**
+   * The dialler's credentials. With {@code nameKnown} the accepting node's certificate must name
+   * the node expected (the channel's authority). Without, as when a seed's DNS name resolves to
+   * nodes not yet known, the handshake checks only that the cluster's authorities trust the chain,
+   * and the link checks after the Welcome that the certificate names the node that answered
+   * ({@link #acceptorMismatch}).
+   */
+  static ChannelCredentials channelCredentials(NodeConfig config, boolean nameKnown) {
     Optional<TlsConfig> tls = config.tls();
     if (tls.isEmpty()) {
       return InsecureChannelCredentials.create();
@@ -100,7 +114,19 @@ final class Security {
     }
     try {
       TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
-      if (t.keyManager().isPresent()) {
+      if (!nameKnown) {
+        b.trustManager(
+            t.trustManager().isPresent()
+                ? new ChainOnly(t.trustManager().get(), true)
+                : new ChainOnly(fromPem(t.trustedCertificates()), false));
+        if (t.isMutual()) {
+          if (t.keyManager().isPresent()) {
+            b.keyManager(t.keyManager().get());
+          } else {
+            b.keyManager(file(t.certificateChain()), file(t.privateKey()));
+          }
+        }
+      } else if (t.keyManager().isPresent()) {
         // A manager of the user's may check only the chain: the accepting node's name is checked
         // here, whatever the manager does.
         b.trustManager(new NameChecking(t.trustManager().orElseThrow()));
@@ -116,6 +142,117 @@ final class Security {
       return b.build();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("cannot load the TLS files of " + t + ": " + e, e);
+    }
+  }
+
+  /** The JDK's PKIX trust manager over the PEM certificates in {@code trust}. */
+  private static X509TrustManager fromPem(Optional<Path> trust) {
+    try (InputStream in = Files.newInputStream(trust.orElseThrow())) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("trusted-" + i++, c);
+      }
+      TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      f.init(store);
+      for (TrustManager m : f.getTrustManagers()) {
+        if (m instanceof X509TrustManager x) {
+          return x;
+        }
+      }
+      throw new IllegalStateException("no X.509 trust manager for " + trust.get());
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the trusted certificates " + trust.get() + ": " + e, e);
+    }
+  }
+
+  /**
+   * A dialler's check, after the Welcome of a link dialled without an expected name, that the
+   * accepting node's certificate names the node that answered. Empty when it does, and when
+   * there is no TLS session (plaintext).
+   *
+   * @param tls the dialled call's TLS session, or null
+   * @param answered the node name the Welcome carries
+   * @return why the link is refused, or empty
+   */
+  static Optional<String> acceptorMismatch(SSLSession tls, String answered) {
+    if (tls == null) {
+      return Optional.empty();
+    }
+    try {
+      Certificate[] chain = tls.getPeerCertificates();
+      if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+        return Optional.of("the accepting node's certificate is not an X.509 certificate");
+      }
+      NameChecking.checkName(leaf, answered);
+      return Optional.empty();
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.of("the accepting node sent no certificate");
+    } catch (CertificateException e) {
+      return Optional.of("the node answered as " + answered + ", but " + e.getMessage());
+    }
+  }
+
+  /**
+   * A dialler's trust manager that checks only that its delegate trusts the chain: for links
+   * dialled before the accepting node's name is known, whose name {@link #acceptorMismatch}
+   * checks once the Welcome says it. The JDK's manager over the trusted PEM files is asked without
+   * the engine, so it does no host name check of its own (the engine would ask for one); a manager
+   * of the user's, which may check only the chain, is asked as usual.
+   */
+  static final class ChainOnly extends X509ExtendedTrustManager {
+    private final X509TrustManager delegate;
+    private final boolean withEngine;
+
+    ChainOnly(X509TrustManager delegate, boolean withEngine) {
+      this.delegate = delegate;
+      this.withEngine = withEngine;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      if (withEngine && delegate instanceof X509ExtendedTrustManager x) {
+        x.checkServerTrusted(chain, authType, engine);
+      } else {
+        delegate.checkServerTrusted(chain, authType);
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("links run on SSLEngines only");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      delegate.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return delegate.getAcceptedIssuers();
     }
   }
 

@@ -3,6 +3,7 @@ package io.distproc.transport.grpc;
 import static io.distproc.Matcher.any;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.distproc.Behaviours;
 import io.distproc.Codec;
@@ -251,6 +252,34 @@ class TlsTest {
 
     // The trust manager checks only the chain; the transport still checks the name.
     assertThatThrownBy(() -> connect(alpha, mallory)).isInstanceOf(DistprocException.class);
+    assertThat(alpha.remoteNodes()).containsExactly(beta.id());
+  }
+
+  /** Mutual TLS with a certificate that names the node but no address. */
+  private static TlsConfig namingOnly(TestCertificates ca, String node) {
+    TestCertificates.Issued issued = ca.issueNamingOnly(node);
+    return TlsConfig.mutual(issued.chain(), issued.key(), ca.trust());
+  }
+
+  @Test
+  @DisplayName("a seed known by address only links when the certificate that answers names the node"
+      + " that answers, and not when it names another")
+  void mutualTls_unnamedSeed_checksTheCertificateAgainstTheNodeThatAnswers() {
+    TestCertificates ca = TestCertificates.authority(dir, "cluster");
+    Node<String> beta = start("beta", NodeConfig.remote("beta").tls(namingOnly(ca, "beta")));
+    // A member's certificate, from the cluster's authority, presented by a node that is not it.
+    Node<String> poser = start("gamma", NodeConfig.remote("gamma").tls(namingOnly(ca, "mallory")));
+    Node<String> alpha =
+        start("alpha", NodeConfig.remote("alpha").tls(namingOnly(ca, "alpha"))
+            .seedNode("127.0.0.1", beta.boundAddress().orElseThrow().getPort())
+            .seedNode("127.0.0.1", poser.boundAddress().orElseThrow().getPort()));
+
+    // Neither certificate names 127.0.0.1: beta is trusted for the name its Welcome gives.
+    await().atMost(WAIT).until(() -> alpha.remoteNode("beta").isPresent());
+    // The poser's chain is trusted too, but its certificate does not name gamma; alpha keeps
+    // dialling both seeds meanwhile.
+    await().during(Duration.ofSeconds(2)).atMost(WAIT)
+        .until(() -> alpha.remoteNode("gamma").isEmpty());
     assertThat(alpha.remoteNodes()).containsExactly(beta.id());
   }
 

@@ -68,6 +68,18 @@ public final class TestCertificates {
 
   /** A node certificate and key signed by this authority, naming the node and 127.0.0.1. */
   public Issued issue(String node) {
+    return issue(node, true);
+  }
+
+  /**
+   * A node certificate and key signed by this authority, naming the node only (no address): as a
+   * certificate for a pod or container whose address is not known when it is issued.
+   */
+  public Issued issueNamingOnly(String node) {
+    return issue(node, false);
+  }
+
+  private Issued issue(String node, boolean loopback) {
     try {
       KeyPair keys = keys();
       X509v3CertificateBuilder b = builder(new X500Name("CN=" + name), new X500Name("CN=" + node), keys);
@@ -75,13 +87,16 @@ public final class TestCertificates {
           Extension.subjectAlternativeName,
           false,
           new GeneralNames(
-              new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, node),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")
-              }));
+              loopback
+                  ? new GeneralName[] {
+                    new GeneralName(GeneralName.dNSName, node),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                  }
+                  : new GeneralName[] {new GeneralName(GeneralName.dNSName, node)}));
       X509Certificate cert = sign(b, caKeys);
-      Path chain = dir.resolve(name + "-" + node + "-chain.pem");
-      Path key = dir.resolve(name + "-" + node + "-key.pem");
+      String file = name + "-" + node + (loopback ? "" : "-named");
+      Path chain = dir.resolve(file + "-chain.pem");
+      Path key = dir.resolve(file + "-key.pem");
       write(chain, cert);
       try (JcaPEMWriter w = new JcaPEMWriter(Files.newBufferedWriter(key))) {
         w.writeObject(new JcaPKCS8Generator(keys.getPrivate(), null));
