@@ -125,6 +125,9 @@ public final class TlsConfig {
    * X509TrustManager}. A context whose trust manager is an {@code X509ExtendedTrustManager} that
    * ignores the endpoint identification algorithm turns that check off: use {@link
    * #mutual(X509KeyManager, X509TrustManager)} for such a manager, which checks the name itself.
+   * A seed given only by a DNS name is dialled at each address it resolves to, so with a context
+   * the accepting node's certificate must name that address; with files or managers it need only
+   * name the node (the node's name is checked once its handshake gives it).
    *
    * @param sslContext an initialised context of the JDK's TLS implementation (or one that supports
    *     ALPN, which gRPC needs)
