@@ -25,7 +25,7 @@ import org.testcontainers.containers.Network;
  */
 @ExtendWith(DistprocClusterExtension.class) // the Docker condition only
 @DisplayName("A test-JVM node bound to all interfaces")
-class TestJvmNodeIT {
+class BindAllLocalNodeIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
