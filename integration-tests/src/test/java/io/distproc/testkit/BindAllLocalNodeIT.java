@@ -56,6 +56,11 @@ class BindAllLocalNodeIT {
               () -> c.logLines().stream().anyMatch(l -> l.contains("node-up probe#")), WAIT,
               () -> c.nodeName() + " linked to probe at " + gateway + ":" + port + "; its log: "
                   + c.logLines());
+          // The forwarding below crosses the alpha-beta link too: both ends must have it.
+          String other = c == alpha ? "beta" : "alpha";
+          DistprocCluster.awaitCond(
+              () -> c.logLines().stream().anyMatch(l -> l.contains("node-up " + other + "#")), WAIT,
+              () -> c.nodeName() + " linked to " + other + "; its log: " + c.logLines());
         }
         DistprocCluster.awaitCond(
             () -> probe.remoteNode("alpha").isPresent() && probe.remoteNode("beta").isPresent(), WAIT,
