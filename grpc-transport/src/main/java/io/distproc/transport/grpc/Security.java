@@ -195,18 +195,58 @@ final class Security {
   }
 
   /**
+   * What a dialler's trust managers share: they judge only servers (a dialler checks no client),
+   * on SSLEngines (links never use sockets), trusting what their delegate trusts.
+   */
+  abstract static class DiallerTrust extends X509ExtendedTrustManager {
+    final X509TrustManager delegate;
+
+    DiallerTrust(X509TrustManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public final void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("links run on SSLEngines only");
+    }
+
+    @Override
+    public final void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public final void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public final void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("a dialler's trust manager checks no client");
+    }
+
+    @Override
+    public final X509Certificate[] getAcceptedIssuers() {
+      return delegate.getAcceptedIssuers();
+    }
+  }
+
+  /**
    * A dialler's trust manager that checks only that its delegate trusts the chain: for links
    * dialled before the accepting node's name is known, whose name {@link #acceptorMismatch}
    * checks once the Welcome says it. The JDK's manager over the trusted PEM files is asked without
    * the engine, so it does no host name check of its own (the engine would ask for one); a manager
    * of the user's, which may check only the chain, is asked as usual.
    */
-  static final class ChainOnly extends X509ExtendedTrustManager {
-    private final X509TrustManager delegate;
+  static final class ChainOnly extends DiallerTrust {
     private final boolean withEngine;
 
     ChainOnly(X509TrustManager delegate, boolean withEngine) {
-      this.delegate = delegate;
+      super(delegate);
       this.withEngine = withEngine;
     }
 
@@ -221,38 +261,9 @@ final class Security {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("links run on SSLEngines only");
-    }
-
-    @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
       delegate.checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("a dialler's trust manager checks no client");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("a dialler's trust manager checks no client");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("a dialler's trust manager checks no client");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return delegate.getAcceptedIssuers();
     }
   }
 
@@ -292,14 +303,12 @@ final class Security {
    * authority) or the address dialled. DNS names match case-insensitively, with a leading {@code *.}
    * wildcard matching one label; IP addresses match as addresses.
    */
-  static final class NameChecking extends X509ExtendedTrustManager {
+  static final class NameChecking extends DiallerTrust {
     private static final Pattern IP_LITERAL =
         Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\]?");
 
-    private final X509TrustManager delegate;
-
     NameChecking(X509TrustManager delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -314,38 +323,9 @@ final class Security {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("links run on SSLEngines only");
-    }
-
-    @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
       throw new CertificateException("the accepting node's name is unknown: cannot check it");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("a dialler's trust manager checks no client");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("a dialler's trust manager checks no client");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("a dialler's trust manager checks no client");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return delegate.getAcceptedIssuers();
     }
 
     static void checkName(X509Certificate cert, String host) throws CertificateException {
