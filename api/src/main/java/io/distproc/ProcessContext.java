@@ -33,6 +33,13 @@ import java.util.Optional;
  *   <li>A timeout bounds only the wait for a match: a matched message is never lost to it.
  * </ul>
  *
+ * <p><b>Fairness.</b> Processes run on virtual threads, which the JDK never preempts. So that a
+ * process which sends and receives without ever waiting (to itself, from a mailbox that is never
+ * empty) cannot keep a carrier thread from the node's other processes, it gives its carrier up
+ * for a moment after every few thousand sends and receives, as Erlang processes do after their
+ * reductions. A process that computes for long without sending or receiving keeps its carrier:
+ * split such work, or run it outside the node's processes.
+ *
  * <p>DO NOT MOCK: the runtime provides the only implementation; test process bodies on a local
  * node ({@code Node.start(NodeConfig.local("test"), codec)}), which starts in microseconds.
  *

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -82,6 +83,12 @@ final class ProcessImpl<M> extends Mailbox<M>
 
   /** Owner thread only. */
   private HashSet<MonitorRef> held;
+
+  /**
+   * Sends and receives since this process last gave up its carrier (see {@link #reduce}). Owner
+   * thread only; a send from another thread may race on it, which can only move a yield.
+   */
+  private int reductions;
 
   ProcessImpl(NodeImpl<M> node, Pid pid, Process<M> body) {
     this.node = node;
@@ -293,11 +300,43 @@ final class ProcessImpl<M> extends Mailbox<M>
   @Override
   public void send(Pid to, M message) {
     node.send(pid, to, message);
+    reduce();
   }
 
   @Override
   public void broadcast(NodeId where, M message) {
     node.broadcast(pid, where, message);
+    reduce();
+  }
+
+  /**
+   * How many sends and receives a process makes before it gives up its carrier thread once, like
+   * Erlang's reductions: virtual threads are never preempted, so a process that sends and receives
+   * without ever waiting (a message to itself, a full mailbox) would otherwise keep its carrier,
+   * and as many such processes as carriers would starve every other process of the node.
+   */
+  static final int REDUCTIONS_PER_YIELD = 2048;
+
+  /**
+   * How long a process whose budget is spent parks. {@code Thread.yield()} is not enough: on the
+   * JDK's scheduler a yielding virtual thread is taken up again before threads submitted from
+   * outside the pool (a process woken by a message from the network, one started from a platform
+   * thread), which then starve. A timed park frees the carrier for anything queued; it costs a
+   * timer task, a few microseconds per budget.
+   */
+  private static final long YIELD_PARK_NANOS = 1_000;
+
+  /**
+   * Counts one send or receive, and gives up the carrier once the budget is spent. The park cannot
+   * swallow a wake-up the mailbox needs: the process is not waiting for a message here (the
+   * mailbox's waiter is unset), so a permit it finds is a stale one, and an interrupt stays set
+   * for the next receive to report.
+   */
+  private void reduce() {
+    if (++reductions >= REDUCTIONS_PER_YIELD) {
+      reductions = 0;
+      LockSupport.parkNanos(YIELD_PARK_NANOS);
+    }
   }
 
   @Override
@@ -366,6 +405,7 @@ final class ProcessImpl<M> extends Mailbox<M>
   public <R> R receive(ReceiveMark after, Matcher<? super M, ? extends R> matcher) {
     Mailbox.Segment segment = segmentOf(after);
     checkOwner("receive");
+    reduce();
     return (R) select(segment, one(matcher), false, 0, this, this);
   }
 
@@ -375,6 +415,7 @@ final class ProcessImpl<M> extends Mailbox<M>
       ReceiveMark after, Duration timeout, Matcher<? super M, ? extends R> matcher) {
     Mailbox.Segment segment = segmentOf(after);
     checkOwner("receive");
+    reduce();
     Object r = select(segment, one(matcher), true, deadline(timeout), this, this);
     return r == Mailbox.TIMEOUT ? Optional.empty() : Optional.ofNullable((R) r);
   }
@@ -417,12 +458,14 @@ final class ProcessImpl<M> extends Mailbox<M>
   @SuppressWarnings("unchecked")
   private <R> R untimed(Object matchers) {
     checkOwner("receive");
+    reduce();
     return (R) select(matchers, false, 0, this, this);
   }
 
   @SuppressWarnings("unchecked")
   private <R> Optional<R> timed(Duration timeout, Object matchers) {
     checkOwner("receive");
+    reduce();
     Object r = select(matchers, true, deadline(timeout), this, this);
     return r == Mailbox.TIMEOUT ? Optional.empty() : Optional.ofNullable((R) r);
   }
@@ -431,6 +474,7 @@ final class ProcessImpl<M> extends Mailbox<M>
     checkOwner("receiveLoop");
     long nanos = timed ? nanos(timeout) : 0;
     for (; ; ) {
+      reduce();
       long deadline = timed ? System.nanoTime() + nanos : 0;
       Object r = select(matchers, timed, deadline, this, this);
       if (r == Mailbox.TIMEOUT) {
