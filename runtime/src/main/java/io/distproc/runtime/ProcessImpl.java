@@ -318,11 +318,11 @@ final class ProcessImpl<M> extends Mailbox<M>
   static final int REDUCTIONS_PER_YIELD = 2048;
 
   /**
-   * How long a process whose budget is spent parks. {@code Thread.yield()} is not enough: on the
-   * JDK's scheduler a yielding virtual thread is taken up again before threads submitted from
-   * outside the pool (a process woken by a message from the network, one started from a platform
-   * thread), which then starve. A timed park frees the carrier for anything queued; it costs a
-   * timer task, a few microseconds per budget.
+   * How long a process whose budget is spent parks. {@code Thread.yield()} is not enough: on JDK
+   * 25, virtual threads that yield every few iterations, one per carrier, kept a virtual thread
+   * started from a platform thread (as a process woken by a message from the network is) from
+   * running for seconds; FairnessTest fails that way. A timed park frees the carrier for anything
+   * queued; it costs a timer task, a few microseconds per budget.
    */
   private static final long YIELD_PARK_NANOS = 1_000;
 
