@@ -37,4 +37,14 @@ final class DownCase<M, R> implements Matcher<M, R> {
   public R handleDown(Down down) {
     return handler.apply(down);
   }
+
+  @Override
+  public boolean acceptsExit(Exit exit) {
+    return false;
+  }
+
+  @Override
+  public R handleExit(Exit exit) {
+    throw new IllegalStateException("a down matcher does not take exit signals");
+  }
 }

@@ -8,8 +8,9 @@ import java.util.function.Predicate;
  * Chooses which mailbox entry a {@code receive} takes, and what to do with it (the seed's {@code
  * case} and {@code termination_case}).
  *
- * <p>A matcher accepts either messages (made by the {@code on} and {@link #any} factories) or
- * {@link Down} notices (made by {@code onDown}), never both. Given several matchers, {@code
+ * <p>A matcher accepts one kind of entry: messages (made by the {@code on} and {@link #any}
+ * factories), {@link Down} notices (made by {@code onDown}), or trapped exit signals, {@link Exit}
+ * (made by {@code onExit}). Given several matchers, {@code
  * receive} takes the oldest entry that any of them accepts, and the first matcher in the list
  * that accepts it handles it. Entries no matcher accepts stay in the mailbox, in arrival order.
  *
@@ -33,7 +34,7 @@ import java.util.function.Predicate;
  * @since 0.1.0
  */
 @DoNotImplement
-public sealed interface Matcher<M, R> permits MessageCase, DownCase {
+public sealed interface Matcher<M, R> permits MessageCase, DownCase, ExitCase {
 
   /**
    * Accepts the messages that {@code accepts} says yes to (the seed's {@code case}).
@@ -132,13 +133,44 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase {
   }
 
   /**
+   * Accepts every trapped exit signal (Erlang's {@code {'EXIT', From, Reason}} message): what a
+   * process that {@linkplain ProcessContext#trapExits(boolean) traps exits} gets when a linked
+   * process ends or another process calls {@link ProcessContext#exit(Pid, String)} on it.
+   *
+   * @param handler handles a taken exit signal
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if {@code handler} is null
+   * @since 0.1.0
+   */
+  static <M, R> Matcher<M, R> onExit(Function<? super Exit, ? extends R> handler) {
+    return new ExitCase<>(null, handler);
+  }
+
+  /**
+   * Accepts the trapped exit signals from one process.
+   *
+   * @param from the process whose signals to take
+   * @param handler handles a taken exit signal
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if an argument is null
+   * @since 0.1.0
+   */
+  static <M, R> Matcher<M, R> onExit(Pid from, Function<? super Exit, ? extends R> handler) {
+    return new ExitCase<>(Objects.requireNonNull(from, "from"), handler);
+  }
+
+  /**
    * The class that every message this matcher may take is an instance of: the {@code type} given
    * to {@link #on(Class, Function)} or {@link #on(Class, Predicate, Function)}, {@code
    * Object.class} for a matcher that may take any message, and null for a matcher of down
-   * notices, which takes no message. The runtime uses it to pass over waiting messages that
+   * notices or of exit signals, which takes no message. The runtime uses it to pass over waiting messages that
    * cannot match without asking the matcher; user code has no need to call it.
    *
-   * @return that class, or null for a matcher of down notices
+   * @return that class, or null for a matcher of down notices or exit signals
    * @since 0.1.0
    */
   Class<?> messageType();
@@ -162,6 +194,16 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase {
   boolean acceptsDown(Down down);
 
   /**
+   * Tells whether this matcher takes a trapped exit signal. Called by the runtime on the receiving
+   * process's thread; user code has no need to call it.
+   *
+   * @param exit a signal from the mailbox
+   * @return whether this matcher takes it
+   * @since 0.1.0
+   */
+  boolean acceptsExit(Exit exit);
+
+  /**
    * Handles a message this matcher accepted. Called by the runtime on the receiving process's
    * thread.
    *
@@ -180,4 +222,15 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase {
    * @throws IllegalStateException if this matcher does not take down notices
    */
   R handleDown(Down down);
+
+  /**
+   * Handles a trapped exit signal this matcher accepted. Called by the runtime on the receiving
+   * process's thread.
+   *
+   * @param exit the signal
+   * @return the handler's result
+   * @throws IllegalStateException if this matcher does not take exit signals
+   * @since 0.1.0
+   */
+  R handleExit(Exit exit);
 }

@@ -45,4 +45,14 @@ final class MessageCase<M, R> implements Matcher<M, R> {
   public R handleDown(Down down) {
     throw new IllegalStateException("a message matcher does not take down notices");
   }
+
+  @Override
+  public boolean acceptsExit(Exit exit) {
+    return false;
+  }
+
+  @Override
+  public R handleExit(Exit exit) {
+    throw new IllegalStateException("a message matcher does not take exit signals");
+  }
 }

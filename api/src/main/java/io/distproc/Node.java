@@ -168,6 +168,16 @@ public interface Node<M> extends AutoCloseable {
   CompletableFuture<MonitorReason> termination(Pid pid);
 
   /**
+   * Looks up the process registered under {@code name} on this node (Erlang's {@code whereis/1}).
+   *
+   * @param name the name
+   * @return the process, or empty if no live process holds the name
+   * @throws NullPointerException if {@code name} is null
+   * @since 0.1.0
+   */
+  Optional<Pid> whereis(String name);
+
+  /**
    * Looks up a connected remote node by name.
    *
    * @param name the node's name

@@ -6,12 +6,19 @@ import java.util.Optional;
 
 /**
  * What a running process is and may do: its identity, spawning, sending, selective receive,
- * monitors, and the cluster's nodes. A process body gets its own context as its argument.
+ * monitors, links and exit signals, names, timers and calls, and the cluster's nodes. A process body gets its own context as its argument.
  *
  * <p><b>Threading.</b> The receive methods, {@link #monitor(Pid)}, {@link
- * #unmonitor(MonitorRef)} and the {@code spawnMonitored} methods act on the calling process's own
- * mailbox and monitors: they must be called from the owning process's thread only, and throw
- * {@link IllegalStateException} otherwise. The other methods are thread-safe.
+ * #unmonitor(MonitorRef)}, the {@code spawnMonitored} and {@code spawnLinked} methods, {@link
+ * #link(Pid)}, {@link #unlink(Pid)}, {@link #trapExits(boolean)}, {@link #register(String)},
+ * {@link #unregister()} and {@link #call} act on the calling process's own mailbox, monitors,
+ * links or name: they must be called from the owning process's thread only, and throw {@link
+ * IllegalStateException} otherwise. The other methods are thread-safe.
+ *
+ * <p><b>Exit signals.</b> A process that an untrapped exit signal has ended (see {@link
+ * #link(Pid)} and {@link #kill(Pid)}) is interrupted if it waits, and every call into its context
+ * from then on throws {@link ProcessExitException}; it ends with the signal's reason whatever its
+ * body does. A process that computes for long without calling its context ends at its next call.
  *
  * <p><b>Delivery guarantees</b> of {@link #send(Pid, Object)} and receive:
  *
@@ -415,6 +422,230 @@ public interface ProcessContext<M> {
    * @throws IllegalStateException if called from another thread
    */
   void unmonitor(MonitorRef ref);
+
+  // ---- links and exit signals (Erlang's fault model) ------------------------------------------
+
+  /**
+   * Links this process with {@code pid} (Erlang's {@code link/1}): from now on, when either of the
+   * two ends, the other gets an exit signal. Links are bidirectional and idempotent: there is at
+   * most one link between two processes, however often either calls this. Linking to itself does
+   * nothing. Must be called from the owning process's thread only.
+   *
+   * <ul>
+   *   <li>A linked process that ends abnormally (it threw, was killed, its node went down or was
+   *       removed) sends each process linked to it one exit signal. A process that does not
+   *       {@linkplain #trapExits(boolean) trap exits} then ends too, with {@link
+   *       MonitorReason.Exited} naming the linked process and its cause; one that traps gets an
+   *       {@link Exit} entry in its mailbox instead.
+   *   <li>A linked process that ends normally kills nobody: only a trapping process sees its {@link
+   *       Exit} (with {@link MonitorReason.Normal}).
+   *   <li>If {@code pid} does not exist or has ended, this process gets an exit signal with {@link
+   *       MonitorReason.NoProcess} at once.
+   * </ul>
+   *
+   * @param pid the process to link with
+   * @throws NullPointerException if {@code pid} is null
+   * @throws InvalidNodeException if {@code pid} is on a node that is not known
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  void link(Pid pid);
+
+  /**
+   * Removes the link between this process and {@code pid}, if there is one (Erlang's {@code
+   * unlink/1}): neither end's exit will signal the other. An {@link Exit} already in this process's
+   * mailbox stays there. Must be called from the owning process's thread only.
+   *
+   * @param pid the linked process
+   * @throws NullPointerException if {@code pid} is null
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  void unlink(Pid pid);
+
+  /**
+   * Starts a process on this node, linked to this one before it runs its first line (Erlang's
+   * {@code spawn_link/1}), so that neither can end abnormally without the other hearing of it.
+   * Must be called from the owning process's thread only.
+   *
+   * @param body the child's body
+   * @return the child's pid
+   * @throws NullPointerException if {@code body} is null
+   * @throws IllegalStateException if the node is shutting down, or if called from another thread
+   * @since 0.1.0
+   */
+  Pid spawnLinked(Process<M> body);
+
+  /**
+   * Starts, on {@code node}, the behaviour registered there under {@code behaviour}, linked to this
+   * process before it runs its first line (Erlang's {@code spawn_link/4}). If the name is not
+   * registered there, this process gets an exit signal with {@link MonitorReason.NoProcess}. Must
+   * be called from the owning process's thread only.
+   *
+   * @param node where to start the process
+   * @param behaviour the registered name
+   * @param argument given to the behaviour
+   * @return the child's pid
+   * @throws NullPointerException if an argument is null
+   * @throws InvalidNodeException if {@code node} is not known, or goes down before it answers
+   * @throws DistprocException if {@code node} does not answer within the request timeout
+   * @throws IllegalArgumentException if the encoded {@code argument} is larger than the transport
+   *     carries in one message; nothing is sent
+   * @throws IllegalStateException if the node is shutting down, or if called from another thread
+   * @since 0.1.0
+   */
+  Pid spawnLinked(NodeId node, String behaviour, M argument);
+
+  /**
+   * Turns the trapping of exit signals on or off (Erlang's {@code process_flag(trap_exit, ...)}).
+   * While it is on, an exit signal does not end this process but enters its mailbox as an {@link
+   * Exit}, after every message its sender sent before it, taken by {@link Matcher#onExit}. A
+   * signal from {@link #kill(Pid)} cannot be trapped. Off when a process starts. Must be called
+   * from the owning process's thread only.
+   *
+   * @param trap whether to trap exit signals from now on
+   * @return whether it trapped them before this call
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  boolean trapExits(boolean trap);
+
+  /**
+   * Sends {@code pid} an exit signal asking it to stop (Erlang's {@code exit(Pid, shutdown)}), with
+   * the reason {@link MonitorReason.Shutdown} of this process and {@code reason}. A process that
+   * does not trap exits ends with {@link MonitorReason.Exited}; one that traps gets an {@link Exit}.
+   * Asynchronous, like a send: a signal to a process that has ended is dropped.
+   *
+   * @param pid the process
+   * @param reason why, for people; may be empty
+   * @throws NullPointerException if an argument is null
+   * @throws InvalidNodeException if {@code pid} is on a node that is not known
+   * @since 0.1.0
+   */
+  void exit(Pid pid, String reason);
+
+  /**
+   * Sends {@code pid} an exit signal that cannot be trapped (Erlang's {@code exit(Pid, kill)}): it
+   * ends with {@link MonitorReason.Killed} at its next call into its context, or at once if it is
+   * waiting in one; a body that catches the resulting {@link ProcessExitException} still ends with
+   * that reason. Processes linked to it get a trappable signal with {@code Killed}. Asynchronous.
+   *
+   * @param pid the process
+   * @throws NullPointerException if {@code pid} is null
+   * @throws InvalidNodeException if {@code pid} is on a node that is not known
+   * @since 0.1.0
+   */
+  void kill(Pid pid);
+
+  // ---- names, timers, calls -------------------------------------------------------------------
+
+  /**
+   * Registers this process under {@code name} on its node (Erlang's {@code register/2}), so that
+   * {@link #send(String, Object)} and {@link #send(NodeId, String, Object)} reach it. The name is
+   * released when the process ends, or by {@link #unregister()}. A process has at most one name.
+   * Must be called from the owning process's thread only.
+   *
+   * @param name 1 to 255 characters
+   * @throws NameTakenException if a live process of this node holds the name
+   * @throws IllegalStateException if this process already has a name, or if called from another
+   *     thread
+   * @throws IllegalArgumentException if {@code name} is empty or longer than 255 characters
+   * @throws NullPointerException if {@code name} is null
+   * @since 0.1.0
+   */
+  void register(String name);
+
+  /**
+   * Releases this process's name, if it has one (Erlang's {@code unregister/1}). Must be called
+   * from the owning process's thread only.
+   *
+   * @return whether it had a name
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  boolean unregister();
+
+  /**
+   * Looks up a process registered under {@code name} on this node (Erlang's {@code whereis/1}).
+   *
+   * @param name the name
+   * @return the process, or empty if no live process holds the name
+   * @throws NullPointerException if {@code name} is null
+   * @since 0.1.0
+   */
+  Optional<Pid> whereis(String name);
+
+  /**
+   * Sends a message to the process registered under {@code name} on this node (Erlang's {@code
+   * Name ! Msg}), with the delivery guarantees of {@link #send(Pid, Object)}. If no process holds
+   * the name, the message is counted as a dead letter and dropped; nothing is thrown.
+   *
+   * @param name the name
+   * @param message the message
+   * @throws NullPointerException if an argument is null
+   * @since 0.1.0
+   */
+  void send(String name, M message);
+
+  /**
+   * Sends a message to the process registered under {@code name} on {@code node}, which may be
+   * this one (Erlang's {@code {Name, Node} ! Msg}). The name is looked up on that node when the
+   * message arrives; one that no process holds there makes the message a dead letter there.
+   * Messages from one process to one name on one node arrive in send order.
+   *
+   * @param node the node
+   * @param name the name
+   * @param message the message
+   * @throws NullPointerException if an argument is null
+   * @throws InvalidNodeException if {@code node} is not known
+   * @throws IllegalArgumentException if the encoded {@code message} is larger than the transport
+   *     carries in one message; nothing is sent
+   * @since 0.1.0
+   */
+  void send(NodeId node, String name, M message);
+
+  /**
+   * Sends {@code message} to {@code to} once {@code delay} has passed (Erlang's {@code
+   * erlang:send_after/3}), unless the returned timer is cancelled first. The message is sent as if
+   * by this process, on the node's timer thread. Pending timers are dropped when the node shuts
+   * down.
+   *
+   * @param delay how long to wait; zero or negative sends at once (still asynchronously)
+   * @param to the receiver
+   * @param message the message
+   * @return the timer, to cancel it
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the node is shutting down
+   * @since 0.1.0
+   */
+  TimerRef sendAfter(Duration delay, Pid to, M message);
+
+  /**
+   * Sends {@code request} to {@code server} and waits for the reply {@code reply} accepts (Erlang's
+   * {@code gen_server:call/3}). The call monitors the server for its duration, so it fails at once,
+   * not at the deadline, when the server ends or its node goes down; and it considers only what
+   * arrives after the request, so its cost does not grow with the messages waiting in the mailbox.
+   * Must be called from the owning process's thread only.
+   *
+   * <p>The request should carry {@link #self()} and something that names this call (a counter),
+   * and {@code reply} should accept only the answer that carries it back. A reply that arrives
+   * after the deadline stays in the mailbox, as with Erlang.
+   *
+   * @param server the process that answers
+   * @param request the request
+   * @param reply what to take as the answer, and what to make of it
+   * @param timeout how long to wait for the reply
+   * @param <R> the handler's result type
+   * @return the reply handler's result (null if it returned null)
+   * @throws CallException if the server ended, or its node went down, before it replied
+   * @throws CallTimeoutException if no reply came within {@code timeout}
+   * @throws NullPointerException if an argument is null
+   * @throws InvalidNodeException if {@code server} is on a node that is not known
+   * @throws ProcessInterruptedException if the process is interrupted while waiting
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  <R> R call(Pid server, M request, Matcher<? super M, ? extends R> reply, Duration timeout);
 
   /**
    * Looks up a connected remote node by name (the seed's {@code get_remote_node}).
