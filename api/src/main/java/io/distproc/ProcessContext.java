@@ -541,7 +541,7 @@ public interface ProcessContext<M> {
 
   /**
    * Registers this process under {@code name} on its node (Erlang's {@code register/2}), so that
-   * {@link #send(String, Object)} and {@link #send(NodeId, String, Object)} reach it. The name is
+   * {@link #sendNamed(String, Object)} and {@link #sendNamed(NodeId, String, Object)} reach it. The name is
    * released when the process ends, or by {@link #unregister()}. A process has at most one name.
    * Must be called from the owning process's thread only.
    *
@@ -585,7 +585,7 @@ public interface ProcessContext<M> {
    * @throws NullPointerException if an argument is null
    * @since 0.1.0
    */
-  void send(String name, M message);
+  void sendNamed(String name, M message);
 
   /**
    * Sends a message to the process registered under {@code name} on {@code node}, which may be
@@ -602,7 +602,7 @@ public interface ProcessContext<M> {
    *     carries in one message; nothing is sent
    * @since 0.1.0
    */
-  void send(NodeId node, String name, M message);
+  void sendNamed(NodeId node, String name, M message);
 
   /**
    * Sends {@code message} to {@code to} once {@code delay} has passed (Erlang's {@code

@@ -12,6 +12,7 @@ import io.distproc.Pid;
 import io.distproc.ProcessInterruptedException;
 import io.distproc.SeedNode;
 import io.distproc.runtime.internal.Frame;
+import io.distproc.runtime.internal.Frame.ExitKind;
 import io.distproc.runtime.internal.Link;
 import io.distproc.runtime.internal.LinkHandler;
 import io.distproc.runtime.internal.LinkRefusedException;
@@ -73,8 +74,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * older one: the old incarnation is reported down first.
  *
  * Per peer: OUTGOING monitors (watcher here, target there) fire NodeDown when the peer goes
- * down; INCOMING monitors (watcher there, target here) are removed from their targets; PENDING
- * spawn requests fail. Races between these tables and node-down are benign because the watcher
+ * down; INCOMING monitors (watcher there, target here) are removed from their targets; LINKS
+ * (a process here linked with one there, see ExitSignals) fire an exit signal with NodeDown at the
+ * process here; PENDING spawn requests fail. A link's pair is added before its LinkRequest is
+ * sent (or, for a linked spawn, when the reply arrives) and removed by whoever fires or unlinks it. Races between these tables and node-down are benign because the watcher
  * keeps its own set of held refs and takes each Down at most once (see ProcessImpl).
  *
  * Ordering: frames on one link arrive in order and are handled one at a time. A process's
@@ -127,6 +130,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
     final Set<MonitorRef> outgoing = ConcurrentHashMap.newKeySet();
     final Set<MonitorRef> incoming = ConcurrentHashMap.newKeySet();
+    final Set<LinkPair> links = ConcurrentHashMap.newKeySet();
     final ConcurrentHashMap<Long, PendingSpawn> pendingSpawns = new ConcurrentHashMap<>();
     volatile boolean down;
 
@@ -143,7 +147,17 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
   }
 
-  private record PendingSpawn(CompletableFuture<Pid> reply, Pid spawner, long monitorId) {}
+  private record PendingSpawn(
+      CompletableFuture<Pid> reply, Pid spawner, long monitorId, boolean link) {}
+
+  /** A link between a process of this node and one of the peer's. */
+  private record LinkPair(Pid here, Pid there) {}
+
+  /**
+   * The exit signals of this node. Set once by start(), before the transport starts, so every
+   * thread the transport runs sees it.
+   */
+  private ExitSignals<M> signals;
 
   ClusterRemoting(NodeImpl<M> node, NodeId self, NodeConfig config, Codec<M> codec) {
     this.node = node;
@@ -153,7 +167,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   }
 
   /** Starts the transport and the seed dialers. Called once, after the node is built. */
-  void start(TransportFactory factory) {
+  void start(TransportFactory factory, ExitSignals<M> nodeSignals) {
+    this.signals = nodeSignals;
     transport = factory.start(config, self, this);
     LOG.log(
         System.Logger.Level.INFO,
@@ -322,6 +337,15 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       node.unwatchForPeer(ref);
     }
     peer.incoming.clear();
+    for (LinkPair pair : peer.links) {
+      if (peer.links.remove(pair)) {
+        signals.deliver(
+            pair.there(),
+            pair.here(),
+            new MonitorReason.NodeDown(pair.there(), peer.id),
+            ExitKind.LINK);
+      }
+    }
     node.fireNodeDown(new NodeDownEvent(peer.id, cause, detail));
   }
 
@@ -373,6 +397,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
           if (pending.monitorId() != 0) {
             peer.outgoing.add(MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()));
           }
+          if (pending.link() && signals.linkHere(pending.spawner(), reply.child())) {
+            peer.links.add(new LinkPair(pending.spawner(), reply.child()));
+          }
           pending.reply().complete(reply.child());
         }
       }
@@ -396,6 +423,31 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         }
         node.deliverDownHere(down.ref(), down.reason());
       }
+      case Frame.LinkRequest request -> {
+        if (peer != null && signals.linkHere(request.to(), request.from())) {
+          peer.links.add(new LinkPair(request.to(), request.from()));
+        } else {
+          link.send(
+              new Frame.ExitSignal(
+                  request.to(), request.from(), new MonitorReason.NoProcess(request.to()),
+                  ExitKind.LINK));
+        }
+      }
+      case Frame.UnlinkRequest request -> {
+        if (peer != null) {
+          peer.links.remove(new LinkPair(request.to(), request.from()));
+        }
+        signals.unlinkHere(request.to(), request.from());
+      }
+      case Frame.ExitSignal exit -> {
+        if (exit.kind() == ExitKind.LINK) {
+          if (peer == null || !peer.links.remove(new LinkPair(exit.to(), exit.from()))) {
+            return; // unlinked meanwhile, or fired by a node-down already
+          }
+        }
+        signals.deliver(exit.from(), exit.to(), exit.reason(), exit.kind());
+      }
+      case Frame.NamedSend named -> node.deliverEncodedToName(named.name(), named.payload());
     }
   }
 
@@ -411,16 +463,22 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private void spawnForPeer(Link link, Peer peer, Frame.SpawnRequest request) {
     Optional<M> argument = decode(link, request.argument());
     MonitorRef[] ref = new MonitorRef[1];
+    boolean[] linked = new boolean[1];
     Pid child =
         node.spawnForPeer(
             request.behaviour(),
             argument,
             request.spawner(),
             request.monitorId(),
-            (pid, monitor) -> {
+            request.link() && peer != null,
+            (pid, monitor, isLinked) -> {
               ref[0] = monitor;
+              linked[0] = isLinked;
               if (monitor != null && peer != null) {
                 peer.incoming.add(monitor);
+              }
+              if (isLinked) {
+                peer.links.add(new LinkPair(pid, request.spawner()));
               }
               link.send(new Frame.SpawnReply(request.requestId(), pid));
             });
@@ -430,6 +488,11 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
           new Frame.DownNotice(
               MonitorRef.of(request.spawner(), child, request.monitorId()),
               new MonitorReason.NoProcess(child)));
+    }
+    if (!linked[0] && request.link()) {
+      link.send(
+          new Frame.ExitSignal(
+              child, request.spawner(), new MonitorReason.NoProcess(child), ExitKind.LINK));
     }
   }
 
@@ -558,17 +621,28 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public Pid spawn(Pid spawner, NodeId where, String behaviour, M argument, long monitorId) {
+    return spawn(spawner, where, behaviour, argument, monitorId, false);
+  }
+
+  @Override
+  public Pid spawnLinked(Pid spawner, NodeId where, String behaviour, M argument) {
+    return spawn(spawner, where, behaviour, argument, 0, true);
+  }
+
+  private Pid spawn(
+      Pid spawner, NodeId where, String behaviour, M argument, long monitorId, boolean link) {
     Peer peer = exact(where);
     byte[] encoded = codec.encode(argument);
     long requestId = lastRequest.incrementAndGet();
     CompletableFuture<Pid> reply = new CompletableFuture<>();
-    peer.pendingSpawns.put(requestId, new PendingSpawn(reply, spawner, monitorId));
+    peer.pendingSpawns.put(requestId, new PendingSpawn(reply, spawner, monitorId, link));
     if (peer.down) {
       peer.pendingSpawns.remove(requestId);
       throw new InvalidNodeException(where);
     }
     try {
-      peer.link.send(new Frame.SpawnRequest(requestId, spawner, behaviour, encoded, monitorId));
+      peer.link.send(
+          new Frame.SpawnRequest(requestId, spawner, behaviour, encoded, monitorId, link));
     } catch (RuntimeException e) {
       peer.pendingSpawns.remove(requestId); // an argument too large for the link: nothing left
       throw e;
@@ -616,6 +690,65 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     Peer peer = peers.get(ref.target().node().name());
     if (peer != null && peer.id.equals(ref.target().node()) && peer.outgoing.remove(ref)) {
       peer.link.send(new Frame.Demonitor(ref));
+    }
+  }
+
+  @Override
+  public void sendNamed(Pid from, NodeId where, String name, M message) {
+    if (!exact(where).link.send(new Frame.NamedSend(name, from, codec.encode(message)))) {
+      node.countUnsent(where, "to the name '" + name + "'");
+    }
+  }
+
+  @Override
+  public void link(Pid from, Pid to) {
+    NodeId where = to.node();
+    Peer peer = peers.get(where.name());
+    if (peer == null) {
+      throw new InvalidNodeException(where);
+    }
+    if (!peer.id.equals(where)) {
+      signals.deliver(to, from, new MonitorReason.NoProcess(to), ExitKind.LINK);
+      return;
+    }
+    LinkPair pair = new LinkPair(from, to);
+    peer.links.add(pair);
+    if (peer.down) {
+      if (peer.links.remove(pair)) {
+        signals.deliver(to, from, new MonitorReason.NodeDown(to, where), ExitKind.LINK);
+      }
+      return;
+    }
+    try {
+      peer.link.send(new Frame.LinkRequest(from, to));
+    } catch (RuntimeException e) { // a peer of an older minor version: no link
+      peer.links.remove(pair);
+      throw e;
+    }
+  }
+
+  @Override
+  public void unlink(Pid from, Pid to) {
+    Peer peer = peers.get(to.node().name());
+    if (peer != null && peer.id.equals(to.node()) && peer.links.remove(new LinkPair(from, to))) {
+      peer.link.send(new Frame.UnlinkRequest(from, to));
+    }
+  }
+
+  @Override
+  public void sendExit(Pid from, Pid to, MonitorReason reason, ExitKind kind) {
+    Peer peer = peers.get(to.node().name());
+    if (kind == ExitKind.LINK) {
+      if (peer != null && peer.id.equals(to.node()) && peer.links.remove(new LinkPair(from, to))) {
+        peer.link.send(new Frame.ExitSignal(from, to, reason, kind));
+      }
+      return;
+    }
+    if (peer == null) {
+      throw new InvalidNodeException(to.node());
+    }
+    if (peer.id.equals(to.node())) {
+      peer.link.send(new Frame.ExitSignal(from, to, reason, kind));
     }
   }
 

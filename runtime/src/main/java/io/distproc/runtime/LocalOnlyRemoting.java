@@ -6,6 +6,7 @@ import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import io.distproc.runtime.internal.Frame.ExitKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +50,33 @@ final class LocalOnlyRemoting<M> implements Remoting<M> {
   @Override
   public Pid spawn(Pid spawner, NodeId node, String behaviour, M argument, long monitorId) {
     throw new InvalidNodeException(node);
+  }
+
+  @Override
+  public Pid spawnLinked(Pid spawner, NodeId node, String behaviour, M argument) {
+    throw new InvalidNodeException(node);
+  }
+
+  @Override
+  public void sendNamed(Pid from, NodeId node, String name, M message) {
+    throw new InvalidNodeException(node);
+  }
+
+  @Override
+  public void link(Pid from, Pid to) {
+    throw new InvalidNodeException(to.node());
+  }
+
+  @Override
+  public void unlink(Pid from, Pid to) {
+    // Nothing can be linked on another node.
+  }
+
+  @Override
+  public void sendExit(Pid from, Pid to, MonitorReason reason, ExitKind kind) {
+    if (kind != ExitKind.LINK) {
+      throw new InvalidNodeException(to.node());
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.distproc.runtime;
 
 import io.distproc.Down;
+import io.distproc.Exit;
 import io.distproc.Matcher;
 import io.distproc.ProcessInterruptedException;
 import java.lang.invoke.MethodHandles;
@@ -69,6 +70,10 @@ import java.util.function.Predicate;
  * is always a message; one the codec rejects is dropped there. This keeps the user's codec off the
  * transport's threads and spreads decoding over the receiving processes.
  *
+ * SIGNALS. Down notices and trapped exit signals (Exit) are the entries that are not messages: the
+ * `down` flag of an entry says "a signal", and the item's class says which. They share one kind in
+ * the stash, and only Down notices are ever discarded unseen (below); an Exit is always kept.
+ *
  * Down notices whose monitor the process no longer holds are discarded when the consumer meets
  * them, through the isLive predicate the owner supplies, which makes cancellation and
  * exactly-once delivery a consumer-side decision with no locking.
@@ -85,7 +90,10 @@ class Mailbox<M> {
   /** Returned by {@link #select} when the deadline passed with no match. */
   static final Object TIMEOUT = new Object();
 
-  /** An inbox entry. {@code item} is a message, or a {@link Down} when {@code down} is set. */
+  /**
+   * An inbox entry. {@code item} is a message, or, when {@code down} is set, a signal: a {@link
+   * Down} or an {@link Exit}.
+   */
   static class Entry {
     Object item; // written by its producer before linking; read and cleared by the consumer
     final boolean down;
@@ -317,6 +325,11 @@ class Mailbox<M> {
     link(new Entry(down, true));
   }
 
+  /** Queues a trapped exit signal. Called from a producer thread. Never blocks. */
+  void offerExit(Exit exit) {
+    link(new Entry(exit, true));
+  }
+
   private void link(Entry e) {
     Entry prev = (Entry) TAIL.getAndSet(this, e);
     prev.next = e; // volatile store: pairs with the consumer's read in poll()
@@ -462,7 +475,7 @@ class Mailbox<M> {
           s = next;
           continue;
         }
-        if (s.down && !isLive.test((Down) s.item)) {
+        if (s.down && s.item instanceof Down d && !isLive.test(d)) {
           seg.unlink(prev, s);
           drop(st, s, false);
           s = next;
@@ -530,7 +543,7 @@ class Mailbox<M> {
       }
       Stashed s = cur[oldest];
       Stashed next = s.nextOfKind;
-      if (s.down && !isLive.test((Down) s.item)) {
+      if (s.down && s.item instanceof Down d && !isLive.test(d)) {
         kinds[oldest].unlink(prev[oldest], s);
         drop(st, s, true);
         cur[oldest] = next;
@@ -613,7 +626,7 @@ class Mailbox<M> {
         return NO_MATCH;
       }
     }
-    if (down && !isLive.test((Down) item)) {
+    if (down && item instanceof Down d && !isLive.test(d)) {
       taken();
       return NO_MATCH;
     }
@@ -657,8 +670,17 @@ class Mailbox<M> {
     }
     WAITER.setVolatile(this, (Thread) null);
     if (me.isInterrupted()) {
-      throw new ProcessInterruptedException(new InterruptedException("interrupted in receive"));
+      throw interruptedInReceive();
     }
+  }
+
+  /**
+   * What a receive throws when its thread is interrupted while it waits. A process overrides it to
+   * report an exit signal that ended it; a method, not a wrapper around receive, so that waiting
+   * processes carry no extra frame.
+   */
+  RuntimeException interruptedInReceive() {
+    return new ProcessInterruptedException(new InterruptedException("interrupted in receive"));
   }
 
   /** Removes the oldest inbox entry, or returns null if there is none. Consumer only. */
@@ -704,7 +726,10 @@ class Mailbox<M> {
 
   @SuppressWarnings("unchecked")
   private boolean accepts(Matcher<M, ?> m, Object item, boolean down) {
-    return down ? m.acceptsDown((Down) item) : m.acceptsMessage((M) item);
+    if (!down) {
+      return m.acceptsMessage((M) item);
+    }
+    return item instanceof Down d ? m.acceptsDown(d) : m.acceptsExit((Exit) item);
   }
 
   private static Matcher<?, ?> matcher(Object matchers, int i) {
@@ -719,8 +744,11 @@ class Mailbox<M> {
       Consumer<Down> taken) {
     Matcher<M, ?> matcher = (Matcher<M, ?>) erased;
     if (down) {
-      taken.accept((Down) item);
-      return matcher.handleDown((Down) item);
+      if (item instanceof Down d) {
+        taken.accept(d);
+        return matcher.handleDown(d);
+      }
+      return matcher.handleExit((Exit) item);
     }
     return matcher.handleMessage((M) item);
   }

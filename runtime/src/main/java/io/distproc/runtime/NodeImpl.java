@@ -16,6 +16,7 @@ import io.distproc.Pid;
 import io.distproc.Process;
 import io.distproc.ProcessInterruptedException;
 import io.distproc.Spawned;
+import io.distproc.TimerRef;
 import io.distproc.runtime.internal.TransportFactory;
 import io.distproc.spi.NodeStart;
 import java.net.InetSocketAddress;
@@ -57,6 +58,9 @@ import java.util.function.Supplier;
  * (after every message the process sent, since those sends completed on this same thread), then
  * drop the monitors it held on others.
  *
+ * Links and exit signals are ExitSignals', registered names NameRegistry's, timers Timers'; the
+ * node wires them to its process table and remoting and calls them at spawn and exit.
+ *
  * Lifecycle: RUNNING -> SHUTDOWN (no new processes) -> STOPPING (every process interrupted). The
  * node has terminated when it is shut down and no process is registered; `terminated` is
  * counted down once, by whichever thread observes that first.
@@ -78,6 +82,9 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final ThreadFactory threads;
 
   private final ProcessTable<M> processes = new ProcessTable<>();
+  private final ExitSignals<M> signals;
+  private final NameRegistry<M> names = new NameRegistry<>();
+  private final Timers timers;
   private final AtomicLong lastPid = new AtomicLong();
   private final AtomicLong lastRef = new AtomicLong();
   private final AtomicLong spawned = new AtomicLong();
@@ -105,6 +112,16 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
         config.isRemote()
             ? new ClusterRemoting<>(this, id, config, codec)
             : new LocalOnlyRemoting<>();
+    this.signals = new ExitSignals<>(id, processes, remoting);
+    this.timers = new Timers(config.name());
+  }
+
+  ExitSignals<M> signals() {
+    return signals;
+  }
+
+  NameRegistry<M> names() {
+    return names;
   }
 
   static <M> NodeImpl<M> start(NodeStart<M> start) {
@@ -115,7 +132,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   static <M> NodeImpl<M> start(NodeStart<M> start, TransportFactory transport) {
     NodeImpl<M> node = new NodeImpl<>(start);
     if (node.remoting instanceof ClusterRemoting<M> cluster) {
-      cluster.start(Objects.requireNonNull(transport, "transport"));
+      cluster.start(Objects.requireNonNull(transport, "transport"), node.signals);
     }
     start.initialProcess().ifPresent(p -> node.initialProcess = node.spawn(p));
     LOG.log(System.Logger.Level.DEBUG, () -> "node " + node.id + " started: " + node.config);
@@ -187,6 +204,23 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     return new Spawned(pid, ref);
   }
 
+  /** Spawns a local process linked with {@code parent} before it runs. */
+  Pid spawnLocalLinked(Process<M> body, ProcessImpl<M> parent) {
+    Objects.requireNonNull(body, "body");
+    checkRunning();
+    Pid pid = Pid.of(id, lastPid.incrementAndGet());
+    ProcessImpl<M> child = new ProcessImpl<>(this, pid, body);
+    child.addLink(parent.pid());
+    parent.addLink(pid);
+    try {
+      start(child, null, null);
+    } catch (RuntimeException e) {
+      parent.removeLink(pid);
+      throw e;
+    }
+    return pid;
+  }
+
   private void start(ProcessImpl<M> p, ProcessImpl<M> watcher, MonitorRef ref) {
     if (ref != null) {
       p.addWatch(ref);
@@ -219,6 +253,29 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   /** A spawned child and, if one was asked for, the monitor on it (else null). */
   private record Child(Pid pid, MonitorRef monitor) {}
+
+  /** Spawns a registered behaviour on any node, linked with {@code parent} before it runs. */
+  Pid spawnBehaviourLinked(NodeId where, String name, M argument, ProcessImpl<M> parent) {
+    Objects.requireNonNull(where, "node");
+    Objects.requireNonNull(name, "behaviour");
+    Objects.requireNonNull(argument, "argument");
+    checkRunning();
+    if (!where.equals(id)) {
+      // The child's node links it before it runs; the link here is made when the reply arrives.
+      return remoting.spawnLinked(parent.pid(), where, name, argument);
+    }
+    Optional<Behaviour<M>> behaviour = behaviours.find(name);
+    if (behaviour.isPresent()) {
+      Behaviour<M> b = behaviour.get();
+      return spawnLocalLinked(ctx -> b.create(argument).run(ctx), parent);
+    }
+    Pid none = Pid.of(id, lastPid.incrementAndGet());
+    LOG.log(
+        System.Logger.Level.WARNING,
+        () -> "node " + id + " has no behaviour '" + name + "' to spawn; pid " + none + " is dead");
+    parent.signal(none, new MonitorReason.NoProcess(none), false);
+    return none;
+  }
 
   private Child spawnBehaviour(NodeId where, String name, M argument, ProcessImpl<M> watcher) {
     Objects.requireNonNull(where, "node");
@@ -298,6 +355,67 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     }
   }
 
+  /** Sends to the process registered under {@code name} on {@code where}. */
+  void sendNamed(Pid from, NodeId where, String name, M message) {
+    Objects.requireNonNull(where, "node");
+    NameRegistry.check(name);
+    Objects.requireNonNull(message, "message");
+    if (!where.equals(id)) {
+      remoting.sendNamed(from, where, name, message);
+      sent.increment();
+      return;
+    }
+    sent.increment();
+    ProcessImpl<M> p = names.get(name);
+    if (p == null) {
+      deadLetters.increment();
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "dead letter to the unregistered name '" + name + "': " + codec.describe(message));
+    } else {
+      p.offer(message);
+    }
+  }
+
+  /** Delivers a message from another node, still encoded, to a name registered here. */
+  void deliverEncodedToName(String name, byte[] payload) {
+    received.increment();
+    ProcessImpl<M> p = names.get(name);
+    if (p == null) {
+      deadLetters.increment();
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "dead letter to the unregistered name '" + name + "': " + describeEncoded(payload));
+    } else {
+      p.offerEncoded(payload, decoder);
+    }
+  }
+
+  @Override
+  public Optional<Pid> whereis(String name) {
+    return names.whereis(name);
+  }
+
+  /** Schedules a send from {@code from}; local sends run on the timer thread, remote ones off it. */
+  TimerRef sendAfter(Pid from, Duration delay, Pid to, M message) {
+    checkRunning();
+    return timers.schedule(
+        delay,
+        () -> {
+          if (to.node().equals(id)) {
+            send(from, to, message);
+          } else { // a remote send may wait for the link's room: never on the timer thread
+            threads.newThread(() -> {
+              try {
+                send(from, to, message);
+              } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "timer message to " + to + " lost: " + e);
+              }
+            }).start();
+          }
+        });
+  }
+
   private void deadLetter(Pid to, M message) {
     deadLetters.increment();
     LOG.log(
@@ -354,6 +472,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   /** Called on the dying process's thread after its last line. */
   void exit(ProcessImpl<M> p, MonitorReason reason) {
+    names.release(p); // before the end: a name never names a dead process for long
     processes.remove(p);
     List<Object> watches = p.markDead();
     for (Object watch : watches) {
@@ -361,6 +480,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
         deliverDown(ref, reason);
       }
     }
+    signals.ended(p.pid(), p.takeLinks(), reason);
     for (MonitorRef ref : p.releaseHeld()) {
       demonitor(ref);
     }
@@ -388,6 +508,12 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   /** How many Down notices this node has handed to its remoting for other nodes. For tests. */
   long downsToOtherNodes() {
     return downsToOtherNodes.sum();
+  }
+
+  /** How many links the live process {@code pid} of this node has (0 if none). For tests. */
+  int linksOf(Pid pid) {
+    ProcessImpl<M> p = pid.node().equals(id) ? processes.get(pid.id()) : null;
+    return p == null ? 0 : p.linkCount();
   }
 
   /** How many monitors watch the live process {@code pid} of this node (0 if none). For tests. */
@@ -503,8 +629,11 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   /** What a spawn for another node does once the child is registered and before it runs. */
   interface BeforeStart {
-    /** Called with the child's pid and the monitor installed on it (null if none). */
-    void registered(Pid child, MonitorRef monitor);
+    /**
+     * Called with the child's pid, the monitor installed on it (null if none), and whether it was
+     * linked with the spawner.
+     */
+    void registered(Pid child, MonitorRef monitor, boolean linked);
   }
 
   /**
@@ -514,7 +643,12 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
    * gets no monitor.
    */
   Pid spawnForPeer(
-      String name, Optional<M> argument, Pid spawner, long monitorId, BeforeStart beforeStart) {
+      String name,
+      Optional<M> argument,
+      Pid spawner,
+      long monitorId,
+      boolean link,
+      BeforeStart beforeStart) {
     Optional<Behaviour<M>> behaviour = behaviours.find(name);
     Pid pid = Pid.of(id, lastPid.incrementAndGet());
     if (behaviour.isEmpty() || argument.isEmpty() || state.get() != RUNNING) {
@@ -523,7 +657,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
           () -> "cannot spawn '" + name + "' for " + spawner + ": "
               + (behaviour.isEmpty() ? "no such behaviour" : argument.isEmpty()
                   ? "undecodable argument" : "node shutting down"));
-      beforeStart.registered(pid, null);
+      beforeStart.registered(pid, null, false);
       return pid;
     }
     Behaviour<M> b = behaviour.get();
@@ -533,14 +667,17 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     if (ref != null) {
       p.addWatch(ref);
     }
+    if (link) {
+      p.addLink(spawner);
+    }
     processes.put(p);
     if (state.get() != RUNNING) {
       processes.remove(p);
       checkTerminated();
-      beforeStart.registered(pid, null);
+      beforeStart.registered(pid, null, false);
       return pid;
     }
-    beforeStart.registered(pid, ref);
+    beforeStart.registered(pid, ref, link);
     spawned.incrementAndGet();
     p.start(threads.newThread(p));
     return pid;
@@ -702,6 +839,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     int before = state.getAndSet(STOPPING);
     if (before != STOPPING) {
       LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " stopping its processes");
+      timers.close();
       remoting.close();
     }
     processes.forEach(ProcessImpl::kill);
@@ -710,6 +848,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   private void checkTerminated() {
     if (state.get() != RUNNING && processes.isEmpty() && terminated.getCount() > 0) {
+      timers.close();
       remoting.close(); // after a graceful shutdown, the links go when the last process ends
       terminated.countDown();
       LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " terminated");

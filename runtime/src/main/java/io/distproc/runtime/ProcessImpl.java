@@ -1,7 +1,10 @@
 package io.distproc.runtime;
 
+import io.distproc.CallException;
+import io.distproc.CallTimeoutException;
 import io.distproc.Down;
 import io.distproc.EmptyMatchersException;
+import io.distproc.Exit;
 import io.distproc.InvalidNodeException;
 import io.distproc.Matcher;
 import io.distproc.MonitorReason;
@@ -10,9 +13,14 @@ import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.Process;
 import io.distproc.ProcessContext;
+import io.distproc.ProcessExitException;
 import io.distproc.ProcessInterruptedException;
 import io.distproc.ReceiveMark;
 import io.distproc.Spawned;
+import io.distproc.TimerRef;
+import io.distproc.runtime.internal.Frame.ExitKind;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,6 +50,17 @@ import java.util.function.Predicate;
  *   received at most once and never after unmonitor, even if the notice was already queued
  *   (Erlang's demonitor with the flush option, always). When the process ends, the refs it still
  *   holds are removed from their targets, so dead watchers leave nothing behind.
+ *
+ * - LINKS (the processes linked with this one, see ExitSignals): guarded by `this` like the
+ *   watches, and handed over by markDead with them, so nothing is added after the process is dead.
+ *   Kept as null, one pid, or a set.
+ *
+ * - EXIT: the reason an untrapped exit signal ends this process with, set once by compare-and-set
+ *   from any thread (the first signal wins), then the thread is interrupted. The process checks it
+ *   at every call into its context and when a receive is interrupted, and throws
+ *   ProcessExitException; when the body is over, ended() claims EXIT with the reason it found, so
+ *   a signal that comes later neither changes the reason nor interrupts the ending thread.
+ *   `trapping` is written by the owner and read by any thread that delivers a signal.
  *
  * `thread` is written once, before the thread starts. `killed` is written by Node.shutdownNow.
  */
@@ -84,6 +103,29 @@ final class ProcessImpl<M> extends Mailbox<M>
   /** Owner thread only. */
   private HashSet<MonitorRef> held;
 
+  /** Guarded by this: null, a Pid, or a LinkSet of them. */
+  private Object links;
+
+  /** Set once, by compare-and-set through EXIT; see the notes above. */
+  @SuppressWarnings("unused") // accessed through EXIT
+  private volatile MonitorReason exit;
+
+  /** Written by the owner thread (trapExits), read by any thread that delivers a signal. */
+  private volatile boolean trapping;
+
+  /** The registered name, or null. Owner thread only (and the node, on it, at the end). */
+  private String name;
+
+  private static final VarHandle EXIT;
+
+  static {
+    try {
+      EXIT = MethodHandles.lookup().findVarHandle(ProcessImpl.class, "exit", MonitorReason.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /**
    * Sends and receives since this process last gave up its carrier (see {@link #reduce}). Owner
    * thread only; a send from another thread may race on it, which can only move a yield.
@@ -112,6 +154,7 @@ final class ProcessImpl<M> extends Mailbox<M>
       if (killed) {
         throw new ProcessInterruptedException(new InterruptedException("killed before start"));
       }
+      checkExit();
       body.run(this);
     } catch (Throwable t) { // user code never breaks the runtime
       failure = t;
@@ -128,11 +171,19 @@ final class ProcessImpl<M> extends Mailbox<M>
       reason = new MonitorReason.NodeDown(pid, pid.node());
     } else if (failure == null) {
       reason = new MonitorReason.Normal(pid);
+    } else if (failure instanceof ProcessExitException e && e.reason().pid().equals(pid)) {
+      reason = e.reason();
     } else if (failure instanceof InvalidNodeException e) {
       reason = unknownNode(e);
     } else {
       reason = crashed(failure);
     }
+    // Claims EXIT: a signal that came first is the reason; one that comes later changes nothing.
+    MonitorReason signalled = (MonitorReason) EXIT.compareAndExchange(this, null, reason);
+    if (signalled != null && !killed) {
+      reason = signalled;
+    }
+    Thread.interrupted(); // an interrupt has no purpose any more; callbacks run after this
     node.exit(this, reason);
   }
 
@@ -153,6 +204,119 @@ final class ProcessImpl<M> extends Mailbox<M>
     if (t != null) {
       t.interrupt();
     }
+  }
+
+  // ---- exit signals ---------------------------------------------------------------------------
+
+  /**
+   * Acts on an exit signal from {@code from}: ends this process (unless it traps exits and {@code
+   * kill} is false), or queues an {@link Exit} for it. A normal end kills nobody. Any thread.
+   */
+  void signal(Pid from, MonitorReason reason, boolean kill) {
+    if (kill) {
+      exitWith(new MonitorReason.Killed(pid));
+    } else if (trapping) {
+      offerExit(new Exit(from, reason));
+    } else if (!(reason instanceof MonitorReason.Normal)) {
+      exitWith(MonitorReason.Exited.of(pid, from, reason));
+    }
+  }
+
+  /** Ends this process with {@code reason} at its next call into its context. Any thread. */
+  private void exitWith(MonitorReason reason) {
+    if (EXIT.compareAndSet(this, null, reason)) {
+      Thread t = thread;
+      if (t != null) {
+        t.interrupt();
+      }
+    }
+  }
+
+  /** Throws if an exit signal has ended this process. On its own thread only. */
+  private void checkExit() {
+    MonitorReason r = exit;
+    if (r != null && Thread.currentThread() == thread) {
+      throw new ProcessExitException(r);
+    }
+  }
+
+  @Override
+  RuntimeException interruptedInReceive() {
+    MonitorReason r = exit;
+    return r != null ? new ProcessExitException(r) : super.interruptedInReceive();
+  }
+
+  // ---- links (guarded by this) -----------------------------------------------------------------
+
+  static final int LINK_ADDED = 0;
+  static final int LINK_PRESENT = 1;
+  static final int LINK_DEAD = 2;
+
+  /** Adds a link to {@code other}: LINK_ADDED, LINK_PRESENT if there was one, LINK_DEAD. */
+  synchronized int addLink(Pid other) {
+    if (dead) {
+      return LINK_DEAD;
+    }
+    if (links == null) {
+      links = other;
+    } else if (links instanceof LinkSet set) {
+      return set.add(other) ? LINK_ADDED : LINK_PRESENT;
+    } else if (links.equals(other)) {
+      return LINK_PRESENT;
+    } else {
+      LinkSet set = new LinkSet();
+      set.add((Pid) links);
+      set.add(other);
+      links = set;
+    }
+    return LINK_ADDED;
+  }
+
+  /** Removes the link to {@code other}; true if this call removed it (and the process lives). */
+  synchronized boolean removeLink(Pid other) {
+    if (dead || links == null) {
+      return false;
+    }
+    if (links instanceof LinkSet set) {
+      boolean removed = set.remove(other);
+      if (set.isEmpty()) {
+        links = null;
+      }
+      return removed;
+    }
+    if (links.equals(other)) {
+      links = null;
+      return true;
+    }
+    return false;
+  }
+
+  /** The links a dead process had. Called once, by the dying thread, after markDead. */
+  synchronized List<Pid> takeLinks() {
+    Object l = links;
+    links = null;
+    if (l == null) {
+      return List.of();
+    }
+    return l instanceof LinkSet set ? List.copyOf(set) : List.of((Pid) l);
+  }
+
+  /** How many links this process has. Any thread; for tests. */
+  synchronized int linkCount() {
+    return links == null ? 0 : links instanceof LinkSet set ? set.size() : 1;
+  }
+
+  /** A set of linked pids, told apart from a single pid by its class. */
+  private static final class LinkSet extends HashSet<Pid> {
+    private static final long serialVersionUID = 1L;
+  }
+
+  String registeredName() {
+    return name;
+  }
+
+  void registeredName(String n) {
+    this.name = n;
   }
 
   // ---- watches (who watches this process) ------------------------------------------------------
@@ -261,6 +425,7 @@ final class ProcessImpl<M> extends Mailbox<M>
               + ", not from "
               + Thread.currentThread());
     }
+    checkExit();
   }
 
   // ---- ProcessContext ------------------------------------------------------------------------
@@ -299,12 +464,14 @@ final class ProcessImpl<M> extends Mailbox<M>
 
   @Override
   public void send(Pid to, M message) {
+    checkExit();
     node.send(pid, to, message);
     reduce();
   }
 
   @Override
   public void broadcast(NodeId where, M message) {
+    checkExit();
     node.broadcast(pid, where, message);
     reduce();
   }
@@ -547,6 +714,134 @@ final class ProcessImpl<M> extends Mailbox<M>
       return; // not ours, or already fired: a no-op, as in the seed
     }
     node.demonitor(ref);
+  }
+
+  // ---- links, exit signals, names, timers, calls --------------------------------------------
+
+  @Override
+  public void link(Pid target) {
+    Objects.requireNonNull(target, "pid");
+    checkOwner("link");
+    node.signals().link(this, target);
+    checkExit(); // a link to a process that is gone may have ended this one
+  }
+
+  @Override
+  public void unlink(Pid target) {
+    Objects.requireNonNull(target, "pid");
+    checkOwner("unlink");
+    node.signals().unlink(this, target);
+  }
+
+  @Override
+  public Pid spawnLinked(Process<M> child) {
+    checkOwner("spawnLinked");
+    return node.spawnLocalLinked(child, this);
+  }
+
+  @Override
+  public Pid spawnLinked(NodeId where, String behaviour, M argument) {
+    checkOwner("spawnLinked");
+    Pid child = node.spawnBehaviourLinked(where, behaviour, argument, this);
+    checkExit(); // a behaviour that does not exist there has ended this process
+    return child;
+  }
+
+  @Override
+  public boolean trapExits(boolean trap) {
+    checkOwner("trapExits");
+    boolean before = trapping;
+    trapping = trap;
+    return before;
+  }
+
+  @Override
+  public void exit(Pid target, String reason) {
+    Objects.requireNonNull(target, "pid");
+    Objects.requireNonNull(reason, "reason");
+    checkExit();
+    node.signals().send(pid, target, new MonitorReason.Shutdown(pid, reason), ExitKind.EXIT);
+    checkExit(); // exit of itself
+  }
+
+  @Override
+  public void kill(Pid target) {
+    Objects.requireNonNull(target, "pid");
+    checkExit();
+    node.signals().send(pid, target, new MonitorReason.Killed(target), ExitKind.KILL);
+    checkExit(); // kill of itself
+  }
+
+  @Override
+  public void register(String registered) {
+    NameRegistry.check(registered);
+    checkOwner("register");
+    node.names().register(this, registered);
+  }
+
+  @Override
+  public boolean unregister() {
+    checkOwner("unregister");
+    return node.names().release(this);
+  }
+
+  @Override
+  public Optional<Pid> whereis(String registered) {
+    return node.whereis(registered);
+  }
+
+  @Override
+  public void sendNamed(String registered, M message) {
+    checkExit();
+    node.sendNamed(pid, node.id(), registered, message);
+    reduce();
+  }
+
+  @Override
+  public void sendNamed(NodeId where, String registered, M message) {
+    checkExit();
+    node.sendNamed(pid, where, registered, message);
+    reduce();
+  }
+
+  @Override
+  public TimerRef sendAfter(Duration delay, Pid to, M message) {
+    Objects.requireNonNull(delay, "delay");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(message, "message");
+    return node.sendAfter(pid, delay, to, message);
+  }
+
+  /** What a call's monitor hands back when the server is gone: never a reply handler's result. */
+  private record ServerGone(MonitorReason reason) {}
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <R> R call(
+      Pid server, M request, Matcher<? super M, ? extends R> reply, Duration timeout) {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(reply, "reply");
+    long deadline = deadline(timeout);
+    checkOwner("call");
+    Mailbox.Segment after = markEnd(); // before the monitor: its NoProcess notice comes after
+    MonitorRef watch = node.monitor(this, server);
+    try {
+      node.send(pid, server, request);
+      Matcher<M, ServerGone> gone = Matcher.onDown(watch, d -> new ServerGone(d.reason()));
+      Object r = select(after, new Matcher<?, ?>[] {reply, gone}, true, deadline, this, this);
+      if (r == Mailbox.TIMEOUT) {
+        throw new CallTimeoutException(server, timeout);
+      }
+      if (r instanceof ServerGone g) {
+        throw new CallException(server, g.reason());
+      }
+      return (R) r;
+    } finally {
+      if (held != null && held.remove(watch)) { // not taken: the server lives, or the call failed
+        node.demonitor(watch);
+      }
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import io.distproc.runtime.internal.Frame.ExitKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,40 @@ interface Remoting<M> extends AutoCloseable {
    * @param spawner the spawning process, or null when spawned from outside any process
    */
   Pid spawn(Pid spawner, NodeId node, String behaviour, M argument, long monitorId);
+
+  /**
+   * Spawns a behaviour on another node, as {@link #spawn}, and links the child with {@code
+   * spawner} before it runs: the link is in force on both nodes when this returns.
+   */
+  Pid spawnLinked(Pid spawner, NodeId node, String behaviour, M argument);
+
+  /**
+   * Sends a message to the process registered under {@code name} on another node.
+   *
+   * @throws io.distproc.InvalidNodeException if the node is not connected
+   */
+  void sendNamed(Pid from, NodeId node, String name, M message);
+
+  /**
+   * Links {@code from}, a process here, with {@code to}, a process of another node, whose node is
+   * told. {@code from}'s own side of the link is already in place. If {@code to}'s node is known
+   * but down or of another incarnation, the exit signal comes back through {@code signals} at once.
+   *
+   * @throws io.distproc.InvalidNodeException if the node is not connected
+   */
+  void link(Pid from, Pid to);
+
+  /** Removes a link between {@code from}, here, and {@code to}, on another node. */
+  void unlink(Pid from, Pid to);
+
+  /**
+   * Sends an exit signal to a process of another node. A {@code LINK} signal is sent only while the
+   * link is recorded with that node (each link fires at most once). Called for a dying process on
+   * its own thread, after every message it sent, so the signal follows them on the link.
+   *
+   * @throws io.distproc.InvalidNodeException if the node is not connected (never for {@code LINK})
+   */
+  void sendExit(Pid from, Pid to, MonitorReason reason, ExitKind kind);
 
   /** Installs a monitor held here on a process of another node. */
   void monitor(MonitorRef ref);

@@ -21,6 +21,15 @@ final class Threads {
         .factory();
   }
 
+  /** The platform daemon thread that fires a node's timers, named {@code distproc-timer-<node>}. */
+  static ThreadFactory timerThreads(String nodeName) {
+    return Thread.ofPlatform()
+        .daemon()
+        .name("distproc-timer-" + nodeName)
+        .uncaughtExceptionHandler(Threads::uncaught)
+        .factory();
+  }
+
   private static void uncaught(Thread thread, Throwable error) {
     // Process bodies are wrapped and never get here; this is a bug in the runtime itself.
     LOG.log(System.Logger.Level.ERROR, "uncaught exception in " + thread.getName(), error);

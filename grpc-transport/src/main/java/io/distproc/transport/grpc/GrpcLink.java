@@ -1,5 +1,6 @@
 package io.distproc.transport.grpc;
 
+import io.distproc.DistprocException;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
 import io.distproc.proto.v1.Goodbye;
@@ -99,6 +100,12 @@ final class GrpcLink implements Link {
 
   /** Set by the deliverer when linkUp returns true. */
   private volatile boolean kept;
+
+  /**
+   * The link's minor version of the protocol (see link.proto): written by the reader at the end of
+   * the handshake, before the runtime hears of the link, so every sender reads it set.
+   */
+  private volatile int minorVersion;
 
   /** Set by the reader when a Goodbye arrives. */
   private volatile boolean goodbyeReceived;
@@ -314,10 +321,31 @@ final class GrpcLink implements Link {
               + TransportSettings.MAX_MESSAGE_BYTES_PROPERTY
               + ")");
     }
+    if (WireCodec.minorVersionOf(frame) > minorVersion) {
+      frame = forOlderPeer(frame);
+    }
     if (ended.get()) {
       return false;
     }
     return outbox.send(frame);
+  }
+
+  /**
+   * A frame of a newer minor version than this link's, as the peer can take it: a down notice's
+   * new reason travels as a crash that names it; anything else is refused, since the peer could not
+   * act on it.
+   */
+  private Frame forOlderPeer(Frame frame) {
+    if (frame instanceof Frame.DownNotice d) {
+      io.distproc.MonitorReason r = d.reason();
+      return new Frame.DownNotice(
+          d.ref(),
+          new io.distproc.MonitorReason.Crashed(
+              r.pid(), io.distproc.ProcessExitException.class.getName(), r.toString(), ""));
+    }
+    throw new DistprocException(
+        "node " + peer + " speaks minor version " + minorVersion + " of the distproc wire protocol,"
+            + " which has no links, exit signals or registered names");
   }
 
   @Override
@@ -430,6 +458,7 @@ final class GrpcLink implements Link {
       case Handshake.Accept a -> {
         peer = a.peer();
         peerAddress = a.address();
+        minorVersion = a.minorVersion();
         phase = Phase.OPEN;
         handshakeDeadline.cancel(false);
         inbox.linkUp(); // no further message is requested before the runtime answers
@@ -482,6 +511,7 @@ final class GrpcLink implements Link {
         }
         peer = welcome.peer();
         peerAddress = welcome.address();
+        minorVersion = welcome.minorVersion();
         token = welcome.token();
         phase = Phase.OPEN;
         handshakeDeadline.cancel(false);
@@ -653,7 +683,7 @@ final class GrpcLink implements Link {
       return;
     }
     kept = true;
-    outbox.open(outbound ? null : Handshake.welcome(transport, token));
+    outbox.open(outbound ? null : Handshake.welcome(transport, token, minorVersion));
     touch(System.nanoTime());
     heartbeat.start();
     FrameStream f = frames;

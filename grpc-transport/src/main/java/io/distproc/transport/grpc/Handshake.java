@@ -37,7 +37,7 @@ final class Handshake {
   sealed interface Verdict {}
 
   /** The Hello and the Proof are acceptable: the runtime may now be asked about the link. */
-  record Accept(NodeId peer, String address) implements Verdict {}
+  record Accept(NodeId peer, String address, int minorVersion) implements Verdict {}
 
   /**
    * The Hello is acceptable so far: the acceptor challenges the dialler with its own nonce.
@@ -46,14 +46,19 @@ final class Handshake {
    * @param serverNonce the acceptor's fresh nonce for this link
    */
   record Pending(
-      NodeId peer, String address, String expectedName, byte[] clientNonce, byte[] serverNonce)
+      NodeId peer,
+      String address,
+      String expectedName,
+      byte[] clientNonce,
+      byte[] serverNonce,
+      int minorVersion)
       implements Verdict {}
 
   /** The Hello is refused; {@code claimed} is who it said it was, for the log. */
   record Refuse(RejectReason reason, String detail, String claimed) implements Verdict {}
 
   /** What the dialler learnt from a Welcome. */
-  record Welcomed(NodeId peer, String address, byte[] token) {}
+  record Welcomed(NodeId peer, String address, byte[] token, int minorVersion) {}
 
   private Handshake() {}
 
@@ -64,12 +69,14 @@ final class Handshake {
             .setNode(WireCodec.node(transport.self()))
             .setAdvertisedHost(transport.advertisedHost())
             .setAdvertisedPort(transport.advertisedPort())
-            .setNonce(ByteString.copyFrom(nonce));
+            .setNonce(ByteString.copyFrom(nonce))
+            .setMinorVersion(WireCodec.MINOR_VERSION);
     expectedName.ifPresent(hello::setExpectedName);
     return LinkFrame.newBuilder().setHello(hello).build();
   }
 
-  static LinkFrame welcome(GrpcTransport transport, byte[] token) {
+  /** The acceptor's Welcome, carrying the link's minor version (see link.proto). */
+  static LinkFrame welcome(GrpcTransport transport, byte[] token, int minorVersion) {
     return LinkFrame.newBuilder()
         .setWelcome(
             Welcome.newBuilder()
@@ -77,7 +84,8 @@ final class Handshake {
                 .setNode(WireCodec.node(transport.self()))
                 .setAdvertisedHost(transport.advertisedHost())
                 .setAdvertisedPort(transport.advertisedPort())
-                .setLinkToken(ByteString.copyFrom(token)))
+                .setLinkToken(ByteString.copyFrom(token))
+                .setMinorVersion(minorVersion))
         .build();
   }
 
@@ -145,7 +153,8 @@ final class Handshake {
         hello.getAdvertisedHost() + ":" + hello.getAdvertisedPort(),
         hello.getExpectedName(),
         hello.getNonce().toByteArray(),
-        serverNonce);
+        serverNonce,
+        Math.min(hello.getMinorVersion(), WireCodec.MINOR_VERSION));
   }
 
   /** The acceptor's Challenge to a pending dialler: its nonce, and its own proof of the cookie. */
@@ -189,7 +198,7 @@ final class Handshake {
       return new Refuse(
           RejectReason.REJECT_REASON_SHUTTING_DOWN, "the node is shutting down", claimed);
     }
-    return new Accept(p.peer(), p.address());
+    return new Accept(p.peer(), p.address(), p.minorVersion());
   }
 
   /**
@@ -263,10 +272,16 @@ final class Handshake {
       throw new ProtocolException(
           "welcome.link_token has " + welcome.getLinkToken().size() + " bytes");
     }
+    if (welcome.getMinorVersion() > WireCodec.MINOR_VERSION) {
+      throw new ProtocolException(
+          "welcome with minor version " + welcome.getMinorVersion() + ", newer than the hello's "
+              + WireCodec.MINOR_VERSION);
+    }
     return new Welcomed(
         peer,
         welcome.getAdvertisedHost() + ":" + welcome.getAdvertisedPort(),
-        welcome.getLinkToken().toByteArray());
+        welcome.getLinkToken().toByteArray(),
+        welcome.getMinorVersion());
   }
 
   private static void checkPort(int port, String what) throws ProtocolException {

@@ -9,14 +9,19 @@ import io.distproc.proto.v1.Broadcast;
 import io.distproc.proto.v1.Demonitor;
 import io.distproc.proto.v1.DownNotice;
 import io.distproc.proto.v1.Envelope;
+import io.distproc.proto.v1.ExitKind;
+import io.distproc.proto.v1.ExitSignal;
+import io.distproc.proto.v1.LinkRequest;
 import io.distproc.proto.v1.LinkFrame;
 import io.distproc.proto.v1.Monitor;
 import io.distproc.proto.v1.MonitorReason;
 import io.distproc.proto.v1.MonitorRef;
+import io.distproc.proto.v1.NamedSend;
 import io.distproc.proto.v1.NodeRef;
 import io.distproc.proto.v1.Pid;
 import io.distproc.proto.v1.SpawnReply;
 import io.distproc.proto.v1.SpawnRequest;
+import io.distproc.proto.v1.UnlinkRequest;
 import io.distproc.runtime.internal.Frame;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,6 +44,31 @@ import java.util.List;
 final class WireCodec {
   /** The protocol version of {@code link.proto}. */
   static final int PROTOCOL_VERSION = 1;
+
+  /** The newest minor version of protocol version 1 this node speaks (see link.proto). */
+  static final int MINOR_VERSION = 1;
+
+  /** The lowest minor version a frame needs on the link: 1 for the fault layer's frames. */
+  static int minorVersionOf(Frame frame) {
+    return switch (frame) {
+      case Frame.LinkRequest l -> 1;
+      case Frame.UnlinkRequest u -> 1;
+      case Frame.ExitSignal e -> 1;
+      case Frame.NamedSend n -> 1;
+      case Frame.SpawnRequest r -> r.link() ? 1 : 0;
+      case Frame.DownNotice d -> minorVersionOf(d.reason());
+      default -> 0;
+    };
+  }
+
+  private static int minorVersionOf(io.distproc.MonitorReason reason) {
+    return switch (reason) {
+      case io.distproc.MonitorReason.Killed k -> 1;
+      case io.distproc.MonitorReason.Shutdown s -> 1;
+      case io.distproc.MonitorReason.Exited e -> 1;
+      default -> 0;
+    };
+  }
 
   // Outbound: the last pid converted in each role, and its wire form.
   private final PidCache toCache = new PidCache();
@@ -129,7 +159,8 @@ final class WireCodec {
                 .setRequestId(r.requestId())
                 .setBehaviour(r.behaviour())
                 .setArgument(UnsafeByteOperations.unsafeWrap(r.argument()))
-                .setMonitorId(r.monitorId());
+                .setMonitorId(r.monitorId())
+                .setLink(r.link());
         if (r.spawner() != null) {
           b.setSpawner(pid(r.spawner()));
         }
@@ -143,6 +174,33 @@ final class WireCodec {
       case Frame.DownNotice d ->
           f.setDownNotice(
               DownNotice.newBuilder().setRef(ref(d.ref())).setReason(reason(d.reason())));
+      case Frame.LinkRequest l ->
+          f.setLinkRequest(LinkRequest.newBuilder().setFrom(pid(l.from())).setTo(pid(l.to())));
+      case Frame.UnlinkRequest u ->
+          f.setUnlinkRequest(
+              UnlinkRequest.newBuilder().setFrom(pid(u.from())).setTo(pid(u.to())));
+      case Frame.ExitSignal e ->
+          f.setExitSignal(
+              ExitSignal.newBuilder()
+                  .setFrom(pid(e.from()))
+                  .setTo(pid(e.to()))
+                  .setReason(reason(e.reason()))
+                  .setKind(
+                      switch (e.kind()) {
+                        case LINK -> ExitKind.EXIT_KIND_LINK;
+                        case EXIT -> ExitKind.EXIT_KIND_EXIT;
+                        case KILL -> ExitKind.EXIT_KIND_KILL;
+                      }));
+      case Frame.NamedSend n -> {
+        NamedSend.Builder b =
+            NamedSend.newBuilder()
+                .setName(n.name())
+                .setPayload(UnsafeByteOperations.unsafeWrap(n.payload()));
+        if (n.from() != null) {
+          b.setFrom(pid(n.from()));
+        }
+        f.setNamedSend(b);
+      }
       case Frame.Send s -> f.setBatch(Batch.newBuilder().addEnvelopes(envelope(s)));
       case Frame.Broadcast b -> f.setBatch(Batch.newBuilder().addEnvelopes(envelope(b)));
     }
@@ -182,6 +240,15 @@ final class WireCodec {
           b.setNoProcess(MonitorReason.NoProcess.getDefaultInstance());
       case io.distproc.MonitorReason.NodeDown d ->
           b.setNodeDown(MonitorReason.NodeDown.newBuilder().setNode(node(d.node())));
+      case io.distproc.MonitorReason.Killed k ->
+          b.setKilled(MonitorReason.Killed.getDefaultInstance());
+      case io.distproc.MonitorReason.Shutdown s ->
+          b.setShutdown(MonitorReason.Shutdown.newBuilder().setDetail(s.detail()));
+      case io.distproc.MonitorReason.Exited e ->
+          b.setExited(
+              MonitorReason.Exited.newBuilder()
+                  .setFrom(pid(e.from()))
+                  .setCause(reason(e.cause())));
     }
     return b.build();
   }
@@ -225,9 +292,9 @@ final class WireCodec {
         if (r.getBehaviour().isEmpty()) {
           throw new ProtocolException("spawn request " + r.getRequestId() + " names no behaviour");
         }
-        if (r.getMonitorId() != 0 && !r.hasSpawner()) {
+        if ((r.getMonitorId() != 0 || r.getLink()) && !r.hasSpawner()) {
           throw new ProtocolException(
-              "spawn request " + r.getRequestId() + " asks for a monitor without a spawner");
+              "spawn request " + r.getRequestId() + " asks for a monitor or link without a spawner");
         }
         if (r.getMonitorId() < 0) {
           throw new ProtocolException(
@@ -239,7 +306,8 @@ final class WireCodec {
                 r.hasSpawner() ? pid(r.getSpawner(), "spawn_request.spawner") : null,
                 r.getBehaviour(),
                 r.getArgument().toByteArray(),
-                r.getMonitorId()));
+                r.getMonitorId(),
+                r.getLink()));
       }
       case SPAWN_REPLY -> {
         SpawnReply r = frame.getSpawnReply();
@@ -269,6 +337,49 @@ final class WireCodec {
                 reason(
                     require(d.hasReason(), d.getReason(), "down_notice.reason"),
                     "down_notice.reason")));
+      }
+      case LINK_REQUEST -> {
+        LinkRequest l = frame.getLinkRequest();
+        yield List.of(
+            new Frame.LinkRequest(
+                pid(require(l.hasFrom(), l.getFrom(), "link_request.from"), "link_request.from"),
+                pid(require(l.hasTo(), l.getTo(), "link_request.to"), "link_request.to")));
+      }
+      case UNLINK_REQUEST -> {
+        UnlinkRequest u = frame.getUnlinkRequest();
+        yield List.of(
+            new Frame.UnlinkRequest(
+                pid(require(u.hasFrom(), u.getFrom(), "unlink_request.from"), "unlink_request.from"),
+                pid(require(u.hasTo(), u.getTo(), "unlink_request.to"), "unlink_request.to")));
+      }
+      case EXIT_SIGNAL -> {
+        ExitSignal e = frame.getExitSignal();
+        Frame.ExitKind kind =
+            switch (e.getKind()) {
+              case EXIT_KIND_LINK -> Frame.ExitKind.LINK;
+              case EXIT_KIND_EXIT -> Frame.ExitKind.EXIT;
+              case EXIT_KIND_KILL -> Frame.ExitKind.KILL;
+              default -> throw new ProtocolException("exit_signal.kind " + e.getKindValue());
+            };
+        yield List.of(
+            new Frame.ExitSignal(
+                pid(require(e.hasFrom(), e.getFrom(), "exit_signal.from"), "exit_signal.from"),
+                pid(require(e.hasTo(), e.getTo(), "exit_signal.to"), "exit_signal.to"),
+                reason(
+                    require(e.hasReason(), e.getReason(), "exit_signal.reason"),
+                    "exit_signal.reason"),
+                kind));
+      }
+      case NAMED_SEND -> {
+        NamedSend n = frame.getNamedSend();
+        if (n.getName().isEmpty() || n.getName().length() > 255) {
+          throw new ProtocolException("named_send.name has " + n.getName().length() + " characters");
+        }
+        yield List.of(
+            new Frame.NamedSend(
+                n.getName(),
+                n.hasFrom() ? pid(n.getFrom(), "named_send.from") : null,
+                n.getPayload().toByteArray()));
       }
       case KIND_NOT_SET ->
           throw new ProtocolException(
@@ -388,6 +499,20 @@ final class WireCodec {
             node(
                 require(d.hasNode(), d.getNode(), what + ".node_down.node"),
                 what + ".node_down.node"));
+      }
+      case KILLED -> new io.distproc.MonitorReason.Killed(pid);
+      case SHUTDOWN -> new io.distproc.MonitorReason.Shutdown(pid, reason.getShutdown().getDetail());
+      case EXITED -> {
+        MonitorReason.Exited e = reason.getExited();
+        io.distproc.MonitorReason cause =
+            reason(require(e.hasCause(), e.getCause(), what + ".exited.cause"), what + ".exited.cause");
+        if (cause instanceof io.distproc.MonitorReason.Exited) {
+          throw new ProtocolException(what + ".exited.cause is itself exited");
+        }
+        yield new io.distproc.MonitorReason.Exited(
+            pid,
+            pid(require(e.hasFrom(), e.getFrom(), what + ".exited.from"), what + ".exited.from"),
+            cause);
       }
       case KIND_NOT_SET -> throw new ProtocolException(what + " is of no known kind");
     };

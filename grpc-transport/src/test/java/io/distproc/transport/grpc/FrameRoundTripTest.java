@@ -49,8 +49,9 @@ class FrameRoundTripTest {
             new Frame.Send(b, null, new byte[0]),
             new Frame.Broadcast(a, "to all".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
             new Frame.Broadcast(null, new byte[] {0}),
-            new Frame.SpawnRequest(1, a, "echo", new byte[] {4, 5}, 44),
-            new Frame.SpawnRequest(Long.MAX_VALUE, null, "worker", new byte[0], 0),
+            new Frame.SpawnRequest(1, a, "echo", new byte[] {4, 5}, 44, false),
+            new Frame.SpawnRequest(Long.MAX_VALUE, null, "worker", new byte[0], 0, false),
+            new Frame.SpawnRequest(2, a, "linked", new byte[] {6}, 0, true),
             new Frame.SpawnReply(1, b),
             new Frame.Monitor(ref),
             new Frame.Demonitor(ref),
@@ -61,7 +62,24 @@ class FrameRoundTripTest {
             new Frame.DownNotice(ref, new MonitorReason.UnknownNode(b, alpha.id())),
             new Frame.DownNotice(ref, new MonitorReason.NoProcess(b)),
             new Frame.DownNotice(ref, new MonitorReason.NodeDown(b, beta.id())),
-            new Frame.DownNotice(back, new MonitorReason.NoProcess(a)));
+            new Frame.DownNotice(back, new MonitorReason.NoProcess(a)),
+            new Frame.DownNotice(ref, new MonitorReason.Killed(b)),
+            new Frame.DownNotice(ref, new MonitorReason.Shutdown(b, "stop please")),
+            new Frame.DownNotice(ref, new MonitorReason.Shutdown(b, "")),
+            new Frame.DownNotice(
+                ref,
+                new MonitorReason.Exited(
+                    b, a, MonitorReason.Crashed.of(a, new IllegalStateException("boom")))),
+            new Frame.LinkRequest(a, b),
+            new Frame.UnlinkRequest(a, b),
+            new Frame.ExitSignal(a, b, new MonitorReason.Normal(a), Frame.ExitKind.LINK),
+            new Frame.ExitSignal(a, b, new MonitorReason.Shutdown(a, "bye"), Frame.ExitKind.EXIT),
+            new Frame.ExitSignal(a, b, new MonitorReason.Killed(b), Frame.ExitKind.KILL),
+            new Frame.ExitSignal(
+                a, b, new MonitorReason.Exited(a, b, new MonitorReason.NoProcess(b)),
+                Frame.ExitKind.LINK),
+            new Frame.NamedSend("registry", a, new byte[] {7, 8}),
+            new Frame.NamedSend("x", null, new byte[0]));
 
     for (Frame frame : sent) {
       assertThat(link.send(frame)).isTrue();

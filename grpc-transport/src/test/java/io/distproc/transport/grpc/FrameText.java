@@ -28,11 +28,19 @@ final class FrameText {
               + " "
               + Arrays.toString(r.argument())
               + " "
-              + r.monitorId();
+              + r.monitorId()
+              + " link="
+              + r.link();
       case Frame.SpawnReply r -> "SpawnReply " + r.requestId() + " " + r.child();
       case Frame.Monitor m -> "Monitor " + ref(m.ref());
       case Frame.Demonitor d -> "Demonitor " + ref(d.ref());
       case Frame.DownNotice d -> "DownNotice " + ref(d.ref()) + " " + reason(d.reason());
+      case Frame.LinkRequest l -> "LinkRequest " + l.from() + " " + l.to();
+      case Frame.UnlinkRequest u -> "UnlinkRequest " + u.from() + " " + u.to();
+      case Frame.ExitSignal e ->
+          "ExitSignal " + e.from() + " " + e.to() + " " + e.kind() + " " + reason(e.reason());
+      case Frame.NamedSend n ->
+          "NamedSend " + n.name() + " " + n.from() + " " + Arrays.toString(n.payload());
     };
   }
 
@@ -52,6 +60,8 @@ final class FrameText {
               + "] ["
               + c.stackTrace()
               + "]";
+      case MonitorReason.Exited e -> "Exited " + e.pid() + " " + e.from() + " " + reason(e.cause());
+      case MonitorReason.Shutdown d -> "Shutdown " + d.pid() + " [" + d.detail() + "]";
       default -> reason.toString();
     };
   }

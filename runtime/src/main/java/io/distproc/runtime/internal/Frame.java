@@ -49,22 +49,25 @@ public sealed interface Frame {
   /**
    * Asks the receiving node to start a registered behaviour. The receiver answers with a {@link
    * SpawnReply} of the same request id; if {@code monitorId} is not 0 it first installs the
-   * monitor {@code MonitorRef.of(spawner, child, monitorId)}, before the child runs.
+   * monitor {@code MonitorRef.of(spawner, child, monitorId)}, and if {@code link} is set it links
+   * the child with the spawner, before the child runs.
    *
    * @param requestId chosen by the sender, unique per link
-   * @param spawner the spawning process, or null; required when {@code monitorId} is not 0
+   * @param spawner the spawning process, or null; required when {@code monitorId} is not 0 or
+   *     {@code link} is set
    * @param behaviour the registered name
    * @param argument the encoded argument message
    * @param monitorId the spawner's monitor number, or 0 for none
+   * @param link whether to link the child with the spawner
    */
   record SpawnRequest(
-      long requestId, Pid spawner, String behaviour, byte[] argument, long monitorId)
+      long requestId, Pid spawner, String behaviour, byte[] argument, long monitorId, boolean link)
       implements Frame {
     /** Checks the components. */
     public SpawnRequest {
       Objects.requireNonNull(behaviour, "behaviour");
       Objects.requireNonNull(argument, "argument");
-      if (monitorId != 0) {
+      if (monitorId != 0 || link) {
         Objects.requireNonNull(spawner, "spawner");
       }
     }
@@ -121,6 +124,85 @@ public sealed interface Frame {
     public DownNotice {
       Objects.requireNonNull(ref, "ref");
       Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * Links a process of the sending node ({@code from}) with one of the receiving node ({@code
+   * to}). If {@code to} does not exist there, the receiver answers with an {@link ExitSignal} of
+   * kind {@link ExitKind#LINK} and {@link MonitorReason.NoProcess} at once.
+   *
+   * @param from the linking process, on the sending node
+   * @param to the process linked with, on the receiving node
+   */
+  record LinkRequest(Pid from, Pid to) implements Frame {
+    /** Checks the components. */
+    public LinkRequest {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+  }
+
+  /**
+   * Removes the link between {@code from}, of the sending node, and {@code to}, of the receiving
+   * node. No answer.
+   *
+   * @param from the unlinking process, on the sending node
+   * @param to the process it was linked with, on the receiving node
+   */
+  record UnlinkRequest(Pid from, Pid to) implements Frame {
+    /** Checks the components. */
+    public UnlinkRequest {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+  }
+
+  /** Why an {@link ExitSignal} was sent. */
+  enum ExitKind {
+    /**
+     * {@code from} ended and was linked with {@code to}: the receiver acts on it only if the link
+     * is still there, and removes it.
+     */
+    LINK,
+    /** {@code from} asked {@code to} to stop; trappable. */
+    EXIT,
+    /** {@code from} killed {@code to}; cannot be trapped. */
+    KILL
+  }
+
+  /**
+   * An exit signal for a process of the receiving node. Sent after every message {@code from} sent
+   * to the receiving node, on the same link.
+   *
+   * @param from the process that sent it (on the sending node)
+   * @param to the process it is for (on the receiving node)
+   * @param reason why {@code from} ended, or what it asked for
+   * @param kind why the signal was sent
+   */
+  record ExitSignal(Pid from, Pid to, MonitorReason reason, ExitKind kind) implements Frame {
+    /** Checks the components. */
+    public ExitSignal {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(kind, "kind");
+    }
+  }
+
+  /**
+   * A message for the process registered under {@code name} on the receiving node, looked up there
+   * when the frame arrives; a dead letter there if no process holds the name.
+   *
+   * @param name the registered name
+   * @param from the sending process, or null if sent from outside any process
+   * @param payload the encoded message
+   */
+  record NamedSend(String name, Pid from, byte[] payload) implements Frame {
+    /** Checks the components. */
+    public NamedSend {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(payload, "payload");
     }
   }
 }

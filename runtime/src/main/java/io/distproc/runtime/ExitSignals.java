@@ -1,0 +1,147 @@
+package io.distproc.runtime;
+
+import io.distproc.MonitorReason;
+import io.distproc.NodeId;
+import io.distproc.Pid;
+import io.distproc.runtime.internal.Frame.ExitKind;
+import java.util.List;
+
+/*
+ * Design notes for maintainers.
+ *
+ * Links and exit signals of one node (Erlang's fault model). A link is a pair of entries: each of
+ * the two processes keeps the other's pid in its link set (ProcessImpl, under the process's lock),
+ * so a link between two processes here is two entries, and a link with a process of another node
+ * is one entry here plus one there, with the pair also recorded on the peer (ClusterRemoting) so
+ * that a node-down can fire it.
+ *
+ * Exactly once: a link fires by REMOVING the other side's entry. The dying process hands over its
+ * own set when it is marked dead (after which nothing can be added to it), then, for each linked
+ * pid, removes itself from that process's set; only a removal that found the entry delivers the
+ * signal. Two linked processes dying at once each find the other dead and signal nobody; an
+ * unlink that removed the entry first leaves nothing to fire. Across nodes the same holds with the
+ * peer's pair set standing for the remote half: whoever removes the pair sends or fires.
+ *
+ * Order: a dying process sends its link signals on its own thread after its last line, so a local
+ * receiver's mailbox and a remote node's link both see the signal after every message the process
+ * sent before it (per-sender order, as for Down notices).
+ *
+ * Who may call what: link and unlink run on the linking process's own thread; deliver runs on any
+ * thread (a dying process's, a transport's); nothing here blocks or runs user code.
+ */
+final class ExitSignals<M> {
+  private final NodeId self;
+  private final ProcessTable<M> processes;
+  private final Remoting<M> remoting;
+
+  ExitSignals(NodeId self, ProcessTable<M> processes, Remoting<M> remoting) {
+    this.self = self;
+    this.processes = processes;
+    this.remoting = remoting;
+  }
+
+  /** The live process of this node incarnation with that pid, or null. */
+  private ProcessImpl<M> local(Pid pid) {
+    return pid.node().equals(self) ? processes.get(pid.id()) : null;
+  }
+
+  /** Whether {@code pid} is of another incarnation of this node's name: its processes are gone. */
+  private boolean ofOldIncarnation(Pid pid) {
+    return !pid.node().equals(self) && pid.node().name().equals(self.name());
+  }
+
+  /** Links {@code p} with {@code target}. Called on p's own thread. */
+  void link(ProcessImpl<M> p, Pid target) {
+    Pid me = p.pid();
+    if (target.equals(me)) {
+      return;
+    }
+    if (!target.node().equals(self) && !ofOldIncarnation(target)) {
+      if (p.addLink(target) == ProcessImpl.LINK_ADDED) {
+        try {
+          remoting.link(me, target); // throws InvalidNodeException for an unknown node
+        } catch (RuntimeException e) {
+          p.removeLink(target);
+          throw e;
+        }
+      }
+      return;
+    }
+    if (p.addLink(target) != ProcessImpl.LINK_ADDED) {
+      return; // already linked
+    }
+    ProcessImpl<M> t = local(target);
+    if (t == null || t.addLink(me) == ProcessImpl.LINK_DEAD) {
+      deliver(target, me, new MonitorReason.NoProcess(target), ExitKind.LINK);
+    }
+  }
+
+  /** Removes the link between {@code p} and {@code target}, if any. Called on p's own thread. */
+  void unlink(ProcessImpl<M> p, Pid target) {
+    if (!p.removeLink(target)) {
+      return;
+    }
+    ProcessImpl<M> t = local(target);
+    if (t != null) {
+      t.removeLink(p.pid());
+    } else if (!target.node().equals(self) && !ofOldIncarnation(target)) {
+      remoting.unlink(p.pid(), target);
+    }
+  }
+
+  /**
+   * Sends an exit signal from {@code from} (a process here, or null) to {@code to}, anywhere: the
+   * signals of {@code exit} and {@code kill}. A signal for a process that has ended is dropped.
+   */
+  void send(Pid from, Pid to, MonitorReason reason, ExitKind kind) {
+    if (to.node().equals(self)) {
+      deliver(from, to, reason, kind);
+    } else if (!ofOldIncarnation(to)) {
+      remoting.sendExit(from, to, reason, kind); // throws InvalidNodeException for an unknown node
+    }
+  }
+
+  /**
+   * Fires the links of a process that ended with {@code reason}. Called on its own thread, after
+   * its last line and after it was marked dead (so {@code links} can no longer grow).
+   */
+  void ended(Pid dead, List<Pid> links, MonitorReason reason) {
+    for (Pid other : links) {
+      if (other.node().equals(self)) {
+        deliver(dead, other, reason, ExitKind.LINK);
+      } else if (!ofOldIncarnation(other)) {
+        remoting.sendExit(dead, other, reason, ExitKind.LINK);
+      }
+    }
+  }
+
+  /**
+   * Delivers a signal to the process {@code to} of this node: from a process here, or from the
+   * remoting (a peer's signal, or a node-down with {@link MonitorReason.NodeDown}). A {@code LINK}
+   * signal acts only if it removes the link from {@code to}'s set. Any thread; never blocks.
+   */
+  void deliver(Pid from, Pid to, MonitorReason reason, ExitKind kind) {
+    ProcessImpl<M> p = local(to);
+    if (p == null || (kind == ExitKind.LINK && !p.removeLink(from))) {
+      return;
+    }
+    p.signal(from, reason, kind == ExitKind.KILL);
+  }
+
+  /**
+   * Adds {@code remote} to the link set of the process {@code local} of this node, for a peer's
+   * link request or a linked remote spawn. Returns false if there is no such live process.
+   */
+  boolean linkHere(Pid local, Pid remote) {
+    ProcessImpl<M> p = local(local);
+    return p != null && p.addLink(remote) != ProcessImpl.LINK_DEAD;
+  }
+
+  /** Removes {@code remote} from the link set of {@code local}, for a peer's unlink. */
+  void unlinkHere(Pid local, Pid remote) {
+    ProcessImpl<M> p = local(local);
+    if (p != null) {
+      p.removeLink(remote);
+    }
+  }
+}
