@@ -37,10 +37,14 @@ final class Command<M, T> {
     return what;
   }
 
-  /** Carries the command out, unless the caller gave up on it. Supervisor's thread only. */
-  void run(SupervisorProcess<M> supervisor) {
+  /**
+   * Carries the command out, unless the caller gave up on it. Supervisor's thread only.
+   *
+   * @return whether it was carried out (or failed trying)
+   */
+  boolean run(SupervisorProcess<M> supervisor) {
     if (!state.compareAndSet(NEW, RUNNING)) {
-      return;
+      return false;
     }
     try {
       answer.complete(action.apply(supervisor));
@@ -51,6 +55,7 @@ final class Command<M, T> {
     } catch (RuntimeException e) {
       answer.completeExceptionally(e);
     }
+    return true;
   }
 
   /** Fails the command if it was not taken up yet: the supervisor has ended or cannot be woken. */

@@ -19,17 +19,23 @@ import java.util.function.Function;
  * supervisor plumbing into every cluster's message type, and still could not carry a ChildSpec
  * that holds a local process body through a codec. The commands therefore stay Java objects: the
  * caller puts one in this handle's queue and wakes the supervisor with the one kind of entry it
- * always receives, an exit signal. A supervisor traps exits, and treats a normal exit of a linked
- * process that is not its child as nothing to act on; so a doorbell is a tiny process that links
- * to the supervisor and returns. Its Exit (reason Normal) wakes the supervisor's receive, and the
- * supervisor drains the queue each time round its loop. A doorbell that finds the supervisor gone
- * traps the resulting exit signal and ends normally as well, so it never logs a crash.
+ * always receives, an exit signal. A supervisor traps exits, and a normal exit of a linked process
+ * that is not its child kills nobody; so a doorbell is a tiny process that links to the
+ * supervisor and returns, and the supervisor carries out the oldest queued command when it
+ * receives such an exit. A doorbell that finds the supervisor gone traps the resulting exit
+ * signal and ends normally as well, so it never logs a crash.
  *
- * Ordering and races: the supervisor drains the queue before every wait, and every command
- * enqueued after a drain rings its own doorbell, so no command waits for an unrelated event.
- * `ended` is set, under the lock, by the supervisor's thread as it ends (or by the node's
- * termination callback); enqueue checks it under the same lock, so a command either is refused
- * at once or is in the queue that close() fails. Nothing blocks while holding the lock.
+ * Ordering: the doorbell's Exit takes its place in the supervisor's mailbox like any entry, so a
+ * command is carried out after the exits that reached the supervisor before the command was sent
+ * (a child that had ended is seen as ended), as an Erlang call is. Every command rings once, and
+ * each ring carries out at most one command, skipping those whose caller gave up; so when the
+ * k-th ring is received, the first k commands are done or given up, and none waits for an
+ * unrelated event. (A normal exit of some other linked process carries out a command early; that
+ * is harmless.)
+ *
+ * Races: `ended` is set, under the lock, by the supervisor's thread as it ends (or by the node's
+ * termination callback); enqueue checks it under the same lock, so a command either is refused at
+ * once or is in the queue that close() fails. Nothing blocks while holding the lock.
  *
  * `ctx` and `pid` are written once by the supervisor's thread before `started` completes, and read
  * by callers only after awaitStart() returned, so the future's completion publishes them.
@@ -62,12 +68,10 @@ final class SupervisorHandle<M> implements SupervisorRef<M> {
     started.completeExceptionally(why);
   }
 
-  /** Takes the queued commands, oldest first. */
-  List<Command<M, ?>> takeCommands() {
+  /** Takes the oldest queued command, or null if there is none. */
+  Command<M, ?> nextCommand() {
     synchronized (lock) {
-      List<Command<M, ?>> taken = List.copyOf(queue);
-      queue.clear();
-      return taken;
+      return queue.poll();
     }
   }
 

@@ -30,8 +30,9 @@ import java.util.function.LongSupplier;
  * (every field below is read and written there only; the handle is the one object shared).
  *
  * Life: trap exits, start the children in order, tell the handle the start is done, then loop:
- * carry out queued commands, then receive one entry (an Exit, a stray Down, or a message of the
- * node's type, which is logged and dropped so it cannot pile up) and handle it. It ends by
+ * receive one entry (an Exit, a stray Down, or a message of the node's type, which is logged and
+ * dropped so it cannot pile up) and handle it; a normal Exit of a process that is not a child is
+ * a command's doorbell (see SupervisorHandle) and carries out the oldest queued command. It ends by
  * returning (stop command: Normal) or by throwing ProcessExitException with its reason (giving up:
  * Shutdown; an exit signal from a non-child: Exited, as if it did not trap exits).
  *
@@ -49,7 +50,8 @@ import java.util.function.LongSupplier;
  * first counts against the intensity; past it, the supervisor stops every child and gives up. A
  * restart that fails to start a child counts again, after the group's children that did start
  * are stopped, as Erlang retries, so a child that can never start exhausts the intensity and
- * never loops for ever.
+ * never loops for ever; one refused because the node is shutting down ends the supervisor at
+ * once, since no attempt can succeed.
  *
  * Starting a nested supervisor waits for its handle's start future on this thread: the nested
  * process's body completes it on every path (its finally), and it runs unless the node is
@@ -78,6 +80,15 @@ final class SupervisorProcess<M> {
   private ProcessContext<M> ctx;
   private Pid self;
   private boolean stopping;
+
+  /** A start refused because the node is shutting down: no later attempt can succeed. */
+  private static final class NodeShuttingDown extends SupervisorException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
+
+    NodeShuttingDown(String message, IllegalStateException cause) {
+      super(message, cause);
+    }
+  }
 
   /** A message of the node's type, taken so it does not pile up. */
   private record Stray(Object message) {}
@@ -165,6 +176,9 @@ final class SupervisorProcess<M> {
     } catch (SupervisorException e) {
       throw new SupervisorException(
           "child '" + child.id() + "' failed to start: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      // Every spawn method throws it when the node is shutting down (this is the owning thread).
+      throw new NodeShuttingDown("child '" + child.id() + "' failed to start: " + e, e);
     } catch (RuntimeException e) {
       throw new SupervisorException("child '" + child.id() + "' failed to start: " + e, e);
     }
@@ -197,12 +211,6 @@ final class SupervisorProcess<M> {
 
   private void loop() {
     while (!stopping) {
-      for (Command<M, ?> command : handle.takeCommands()) {
-        command.run(this);
-        if (stopping) {
-          return; // the rest are failed by the handle's close
-        }
-      }
       Exit exit = early.poll();
       if (exit != null) {
         handleExit(exit);
@@ -228,8 +236,9 @@ final class SupervisorProcess<M> {
     } else if (stoppedSet.remove(exit.from())) {
       stoppedOrder.remove(exit.from());
     } else if (exit.reason() instanceof MonitorReason.Normal) {
-      // A linked process that is not a child ended normally (a command's doorbell, say).
-      LOG.log(Level.TRACE, () -> "supervisor " + self + " ignored " + exit);
+      // A linked process that is not a child ended normally: a command's doorbell (see
+      // SupervisorHandle), which kills nobody.
+      runNextCommand();
     } else {
       LOG.log(
           Level.INFO,
@@ -237,6 +246,16 @@ final class SupervisorProcess<M> {
       stopAll();
       throw new ProcessExitException(
           MonitorReason.Exited.of(self, exit.from(), exit.reason()));
+    }
+  }
+
+  private void runNextCommand() {
+    for (Command<M, ?> command = handle.nextCommand();
+        command != null;
+        command = handle.nextCommand()) {
+      if (command.run(this)) {
+        return;
+      }
     }
   }
 
@@ -293,6 +312,11 @@ final class SupervisorProcess<M> {
             Level.INFO,
             () -> "supervisor " + self + " restarted " + group.stream().map(Child::id).toList());
         return;
+      } catch (NodeShuttingDown failure) {
+        LOG.log(Level.DEBUG, () -> "supervisor " + self + ": " + failure.getMessage());
+        stopAll();
+        throw new ProcessExitException(
+            new MonitorReason.Shutdown(self, "its node is shutting down"));
       } catch (SupervisorException failure) {
         LOG.log(Level.WARNING, () -> "supervisor " + self + ": " + failure.getMessage());
         for (int i = group.size() - 1; i >= 0; i--) {
