@@ -31,8 +31,8 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  *
- * <p>Instances are immutable and thread-safe, and may be reused by several supervisors. The
- * builder is not thread-safe.
+ * <p>Instances are immutable and thread-safe, and may be reused by several supervisors. The builder
+ * is not thread-safe.
  *
  * @param <M> the node's message type
  * @since 0.1.0
@@ -70,15 +70,15 @@ public final class ChildSpec<M> {
 
   /**
    * Starts a child spec for the behaviour registered under {@code behaviour} on {@code node},
-   * started with {@code argument} (Erlang's {@code {M, F, A}}). {@code node} may be another node
-   * of the cluster or the supervisor's own. A start fails, as any child's may, if the node is not
+   * started with {@code argument} (Erlang's {@code {M, F, A}}). {@code node} may be another node of
+   * the cluster or the supervisor's own. A start fails, as any child's may, if the node is not
    * known or does not answer, or if the name is not registered there.
    *
    * @param id the child's id, 1 to 128 characters without control characters (checked by {@link
    *     Builder#build()})
    * @param node where the child runs
-   * @param behaviour the name the behaviour is registered under there, 1 to 128 characters
-   *     without control characters (checked by {@link Builder#build()})
+   * @param behaviour the name the behaviour is registered under there, 1 to 128 characters without
+   *     control characters (checked by {@link Builder#build()})
    * @param argument given to the behaviour at every start
    * @param <M> the node's message type
    * @return a builder, {@link Restart#PERMANENT} and {@link ChildType#WORKER} unless told otherwise
@@ -88,13 +88,12 @@ public final class ChildSpec<M> {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(behaviour, "behaviour");
     Objects.requireNonNull(argument, "argument");
-    return new Builder<>(
-        id, new ChildStart.Remote<>(node, behaviour, argument), ChildType.WORKER);
+    return new Builder<>(id, new ChildStart.Remote<>(node, behaviour, argument), ChildType.WORKER);
   }
 
   /**
-   * Starts a child spec for a nested supervisor on the supervisor's node. It counts as started
-   * once its own children have started; if one of them fails to start, so does this child.
+   * Starts a child spec for a nested supervisor on the supervisor's node. It counts as started once
+   * its own children have started; if one of them fails to start, so does this child.
    *
    * @param id the child's id, 1 to 128 characters without control characters (checked by {@link
    *     Builder#build()})

@@ -76,11 +76,15 @@ final class Command<M, T> {
     } catch (TimeoutException e) {
       if (state.compareAndSet(NEW, ABANDONED)) {
         throw new SupervisorException(
-            what + ": the supervisor did not take it up within " + timeout.toMillis()
+            what
+                + ": the supervisor did not take it up within "
+                + timeout.toMillis()
                 + " ms; it will not be carried out");
       }
       throw new SupervisorException(
-          what + ": the supervisor did not finish it within " + timeout.toMillis()
+          what
+              + ": the supervisor did not finish it within "
+              + timeout.toMillis()
               + " ms; it may still take effect");
     } catch (InterruptedException e) {
       state.compareAndSet(NEW, ABANDONED);

@@ -18,8 +18,8 @@ public enum Restart {
   TRANSIENT,
 
   /**
-   * Never restarted, and forgotten by the supervisor once it ends (Erlang's {@code temporary}).
-   * The restarts of a {@link Strategy#ONE_FOR_ALL} or {@link Strategy#REST_FOR_ONE} group stop it
+   * Never restarted, and forgotten by the supervisor once it ends (Erlang's {@code temporary}). The
+   * restarts of a {@link Strategy#ONE_FOR_ALL} or {@link Strategy#REST_FOR_ONE} group stop it
    * without starting it again.
    */
   TEMPORARY

@@ -22,9 +22,9 @@ import java.util.Objects;
  *       children.
  * </ul>
  *
- * <p>After a kill the supervisor waits for the child's end without a time limit: the child ends
- * at its next call into its context, or at once if it waits in one. A child that computes without
- * ever calling its context cannot be stopped, and holds its supervisor up.
+ * <p>After a kill the supervisor waits for the child's end without a time limit: the child ends at
+ * its next call into its context, or at once if it waits in one. A child that computes without ever
+ * calling its context cannot be stopped, and holds its supervisor up.
  *
  * <p>Instances are immutable and thread-safe.
  *
@@ -98,7 +98,9 @@ public sealed interface ShutdownPolicy {
       Objects.requireNonNull(deadline, "deadline");
       if (deadline.isZero() || deadline.isNegative()) {
         throw new IllegalArgumentException(
-            "shutdown deadline must be positive, was " + deadline + " (brutalKill() kills at once)");
+            "shutdown deadline must be positive, was "
+                + deadline
+                + " (brutalKill() kills at once)");
       }
     }
 

@@ -15,12 +15,12 @@ import java.util.function.LongSupplier;
  * Starts supervisors (Erlang's {@code supervisor}): ordinary processes that trap exits and keep
  * their children alive.
  *
- * <p>A supervisor starts its children in the order of its {@link SupervisorSpec}, each linked to
- * it ({@link ProcessContext#spawnLinked}); if one fails to start, it stops those already started,
- * in reverse order, and its own start fails. Running, it handles each child's end by the child's
+ * <p>A supervisor starts its children in the order of its {@link SupervisorSpec}, each linked to it
+ * ({@link ProcessContext#spawnLinked}); if one fails to start, it stops those already started, in
+ * reverse order, and its own start fails. Running, it handles each child's end by the child's
  * {@link Restart} type and its {@link Strategy}, within its restart intensity. It stops its
- * children in reverse start order, each by its {@link ShutdownPolicy}, when it is asked to stop
- * and when it gives up.
+ * children in reverse start order, each by its {@link ShutdownPolicy}, when it is asked to stop and
+ * when it gives up.
  *
  * <ul>
  *   <li><b>Giving up.</b> A restart past the intensity ({@link SupervisorSpec#intensity()} within
@@ -130,7 +130,7 @@ public final class Supervisor {
    */
   public static <M> Process<M> body(SupervisorSpec<M> spec) {
     Objects.requireNonNull(spec, "spec");
-    return ctx -> new SupervisorProcess<>(spec, new SupervisorHandle<>(), null, System::nanoTime)
-        .run(ctx);
+    return ctx ->
+        new SupervisorProcess<>(spec, new SupervisorHandle<>(), null, System::nanoTime).run(ctx);
   }
 }

@@ -89,7 +89,8 @@ final class SupervisorHandle<M> implements SupervisorRef<M> {
       failed = List.copyOf(queue);
       queue.clear();
     }
-    started.completeExceptionally(new SupervisorException("supervisor " + why + " before starting"));
+    started.completeExceptionally(
+        new SupervisorException("supervisor " + why + " before starting"));
     for (Command<M, ?> command : failed) {
       command.fail(new SupervisorException(command.what() + ": supervisor " + why));
     }

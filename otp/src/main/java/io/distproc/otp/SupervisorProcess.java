@@ -38,13 +38,15 @@ import java.util.function.LongSupplier;
  *
  * Children: `children` holds every child spec the supervisor still has, in start order, each with
  * its pid while it runs. A child's end reaches the supervisor as the Exit of its link. A child is
- * stopped the way Erlang's supervisor does it: monitor it, unlink it, take an Exit of it that is
- * already queued (then it is dead, and the monitor is cancelled), else send the shutdown exit
- * signal (or kill), wait for the Down up to the deadline, then kill and wait for the Down. The
- * unlink keeps the stopped child's end from looking like a crash to restart. A remote child's
- * Exit may already be on its way when it is unlinked, so the pids of stopped children are
- * remembered (the last RECENT of them) and an Exit from one of them is dropped; without that, it
- * would look like an exit signal from a stranger and stop the supervisor.
+ * stopped much as Erlang's supervisor does it: monitor it, take an Exit of it that is already
+ * queued (then it is dead, and the monitor is cancelled), else send the shutdown exit signal (or
+ * kill), wait for the Down up to the deadline, then kill and wait for the Down. The Down, not the
+ * link's Exit, is waited for, so that a child that unlinked itself cannot hold the supervisor up
+ * for ever. Unlike Erlang's, the link stays while the child stops: were the supervisor killed
+ * while it waits, the link still takes the child with it. The child's Exit then arrives around
+ * its Down, in either order: it is taken if it is there, else the pid is remembered (the last
+ * RECENT of them) and its Exit dropped when it comes; without that, it would look like an exit
+ * signal from a stranger and stop the supervisor.
  *
  * Restarts: each restart of a child, or of a group of children for one_for_all and rest_for_one,
  * first counts against the intensity; past it, the supervisor stops every child and gives up. A
@@ -107,8 +109,8 @@ final class SupervisorProcess<M> {
     }
   }
 
-  SupervisorProcess(SupervisorSpec<M> spec, SupervisorHandle<M> handle, Pid starter,
-      LongSupplier ticker) {
+  SupervisorProcess(
+      SupervisorSpec<M> spec, SupervisorHandle<M> handle, Pid starter, LongSupplier ticker) {
     this.spec = spec;
     this.handle = handle;
     this.starter = starter;
@@ -244,8 +246,7 @@ final class SupervisorProcess<M> {
           Level.INFO,
           () -> "supervisor " + self + " stops its children: exit signal " + exit.reason());
       stopAll();
-      throw new ProcessExitException(
-          MonitorReason.Exited.of(self, exit.from(), exit.reason()));
+      throw new ProcessExitException(MonitorReason.Exited.of(self, exit.from(), exit.reason()));
     }
   }
 
@@ -355,7 +356,6 @@ final class SupervisorProcess<M> {
     }
     child.pid = null;
     MonitorRef ref = ctx.monitor(pid);
-    ctx.unlink(pid);
     Optional<Exit> ended = takeExitOf(pid);
     if (ended.isPresent()) {
       ctx.unmonitor(ref);
@@ -394,7 +394,9 @@ final class SupervisorProcess<M> {
             yield awaitDown(ref);
           }
         };
-    rememberStopped(pid);
+    if (takeExitOf(pid).isEmpty()) {
+      rememberStopped(pid); // its link's Exit is still on its way
+    }
     LOG.log(
         Level.DEBUG,
         () -> "supervisor " + self + ": child '" + child.id() + "' stopped: " + reason);
@@ -446,7 +448,8 @@ final class SupervisorProcess<M> {
   private Child<M> require(String id, String command) {
     Child<M> c = find(id);
     if (c == null) {
-      throw new SupervisorException(command + ": supervisor " + self + " has no child '" + id + "'");
+      throw new SupervisorException(
+          command + ": supervisor " + self + " has no child '" + id + "'");
     }
     return c;
   }
@@ -487,8 +490,7 @@ final class SupervisorProcess<M> {
   Pid restartChild(String id) {
     Child<M> child = require(id, "restart_child");
     if (child.pid != null) {
-      throw new SupervisorException(
-          "restart_child: child '" + id + "' is running as " + child.pid);
+      throw new SupervisorException("restart_child: child '" + id + "' is running as " + child.pid);
     }
     start(child);
     return child.pid;

@@ -11,19 +11,21 @@ import java.util.List;
  * pid, and the commands that change its children at run time (Erlang's {@code start_child}, {@code
  * terminate_child}, {@code restart_child}, {@code delete_child}, {@code which_children}).
  *
- * <p>Each command is carried out by the supervisor process itself, between the exits it handles,
- * so it never races a restart. The calling thread waits for the answer at most {@code timeout}. If
- * the time runs out before the supervisor took the command up, it is dropped and never carried
- * out; if the supervisor was already carrying it out (stopping a slow child, say), it may still
- * take effect, and the exception says which of the two happened.
+ * <p>Each command is carried out by the supervisor process itself, between the exits it handles, so
+ * it never races a restart, and after the exits that reached the supervisor before it was sent: a
+ * child that has ended is seen as ended (and restarted, if it is to be). The calling thread waits
+ * for the answer at most {@code timeout}. If the time runs out before the supervisor took the
+ * command up, it is dropped and never carried out; if the supervisor was already carrying it out
+ * (stopping a slow child, say), it may still take effect, and the exception says which of the two
+ * happened.
  *
  * <p>The supervisor stays reachable through this object only within the JVM that started it: the
  * commands are Java objects, never messages of the node's type, so they need no codec and the
  * node's messages need no room for them.
  *
  * <p>This interface is thread-safe: any thread, inside a process or not, may send commands. A
- * command must not be sent from one of the supervisor's own children while the supervisor waits
- * for that child to stop, since neither would then go on until the timeout.
+ * command must not be sent from one of the supervisor's own children while the supervisor waits for
+ * that child to stop, since neither would then go on until the timeout.
  *
  * <p>DO NOT MOCK: start a supervisor on a local node instead, which takes microseconds.
  *

@@ -12,9 +12,8 @@
  *   <li><b>Restart intensity</b>: at most {@code intensity} restarts in {@code period}; past it,
  *       the supervisor stops its children and ends, and the tree above it decides.
  *   <li><b>Order</b>: children start in order, each linked to the supervisor, and a child that
- *       fails to start fails the supervisor's start; they stop in reverse order, each by its
- *       {@link io.distproc.otp.ShutdownPolicy} ({@code brutal_kill}, a deadline, {@code
- *       infinity}).
+ *       fails to start fails the supervisor's start; they stop in reverse order, each by its {@link
+ *       io.distproc.otp.ShutdownPolicy} ({@code brutal_kill}, a deadline, {@code infinity}).
  *   <li><b>Kinds of child</b> ({@link io.distproc.otp.ChildSpec}): a local process body, a
  *       behaviour started by name on any node of the cluster, or a nested supervisor.
  *   <li><b>Dynamic children</b> ({@link io.distproc.otp.SupervisorRef}): {@code start_child},
@@ -22,7 +21,7 @@
  *       which_children}.
  * </ul>
  *
- * <p>Not provided: {@code simple_one_for_one}, {@code auto_shutdown} and significant children,
- * and {@code count_children} (use {@link io.distproc.otp.SupervisorRef#whichChildren}).
+ * <p>Not provided: {@code simple_one_for_one}, {@code auto_shutdown} and significant children, and
+ * {@code count_children} (use {@link io.distproc.otp.SupervisorRef#whichChildren}).
  */
 package io.distproc.otp;

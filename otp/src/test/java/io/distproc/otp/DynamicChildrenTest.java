@@ -159,8 +159,7 @@ class DynamicChildrenTest {
       assertThatThrownBy(() -> sup.terminateChild("zz", WAIT))
           .isInstanceOf(SupervisorException.class)
           .hasMessageContaining("terminate_child: supervisor " + sup.pid() + " has no child 'zz'");
-      assertThatThrownBy(() -> sup.restartChild("zz", WAIT))
-          .hasMessageContaining("restart_child");
+      assertThatThrownBy(() -> sup.restartChild("zz", WAIT)).hasMessageContaining("restart_child");
       assertThatThrownBy(() -> sup.deleteChild("zz", WAIT)).hasMessageContaining("delete_child");
     }
   }

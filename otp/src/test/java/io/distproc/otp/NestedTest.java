@@ -106,7 +106,8 @@ class NestedTest {
 
       top.stop(WAIT);
 
-      assertThat(journal.entries("end")).containsExactly("end after", "end y", "end x", "end before");
+      assertThat(journal.entries("end"))
+          .containsExactly("end after", "end y", "end x", "end before");
       MonitorReason innerEnd = ends.of(inner);
       assertThat(innerEnd).isInstanceOf(MonitorReason.Exited.class);
       assertThat(innerEnd.isAbnormal()).isFalse();

@@ -1,6 +1,7 @@
 package io.distproc.otp;
 
 import static io.distproc.Matcher.on;
+import static io.distproc.Matcher.onExit;
 import static io.distproc.otp.OtpTestSupport.TIME_FACTOR;
 import static io.distproc.otp.OtpTestSupport.WAIT;
 import static io.distproc.otp.OtpTestSupport.get;
@@ -9,9 +10,11 @@ import static io.distproc.otp.OtpTestSupport.pidOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.distproc.Exit;
 import io.distproc.MonitorReason;
 import io.distproc.Node;
 import io.distproc.Pid;
+import io.distproc.Process;
 import io.distproc.otp.OtpTestSupport.Ends;
 import io.distproc.otp.OtpTestSupport.Journal;
 import java.time.Duration;
@@ -19,8 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * How a supervisor stops its children (reverse order, each by its shutdown policy) and how it
- * ends: stopped, asked by an exit signal, its parent's end, or killed.
+ * How a supervisor stops its children (reverse order, each by its shutdown policy) and how it ends:
+ * stopped, asked by an exit signal, its parent's end, or killed.
  */
 class ShutdownTest {
   private static final Duration DEADLINE = Duration.ofMillis(500L * TIME_FACTOR);
@@ -89,8 +92,7 @@ class ShutdownTest {
   }
 
   @Test
-  void stop_infinityChildTakesLongerThanADeadlineWould_isWaitedForAndNotKilled()
-      throws Exception {
+  void stop_infinityChildTakesLongerThanADeadlineWould_isWaitedForAndNotKilled() throws Exception {
     try (Node<Object> node = localNode("shutdown")) {
       Ends ends = new Ends(node);
       SupervisorRef<Object> sup =
@@ -220,22 +222,60 @@ class ShutdownTest {
   }
 
   @Test
+  void kill_supervisorWhileItWaitsForAChildToStop_theLinkStillReachesThatChild() throws Exception {
+    Process<Object> child =
+        ctx -> {
+          ctx.trapExits(true);
+          journal.add("trapping c");
+          ctx.receive(onExit(e -> e)); // asked to stop: it takes its time
+          journal.add("asked c");
+          Exit next = ctx.receive(onExit(e -> e)); // the supervisor's end, through the link
+          journal.add("then " + next.reason());
+        };
+    try (Node<Object> node = localNode("shutdown")) {
+      Ends ends = new Ends(node);
+      SupervisorRef<Object> sup =
+          Supervisor.start(
+              node,
+              SupervisorSpec.builder()
+                  .child(
+                      ChildSpec.worker("c", child).shutdown(ShutdownPolicy.timeout(WAIT)).build())
+                  .build());
+      Pid supPid = ends.watch(sup.pid());
+      Pid c = ends.watch(pidOf(sup, "c").orElseThrow());
+      journal.awaitEntry("trapping c");
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> sup.stop(WAIT));
+      journal.awaitEntry("asked c");
+
+      node.spawn(ctx -> ctx.kill(supPid));
+
+      assertThat(ends.of(supPid)).isEqualTo(new MonitorReason.Killed(supPid));
+      assertThat(ends.of(c)).isEqualTo(new MonitorReason.Normal(c));
+      assertThat(journal.entries()).contains("then " + new MonitorReason.Killed(supPid));
+      assertThatThrownBy(() -> get(stopping))
+          .hasCauseInstanceOf(SupervisorException.class)
+          .hasMessageContaining("ended while carrying out stop");
+    }
+  }
+
+  @Test
   void startLink_parentCrashes_supervisorStopsItsChildrenAndEnds() throws Exception {
     try (Node<Object> node = localNode("shutdown")) {
       Ends ends = new Ends(node);
       CompletableFuture<SupervisorRef<Object>> started = new CompletableFuture<>();
       Pid parent =
-          ends.watch(node.spawn(
-              ctx -> {
-                started.complete(
-                    Supervisor.startLink(
-                        ctx,
-                        SupervisorSpec.builder()
-                            .child(ChildSpec.worker("a", journal.worker("a")).build())
-                            .build()));
-                ctx.receive(on(String.class, s -> s));
-                throw new IllegalStateException("parent was told to crash");
-              }));
+          ends.watch(
+              node.spawn(
+                  ctx -> {
+                    started.complete(
+                        Supervisor.startLink(
+                            ctx,
+                            SupervisorSpec.builder()
+                                .child(ChildSpec.worker("a", journal.worker("a")).build())
+                                .build()));
+                    ctx.receive(on(String.class, s -> s));
+                    throw new IllegalStateException("parent was told to crash");
+                  }));
       SupervisorRef<Object> sup = get(started);
       ends.watch(sup.pid());
       Pid a = ends.watch(pidOf(sup, "a").orElseThrow());

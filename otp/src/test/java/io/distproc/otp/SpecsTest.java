@@ -52,7 +52,9 @@ class SpecsTest {
     assertThat(spec.node()).contains(BETA);
     assertThat(spec.restart()).isEqualTo(Restart.TRANSIENT);
     assertThat(spec.shutdown()).isEqualTo(ShutdownPolicy.brutalKill());
-    assertThat(spec).hasToString("ChildSpec[r, 'echo' on " + BETA + ", worker, transient, shutdown brutal_kill]");
+    assertThat(spec)
+        .hasToString(
+            "ChildSpec[r, 'echo' on " + BETA + ", worker, transient, shutdown brutal_kill]");
   }
 
   @Test

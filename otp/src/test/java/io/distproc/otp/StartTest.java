@@ -61,18 +61,17 @@ class StartTest {
       CompletableFuture<String> failure = new CompletableFuture<>();
       CompletableFuture<Optional<Object>> afterwards = new CompletableFuture<>();
       node.spawn(
-              ctx -> {
-                ctx.trapExits(true); // so that an exit signal, if one came, would be seen
-                try {
-                  Supervisor.startLink(ctx, failingSecondChild());
-                  failure.complete("no exception");
-                } catch (SupervisorException e) {
-                  failure.complete(e.getMessage());
-                }
-                ctx.send(ctx.self(), "marker");
-                afterwards.complete(
-                    ctx.receive(WAIT, onExit(exit -> (Object) exit), any(m -> m)));
-              });
+          ctx -> {
+            ctx.trapExits(true); // so that an exit signal, if one came, would be seen
+            try {
+              Supervisor.startLink(ctx, failingSecondChild());
+              failure.complete("no exception");
+            } catch (SupervisorException e) {
+              failure.complete(e.getMessage());
+            }
+            ctx.send(ctx.self(), "marker");
+            afterwards.complete(ctx.receive(WAIT, onExit(exit -> (Object) exit), any(m -> m)));
+          });
 
       assertThat(get(failure)).contains("child 'b' failed to start");
       assertThat(get(afterwards)).as("the first entry after the failure").contains("marker");

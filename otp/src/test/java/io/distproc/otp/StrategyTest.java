@@ -69,8 +69,7 @@ class StrategyTest {
   }
 
   @Test
-  void oneForAll_childCrashes_stopsTheOthersInReverseOrderAndRestartsAllInOrder()
-      throws Exception {
+  void oneForAll_childCrashes_stopsTheOthersInReverseOrderAndRestartsAllInOrder() throws Exception {
     try (Node<Object> node = localNode("strategy")) {
       Ends ends = new Ends(node);
       SupervisorRef<Object> sup = startAbc(node, Strategy.ONE_FOR_ALL);
@@ -89,8 +88,7 @@ class StrategyTest {
       assertThat(a2.id()).isLessThan(b2.id());
       assertThat(b2.id()).isLessThan(c2.id());
       Pid self = sup.pid();
-      MonitorReason asked =
-          new MonitorReason.Shutdown(self, SupervisorProcess.SHUTDOWN);
+      MonitorReason asked = new MonitorReason.Shutdown(self, SupervisorProcess.SHUTDOWN);
       assertThat(ends.of(a)).isEqualTo(new MonitorReason.Exited(a, self, asked));
       assertThat(ends.of(c)).isEqualTo(new MonitorReason.Exited(c, self, asked));
       assertThat(journal.entries("end")).containsExactly("end b", "end c", "end a");
@@ -148,9 +146,7 @@ class StrategyTest {
                   .intensity(5, Duration.ofMinutes(1))
                   .child(ChildSpec.worker("a", journal.worker("a")).build())
                   .child(
-                      ChildSpec.worker("t", journal.worker("t"))
-                          .restart(Restart.TEMPORARY)
-                          .build())
+                      ChildSpec.worker("t", journal.worker("t")).restart(Restart.TEMPORARY).build())
                   .build());
       Pid a = ends.watch(pidOf(sup, "a").orElseThrow());
       Pid t = ends.watch(pidOf(sup, "t").orElseThrow());
