@@ -120,6 +120,17 @@ public abstract class AbstractClusterTest {
           ctx.send(parsePid(arg), "hello from " + pidText(ctx.self()));
           ctx.receiveLoop(any(s -> echo(ctx, s)));
         })
+        // "registrar": registers itself under its argument, then echoes.
+        .add("registrar", arg -> ctx -> {
+          ctx.register(arg);
+          ctx.receiveLoop(any(s -> echo(ctx, s)));
+        })
+        // "silent": tells the pid in its argument "got <m>" for each message m; never replies.
+        .add("silent", arg -> ctx ->
+            ctx.receiveLoop(any(s -> {
+              ctx.send(parsePid(arg), "got " + s);
+              return true;
+            })))
         .build();
   }
 
