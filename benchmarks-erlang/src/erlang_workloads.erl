@@ -254,7 +254,7 @@ dist_options(tuned) -> #{net_ticktime => 1, net_tickintensity => 5}.
 dist_flags(default) -> [];
 dist_flags(tuned) -> ["-kernel", "net_ticktime", "1", "-kernel", "net_tickintensity", "5"].
 
-%% Starts distribution on this node as A<label>_<ospid>@127.0.0.1, with a fresh cookie.
+%% Starts distribution on this node as a<label>_<ospid>@127.0.0.1, with a fresh cookie.
 start_dist(Label, Config) ->
     ok = application:set_env(kernel, inet_dist_use_interface, {127, 0, 0, 1}),
     Name = list_to_atom("a" ++ Label ++ "_" ++ os:getpid() ++ "@127.0.0.1"),
