@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <p><b>Threading.</b> The receive methods, {@link #monitor(Pid)}, {@link
  * #unmonitor(MonitorRef)}, the {@code spawnMonitored} and {@code spawnLinked} methods, {@link
- * #link(Pid)}, {@link #unlink(Pid)}, {@link #trapExits(boolean)}, {@link #register(String)},
+ * #link(Pid)}, {@link #unlink(Pid)}, {@link #trapExits(boolean)}, {@link #monitorNodes(boolean)},
+ * {@link #register(String)},
  * {@link #unregister()} and {@link #call} act on the calling process's own mailbox, monitors,
  * links or name: they must be called from the owning process's thread only, and throw {@link
  * IllegalStateException} otherwise. The other methods are thread-safe.
@@ -536,6 +537,21 @@ public interface ProcessContext<M> {
    * @since 0.1.0
    */
   void kill(Pid pid);
+
+  /**
+   * Subscribes this process to the node-up and node-down events of its node, or ends the
+   * subscription (Erlang's {@code net_kernel:monitor_nodes/1}). While subscribed, a {@link
+   * NodeUpEvent} enters its mailbox each time a remote node connects (a restarted node is a new
+   * incarnation, reported up again), and a {@link NodeDownEvent} each time one is lost; they are
+   * taken by {@link Matcher#onNodeUp} and {@link Matcher#onNodeDown}. Events already queued stay.
+   * To watch one node, match on its {@link NodeId#name()}. Must be called from the owning process's
+   * thread only.
+   *
+   * @param watch whether to receive node events from now on
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  void monitorNodes(boolean watch);
 
   // ---- names, timers, calls -------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import io.distproc.MonitorRef;
 import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
+import io.distproc.NodeUpEvent;
 import io.distproc.Pid;
 import io.distproc.ProcessInterruptedException;
 import io.distproc.SeedNode;
@@ -210,6 +211,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
     Peer replacedOlder = null;
     Link retired = null;
+    boolean newPeer = false;
     boolean spare = false;
     peersLock.lock();
     try {
@@ -242,6 +244,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       }
       if (existing == null || replacedOlder != null) {
         peers.put(peerId.name(), new Peer(link));
+        newPeer = true;
       }
       removed.remove(peerId.name());
     } finally {
@@ -268,6 +271,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
                 + link.peerAddress()
                 + (link.outbound() ? " (dialled)" : " (accepted)")
                 + as);
+    if (newPeer) {
+      node.fireNodeUp(new NodeUpEvent(peerId));
+    }
     return true;
   }
 

@@ -216,7 +216,7 @@ final class ProcessImpl<M> extends Mailbox<M>
     if (kill) {
       exitWith(new MonitorReason.Killed(pid));
     } else if (trapping) {
-      offerExit(new Exit(from, reason));
+      offerSignal(new Exit(from, reason));
     } else if (!(reason instanceof MonitorReason.Normal)) {
       exitWith(MonitorReason.Exited.of(pid, from, reason));
     }
@@ -753,6 +753,12 @@ final class ProcessImpl<M> extends Mailbox<M>
     boolean before = trapping;
     trapping = trap;
     return before;
+  }
+
+  @Override
+  public void monitorNodes(boolean watch) {
+    checkOwner("monitorNodes");
+    node.watchNodes(this, watch);
   }
 
   @Override

@@ -4,6 +4,8 @@ import static io.distproc.Matcher.any;
 import static io.distproc.Matcher.on;
 import static io.distproc.Matcher.onDown;
 import static io.distproc.Matcher.onExit;
+import static io.distproc.Matcher.onNodeDown;
+import static io.distproc.Matcher.onNodeUp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +14,9 @@ import io.distproc.Exit;
 import io.distproc.InvalidNodeException;
 import io.distproc.MonitorReason;
 import io.distproc.Node;
+import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
+import io.distproc.NodeUpEvent;
 import io.distproc.Pid;
 import io.distproc.ProcessContext;
 import java.time.Duration;
@@ -371,5 +375,39 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
               }
             });
     assertThat(thrown).isInstanceOf(InvalidNodeException.class);
+  }
+
+  @Test
+  @DisplayName("a process that monitors nodes gets node-up and node-down entries, a restart as a new up")
+  void monitorNodes_peerComesUpGoesDownAndRestarts_entriesInOrder() throws Exception {
+    Node<String> a = node("alpha");
+    CountDownLatch watching = new CountDownLatch(1);
+    CompletableFuture<List<Object>> seen = new CompletableFuture<>();
+    a.spawn(
+        ctx -> {
+          ctx.monitorNodes(true);
+          watching.countDown();
+          List<Object> got = new ArrayList<>();
+          while (got.size() < 3) {
+            got.add(ctx.receive(onNodeUp(e -> e), onNodeDown(e -> e)));
+          }
+          ctx.monitorNodes(false);
+          seen.complete(got);
+        });
+    assertThat(watching.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    Node<String> b = node("beta");
+    connect(a, b);
+    NodeId first = b.id();
+    crash(b);
+    await().atMost(WAIT).until(() -> a.remoteNode("beta").isEmpty());
+    Node<String> b2 = node("beta");
+    connect(a, b2);
+
+    List<Object> got = result(seen);
+    assertThat(got.get(0)).isEqualTo(new NodeUpEvent(first));
+    assertThat(got.get(1)).isInstanceOfSatisfying(
+        NodeDownEvent.class, d -> assertThat(d.node()).isEqualTo(first));
+    assertThat(got.get(2)).isEqualTo(new NodeUpEvent(b2.id()));
   }
 }
