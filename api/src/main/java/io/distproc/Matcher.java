@@ -196,6 +196,21 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, SignalCase 
   }
 
   /**
+   * Accepts the changes of the process groups this process {@linkplain
+   * ProcessContext#monitorGroup(String) monitors}.
+   *
+   * @param handler handles a taken change
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if {@code handler} is null
+   * @since 0.1.0
+   */
+  static <M, R> Matcher<M, R> onGroupChange(Function<? super GroupChange, ? extends R> handler) {
+    return new SignalCase<M, GroupChange, R>(GroupChange.class, e -> true, handler);
+  }
+
+  /**
    * The class that every message this matcher may take is an instance of: the {@code type} given
    * to {@link #on(Class, Function)} or {@link #on(Class, Predicate, Function)}, {@code
    * Object.class} for a matcher that may take any message, and null for a matcher of down
@@ -227,7 +242,7 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, SignalCase 
 
   /**
    * Tells whether this matcher takes a signal entry other than a down notice: an {@link Exit}, a
-   * {@link NodeUpEvent} or a {@link NodeDownEvent}. Called by the runtime on the receiving
+   * {@link NodeUpEvent}, a {@link NodeDownEvent} or a {@link GroupChange}. Called by the runtime on the receiving
    * process's thread; user code has no need to call it.
    *
    * @param signal a signal entry from the mailbox

@@ -178,6 +178,17 @@ public interface Node<M> extends AutoCloseable {
   Optional<Pid> whereis(String name);
 
   /**
+   * Returns the members of a process group on every node this node knows (see {@link
+   * ProcessContext#groupMembers(String)}).
+   *
+   * @param group the group
+   * @return a snapshot, in no particular order
+   * @throws NullPointerException if {@code group} is null
+   * @since 0.1.0
+   */
+  List<Pid> groupMembers(String group);
+
+  /**
    * Looks up a connected remote node by name.
    *
    * @param name the node's name

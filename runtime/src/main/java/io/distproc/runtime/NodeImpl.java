@@ -91,6 +91,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final ProcessTable<M> processes = new ProcessTable<>();
   private final ExitSignals<M> signals;
   private final NameRegistry<M> names = new NameRegistry<>();
+  private final ProcessGroups<M> groups;
   private final Timers timers;
   private final AtomicLong lastPid = new AtomicLong();
   private final AtomicLong lastRef = new AtomicLong();
@@ -121,6 +122,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
             ? new ClusterRemoting<>(this, id, config, codec)
             : new LocalOnlyRemoting<>();
     this.signals = new ExitSignals<>(id, processes, remoting);
+    this.groups = new ProcessGroups<>(remoting::sendGroups);
     this.timers = new Timers(config.name());
   }
 
@@ -130,6 +132,15 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   NameRegistry<M> names() {
     return names;
+  }
+
+  ProcessGroups<M> groups() {
+    return groups;
+  }
+
+  @Override
+  public List<Pid> groupMembers(String group) {
+    return groups.members(group);
   }
 
   static <M> NodeImpl<M> start(NodeStart<M> start) {
@@ -482,6 +493,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   void exit(ProcessImpl<M> p, MonitorReason reason) {
     names.release(p); // before the end: a name never names a dead process for long
     nodeWatchers.remove(p);
+    groups.ended(p); // its groups learn it left before anyone can see it dead
     processes.remove(p);
     List<Object> watches = p.markDead();
     for (Object watch : watches) {

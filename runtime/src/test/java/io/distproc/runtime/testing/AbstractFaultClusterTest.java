@@ -4,6 +4,7 @@ import static io.distproc.Matcher.any;
 import static io.distproc.Matcher.on;
 import static io.distproc.Matcher.onDown;
 import static io.distproc.Matcher.onExit;
+import static io.distproc.Matcher.onGroupChange;
 import static io.distproc.Matcher.onNodeDown;
 import static io.distproc.Matcher.onNodeUp;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.distproc.CallException;
 import io.distproc.Exit;
+import io.distproc.GroupChange;
 import io.distproc.InvalidNodeException;
 import io.distproc.MonitorReason;
 import io.distproc.Node;
@@ -409,5 +411,81 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
     assertThat(got.get(1)).isInstanceOfSatisfying(
         NodeDownEvent.class, d -> assertThat(d.node()).isEqualTo(first));
     assertThat(got.get(2)).isEqualTo(new NodeUpEvent(b2.id()));
+  }
+
+  /** Spawns a process on {@code node} that joins {@code group}, then echoes. */
+  private static Pid groupMember(Node<String> node, String group) throws Exception {
+    CountDownLatch joined = new CountDownLatch(1);
+    Pid pid =
+        node.spawn(
+            ctx -> {
+              ctx.joinGroup(group);
+              joined.countDown();
+              ctx.receive(any(x -> x));
+            });
+    assertThat(joined.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    return pid;
+  }
+
+  @Test
+  @DisplayName("process groups converge across nodes after a join, and lose a node's members when it goes down")
+  void joinGroup_acrossNodes_convergesAndLosesTheMembersOfANodeThatGoesDown() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    Node<String> c = node("gamma");
+    Pid onA = groupMember(a, "workers"); // before any link: sent in the sync
+    connect(a, b);
+    connect(a, c);
+    connect(b, c);
+    Pid onB = groupMember(b, "workers"); // after: sent as a join
+    Pid onC = groupMember(c, "workers");
+
+    for (Node<String> n : List.of(a, b, c)) {
+      await()
+          .atMost(WAIT)
+          .until(() -> n.groupMembers("workers").size() == 3);
+      assertThat(n.groupMembers("workers")).containsExactlyInAnyOrder(onA, onB, onC);
+    }
+
+    crash(c);
+
+    await().atMost(WAIT).until(() -> a.groupMembers("workers").size() == 2);
+    assertThat(a.groupMembers("workers")).containsExactlyInAnyOrder(onA, onB);
+    await().atMost(WAIT).until(() -> b.groupMembers("workers").size() == 2);
+  }
+
+  @Test
+  @DisplayName("a watch of a group reports a remote join, a remote end, and a node going down")
+  void monitorGroup_remoteChanges_arriveAsGroupChanges() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    CountDownLatch watching = new CountDownLatch(1);
+    CompletableFuture<List<Object>> seen = new CompletableFuture<>();
+    a.spawn(
+        ctx -> {
+          List<Object> got = new ArrayList<>();
+          got.add(ctx.monitorGroup("g"));
+          watching.countDown();
+          for (int i = 0; i < 4; i++) {
+            got.add(ctx.receive(onGroupChange(ch -> ch)));
+          }
+          seen.complete(got);
+        });
+    assertThat(watching.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    Pid first = groupMember(b, "g");
+    CompletableFuture<MonitorReason> firstEnd = b.termination(first);
+    b.send(first, "end");
+    result(firstEnd);
+    Pid second = groupMember(b, "g");
+    crash(b);
+
+    List<Object> got = result(seen);
+    assertThat(got.get(0)).isEqualTo(List.of());
+    assertThat(got.get(1)).isEqualTo(new GroupChange("g", List.of(first), List.of()));
+    assertThat(got.get(2)).isEqualTo(new GroupChange("g", List.of(), List.of(first)));
+    assertThat(got.get(3)).isEqualTo(new GroupChange("g", List.of(second), List.of()));
+    assertThat(got.get(4)).isEqualTo(new GroupChange("g", List.of(), List.of(second)));
   }
 }
