@@ -7,6 +7,7 @@ import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.NodeId;
 import io.distproc.TlsConfig;
+import io.distproc.node.events.NodeEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -74,9 +75,10 @@ import org.testcontainers.utility.DockerImageName;
  *       dead.
  * </ul>
  *
- * <p><b>Awaits</b> read what the nodes log ({@code node-up}, {@code node-down}) and take deadlines
- * scaled by {@link TimeFactor}; each fails with an {@link AssertionError} that says what was
- * awaited and what the nodes saw.
+ * <p><b>Awaits</b> read the events the nodes log ({@code node-up}, {@code node-down}, in the
+ * format of {@link io.distproc.node.events.NodeEvent}, which the node image writes) and take
+ * deadlines scaled by {@link TimeFactor}; each fails with an {@link AssertionError} that says what
+ * was awaited and what the nodes saw.
  *
  * <p><b>Clean-up.</b> {@link #close()} removes every container, every network and every
  * test-JVM node registered here, also after a failed start or test; it is idempotent. The cluster
@@ -251,7 +253,7 @@ public final class DistprocCluster implements AutoCloseable {
    *
    * @param node the node's name
    * @return its id
-   * @throws IllegalStateException if the node has not logged its ready line
+   * @throws IllegalStateException if the node has not logged its ready event
    */
   public NodeId nodeId(String node) {
     return container(node).nodeId()
@@ -387,9 +389,7 @@ public final class DistprocCluster implements AutoCloseable {
       mark(node);
     }
     c.stop(); // removes the old container
-    long mark = c.logMark();
-    c.start();
-    awaitReadyLine(c, mark);
+    c.start(); // returns once this container's log has the new incarnation's ready event
     lock.lock();
     try {
       killed.remove(node);
@@ -409,19 +409,6 @@ public final class DistprocCluster implements AutoCloseable {
       }
     }
     return id;
-  }
-
-  /** The wait strategy reads its own copy of the log; wait until ours has the ready line too. */
-  private void awaitReadyLine(NodeContainer c, long mark) {
-    String ready = "distproc node " + c.nodeName() + " ready on ";
-    try {
-      if (c.awaitLine(mark, t -> t.contains(ready), TimeFactor.dilated(startupTimeout)).isEmpty()) {
-        throw new IllegalStateException(c.nodeName() + " is running but its ready line never came");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + c.nodeName(), e);
-    }
   }
 
   /**
@@ -521,7 +508,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws AssertionError if it did not report it in time
    */
   public Duration awaitNodeDown(String observer, String node, Duration within) {
-    return awaitEvent(observer, node, "node-down " + node + "#", within);
+    return awaitEvent(observer, node, NodeEvent.PeerDown.class, within);
   }
 
   /**
@@ -535,10 +522,11 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws AssertionError if it did not report it in time
    */
   public Duration awaitNodeUp(String observer, String node, Duration within) {
-    return awaitEvent(observer, node, "node-up " + node + "#", within);
+    return awaitEvent(observer, node, NodeEvent.PeerUp.class, within);
   }
 
-  private Duration awaitEvent(String observer, String node, String text, Duration within) {
+  private Duration awaitEvent(
+      String observer, String node, Class<? extends NodeEvent> kind, Duration within) {
     NodeContainer c = container(observer);
     container(node);
     long mark;
@@ -551,17 +539,25 @@ public final class DistprocCluster implements AutoCloseable {
       lock.unlock();
     }
     Duration deadline = TimeFactor.dilated(within);
+    String what =
+        (kind == NodeEvent.PeerDown.class ? NodeEvent.PeerDown.KIND : NodeEvent.PeerUp.KIND)
+            + " event of " + node;
     try {
-      Optional<LogLine> line = c.awaitLine(mark, t -> t.contains(text), deadline);
+      Optional<LogLine> line =
+          c.awaitLine(
+              mark,
+              t -> NodeEvent.parse(t).filter(kind::isInstance)
+                  .filter(e -> e.node().name().equals(node)).isPresent(),
+              deadline);
       if (line.isEmpty()) {
         throw new AssertionError(
-            observer + " did not log '" + text + "...' within " + deadline.toMillis() + " ms; its"
+            observer + " did not log a " + what + " within " + deadline.toMillis() + " ms; its"
                 + " log since then:\n  " + String.join("\n  ", tail(c, mark)));
       }
       return Duration.between(since, line.get().received());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting for " + text, e);
+      throw new AssertionError("interrupted while waiting for a " + what, e);
     }
   }
 
