@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * how to start a remote node on their transport; everything else goes through the public API.
  */
 public abstract class AbstractClusterTest {
-  protected static final int TIME_FACTOR = Integer.getInteger("distproc.test.timefactor", 1);
+  protected static final int TIME_FACTOR = TestTimeFactor.FACTOR;
   protected static final Duration WAIT = Duration.ofSeconds(15L * TIME_FACTOR);
 
   private final List<Node<String>> started = new CopyOnWriteArrayList<>();
