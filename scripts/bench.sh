@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Builds the benchmark modules and runs the seven workloads of BENCHMARKS.md on distproc and on
-# Apache Pekko side by side, each in JVMs of its own (node B in another JVM for W4-W6), then
-# prints a markdown table and writes JSON to benchmarks/target/. See benchmarks/README.md.
+# Builds the benchmark modules and runs the seven workloads of BENCHMARKS.md on distproc, on
+# Apache Pekko and on Erlang/OTP side by side, each in an OS process of its own (node B in another
+# one for W4-W6), then prints a markdown table and writes JSON to benchmarks/target/. Installs
+# Debian's Erlang/OTP when erl is missing. See benchmarks/README.md.
 #
 #   scripts/bench.sh            full sizes, 3 runs each (for the README's table)
-#   scripts/bench.sh --quick    a tenth of the sizes (under 5 minutes on 2 cores)
+#   scripts/bench.sh --quick    a tenth of the sizes
 #   scripts/bench.sh --smoke    W2 and W4 at a tenth, one run: fails only if something crashes
-#   options: --only W1,W5   --sides distproc|pekko   --no-build   --jvm-flags "-XX:..."
+#   options: --only W1,W5   --sides distproc,pekko,erlang (any of them)   --no-build
+#            --jvm-flags "-XX:..." (the Java sides only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .mvn/select-jdk.sh
 
 mode=full
 only=""
-sides="distproc,pekko"
+sides="distproc,pekko,erlang"
 build=1
 jvm_flags="${BENCH_JVM_FLAGS:-}"
 while [ $# -gt 0 ]; do
@@ -25,11 +27,28 @@ while [ $# -gt 0 ]; do
     --sides) sides="$2"; shift ;;
     --no-build) build=0 ;;
     --jvm-flags) jvm_flags="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
+
+# Debian's Erlang/OTP for the Erlang side (erl, erlc and epmd are in erlang-base), as .ci/run
+# installs docker-compose.
+case ",$sides," in
+  *,erlang,*)
+    if ! command -v erl >/dev/null 2>&1 || ! command -v erlc >/dev/null 2>&1; then
+      if [ "$(id -u)" != 0 ]; then
+        echo "bench: erl is missing: install Erlang/OTP (Debian: apt-get install erlang-base)," \
+          "or leave it out with --sides distproc,pekko" >&2
+        exit 1
+      fi
+      echo "bench: erl is missing: installing Debian's erlang-base (apt-get)"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq erlang-base >/dev/null
+    fi
+    ;;
+esac
 
 if [ "$build" = 1 ]; then
   echo "bench: building (./mvnw -q package -DskipTests -pl benchmarks,benchmarks-pekko -am)"
@@ -37,8 +56,41 @@ if [ "$build" = 1 ]; then
 fi
 
 args=(--mode "$mode" --sides "$sides" --out "$PWD/benchmarks/target"
-      --pekko-classpath "$PWD/benchmarks-pekko/target/classes:$PWD/benchmarks-pekko/target/lib/*")
+      --pekko-classpath "$PWD/benchmarks-pekko/target/classes:$PWD/benchmarks-pekko/target/lib/*"
+      --erlang-dir "$PWD/benchmarks-erlang")
 [ -n "$only" ] && args+=(--only "$only")
 [ -n "$jvm_flags" ] && args+=(--jvm-flags "$jvm_flags")
-exec "$JAVA_HOME/bin/java" -Xmx256m -cp "$PWD/benchmarks/target/classes:$PWD/benchmarks/target/lib/*" \
-  io.distproc.benchmarks.Driver "${args[@]}"
+
+# The driver runs in a process group of its own (setsid), as does all it starts but Erlang's node
+# B (the Erlang VM starts it in a session of its own): workload JVMs and Erlang VMs, the JVMs'
+# node B, epmd. It stops them itself; if it cannot (it was killed, or this script was
+# interrupted), the trap stops the group, and the pids the driver wrote to bench.pids that are
+# still processes of this checkout; SIGSTOPped ones included.
+pids_file="$PWD/benchmarks/target/bench.pids"
+rm -f "$pids_file"
+driver=""
+cleanup() {
+  local left=""
+  [ -f "$pids_file" ] && left=$(cat "$pids_file")
+  if [ -n "$driver" ]; then
+    kill -CONT -- "-$driver" 2>/dev/null || true
+    kill -KILL -- "-$driver" 2>/dev/null || true
+  fi
+  for pid in $left; do
+    if grep -qaF "$PWD/" "/proc/$pid/cmdline" 2>/dev/null; then
+      kill -CONT "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -f "$pids_file"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+setsid --wait "$JAVA_HOME/bin/java" -Xmx256m \
+  -cp "$PWD/benchmarks/target/classes:$PWD/benchmarks/target/lib/*" \
+  io.distproc.benchmarks.Driver "${args[@]}" &
+driver=$!
+status=0
+wait "$driver" || status=$?
+exit "$status"

@@ -58,8 +58,9 @@ round_trips_to_all() {
   [ -n "$names" ] || return 1
   for n in $names; do round_trips | grep -qx "$n" || return 1; done
 }
-linked_to() { # container id, how many peers: its log has node-up lines for that many peers
-  [ "$(docker logs "$1" 2>&1 | sed -n 's/.*node-up \(\S*\)#.*/\1/p' | sort -u | wc -l)" -ge "$2" ]
+linked_to() { # container id, how many peers: its log has node-up events for that many peers
+  # (the event line's format: io.distproc.node.events.NodeEvent)
+  [ "$(docker logs "$1" 2>&1 | sed -n 's/.*distproc-event node-up node=\([^# ]*\)#.*/\1/p' | sort -u | wc -l)" -ge "$2" ]
 }
 
 started=$SECONDS

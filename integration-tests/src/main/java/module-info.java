@@ -7,13 +7,15 @@
  * extension {@link io.distproc.testkit.DistprocClusterTest}. Testcontainers is read as the
  * automatic module {@code testcontainers}, since its jar names no module; its types appear in this
  * module's signatures ({@code NodeContainer} is a {@code GenericContainer}), so it is required
- * transitively, as are the API and JUnit Jupiter's.
+ * transitively, as are the API and JUnit Jupiter's. What the nodes log is read with {@code
+ * io.distproc.node.events}, the format the node image writes.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.distproc.testkit {
   requires transitive io.distproc;
   requires transitive org.junit.jupiter.api;
   requires transitive testcontainers;
+  requires io.distproc.node.events;
   requires com.github.dockerjava.api;
   requires org.junit.platform.commons;
 

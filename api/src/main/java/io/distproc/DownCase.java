@@ -39,12 +39,12 @@ final class DownCase<M, R> implements Matcher<M, R> {
   }
 
   @Override
-  public boolean acceptsExit(Exit exit) {
+  public boolean acceptsSignal(Object signal) {
     return false;
   }
 
   @Override
-  public R handleExit(Exit exit) {
-    throw new IllegalStateException("a down matcher does not take exit signals");
+  public R handleSignal(Object signal) {
+    throw new IllegalStateException("a down matcher does not take signals");
   }
 }

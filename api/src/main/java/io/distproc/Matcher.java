@@ -9,10 +9,11 @@ import java.util.function.Predicate;
  * case} and {@code termination_case}).
  *
  * <p>A matcher accepts one kind of entry: messages (made by the {@code on} and {@link #any}
- * factories), {@link Down} notices (made by {@code onDown}), or trapped exit signals, {@link Exit}
- * (made by {@code onExit}). Given several matchers, {@code
- * receive} takes the oldest entry that any of them accepts, and the first matcher in the list
- * that accepts it handles it. Entries no matcher accepts stay in the mailbox, in arrival order.
+ * factories), {@link Down} notices (made by {@code onDown}), trapped exit signals, {@link Exit}
+ * (made by {@code onExit}), or node events, {@link NodeUpEvent} and {@link NodeDownEvent} (made by
+ * {@code onNodeUp} and {@code onNodeDown}). Given several matchers, {@code receive} takes the
+ * oldest entry that any of them accepts, and the first matcher in the list that accepts it
+ * handles it. Entries no matcher accepts stay in the mailbox, in arrival order.
  *
  * <pre>{@code
  * import static io.distproc.Matcher.on;
@@ -34,7 +35,7 @@ import java.util.function.Predicate;
  * @since 0.1.0
  */
 @DoNotImplement
-public sealed interface Matcher<M, R> permits MessageCase, DownCase, ExitCase {
+public sealed interface Matcher<M, R> permits MessageCase, DownCase, SignalCase {
 
   /**
    * Accepts the messages that {@code accepts} says yes to (the seed's {@code case}).
@@ -145,7 +146,7 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, ExitCase {
    * @since 0.1.0
    */
   static <M, R> Matcher<M, R> onExit(Function<? super Exit, ? extends R> handler) {
-    return new ExitCase<>(null, handler);
+    return new SignalCase<M, Exit, R>(Exit.class, e -> true, handler);
   }
 
   /**
@@ -160,17 +161,63 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, ExitCase {
    * @since 0.1.0
    */
   static <M, R> Matcher<M, R> onExit(Pid from, Function<? super Exit, ? extends R> handler) {
-    return new ExitCase<>(Objects.requireNonNull(from, "from"), handler);
+    Objects.requireNonNull(from, "from");
+    return new SignalCase<M, Exit, R>(Exit.class, e -> e.from().equals(from), handler);
+  }
+
+  /**
+   * Accepts the node-up events of a process that {@linkplain ProcessContext#monitorNodes(boolean)
+   * monitors nodes} (Erlang's {@code {nodeup, Node}}).
+   *
+   * @param handler handles a taken event
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if {@code handler} is null
+   * @since 0.1.0
+   */
+  static <M, R> Matcher<M, R> onNodeUp(Function<? super NodeUpEvent, ? extends R> handler) {
+    return new SignalCase<M, NodeUpEvent, R>(NodeUpEvent.class, e -> true, handler);
+  }
+
+  /**
+   * Accepts the node-down events of a process that {@linkplain
+   * ProcessContext#monitorNodes(boolean) monitors nodes} (Erlang's {@code {nodedown, Node}}).
+   *
+   * @param handler handles a taken event
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if {@code handler} is null
+   * @since 0.1.0
+   */
+  static <M, R> Matcher<M, R> onNodeDown(Function<? super NodeDownEvent, ? extends R> handler) {
+    return new SignalCase<M, NodeDownEvent, R>(NodeDownEvent.class, e -> true, handler);
+  }
+
+  /**
+   * Accepts the changes of the process groups this process {@linkplain
+   * ProcessContext#monitorGroup(String) monitors}.
+   *
+   * @param handler handles a taken change
+   * @param <M> the node's message type
+   * @param <R> what the handler returns
+   * @return the matcher
+   * @throws NullPointerException if {@code handler} is null
+   * @since 0.1.0
+   */
+  static <M, R> Matcher<M, R> onGroupChange(Function<? super GroupChange, ? extends R> handler) {
+    return new SignalCase<M, GroupChange, R>(GroupChange.class, e -> true, handler);
   }
 
   /**
    * The class that every message this matcher may take is an instance of: the {@code type} given
    * to {@link #on(Class, Function)} or {@link #on(Class, Predicate, Function)}, {@code
    * Object.class} for a matcher that may take any message, and null for a matcher of down
-   * notices or of exit signals, which takes no message. The runtime uses it to pass over waiting messages that
+   * notices, exit signals or node events, which takes no message. The runtime uses it to pass over waiting messages that
    * cannot match without asking the matcher; user code has no need to call it.
    *
-   * @return that class, or null for a matcher of down notices or exit signals
+   * @return that class, or null for a matcher of down notices, exit signals or node events
    * @since 0.1.0
    */
   Class<?> messageType();
@@ -194,14 +241,15 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, ExitCase {
   boolean acceptsDown(Down down);
 
   /**
-   * Tells whether this matcher takes a trapped exit signal. Called by the runtime on the receiving
+   * Tells whether this matcher takes a signal entry other than a down notice: an {@link Exit}, a
+   * {@link NodeUpEvent}, a {@link NodeDownEvent} or a {@link GroupChange}. Called by the runtime on the receiving
    * process's thread; user code has no need to call it.
    *
-   * @param exit a signal from the mailbox
+   * @param signal a signal entry from the mailbox
    * @return whether this matcher takes it
    * @since 0.1.0
    */
-  boolean acceptsExit(Exit exit);
+  boolean acceptsSignal(Object signal);
 
   /**
    * Handles a message this matcher accepted. Called by the runtime on the receiving process's
@@ -224,13 +272,13 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, ExitCase {
   R handleDown(Down down);
 
   /**
-   * Handles a trapped exit signal this matcher accepted. Called by the runtime on the receiving
-   * process's thread.
+   * Handles a signal entry this matcher accepted (see {@link #acceptsSignal(Object)}). Called by
+   * the runtime on the receiving process's thread.
    *
-   * @param exit the signal
+   * @param signal the signal entry
    * @return the handler's result
-   * @throws IllegalStateException if this matcher does not take exit signals
+   * @throws IllegalStateException if this matcher does not take signals
    * @since 0.1.0
    */
-  R handleExit(Exit exit);
+  R handleSignal(Object signal);
 }

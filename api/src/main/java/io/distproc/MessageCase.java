@@ -47,12 +47,12 @@ final class MessageCase<M, R> implements Matcher<M, R> {
   }
 
   @Override
-  public boolean acceptsExit(Exit exit) {
+  public boolean acceptsSignal(Object signal) {
     return false;
   }
 
   @Override
-  public R handleExit(Exit exit) {
-    throw new IllegalStateException("a message matcher does not take exit signals");
+  public R handleSignal(Object signal) {
+    throw new IllegalStateException("a message matcher does not take signals");
   }
 }

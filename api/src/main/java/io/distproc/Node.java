@@ -178,6 +178,17 @@ public interface Node<M> extends AutoCloseable {
   Optional<Pid> whereis(String name);
 
   /**
+   * Returns the members of a process group on every node this node knows (see {@link
+   * ProcessContext#groupMembers(String)}).
+   *
+   * @param group the group
+   * @return a snapshot, in no particular order
+   * @throws NullPointerException if {@code group} is null
+   * @since 0.1.0
+   */
+  List<Pid> groupMembers(String group);
+
+  /**
    * Looks up a connected remote node by name.
    *
    * @param name the node's name
@@ -277,6 +288,7 @@ public interface Node<M> extends AutoCloseable {
     private final Codec<M> codec;
     private Behaviours<M> behaviours = Behaviours.none();
     private final List<Consumer<? super NodeDownEvent>> nodeDownListeners = new ArrayList<>();
+    private final List<Consumer<? super NodeUpEvent>> nodeUpListeners = new ArrayList<>();
     private boolean started;
 
     private Builder(NodeConfig config, Codec<M> codec) {
@@ -307,6 +319,21 @@ public interface Node<M> extends AutoCloseable {
      */
     public Builder<M> onNodeDown(Consumer<? super NodeDownEvent> listener) {
       nodeDownListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds a listener called once each time a remote node connects, on an internal thread (a
+     * restarted node is a new incarnation, reported again after its old one's node-down). It
+     * should return quickly: the link waits for it; what it throws is logged and ignored.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     * @since 0.1.0
+     */
+    public Builder<M> onNodeUp(Consumer<? super NodeUpEvent> listener) {
+      nodeUpListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -351,7 +378,13 @@ public interface Node<M> extends AutoCloseable {
                           "no distproc runtime found: add io.distproc:distproc-runtime to the"
                               + " class path or module path"));
       return provider.start(
-          new NodeStart<>(config, codec, behaviours, List.copyOf(nodeDownListeners), initial));
+          new NodeStart<>(
+                  config,
+                  codec,
+                  behaviours,
+                  List.copyOf(nodeDownListeners),
+                  List.copyOf(nodeUpListeners),
+                  initial));
     }
   }
 }

@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * <p><b>Threading.</b> The receive methods, {@link #monitor(Pid)}, {@link
  * #unmonitor(MonitorRef)}, the {@code spawnMonitored} and {@code spawnLinked} methods, {@link
- * #link(Pid)}, {@link #unlink(Pid)}, {@link #trapExits(boolean)}, {@link #register(String)},
+ * #link(Pid)}, {@link #unlink(Pid)}, {@link #trapExits(boolean)}, {@link #monitorNodes(boolean)},
+ * {@link #joinGroup(String)}, {@link #leaveGroup(String)}, {@link #monitorGroup(String)}, {@link
+ * #demonitorGroup(String)}, {@link #register(String)},
  * {@link #unregister()} and {@link #call} act on the calling process's own mailbox, monitors,
  * links or name: they must be called from the owning process's thread only, and throw {@link
  * IllegalStateException} otherwise. The other methods are thread-safe.
@@ -536,6 +538,100 @@ public interface ProcessContext<M> {
    * @since 0.1.0
    */
   void kill(Pid pid);
+
+  /**
+   * Subscribes this process to the node-up and node-down events of its node, or ends the
+   * subscription (Erlang's {@code net_kernel:monitor_nodes/1}). While subscribed, a {@link
+   * NodeUpEvent} enters its mailbox each time a remote node connects (a restarted node is a new
+   * incarnation, reported up again), and a {@link NodeDownEvent} each time one is lost; they are
+   * taken by {@link Matcher#onNodeUp} and {@link Matcher#onNodeDown}. Events already queued stay.
+   * To watch one node, match on its {@link NodeId#name()}. Must be called from the owning process's
+   * thread only.
+   *
+   * @param watch whether to receive node events from now on
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  void monitorNodes(boolean watch);
+
+  // ---- process groups (Erlang's pg) -----------------------------------------------------------
+
+  /**
+   * Adds this process to the process group {@code group} (Erlang's {@code pg:join/2}). Groups span
+   * the cluster without a global lock: each node owns its own members and tells every connected
+   * node of each change, and a node that connects is told every member at once, so the views
+   * converge. A process leaves its groups when it ends; joining a group it is in does nothing.
+   * Must be called from the owning process's thread only.
+   *
+   * @param group 1 to 255 characters
+   * @throws NullPointerException if {@code group} is null
+   * @throws IllegalArgumentException if {@code group} is empty or longer than 255 characters
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  void joinGroup(String group);
+
+  /**
+   * Removes this process from {@code group} (Erlang's {@code pg:leave/2}). Must be called from the
+   * owning process's thread only.
+   *
+   * @param group the group
+   * @return whether this process was a member
+   * @throws NullPointerException if {@code group} is null
+   * @throws IllegalArgumentException if {@code group} is malformed
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  boolean leaveGroup(String group);
+
+  /**
+   * Returns the members of {@code group} on every node this node knows (Erlang's {@code
+   * pg:get_members/1}): its own, and what each connected node has told it so far. A member of a
+   * node that went down is gone from the list once the node-down is handled.
+   *
+   * @param group the group
+   * @return a snapshot, in no particular order; empty if the group has no members
+   * @throws NullPointerException if {@code group} is null
+   * @since 0.1.0
+   */
+  List<Pid> groupMembers(String group);
+
+  /**
+   * Returns the members of {@code group} on this node (Erlang's {@code pg:get_local_members/1}).
+   *
+   * @param group the group
+   * @return a snapshot, in no particular order
+   * @throws NullPointerException if {@code group} is null
+   * @since 0.1.0
+   */
+  List<Pid> localGroupMembers(String group);
+
+  /**
+   * Watches {@code group} (Erlang's {@code pg:monitor/1}): returns its members now, and from then
+   * on each change enters this process's mailbox as a {@link GroupChange}, taken by {@link
+   * Matcher#onGroupChange}; the snapshot and the changes fit together with no change lost or
+   * counted twice. Watching a group already watched does nothing more. Must be called from the
+   * owning process's thread only.
+   *
+   * @param group the group
+   * @return the members at the moment the watch began
+   * @throws NullPointerException if {@code group} is null
+   * @throws IllegalArgumentException if {@code group} is malformed
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  List<Pid> monitorGroup(String group);
+
+  /**
+   * Stops watching {@code group}; changes already queued stay. Must be called from the owning
+   * process's thread only.
+   *
+   * @param group the group
+   * @throws NullPointerException if {@code group} is null
+   * @throws IllegalStateException if called from another thread
+   * @since 0.1.0
+   */
+  void demonitorGroup(String group);
 
   // ---- names, timers, calls -------------------------------------------------------------------
 

@@ -4,6 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,18 +23,25 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
+import java.util.stream.Stream;
 
 /**
- * Runs the seven workloads on both sides, each workload and side in a JVM of its own (which
- * starts node B's JVM itself for W4-W6), then prints the markdown table and writes the results as
- * JSON. See benchmarks/README.md; {@code scripts/bench.sh} builds and calls it.
+ * Runs the seven workloads on the three sides (distproc, Pekko, Erlang/OTP), each workload and
+ * side in an OS process of its own (a JVM, or an Erlang VM; each starts node B's itself for
+ * W4-W6), then prints the markdown table and writes the results as JSON. See
+ * benchmarks/README.md; {@code scripts/bench.sh} builds and calls it.
  *
  * <pre>
- * Driver --mode full|quick|smoke --pekko-classpath CP [--only W2,W4] [--sides distproc,pekko]
- *        [--out DIR] [--jvm-flags "..."]
+ * Driver --mode full|quick|smoke --pekko-classpath CP --erlang-dir DIR [--erl PATH]
+ *        [--only W2,W4] [--sides distproc,pekko,erlang] [--out DIR] [--jvm-flags "..."]
  * </pre>
  *
- * <p>It fails (exit 1) only when a workload JVM crashes or times out, never on a number.
+ * <p>For the Erlang side it compiles {@code DIR/src/*.erl} with {@code erlc} into {@code
+ * DIR/target/ebin}, and for W4-W6 starts an epmd of its own on a free port of 127.0.0.1, which it
+ * stops at the end.
+ *
+ * <p>It fails (exit 1) only when a workload process crashes or times out (or the Erlang sources
+ * do not compile), never on a number.
  */
 public final class Driver {
   private Driver() {}
@@ -39,9 +50,24 @@ public final class Driver {
   static final List<String> JVM_FLAGS =
       List.of("-Xmx4g", "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED");
 
+  /**
+   * The flags of every Erlang VM (node B's too): two schedulers, as the peer's figures in
+   * BENCHMARKS.md were taken, and room for W1's 10^6 processes (the default limit is 262,144).
+   */
+  static final List<String> ERLANG_FLAGS = List.of("+S", "2", "+P", "2000000");
+
+  /** The Erlang side's module, in {@code benchmarks-erlang/src}. */
+  static final String ERLANG_MODULE = "erlang_workloads";
+
   static final List<String> WORKLOADS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
 
-  /** How big, how often, and how long to wait for one workload JVM. */
+  /** The workloads with a node B. */
+  static final List<String> REMOTE = List.of("W4", "W5", "W6");
+
+  /** The sides, in the table's order. */
+  static final List<String> SIDES = List.of("distproc", "pekko", "erlang");
+
+  /** How big, how often, and how long to wait for one workload process. */
   record Mode(String name, double scale, int runs, int w6Runs, long timeoutSeconds) {}
 
   static Mode mode(String name) {
@@ -53,10 +79,13 @@ public final class Driver {
     };
   }
 
-  /** One side: its name, class path and main class. */
-  record Side(String name, String classPath, String mainClass) {}
+  /**
+   * One side: its name, the command that runs a workload (followed by {@code run W SCALE RUNS}),
+   * the environment it adds, and why it cannot run (null when it can).
+   */
+  record Side(String name, List<String> command, Map<String, String> env, String problem) {}
 
-  /** What one workload JVM reported. */
+  /** What one workload process reported. */
   static final class Outcome {
     String status = "not run";
     double seconds;
@@ -66,8 +95,39 @@ public final class Driver {
     final Map<String, String> info = new LinkedHashMap<>();
   }
 
-  /** The workload JVMs and the node-B JVMs they started, to stop whatever is left. */
+  /** The workload processes, the node-B processes they started and epmd, to stop what is left. */
   private static final Set<Long> LIVE = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Where the pids in {@link #LIVE} are written, one a line, for scripts/bench.sh to stop them if
+   * this driver is killed: Erlang's node B runs in a session of its own (the VM starts every
+   * port program with setsid), out of reach of a signal to the driver's process group.
+   */
+  private static Path pidFile;
+
+  private static void track(long pid) {
+    LIVE.add(pid);
+    writePids();
+  }
+
+  private static void untrack(long pid) {
+    LIVE.remove(pid);
+    writePids();
+  }
+
+  private static synchronized void writePids() {
+    if (pidFile != null) {
+      StringBuilder b = new StringBuilder();
+      for (long pid : LIVE) {
+        b.append(pid).append('\n');
+      }
+      try {
+        Files.writeString(pidFile, b);
+      } catch (IOException e) {
+        System.err.println("bench: writing " + pidFile + ": " + e);
+      }
+    }
+  }
 
   /**
    * Runs the benchmarks.
@@ -84,18 +144,27 @@ public final class Driver {
     Path out = Path.of(opts.getOrDefault("out", "benchmarks/target")).toAbsolutePath();
     Path logs = out.resolve("bench-logs");
     Files.createDirectories(logs);
+    pidFile = out.resolve("bench.pids");
+    writePids();
     List<String> only = opts.containsKey("only")
         ? Arrays.asList(opts.get("only").toUpperCase(Locale.ROOT).split(","))
         : WORKLOADS;
-    List<String> sideNames = Arrays.asList(opts.getOrDefault("sides", "distproc,pekko").split(","));
+    List<String> sideNames =
+        Arrays.asList(opts.getOrDefault("sides", String.join(",", SIDES)).split(","));
+    for (String name : sideNames) {
+      if (!SIDES.contains(name)) {
+        throw new IllegalArgumentException("unknown side " + name + " (sides: " + SIDES + ")");
+      }
+    }
     List<String> flags = new ArrayList<>(JVM_FLAGS);
     String extra = opts.getOrDefault("jvm-flags", System.getenv().getOrDefault("BENCH_JVM_FLAGS", ""));
     if (!extra.isBlank()) {
       flags.addAll(Arrays.asList(extra.strip().split("\\s+")));
     }
+    Runtime.getRuntime().addShutdownHook(new Thread(Driver::stopAll));
     List<Side> sides = new ArrayList<>();
     if (sideNames.contains("distproc")) {
-      sides.add(new Side("distproc", System.getProperty("java.class.path"),
+      sides.add(javaSide("distproc", flags, System.getProperty("java.class.path"),
           DistprocWorkloads.class.getName()));
     }
     if (sideNames.contains("pekko")) {
@@ -103,16 +172,32 @@ public final class Driver {
       if (cp == null) {
         throw new IllegalArgumentException("--pekko-classpath is needed for the Pekko side");
       }
-      sides.add(new Side("pekko", cp, "io.distproc.benchmarks.PekkoWorkloads"));
+      sides.add(javaSide("pekko", flags, cp, "io.distproc.benchmarks.PekkoWorkloads"));
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(Driver::stopAll));
+    if (sideNames.contains("erlang")) {
+      String dir = opts.get("erlang-dir");
+      if (dir == null) {
+        throw new IllegalArgumentException("--erlang-dir is needed for the Erlang side");
+      }
+      boolean remote = only.stream().anyMatch(REMOTE::contains);
+      sides.add(erlangSide(Path.of(dir).toAbsolutePath(), opts.getOrDefault("erl", "erl"), flags,
+          remote, logs));
+    }
 
     String loadBefore = loadAverage();
     Instant started = Instant.now();
     System.out.printf("bench: mode %s (scale %s, %d runs after a warm-up at a tenth of the full size),"
             + " %d cores, load average %s%n", mode.name(), mode.scale(), mode.runs(),
         Runtime.getRuntime().availableProcessors(), loadBefore);
-    System.out.println("bench: JVM flags (both sides): " + String.join(" ", flags));
+    System.out.println("bench: JVM flags (distproc and Pekko): " + String.join(" ", flags));
+    for (Side side : sides) {
+      if (side.name().equals("erlang")) {
+        System.out.println("bench: Erlang: " + String.join(" ", side.command())
+            + (side.env().containsKey("ERL_EPMD_PORT") ? " (epmd on 127.0.0.1:"
+                + side.env().get("ERL_EPMD_PORT") + ")" : "")
+            + (side.problem() == null ? "" : "; not run: " + side.problem()));
+      }
+    }
     System.out.println("bench: logs in " + logs);
     Map<String, Map<String, Outcome>> all = new LinkedHashMap<>(); // side -> workload -> outcome
     boolean failed = false;
@@ -121,7 +206,7 @@ public final class Driver {
         continue;
       }
       for (Side side : sides) {
-        Outcome o = runOne(side, w, mode, flags, out.getParent(), logs);
+        Outcome o = runOne(side, w, mode, out.getParent(), logs);
         all.computeIfAbsent(side.name(), k -> new LinkedHashMap<>()).put(w, o);
         System.out.printf("bench: %s %s: %s in %.0f s%n", w, side.name(), o.status, o.seconds);
         failed |= !o.status.equals("ok");
@@ -143,17 +228,128 @@ public final class Driver {
     System.exit(failed ? 1 : 0);
   }
 
-  // ---- running one workload JVM ---------------------------------------------------------------
+  // ---- the sides --------------------------------------------------------------------------------
 
-  private static Outcome runOne(Side side, String w, Mode mode, List<String> flags, Path workDir,
-      Path logs) throws IOException, InterruptedException {
-    Outcome o = new Outcome();
-    int runs = w.equals("W6") ? mode.w6Runs() : mode.runs();
+  private static Side javaSide(String name, List<String> flags, String classPath,
+      String mainClass) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(flags);
-    cmd.addAll(List.of("-cp", side.classPath(), side.mainClass(), "run", w,
-        Double.toString(mode.scale()), Integer.toString(runs)));
+    cmd.addAll(List.of("-cp", classPath, mainClass));
+    return new Side(name, cmd, Map.of(), null);
+  }
+
+  /**
+   * The Erlang side: compiles its sources, and when a workload needs node B, starts epmd on a
+   * free port of 127.0.0.1. Either failing makes the side's problem, reported for each workload.
+   */
+  private static Side erlangSide(Path dir, String erl, List<String> jvmFlags, boolean remote,
+      Path logs) throws IOException, InterruptedException {
+    Path ebin = dir.resolve("target").resolve("ebin");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(erl);
+    cmd.addAll(ERLANG_FLAGS);
+    cmd.addAll(List.of("-noshell", "-start_epmd", "false", "-pa", ebin.toString(), "-run",
+        ERLANG_MODULE, "main"));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("BENCH_ERL_FLAGS", String.join(" ", ERLANG_FLAGS)); // for node B
+    // The window of W4, when the Java sides are given another one (-Dbench.w4.window=N).
+    for (String f : jvmFlags) {
+      if (f.startsWith("-Dbench.w4.window=")) {
+        env.put("BENCH_W4_WINDOW", f.substring(f.indexOf('=') + 1));
+      }
+    }
+    String problem = compileErlang(dir, ebin, sibling(erl, "erlc"), logs.resolve("erlc.log"));
+    if (problem == null && remote) {
+      int port = freeLoopbackPort();
+      env.put("ERL_EPMD_ADDRESS", "127.0.0.1");
+      env.put("ERL_EPMD_PORT", Integer.toString(port));
+      problem = startEpmd(sibling(erl, "epmd"), port, env, logs.resolve("epmd.log"));
+    }
+    return new Side("erlang", cmd, env, problem);
+  }
+
+  /** {@code erlc} or {@code epmd} where {@code erl} is (on the PATH if erl is). */
+  private static String sibling(String erl, String tool) {
+    Path p = Path.of(erl);
+    return p.getParent() == null ? tool : p.resolveSibling(tool).toString();
+  }
+
+  /** Compiles the Erlang side's sources into ebin; null, or what went wrong. */
+  private static String compileErlang(Path dir, Path ebin, String erlc, Path log)
+      throws IOException, InterruptedException {
+    Files.createDirectories(ebin);
+    List<String> cmd = new ArrayList<>(List.of(erlc, "-Wall", "-o", ebin.toString()));
+    try (Stream<Path> files = Files.list(dir.resolve("src"))) {
+      files.filter(f -> f.toString().endsWith(".erl")).sorted()
+          .forEach(f -> cmd.add(f.toString()));
+    }
+    try {
+      java.lang.Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return "erlc timed out (see " + log + ")";
+      }
+      return p.exitValue() == 0 ? null : "erlc failed (exit " + p.exitValue() + ", see " + log
+          + ")";
+    } catch (IOException e) {
+      return "erlc not found (" + e.getMessage() + "); scripts/bench.sh installs Erlang/OTP";
+    }
+  }
+
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * Starts epmd in the foreground (no {@code -daemon}, so that it stays this driver's child and
+   * is stopped with the rest), bound to 127.0.0.1 by ERL_EPMD_ADDRESS; null once it answers a
+   * NAMES request, or what went wrong.
+   */
+  private static String startEpmd(String epmd, int port, Map<String, String> env, Path log)
+      throws InterruptedException {
+    java.lang.Process p;
+    try {
+      ProcessBuilder pb = new ProcessBuilder(epmd, "-port", Integer.toString(port))
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      p = pb.start();
+    } catch (IOException e) {
+      return "epmd did not start (" + e.getMessage() + ")";
+    }
+    track(p.pid());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+        s.setSoTimeout(2000);
+        s.getOutputStream().write(new byte[] {0, 1, 'n'}); // NAMES_REQ: epmd's port, then names
+        if (s.getInputStream().readNBytes(4).length == 4) {
+          return null;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(50);
+    }
+    return "epmd did not come up on 127.0.0.1:" + port + " (see " + log + ")";
+  }
+
+  // ---- running one workload process ------------------------------------------------------------
+
+  private static Outcome runOne(Side side, String w, Mode mode, Path workDir, Path logs)
+      throws IOException, InterruptedException {
+    Outcome o = new Outcome();
+    if (side.problem() != null) {
+      o.status = "not run: " + side.problem();
+      return o;
+    }
+    int runs = w.equals("W6") ? mode.w6Runs() : mode.runs();
+    List<String> cmd = new ArrayList<>(side.command());
+    cmd.addAll(List.of("run", w, Double.toString(mode.scale()), Integer.toString(runs)));
     String base = mode.name() + "-" + w + "-" + side.name();
     Path outLog = logs.resolve(base + ".out");
     Path errLog = logs.resolve(base + ".err");
@@ -162,9 +358,11 @@ public final class Driver {
     System.out.printf("bench: %s %s ... (CPU busy with other work %.0f %%, load average %s)%n", w,
         side.name(), 100 * o.busyBefore, o.loadBefore);
     long t0 = System.nanoTime();
-    java.lang.Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-        .redirectError(errLog.toFile()).start();
-    LIVE.add(p.pid());
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectError(errLog.toFile());
+    pb.environment().putAll(side.env());
+    java.lang.Process p = pb.start();
+    track(p.pid());
     List<Long> children = Collections.synchronizedList(new ArrayList<>());
     Thread reader = Thread.ofPlatform().start(() -> {
       try (BufferedReader in = new BufferedReader(
@@ -189,7 +387,7 @@ public final class Driver {
           } else if (line.startsWith("CHILD ")) {
             long pid = Long.parseLong(line.substring(6).strip());
             children.add(pid);
-            LIVE.add(pid);
+            track(pid);
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -207,9 +405,9 @@ public final class Driver {
     reader.join(TimeUnit.SECONDS.toMillis(10));
     for (long pid : children.toArray(new Long[0])) {
       ProcessHandle.of(pid).ifPresent(Driver::stop);
-      LIVE.remove(pid);
+      untrack(pid);
     }
-    LIVE.remove(p.pid());
+    untrack(p.pid());
     o.seconds = (System.nanoTime() - t0) / 1e9;
     return o;
   }
@@ -234,7 +432,7 @@ public final class Driver {
   private static void stopAll() {
     for (long pid : LIVE.toArray(new Long[0])) {
       ProcessHandle.of(pid).ifPresent(Driver::stop);
-      LIVE.remove(pid);
+      untrack(pid);
     }
   }
 
@@ -280,98 +478,154 @@ public final class Driver {
   // ---- the table ------------------------------------------------------------------------------
 
   /**
-   * One line of the table: the metric on both sides, whether more or less is better, and the
-   * goal from BENCHMARKS.md (a test on distproc's value; null when the row has no goal).
+   * One line of the table: the metric on each side (the key of its result; null where a side has
+   * no counterpart), whether more or less is better, and the goal from BENCHMARKS.md (a test on
+   * distproc's value; null when the row has no goal).
    */
-  record Row(String workload, String what, String distprocKey, String pekkoKey, String unit,
-      boolean higherIsBetter, String target, DoublePredicate met) {}
+  record Row(String workload, String what, String distprocKey, String pekkoKey, String erlangKey,
+      String unit, boolean higherIsBetter, String target, DoublePredicate met) {
+    String key(String side) {
+      return switch (side) {
+        case "distproc" -> distprocKey;
+        case "pekko" -> pekkoKey;
+        case "erlang" -> erlangKey;
+        default -> throw new IllegalArgumentException(side);
+      };
+    }
+  }
 
   static List<Row> rows() {
     return List.of(
-        new Row("W1", "spawn, wait, 1 msg, end", "w1.rate", "w1.rate", "procs/s", true,
+        new Row("W1", "spawn, wait, 1 msg, end", "w1.rate", "w1.rate", "w1.rate", "procs/s", true,
             ">= 340k", v -> v >= 340_000),
         new Row("W1", "heap per waiting process", "w1.bytesPerProcess", "w1.bytesPerProcess",
-            "B", false, "<= 1 KB", v -> v <= 1024),
-        new Row("W2", "local ping-pong", "w2.rate", "w2.rate", "round trips/s", true, ">= 3M",
-            v -> v >= 3_000_000),
+            "w1.bytesPerProcess", "B", false, "<= 1 KB", v -> v <= 1024),
+        new Row("W2", "local ping-pong", "w2.rate", "w2.rate", "w2.rate", "round trips/s", true,
+            ">= 3M", v -> v >= 3_000_000),
         new Row("W2", "  platform reference: bare virtual threads, one slot", "w2.floor.rate",
-            "w2.floor.rate", "round trips/s", true, null, null),
-        new Row("W2", "  share of the platform reference", "w2.ofFloor", "w2.ofFloor", "x", true,
+            null, null, "round trips/s", true, null, null),
+        new Row("W2", "  share of the platform reference", "w2.ofFloor", null, null, "x", true,
             null, null),
-        new Row("W3", "local fan-in, 4 senders", "w3.rate", "w3.rate", "msgs/s", true, ">= 10M",
-            v -> v >= 10_000_000),
-        new Row("W4", "remote blast, 100 B", "w4.blast.rate", "w4.blast.rate", "msgs/s", true,
-            null, null),
-        new Row("W4", "remote windowed, 100 B", "w4.windowed.rate", "w4.windowed.rate", "msgs/s",
-            true, ">= 1M", v -> v >= 1_000_000),
+        new Row("W3", "local fan-in, 4 senders", "w3.rate", "w3.rate", "w3.rate", "msgs/s", true,
+            ">= 10M", v -> v >= 10_000_000),
+        new Row("W4", "remote blast, 100 B", "w4.blast.rate", "w4.blast.rate", "w4.blast.rate",
+            "msgs/s", true, null, null),
+        new Row("W4", "remote windowed, 100 B", "w4.windowed.rate", "w4.windowed.rate",
+            "w4.windowed.rate", "msgs/s", true, ">= 1M", v -> v >= 1_000_000),
         new Row("W4", "sender max heap, blast", "w4.blast.senderMaxHeapMiB",
-            "w4.blast.senderMaxHeapMiB", "MiB", false, null, null),
+            "w4.blast.senderMaxHeapMiB", "w4.blast.senderMaxHeapMiB", "MiB", false, null, null),
         new Row("W4", "sender max heap, windowed", "w4.windowed.senderMaxHeapMiB",
-            "w4.windowed.senderMaxHeapMiB", "MiB", false, null, null),
-        new Row("W5", "remote ping-pong p50", "w5.p50us", "w5.p50us", "us", false, "<= 100",
-            v -> v <= 100),
-        new Row("W5", "remote ping-pong p99", "w5.p99us", "w5.p99us", "us", false, "<= 250",
-            v -> v <= 250),
-        new Row("W5", "remote ping-pong p99.9", "w5.p999us", "w5.p999us", "us", false, null,
+            "w4.windowed.senderMaxHeapMiB", "w4.windowed.senderMaxHeapMiB", "MiB", false, null,
             null),
+        new Row("W5", "remote ping-pong p50", "w5.p50us", "w5.p50us", "w5.p50us", "us", false,
+            "<= 100", v -> v <= 100),
+        new Row("W5", "remote ping-pong p99", "w5.p99us", "w5.p99us", "w5.p99us", "us", false,
+            "<= 250", v -> v <= 250),
+        new Row("W5", "remote ping-pong p99.9", "w5.p999us", "w5.p999us", "w5.p999us", "us",
+            false, null, null),
         new Row("W6", "node-down after SIGKILL, default", "w6.kill.defaultSeconds",
-            "w6.kill.defaultSeconds", "s", false, "<= 0.1", v -> v <= 0.1),
+            "w6.kill.defaultSeconds", "w6.kill.defaultSeconds", "s", false, "<= 0.1",
+            v -> v <= 0.1),
         new Row("W6", "node-down after SIGSTOP, default", "w6.hang.defaultSeconds",
-            "w6.hang.defaultSeconds", "s", false, "<= 2", v -> v <= 2),
+            "w6.hang.defaultSeconds", "w6.hang.defaultSeconds", "s", false, "<= 2", v -> v <= 2),
         new Row("W6", "node-down after SIGKILL, tuned", "w6.kill.tunedSeconds",
-            "w6.kill.tunedSeconds", "s", false, null, null),
+            "w6.kill.tunedSeconds", "w6.kill.tunedSeconds", "s", false, null, null),
         new Row("W6", "node-down after SIGSTOP, tuned", "w6.hang.tunedSeconds",
-            "w6.hang.tunedSeconds", "s", false, null, null),
-        new Row("W7", "req/reply, 10^4 queued: plain receive (Pekko: Stash)", "w7.plain.rate",
-            "w7.stash.rate", "round trips/s", true, null, null),
+            "w6.hang.tunedSeconds", "w6.hang.tunedSeconds", "s", false, null, null),
+        new Row("W7", "req/reply, 10^4 queued: plain receive (Pekko: Stash; Erlang: integer ref)",
+            "w7.plain.rate", "w7.stash.rate", "w7.plain.rate", "round trips/s", true, null, null),
         new Row("W7", "  slowdown vs empty mailbox", "w7.plain.slowdown", "w7.stash.slowdown",
-            "x", false, "<= 1.5x", v -> v <= 1.5),
-        new Row("W7", "req/reply, 10^4 queued: receive after mark()", "w7.mark.rate",
-            "w7.stash.rate", "round trips/s", true, null, null),
+            "w7.plain.slowdown", "x", false, "<= 1.5x", v -> v <= 1.5),
+        new Row("W7", "req/reply, 10^4 queued: receive after mark() (Erlang: make_ref())",
+            "w7.mark.rate", "w7.stash.rate", "w7.ref.rate", "round trips/s", true, null, null),
         new Row("W7", "  slowdown vs empty mailbox", "w7.mark.slowdown", "w7.stash.slowdown",
-            "x", false, "<= 1.5x", v -> v <= 1.5));
+            "w7.ref.slowdown", "x", false, "<= 1.5x", v -> v <= 1.5));
+  }
+
+  private static Outcome outcome(Map<String, Map<String, Outcome>> all, String side, String w) {
+    return all.getOrDefault(side, Map.of()).get(w);
+  }
+
+  private static Double value(Map<String, Map<String, Outcome>> all, String side, Row row) {
+    Outcome o = outcome(all, side, row.workload());
+    String key = row.key(side);
+    return o == null || key == null ? null : o.results.get(key);
+  }
+
+  /**
+   * The peer with the better value on a row (Pekko or Erlang, whichever is better in the row's
+   * direction), or null if neither has a value.
+   */
+  static String bestPeer(Row row, Map<String, Map<String, Outcome>> all) {
+    String best = null;
+    double bv = 0;
+    for (String peer : List.of("pekko", "erlang")) {
+      Double v = value(all, peer, row);
+      if (v != null && v > 0 && (best == null || (row.higherIsBetter() ? v > bv : v < bv))) {
+        best = peer;
+        bv = v;
+      }
+    }
+    return best;
+  }
+
+  /** distproc against the best peer, > 1 when distproc is better; null without both values. */
+  static Double ratio(Row row, Map<String, Map<String, Outcome>> all) {
+    Double dv = value(all, "distproc", row);
+    String peer = bestPeer(row, all);
+    if (dv == null || dv <= 0 || peer == null) {
+      return null;
+    }
+    double pv = value(all, peer, row);
+    return row.higherIsBetter() ? dv / pv : pv / dv;
+  }
+
+  private static boolean ran(Row row, Map<String, Map<String, Outcome>> all) {
+    return SIDES.stream().anyMatch(side -> outcome(all, side, row.workload()) != null);
   }
 
   static String table(List<Row> rows, Map<String, Map<String, Outcome>> all, Mode mode) {
     StringBuilder t = new StringBuilder();
-    t.append("| workload | metric | distproc | Pekko | ratio | target | met? |\n");
-    t.append("|---|---|---|---|---|---|---|\n");
+    t.append("| workload | metric | distproc | Pekko | Erlang | ratio | target | met? |\n");
+    t.append("|---|---|---|---|---|---|---|---|\n");
     for (Row row : rows) {
-      Outcome d = all.getOrDefault("distproc", Map.of()).get(row.workload());
-      Outcome p = all.getOrDefault("pekko", Map.of()).get(row.workload());
-      if (d == null && p == null) {
+      if (!ran(row, all)) {
         continue;
       }
-      Double dv = value(d, row.distprocKey());
-      Double pv = value(p, row.pekkoKey());
-      String ratio = "";
-      if (dv != null && pv != null && dv > 0 && pv > 0) {
-        ratio = String.format(Locale.ROOT, "%.2f", row.higherIsBetter() ? dv / pv : pv / dv);
-      }
+      Double dv = value(all, "distproc", row);
+      Double ratio = ratio(row, all);
       String met = row.met() == null ? "" : dv == null ? "?" : row.met().test(dv) ? "yes" : "no";
       t.append("| ").append(row.workload())
-          .append(" | ").append(row.what()).append(" (").append(row.unit()).append(")")
-          .append(" | ").append(cell(d, row.distprocKey()))
-          .append(" | ").append(cell(p, row.pekkoKey()))
-          .append(" | ").append(ratio)
+          .append(" | ").append(row.what()).append(" (").append(row.unit()).append(")");
+      for (String side : SIDES) {
+        t.append(" | ").append(cell(outcome(all, side, row.workload()), row.key(side)));
+      }
+      t.append(" | ").append(ratio == null ? "" : String.format(Locale.ROOT, "%.2f", ratio))
           .append(" | ").append(row.target() == null ? "" : row.target())
           .append(" | ").append(met).append(" |\n");
     }
     t.append("\nMode ").append(mode.name()).append(": median of ").append(mode.runs())
         .append(" runs [min..max] (W6: ").append(mode.w6Runs()).append(" per case)")
-        .append(", each after a warm-up at a tenth of the full size in the same JVM")
+        .append(", each after a warm-up at a tenth of the full size in the same VM")
         .append(mode.scale() < 1 ? "; sizes are a tenth of BENCHMARKS.md's (W7's depth is not)"
             : "")
-        .append(". Ratio > 1: distproc better. 100 B payloads; no batching by the workloads.\n");
+        .append(". Ratio: distproc against the better of Pekko and Erlang on that row, > 1:"
+            + " distproc better. 100 B payloads; no batching by the workloads.\n");
     List<String> loads = new ArrayList<>();
     for (String w : WORKLOADS) {
-      Outcome d = all.getOrDefault("distproc", Map.of()).get(w);
-      Outcome p = all.getOrDefault("pekko", Map.of()).get(w);
-      if (d != null || p != null) {
-        loads.add(w + " " + busy(d) + " / " + busy(p));
+      List<String> per = new ArrayList<>();
+      boolean any = false;
+      for (String side : SIDES) {
+        Outcome o = outcome(all, side, w);
+        any |= o != null;
+        per.add(busy(o));
+      }
+      if (any) {
+        loads.add(w + " " + String.join(" / ", per));
       }
     }
-    t.append("\nCPU busy with other work in the second before each workload, distproc / Pekko: ")
+    t.append("\nCPU busy with other work in the second before each workload, distproc / Pekko /"
+            + " Erlang: ")
         .append(String.join("; ", loads))
         .append(". Where it is well above 0 %, other work shared the 2 cores: read those figures"
             + " as a smoke test.\n");
@@ -391,15 +645,11 @@ public final class Driver {
         : String.format(Locale.ROOT, "%.0f %%", 100 * o.busyBefore);
   }
 
-  private static Double value(Outcome o, String key) {
-    return o == null ? null : o.results.get(key);
-  }
-
   private static String cell(Outcome o, String key) {
     if (o == null) {
       return "";
     }
-    Double v = o.results.get(key);
+    Double v = key == null ? null : o.results.get(key);
     if (v == null) {
       return o.status.equals("ok") ? "n/a" : "FAILED";
     }
@@ -445,6 +695,10 @@ public final class Driver {
     for (int i = 0; i < flags.size(); i++) {
       j.append(i == 0 ? "" : ", ").append(q(flags.get(i)));
     }
+    j.append("],\n  \"erlangFlags\": [");
+    for (int i = 0; i < ERLANG_FLAGS.size(); i++) {
+      j.append(i == 0 ? "" : ", ").append(q(ERLANG_FLAGS.get(i)));
+    }
     j.append("],\n  \"payloadBytes\": ").append(Bench.W4_PAYLOAD).append(",\n");
     j.append("  \"batching\": \"none by the workloads; W4 windowed: at most ")
         .append(Bench.W4_WINDOW).append(" unacknowledged, an ack every ")
@@ -452,18 +706,21 @@ public final class Driver {
     j.append("  \"table\": [\n");
     boolean first = true;
     for (Row row : rows) {
-      Outcome d = all.getOrDefault("distproc", Map.of()).get(row.workload());
-      Outcome p = all.getOrDefault("pekko", Map.of()).get(row.workload());
-      if (d == null && p == null) {
+      if (!ran(row, all)) {
         continue;
       }
-      Double dv = value(d, row.distprocKey());
-      Double pv = value(p, row.pekkoKey());
+      Double dv = value(all, "distproc", row);
+      String peer = bestPeer(row, all);
       j.append(first ? "" : ",\n").append("    {\"workload\": ").append(q(row.workload()))
           .append(", \"metric\": ").append(q(row.what().strip())).append(", \"unit\": ")
-          .append(q(row.unit())).append(", \"distproc\": ").append(num(dv))
-          .append(", \"pekko\": ").append(num(pv)).append(", \"higherIsBetter\": ")
-          .append(row.higherIsBetter()).append(", \"target\": ")
+          .append(q(row.unit()));
+      for (String side : SIDES) {
+        j.append(", ").append(q(side)).append(": ").append(num(value(all, side, row)));
+      }
+      j.append(", \"higherIsBetter\": ").append(row.higherIsBetter())
+          .append(", \"bestPeer\": ").append(peer == null ? "null" : q(peer))
+          .append(", \"ratio\": ").append(num(ratio(row, all)))
+          .append(", \"target\": ")
           .append(row.target() == null ? "null" : q(row.target())).append(", \"met\": ")
           .append(row.met() == null || dv == null ? "null" : row.met().test(dv)).append("}");
       first = false;

@@ -309,6 +309,9 @@ public final class ClusterDemo {
       case MonitorReason.UnknownNode u -> "used unknown node " + u.node();
       case MonitorReason.NoProcess p -> "no such process (NoProcess)";
       case MonitorReason.NodeDown d -> "its node " + d.node().name() + " went down (NodeDown)";
+      case MonitorReason.Killed k -> "killed (Killed)";
+      case MonitorReason.Shutdown s -> "asked to stop (Shutdown): " + s.detail();
+      case MonitorReason.Exited e -> "ended with linked " + e.from() + ": " + describe(e.cause());
     };
   }
 }

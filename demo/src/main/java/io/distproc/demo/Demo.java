@@ -195,6 +195,9 @@ public final class Demo {
       case MonitorReason.UnknownNode u -> "used unknown node " + u.node();
       case MonitorReason.NoProcess p -> "no such process (NoProcess)";
       case MonitorReason.NodeDown d -> "its node " + d.node() + " went down";
+      case MonitorReason.Killed k -> "killed";
+      case MonitorReason.Shutdown s -> "asked to stop: " + s.detail();
+      case MonitorReason.Exited e -> "ended with linked " + e.from() + ": " + describe(e.cause());
     };
   }
 

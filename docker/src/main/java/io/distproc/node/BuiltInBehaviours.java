@@ -317,6 +317,9 @@ final class BuiltInBehaviours {
       case MonitorReason.UnknownNode u -> NodeProtocol.node(u.node());
       case MonitorReason.Normal n -> "-";
       case MonitorReason.NoProcess p -> "-";
+      case MonitorReason.Killed k -> "-";
+      case MonitorReason.Shutdown s -> s.detail().isEmpty() ? "-" : s.detail();
+      case MonitorReason.Exited e -> e.from() + " " + e.cause().getClass().getSimpleName();
     };
   }
 

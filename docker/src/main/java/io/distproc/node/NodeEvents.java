@@ -5,6 +5,7 @@ import io.distproc.Node;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import io.distproc.node.events.NodeEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * The node's view of its cluster, as log lines and as messages to watching processes.
+ * The node's view of its cluster, as event lines on the log (NodeEvent's format, which the testkit
+ * reads) and as messages to watching processes.
  *
  * Node-down comes from the node-down listener (an internal runtime thread, once per peer
  * incarnation). Node-up has no listener in the API, so a virtual thread polls remoteNodes()
@@ -49,16 +51,15 @@ final class NodeEvents {
 
   /** The node-down listener. */
   void onNodeDown(NodeDownEvent e) {
-    String line =
-        "node-down " + NodeProtocol.node(e.node()) + " cause=" + e.cause() + " detail=" + e.detail();
+    String line = NodeEvent.PeerDown.of(e).format();
     lock.lock();
     try {
       // Forget it, so that the poll reports it up again even if the same incarnation links again
       // before the next poll (a paused node coming back, a healed partition).
       seen.remove(e.node());
       switch (e.cause()) {
-        case CONNECTION_LOST, HEARTBEAT_TIMEOUT -> LOG.warn(line);
-        default -> LOG.info(line);
+        case CONNECTION_LOST, HEARTBEAT_TIMEOUT -> LOG.warn("{}", line);
+        default -> LOG.info("{}", line);
       }
     } finally {
       lock.unlock();
@@ -75,7 +76,7 @@ final class NodeEvents {
         List<NodeId> now = n.remoteNodes();
         for (NodeId id : now) {
           if (seen.add(id)) {
-            LOG.info("node-up {}", NodeProtocol.node(id));
+            LOG.info("{}", new NodeEvent.PeerUp(id).format());
             up.add(id);
           }
         }

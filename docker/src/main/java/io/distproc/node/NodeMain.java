@@ -4,6 +4,7 @@ import io.distproc.Codec;
 import io.distproc.DistprocException;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
+import io.distproc.node.events.NodeEvent;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -65,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bad configuration: prints one line per bad variable on standard error, each starting with
  * {@code distproc-node: } and the variable's name, and exits with status 2. A node that cannot
  * start (no transport on the class path, the port taken) exits with status 1. Once running it logs
- * {@code distproc node <name> ready on <host>:<port> as <name#incarnation>}. With the argument
+ * the event line {@code distproc-event ready node=<name#incarnation> address=<host>:<port>
+ * detail=...}, and then {@code node-up}/{@code node-down} event lines as peers come and go, in the
+ * format of {@code io.distproc.node.events.NodeEvent}. With the argument
  * {@code --check} it only validates the environment, prints the configuration and exits.
  *
  * <p>DNS answers are cached for one second and failures not at all, so a seed name that resolves
@@ -168,23 +171,18 @@ public final class NodeMain {
                   stopped.countDown();
                 },
                 "distproc-node-shutdown"));
-    events.attach(node);
     InetSocketAddress bound = node.boundAddress().orElseThrow();
     String host = config.advertisedHost().orElseGet(() -> derivedHost(bound));
     int port = config.advertisedPort().orElse(bound.getPort());
-    log.info(
-        "{}{} ready on {}:{} as {} (listening on {}:{}, seeds {}, behaviours {}, heartbeat {}/{} ms)",
-        NodeProtocol.READY_PREFIX,
-        config.name(),
-        host,
-        port,
-        NodeProtocol.node(node.id()),
-        bound.getHostString(),
-        bound.getPort(),
-        config.seedNodes(),
-        settings.behaviours(),
-        config.heartbeatInterval().toMillis(),
-        config.heartbeatTimeout().toMillis());
+    String detail =
+        "listening on " + bound.getHostString() + ":" + bound.getPort() + ", seeds "
+            + config.seedNodes() + ", behaviours " + settings.behaviours() + ", heartbeat "
+            + config.heartbeatInterval().toMillis() + "/" + config.heartbeatTimeout().toMillis()
+            + " ms";
+    log.info("{}", new NodeEvent.Ready(node.id(), host, port, detail).format());
+    // Only now: a reader takes the ready event as the start of this incarnation's events, so no
+    // node-up may come before it (a peer that linked meanwhile is reported at the first poll).
+    events.attach(node);
     try {
       stopped.await();
     } catch (InterruptedException e) {

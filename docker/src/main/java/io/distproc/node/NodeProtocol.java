@@ -55,9 +55,9 @@ import java.util.regex.Pattern;
  *       stops it and checks it ended normally. The compose cluster runs it as the initial process.
  * </ul>
  *
- * <p>Besides these messages the node writes lines a harness can wait for, each on its own log line:
- * {@code distproc node <name> ready on <host>:<port> as <node>}, {@code node-up <node>}, and
- * {@code node-down <node> cause=<CAUSE> detail=<text>}.
+ * <p>Besides these messages the node writes event lines a harness can wait for (ready, node-up,
+ * node-down), in the format of {@code io.distproc.node.events.NodeEvent}, which writes and reads
+ * them.
  *
  * <p>This class is thread-safe (it has no state).
  *
@@ -84,9 +84,6 @@ public final class NodeProtocol {
 
   /** The workload behaviour's name. */
   public static final String WORKLOAD = "workload";
-
-  /** The start of the line the node logs once it runs. */
-  public static final String READY_PREFIX = "distproc node ";
 
   private static final Pattern PID = Pattern.compile("([^#\\s]+)#(\\d+)\\.(\\d+)");
   private static final Pattern NODE = Pattern.compile("([^#\\s]+)#(\\d+)");

@@ -1,38 +1,21 @@
 package io.distproc.testkit;
 
-import com.github.dockerjava.api.DockerClient;
-import io.distproc.Codec;
-import io.distproc.DistprocException;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.NodeId;
 import io.distproc.TlsConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.Network;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -74,9 +57,10 @@ import org.testcontainers.utility.DockerImageName;
  *       dead.
  * </ul>
  *
- * <p><b>Awaits</b> read what the nodes log ({@code node-up}, {@code node-down}) and take deadlines
- * scaled by {@link TimeFactor}; each fails with an {@link AssertionError} that says what was
- * awaited and what the nodes saw.
+ * <p><b>Awaits</b> read the events the nodes log ({@code node-up}, {@code node-down}, in the
+ * format of {@link io.distproc.node.events.NodeEvent}, which the node image writes) and take
+ * deadlines scaled by {@link TimeFactor}; each fails with an {@link AssertionError} that says what
+ * was awaited and what the nodes saw.
  *
  * <p><b>Clean-up.</b> {@link #close()} removes every container, every network and every
  * test-JVM node registered here, also after a failed start or test; it is idempotent. The cluster
@@ -90,70 +74,43 @@ import org.testcontainers.utility.DockerImageName;
  * @since 0.1.0
  */
 public final class DistprocCluster implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger("io.distproc.testkit");
-  private static final Duration POLL = Duration.ofMillis(20);
-
-  private final List<String> names;
-  private final DockerImageName image;
-  private final Duration heartbeatInterval;
-  private final Duration heartbeatTimeout;
-  private final Optional<String> cookie;
-  private final Optional<Function<String, TlsConfig>> tls;
-  private final Map<String, String> env;
+  // The API, over package-private parts with one job each: ClusterNetworks (the Docker networks),
+  // ClusterFaults (faults, and what of them is in force), ClusterAwaits (waits on the nodes'
+  // events), LocalNodes (nodes of the test JVM), ClusterLifecycle (starting and removing it all).
   private final Duration startupTimeout;
-
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Network hostNetwork = NodeContainer.newNetwork();
-  private final Map<Set<String>, Network> pairNetworks = new LinkedHashMap<>();
-  private final Map<String, NodeContainer> containers = new LinkedHashMap<>();
-  // @GuardedBy("lock")
-  private final Set<String> paused = new HashSet<>();
-  // @GuardedBy("lock")
-  private final Set<String> killed = new HashSet<>();
-  // @GuardedBy("lock"): each cut pair, and which of the two was disconnected from its network
-  private final Map<Set<String>, String> partitions = new LinkedHashMap<>();
-  // @GuardedBy("lock"): per node, the log mark of each container when the last fault hit it
-  private final Map<String, Map<String, Long>> faultMarks = new LinkedHashMap<>();
-  private final Map<String, Instant> faultTimes = new LinkedHashMap<>();
-  private final List<Node<?>> localNodes = new CopyOnWriteArrayList<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  // Removes what was started if the JVM exits before close(): Ryuk, which would, is off here.
-  private final Thread shutdownHook = new Thread(this::closeAtExit, "distproc-cluster-cleanup");
-  private volatile Duration startedIn = Duration.ZERO;
+  private final ClusterNodes nodes;
+  private final ClusterNetworks networks;
+  private final ClusterFaults faults;
+  private final ClusterAwaits awaits;
+  private final LocalNodes local;
+  private final ClusterLifecycle lifecycle;
 
   private DistprocCluster(Builder b) {
-    this.names = List.copyOf(b.names);
-    this.image = b.image;
-    this.heartbeatInterval = b.heartbeatInterval;
-    this.heartbeatTimeout = b.heartbeatTimeout;
-    this.cookie = b.cookie;
-    this.tls = b.tls;
-    this.env = Map.copyOf(b.env);
     this.startupTimeout = b.startupTimeout;
-    for (int i = 0; i < names.size(); i++) {
-      for (int j = i + 1; j < names.size(); j++) {
-        pairNetworks.put(Set.of(names.get(i), names.get(j)), NodeContainer.newNetwork());
-      }
-    }
+    List<String> names = List.copyOf(b.names);
+    this.networks = new ClusterNetworks(names);
     String seeds = names.stream().map(n -> n + "@" + n + ":" + NodeContainer.NODE_PORT)
         .collect(Collectors.joining(","));
-    for (String name : names) {
-      NodeContainer c =
-          new NodeContainer(image, name)
-              .withNetwork(hostNetwork)
-              .withSeeds(seeds)
-              .withHeartbeat(heartbeatInterval, heartbeatTimeout);
-      cookie.ifPresent(c::withCookie);
-      tls.ifPresent(t -> c.withTls(t.apply(name)));
-      this.env.forEach(c::withEnv);
-      pairNetworks.forEach(
-          (pair, network) -> {
-            if (pair.contains(name)) {
-              c.withExtraNetwork(network, name);
-            }
-          });
-      containers.put(name, c);
-    }
+    Map<String, String> env = Map.copyOf(b.env);
+    this.nodes =
+        new ClusterNodes(
+            names,
+            name -> {
+              NodeContainer c =
+                  networks.attach(new NodeContainer(b.image, name))
+                      .withSeeds(seeds)
+                      .withHeartbeat(b.heartbeatInterval, b.heartbeatTimeout);
+              b.cookie.ifPresent(c::withCookie);
+              b.tls.ifPresent(t -> c.withTls(t.apply(name)));
+              env.forEach(c::withEnv);
+              return c;
+            });
+    this.faults = new ClusterFaults(nodes, networks);
+    this.awaits = new ClusterAwaits(nodes, faults);
+    this.local =
+        new LocalNodes(
+            nodes, networks, faults, b.heartbeatInterval, b.heartbeatTimeout, b.cookie, b.tls);
+    this.lifecycle = new ClusterLifecycle(b.image, startupTimeout, nodes, networks, faults, local);
   }
 
   /**
@@ -172,44 +129,7 @@ public final class DistprocCluster implements AutoCloseable {
    *     what was started is removed again
    */
   public void start() {
-    long t0 = System.nanoTime();
-    try {
-      requireImage();
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
-      List<CompletableFuture<Void>> starts = new ArrayList<>();
-      for (NodeContainer c : containers.values()) {
-        starts.add(CompletableFuture.runAsync(c::start));
-      }
-      CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
-          .get(TimeFactor.dilated(startupTimeout).toMillis(), TimeUnit.MILLISECONDS);
-      awaitClusterFormed(startupTimeout);
-      startedIn = Duration.ofNanos(System.nanoTime() - t0);
-      LOG.log(System.Logger.Level.INFO, () -> "cluster " + names + " formed in " + startedIn.toMillis() + " ms");
-    } catch (ExecutionException | TimeoutException | RuntimeException | AssertionError e) {
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      IllegalStateException failure =
-          new IllegalStateException("cluster " + names + " did not start: " + cause, cause);
-      try {
-        close();
-      } catch (RuntimeException cleanup) {
-        failure.addSuppressed(cleanup);
-      }
-      throw failure;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new IllegalStateException("interrupted while starting the cluster", e);
-    }
-  }
-
-  private void requireImage() {
-    try {
-      DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec();
-    } catch (com.github.dockerjava.api.exception.NotFoundException e) {
-      throw new IllegalStateException(
-          "image " + image.asCanonicalNameString() + " is not built (and is never pulled): build it"
-              + " with ./mvnw -pl docker -am package");
-    }
+    lifecycle.start(() -> awaitClusterFormed(startupTimeout));
   }
 
   /**
@@ -219,7 +139,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @return the duration, zero before start
    */
   public Duration startedIn() {
-    return startedIn;
+    return lifecycle.startedIn();
   }
 
   /**
@@ -228,7 +148,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @return the names
    */
   public List<String> nodeNames() {
-    return names;
+    return nodes.names();
   }
 
   /**
@@ -239,11 +159,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws IllegalArgumentException if no node has that name
    */
   public NodeContainer container(String node) {
-    NodeContainer c = containers.get(Objects.requireNonNull(node, "node"));
-    if (c == null) {
-      throw new IllegalArgumentException("no node '" + node + "' in cluster " + names);
-    }
-    return c;
+    return nodes.container(node);
   }
 
   /**
@@ -251,7 +167,7 @@ public final class DistprocCluster implements AutoCloseable {
    *
    * @param node the node's name
    * @return its id
-   * @throws IllegalStateException if the node has not logged its ready line
+   * @throws IllegalStateException if the node has not logged its ready event
    */
   public NodeId nodeId(String node) {
     return container(node).nodeId()
@@ -266,16 +182,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @param node the node's name
    */
   public void kill(String node) {
-    NodeContainer c = container(node);
-    fault(node, "kill");
-    docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec();
-    lock.lock();
-    try {
-      killed.add(node);
-      paused.remove(node);
-    } finally {
-      lock.unlock();
-    }
+    faults.kill(node);
   }
 
   /**
@@ -284,15 +191,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @param node the node's name
    */
   public void pause(String node) {
-    NodeContainer c = container(node);
-    fault(node, "pause");
-    docker().pauseContainerCmd(c.getContainerId()).exec();
-    lock.lock();
-    try {
-      paused.add(node);
-    } finally {
-      lock.unlock();
-    }
+    faults.pause(node);
   }
 
   /**
@@ -301,15 +200,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @param node the node's name
    */
   public void unpause(String node) {
-    NodeContainer c = container(node);
-    mark(node); // before the thaw: the node-up lines it causes may come at once
-    docker().unpauseContainerCmd(c.getContainerId()).exec();
-    lock.lock();
-    try {
-      paused.remove(node);
-    } finally {
-      lock.unlock();
-    }
+    faults.unpause(node);
   }
 
   /**
@@ -320,19 +211,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws IllegalArgumentException if the names are equal or unknown
    */
   public void partition(String a, String b) {
-    Network net = pairNetwork(a, b);
-    lock.lock();
-    try {
-      if (partitions.containsKey(Set.of(a, b))) {
-        return;
-      }
-      partitions.put(Set.of(a, b), a);
-    } finally {
-      lock.unlock();
-    }
-    fault(a, "partition from " + b);
-    fault(b, "partition from " + a);
-    container(a).disconnect(net);
+    faults.partition(a, b);
   }
 
   /**
@@ -343,20 +222,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws IllegalArgumentException if the names are equal or unknown
    */
   public void heal(String a, String b) {
-    Network net = pairNetwork(a, b);
-    String disconnected;
-    lock.lock();
-    try {
-      disconnected = partitions.remove(Set.of(a, b));
-    } finally {
-      lock.unlock();
-    }
-    if (disconnected == null) {
-      return;
-    }
-    mark(a);
-    mark(b);
-    container(disconnected).connect(net, List.of(disconnected));
+    faults.heal(a, b);
   }
 
   /**
@@ -368,60 +234,9 @@ public final class DistprocCluster implements AutoCloseable {
    * @return the new incarnation's id
    */
   public NodeId restart(String node) {
-    NodeContainer c = container(node);
-    Optional<NodeId> old = c.nodeId();
-    boolean running;
-    lock.lock();
-    try {
-      running = !killed.contains(node);
-      if (paused.remove(node)) {
-        docker().unpauseContainerCmd(c.getContainerId()).exec();
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (running) {
-      fault(node, "restart");
-      docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec();
-    } else {
-      mark(node);
-    }
-    c.stop(); // removes the old container
-    long mark = c.logMark();
-    c.start();
-    awaitReadyLine(c, mark);
-    lock.lock();
-    try {
-      killed.remove(node);
-      // The new container joins every pair network: partitions cut on its side are gone.
-      partitions.values().removeIf(node::equals);
-    } finally {
-      lock.unlock();
-    }
-    NodeId id = c.nodeId().filter(n -> !Optional.of(n).equals(old)).orElseThrow(
-        () -> new IllegalStateException("node " + node + " restarted without a new incarnation"));
-    String ip = c.ipAddress(hostNetwork).orElseThrow();
-    for (Node<?> local : localNodes) {
-      try {
-        local.addRemoteNode(ip, NodeContainer.NODE_PORT, node);
-      } catch (DistprocException e) {
-        LOG.log(System.Logger.Level.WARNING, () -> local.id() + " could not link to " + id + ": " + e);
-      }
-    }
+    NodeId id = faults.restart(node);
+    local.linkTo(node, id);
     return id;
-  }
-
-  /** The wait strategy reads its own copy of the log; wait until ours has the ready line too. */
-  private void awaitReadyLine(NodeContainer c, long mark) {
-    String ready = "distproc node " + c.nodeName() + " ready on ";
-    try {
-      if (c.awaitLine(mark, t -> t.contains(ready), TimeFactor.dilated(startupTimeout)).isEmpty()) {
-        throw new IllegalStateException(c.nodeName() + " is running but its ready line never came");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + c.nodeName(), e);
-    }
   }
 
   /**
@@ -433,61 +248,14 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws AssertionError if it does not form in time
    */
   public void recover(Duration within) {
-    List<String> toUnpause;
-    List<Set<String>> toHeal;
-    List<String> toRestart;
-    lock.lock();
-    try {
-      toUnpause = List.copyOf(paused);
-      toHeal = List.copyOf(partitions.keySet());
-      toRestart = List.copyOf(killed);
-    } finally {
-      lock.unlock();
+    ClusterFaults.InForce inForce = faults.inForce();
+    inForce.paused().forEach(this::unpause);
+    for (List<String> pair : inForce.partitions()) {
+      heal(pair.get(0), pair.get(1));
     }
-    toUnpause.forEach(this::unpause);
-    for (Set<String> pair : toHeal) {
-      List<String> p = pair.stream().sorted().toList();
-      heal(p.get(0), p.get(1));
-    }
-    toRestart.forEach(this::restart);
+    inForce.killed().forEach(this::restart);
     awaitClusterFormed(within);
-    for (Node<?> local : localNodes) {
-      awaitCond(
-          () -> live().stream().allMatch(n -> local.remoteNode(n).filter(nodeId(n)::equals).isPresent()),
-          within,
-          () -> local.id() + " linked to every node; it has " + local.remoteNodes());
-    }
-  }
-
-  private void fault(String node, String what) {
-    mark(node);
-    LOG.log(System.Logger.Level.INFO, () -> "fault: " + what + " " + node);
-  }
-
-  /** Records, for every container, where its log stood when something happened to {@code node}. */
-  private void mark(String node) {
-    Map<String, Long> marks = new LinkedHashMap<>();
-    containers.forEach((n, c) -> marks.put(n, c.logMark()));
-    lock.lock();
-    try {
-      faultMarks.put(node, marks);
-      faultTimes.put(node, Instant.now());
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private Network pairNetwork(String a, String b) {
-    container(a);
-    container(b);
-    if (a.equals(b)) {
-      throw new IllegalArgumentException("a node cannot be partitioned from itself: " + a);
-    }
-    return pairNetworks.get(Set.of(a, b));
-  }
-
-  private DockerClient docker() {
-    return DockerClientFactory.instance().client();
+    local.awaitLinked(within);
   }
 
   // ---- awaits ----------------------------------------------------------------------------------
@@ -502,12 +270,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws AssertionError if some node did not report it in time
    */
   public Duration awaitNodeDown(String node, Duration within) {
-    Duration longest = Duration.ZERO;
-    for (String observer : survivorsOf(node)) {
-      Duration d = awaitNodeDown(observer, node, within);
-      longest = d.compareTo(longest) > 0 ? d : longest;
-    }
-    return longest;
+    return awaits.nodeDown(node, within);
   }
 
   /**
@@ -521,7 +284,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws AssertionError if it did not report it in time
    */
   public Duration awaitNodeDown(String observer, String node, Duration within) {
-    return awaitEvent(observer, node, "node-down " + node + "#", within);
+    return awaits.nodeDown(observer, node, within);
   }
 
   /**
@@ -535,39 +298,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws AssertionError if it did not report it in time
    */
   public Duration awaitNodeUp(String observer, String node, Duration within) {
-    return awaitEvent(observer, node, "node-up " + node + "#", within);
-  }
-
-  private Duration awaitEvent(String observer, String node, String text, Duration within) {
-    NodeContainer c = container(observer);
-    container(node);
-    long mark;
-    Instant since;
-    lock.lock();
-    try {
-      mark = faultMarks.getOrDefault(node, Map.of()).getOrDefault(observer, 0L);
-      since = faultTimes.getOrDefault(node, Instant.EPOCH);
-    } finally {
-      lock.unlock();
-    }
-    Duration deadline = TimeFactor.dilated(within);
-    try {
-      Optional<LogLine> line = c.awaitLine(mark, t -> t.contains(text), deadline);
-      if (line.isEmpty()) {
-        throw new AssertionError(
-            observer + " did not log '" + text + "...' within " + deadline.toMillis() + " ms; its"
-                + " log since then:\n  " + String.join("\n  ", tail(c, mark)));
-      }
-      return Duration.between(since, line.get().received());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting for " + text, e);
-    }
-  }
-
-  private static List<String> tail(NodeContainer c, long mark) {
-    List<String> lines = c.linesFrom(mark).stream().map(LogLine::text).toList();
-    return lines.subList(Math.max(0, lines.size() - 30), lines.size());
+    return awaits.nodeUp(observer, node, within);
   }
 
   /**
@@ -578,23 +309,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws AssertionError if the cluster is not formed in time
    */
   public void awaitClusterFormed(Duration within) {
-    awaitCond(this::formed, within, () -> "cluster formed; views: " + views());
-  }
-
-  private boolean formed() {
-    for (String n : live()) {
-      Map<String, Long> view = container(n).peerView();
-      for (String other : live()) {
-        if (other.equals(n) || isPartitioned(n, other)) {
-          continue;
-        }
-        Optional<NodeId> id = container(other).nodeId();
-        if (id.isEmpty() || !Long.valueOf(id.get().incarnation()).equals(view.get(other))) {
-          return false;
-        }
-      }
-    }
-    return true;
+    awaits.clusterFormed(within);
   }
 
   /**
@@ -603,9 +318,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @return the views by observer
    */
   public Map<String, Map<String, Long>> views() {
-    Map<String, Map<String, Long>> views = new LinkedHashMap<>();
-    containers.forEach((n, c) -> views.put(n, c.peerView()));
-    return views;
+    return awaits.views();
   }
 
   /**
@@ -616,42 +329,8 @@ public final class DistprocCluster implements AutoCloseable {
    * @param what describes the condition for the failure message
    * @throws AssertionError if the condition does not hold in time
    */
-  public static void awaitCond(BooleanSupplier condition, Duration within, java.util.function.Supplier<String> what) {
-    long deadline = System.nanoTime() + TimeFactor.dilated(within).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "not within " + TimeFactor.dilated(within).toMillis() + " ms: " + what.get());
-      }
-      try {
-        Thread.sleep(POLL.toMillis()); // polling is what awaitCond means
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for " + what.get(), e);
-      }
-    }
-  }
-
-  private List<String> live() {
-    lock.lock();
-    try {
-      return names.stream().filter(n -> !killed.contains(n) && !paused.contains(n)).toList();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private List<String> survivorsOf(String node) {
-    return live().stream().filter(n -> !n.equals(node) && !isPartitioned(n, node)).toList();
-  }
-
-  private boolean isPartitioned(String a, String b) {
-    lock.lock();
-    try {
-      return partitions.containsKey(Set.of(a, b));
-    } finally {
-      lock.unlock();
-    }
+  public static void awaitCond(BooleanSupplier condition, Duration within, Supplier<String> what) {
+    ClusterAwaits.cond(condition, within, what);
   }
 
   // ---- a node in the test JVM ------------------------------------------------------------------
@@ -676,20 +355,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @return a builder to adjust (the heartbeat, cookie and security are the cluster's) and build
    */
   public NodeConfig.Builder localNodeConfig(String name) {
-    String gateway =
-        docker().inspectNetworkCmd().withNetworkId(hostNetwork.getId()).exec()
-            .getIpam().getConfig().getFirst().getGateway();
-    int port = freePort(gateway);
-    NodeConfig.Builder b =
-        NodeConfig.remote(name).bind(gateway, port).advertise(gateway, port)
-            .heartbeat(heartbeatInterval, heartbeatTimeout);
-    cookie.ifPresent(b::cookie);
-    tls.ifPresentOrElse(t -> b.tls(t.apply(name)), b::plaintext);
-    for (String n : live()) {
-      container(n).ipAddress(hostNetwork)
-          .ifPresent(ip -> b.seedNode(n, ip, NodeContainer.NODE_PORT));
-    }
-    return b;
+    return local.config(name);
   }
 
   /**
@@ -701,13 +367,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @return the running node
    */
   public Node<String> startLocalNode(String name) {
-    Node<String> node = Node.start(localNodeConfig(name).build(), Codec.utf8());
-    register(node);
-    awaitCond(
-        () -> live().stream().allMatch(n -> node.remoteNode(n).isPresent()),
-        startupTimeout,
-        () -> name + " linked to " + live() + "; it has " + node.remoteNodes());
-    return node;
+    return local.start(name, startupTimeout);
   }
 
   /**
@@ -717,16 +377,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @param node the node
    */
   public void register(Node<?> node) {
-    localNodes.add(Objects.requireNonNull(node, "node"));
-  }
-
-  private static int freePort(String host) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(host, 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + host, e);
-    }
+    local.register(node);
   }
 
   // ---- clean-up --------------------------------------------------------------------------------
@@ -740,74 +391,7 @@ public final class DistprocCluster implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    if (Thread.currentThread() != shutdownHook) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException e) {
-        // the JVM is exiting: the hook runs, finds the cluster closed, and does nothing
-      }
-    }
-    List<RuntimeException> failures = new ArrayList<>();
-    for (Node<?> n : localNodes) {
-      try {
-        n.close();
-      } catch (RuntimeException e) {
-        failures.add(e);
-      }
-    }
-    for (Map.Entry<String, NodeContainer> e : containers.entrySet()) {
-      NodeContainer c = e.getValue();
-      try {
-        if (c.getContainerId() != null) {
-          boolean isPaused;
-          lock.lock();
-          try {
-            isPaused = paused.remove(e.getKey());
-          } finally {
-            lock.unlock();
-          }
-          if (isPaused) {
-            docker().unpauseContainerCmd(c.getContainerId()).exec();
-          }
-        }
-        c.stop();
-      } catch (RuntimeException ex) {
-        failures.add(ex);
-      }
-    }
-    for (Network n : pairNetworks.values()) {
-      closeNetwork(n, failures);
-    }
-    closeNetwork(hostNetwork, failures);
-    if (!failures.isEmpty()) {
-      IllegalStateException e = new IllegalStateException("cluster " + names + " not fully removed");
-      failures.forEach(e::addSuppressed);
-      throw e;
-    }
-  }
-
-  private void closeAtExit() {
-    if (closed.get()) {
-      return;
-    }
-    LOG.log(System.Logger.Level.WARNING, () -> "the JVM is exiting and cluster " + names
-        + " was not closed: removing its containers and networks");
-    try {
-      close();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, () -> "cluster " + names + " not fully removed at exit: " + e);
-    }
-  }
-
-  private static void closeNetwork(Network n, List<RuntimeException> failures) {
-    try {
-      n.close();
-    } catch (RuntimeException e) {
-      failures.add(e);
-    }
+    lifecycle.close();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.distproc.testkit;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import io.distproc.NodeId;
 import io.distproc.TlsConfig;
+import io.distproc.node.events.NodeEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,20 +22,18 @@ import java.util.UUID;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame;
-import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 /**
  * A container running one distproc node of the {@code distproc-node} image (or an image that
  * behaves like it): its node name, its {@code DISTPROC_*} environment, and a wait for its ready
- * line. It records every line the node prints, so tests can wait for log events such as {@code
- * node-down}.
+ * event. It records every line the node prints, so tests can wait for the events the node logs
+ * ({@code ready}, {@code node-up}, {@code node-down}), which it reads in the format of {@link
+ * io.distproc.node.events.NodeEvent}, the one the node image writes.
  *
  * <pre>{@code
  * try (Network network = Network.newNetwork();
@@ -72,9 +71,6 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
   /** Where {@link #withTls(TlsConfig)} puts the node's PEM files in the container. */
   static final String TLS_DIR = "/etc/distproc/tls";
 
-  private static final Pattern READY =
-      Pattern.compile("distproc node (\\S+) ready on (\\S+):(\\d+) as (\\S+)#(\\d+)");
-
   private final String nodeName;
   private final Map<Network, List<String>> extraNetworks = new LinkedHashMap<>();
 
@@ -82,6 +78,8 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
   private final Condition logGrew = logLock.newCondition();
   // @GuardedBy("logLock")
   private final List<LogLine> log = new ArrayList<>();
+  // Written when the container is created, before it starts: where its incarnation's log begins.
+  private volatile long startMark;
 
   /**
    * Creates a container of the default image ({@link #defaultImage()}) for the node {@code
@@ -114,8 +112,7 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     withEnv("DISTPROC_SECURITY", "plaintext"); // until withTls: the node image requires a choice
     withLogConsumer(this::record);
     waitingFor(
-        Wait.forLogMessage(".*distproc node " + Pattern.quote(nodeName) + " ready on .*\\n", 1)
-            .withStartupTimeout(TimeFactor.dilated(Duration.ofSeconds(60))));
+        new ReadyEventWait(this).withStartupTimeout(TimeFactor.dilated(Duration.ofSeconds(60))));
   }
 
   /**
@@ -240,6 +237,7 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
 
   @Override
   protected void containerIsCreated(String containerId) {
+    startMark = logMark(); // before it starts: nothing of this incarnation is logged yet
     super.containerIsCreated(containerId);
     for (Map.Entry<Network, List<String>> e : extraNetworks.entrySet()) {
       connect(e.getKey(), e.getValue());
@@ -294,23 +292,19 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * Returns the id of the node's current incarnation, read from its ready line.
+   * Returns the id of the node's current incarnation, read from its ready event.
    *
    * @return the node id, or empty before the node is ready
+   * @throws IllegalArgumentException if the node logged a malformed event line
    */
   public Optional<NodeId> nodeId() {
-    logLock.lock();
-    try {
-      for (int i = log.size() - 1; i >= 0; i--) {
-        Matcher m = READY.matcher(log.get(i).text());
-        if (m.find()) {
-          return Optional.of(NodeId.of(m.group(4), Long.parseLong(m.group(5))));
-        }
+    List<LogLine> lines = linesFrom(0);
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).event().orElse(null) instanceof NodeEvent.Ready ready) {
+        return Optional.of(ready.node());
       }
-      return Optional.empty();
-    } finally {
-      logLock.unlock();
     }
+    return Optional.empty();
   }
 
   /**
@@ -335,6 +329,25 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     } finally {
       logLock.unlock();
     }
+  }
+
+  /** Where the log of the container's current incarnation begins. */
+  long startMark() {
+    return startMark;
+  }
+
+  /** The events the node has logged, across restarts of this container object. */
+  List<NodeEvent> events() {
+    return linesFrom(0).stream().flatMap(l -> l.event().stream()).toList();
+  }
+
+  /** Waits for this node's ready event in the log of the container's current incarnation. */
+  Optional<LogLine> awaitReady(Duration within) throws InterruptedException {
+    return awaitLine(
+        startMark,
+        t -> NodeEvent.parse(t).orElse(null) instanceof NodeEvent.Ready r
+            && r.node().name().equals(nodeName),
+        within);
   }
 
   /** Lines from index {@code from} on. */
@@ -382,24 +395,12 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
    */
   Map<String, Long> peerView() {
     Map<String, Long> view = new HashMap<>();
-    for (LogLine line : linesFrom(0)) {
-      String t = line.text();
-      Matcher ready = READY.matcher(t);
-      if (ready.find()) {
-        view.clear(); // a new incarnation of this container starts with no peers
-        continue;
-      }
-      int up = t.indexOf("node-up ");
-      int down = t.indexOf("node-down ");
-      if (up >= 0) {
-        String[] id = t.substring(up + 8).strip().split("[# ]");
-        view.put(id[0], Long.parseLong(id[1]));
-      } else if (down >= 0) {
-        String[] id = t.substring(down + 10).strip().split("[# ]");
-        Long current = view.get(id[0]);
-        if (current != null && current == Long.parseLong(id[1])) {
-          view.remove(id[0]);
-        }
+    for (NodeEvent event : events()) {
+      switch (event) {
+        case NodeEvent.Ready r -> view.clear(); // a new incarnation starts with no peers
+        case NodeEvent.PeerUp up -> view.put(up.node().name(), up.node().incarnation());
+        case NodeEvent.PeerDown down ->
+            view.remove(down.node().name(), down.node().incarnation()); // if still that one
       }
     }
     return view;

@@ -8,6 +8,7 @@ import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.Pid;
 import io.distproc.node.NodeProtocol;
+import io.distproc.node.events.NodeEvent;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -53,13 +54,15 @@ class BindAllLocalNodeIT {
 
         for (NodeContainer c : List.of(alpha, beta)) {
           DistprocCluster.awaitCond(
-              () -> c.logLines().stream().anyMatch(l -> l.contains("node-up probe#")), WAIT,
+              () -> c.events().stream().anyMatch(
+                  e -> e instanceof NodeEvent.PeerUp && e.node().name().equals("probe")), WAIT,
               () -> c.nodeName() + " linked to probe at " + gateway + ":" + port + "; its log: "
                   + c.logLines());
           // The forwarding below crosses the alpha-beta link too: both ends must have it.
           String other = c == alpha ? "beta" : "alpha";
           DistprocCluster.awaitCond(
-              () -> c.logLines().stream().anyMatch(l -> l.contains("node-up " + other + "#")), WAIT,
+              () -> c.events().stream().anyMatch(
+                  e -> e instanceof NodeEvent.PeerUp && e.node().name().equals(other)), WAIT,
               () -> c.nodeName() + " linked to " + other + "; its log: " + c.logLines());
         }
         DistprocCluster.awaitCond(

@@ -11,6 +11,7 @@ import io.distproc.Pid;
 import io.distproc.SeedNode;
 import io.distproc.TlsConfig;
 import io.distproc.node.NodeProtocol;
+import io.distproc.node.events.NodeEvent;
 import io.distproc.transport.grpc.testing.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +41,9 @@ class ClusterTlsIT {
             .build()) {
       cluster.start(); // returns once alpha and beta are linked: over mTLS, or not at all
       for (String name : cluster.nodeNames()) {
+        assertThat(cluster.container(name).events())
+            .anyMatch(e -> e instanceof NodeEvent.Ready && e.node().name().equals(name));
         assertThat(cluster.container(name).logLines())
-            .anyMatch(l -> l.contains("distproc node " + name + " ready"))
             .noneMatch(l -> l.contains("links are plaintext"));
       }
 
@@ -66,10 +68,10 @@ class ClusterTlsIT {
       TestCertificates.Issued wary = ca.issue("wary");
       assertRefused(cluster, "wary", b -> b.cookie("tls-cluster")
           .tls(TlsConfig.mutual(wary.chain(), wary.key(), other.trust())));
-      assertThat(cluster.container("alpha").logLines())
-          .noneMatch(l -> l.contains("node-up")
-              && List.of("mallory", "intruder", "plain", "anonymous", "wary").stream()
-                  .anyMatch(l::contains));
+      assertThat(cluster.container("alpha").events())
+          .noneMatch(e -> e instanceof NodeEvent.PeerUp
+              && List.of("mallory", "intruder", "plain", "anonymous", "wary")
+                  .contains(e.node().name()));
     }
   }
 

@@ -7,6 +7,9 @@ import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.async.ResultCallback;
+import io.distproc.NodeDownEvent;
+import io.distproc.NodeId;
+import io.distproc.node.events.NodeEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.DockerClientFactory;
 
-/** The testkit itself: start-up time, clean-up, and the node image's reaction to bad config. */
+/**
+ * The testkit itself: start-up time, clean-up, the node image's event lines as the testkit reads
+ * them, and the image's reaction to bad config.
+ */
 @ExtendWith(DistprocClusterExtension.class) // the Docker condition only: these tests make their own
 @DisplayName("The testkit")
 class DistprocClusterIT {
@@ -53,6 +59,42 @@ class DistprocClusterIT {
     }
     assertThat(took).isLessThan(TimeFactor.dilated(Duration.ofSeconds(30)));
     assertThat(leftovers(docker)).as("left behind").isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("reads every event line the node image prints, ready, node-up and node-down, with the"
+      + " fields the nodes announced")
+  void readsTheImagesEventLines() {
+    try (DistprocCluster cluster =
+        DistprocCluster.builder().nodes("alpha", "beta")
+            .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1)).build()) {
+      cluster.start();
+      NodeId alpha = cluster.nodeId("alpha");
+      NodeId beta = cluster.nodeId("beta");
+      cluster.kill("beta");
+      cluster.awaitNodeDown("beta", Duration.ofSeconds(10));
+
+      List<String> marked =
+          cluster.container("alpha").logLines().stream()
+              .filter(l -> l.contains(NodeEvent.MARKER + " ")).toList();
+      assertThat(marked).as("event lines of alpha").hasSizeGreaterThanOrEqualTo(3)
+          .allSatisfy(l -> assertThat(NodeEvent.parse(l)).as(l).isPresent());
+      List<NodeEvent> events = cluster.container("alpha").events();
+      assertThat(events.getFirst()).isInstanceOfSatisfying(NodeEvent.Ready.class, r -> {
+        assertThat(r.node()).isEqualTo(alpha);
+        assertThat(r.host()).isEqualTo("alpha");
+        assertThat(r.port()).isEqualTo(NodeContainer.NODE_PORT);
+        assertThat(r.detail()).contains("listening on");
+      });
+      assertThat(events).contains(new NodeEvent.PeerUp(beta));
+      assertThat(events).filteredOn(NodeEvent.PeerDown.class::isInstance)
+          .map(NodeEvent.PeerDown.class::cast)
+          .singleElement()
+          .satisfies(d -> {
+            assertThat(d.node()).isEqualTo(beta);
+            assertThat(d.cause()).isIn(NodeDownEvent.Cause.CONNECTION_LOST, NodeDownEvent.Cause.HEARTBEAT_TIMEOUT);
+          });
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.distproc.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.distproc.TlsConfig;
+import io.distproc.node.events.NodeEvent;
 import io.distproc.transport.grpc.testing.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,12 +57,13 @@ class DnsSeedIT {
         for (String other : NAMES) {
           if (!other.equals(n.nodeName())) {
             DistprocCluster.awaitCond(
-                () -> n.logLines().stream().anyMatch(l -> l.contains("node-up " + other + "#")),
+                () -> n.events().stream().anyMatch(
+                    e -> e instanceof NodeEvent.PeerUp && e.node().name().equals(other)),
                 Duration.ofSeconds(30),
                 () -> n.nodeName() + " linked to " + other + "; its log: " + n.logLines());
           }
         }
-        assertThat(n.logLines()).noneMatch(l -> l.contains("node-down"));
+        assertThat(n.events()).noneMatch(NodeEvent.PeerDown.class::isInstance);
       }
       return nodes;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.distproc.Pid;
 import io.distproc.node.NodeProtocol;
+import io.distproc.node.events.NodeEvent;
 import io.distproc.testkit.Streams.Outcome;
 import io.distproc.testkit.Streams.Stream;
 import java.time.Duration;
@@ -17,8 +18,6 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,6 @@ class FaultFiguresIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(2); // promise is made with them
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final long MESSAGES = 1_000_000;
-  private static final Pattern NODE_DOWN = Pattern.compile(".*node-down (\\S+)#\\d+ cause=(\\S+).*");
 
   /** A span of time in which node-downs between some nodes are explained by a fault. */
   private record Window(String what, Instant from, Instant to, Set<String> nodes, boolean pair) {
@@ -222,9 +220,9 @@ class FaultFiguresIT {
     List<String> unexplained = new ArrayList<>();
     for (String observer : cluster.nodeNames()) {
       for (LogLine line : cluster.container(observer).linesFrom(0)) {
-        Matcher m = NODE_DOWN.matcher(line.text());
-        if (m.matches()
-            && windows.stream().noneMatch(w -> w.explains(observer, m.group(1), line.received()))) {
+        if (line.event().orElse(null) instanceof NodeEvent.PeerDown down
+            && windows.stream().noneMatch(
+                w -> w.explains(observer, down.node().name(), line.received()))) {
           unexplained.add(observer + ": " + line.text().strip());
         }
       }

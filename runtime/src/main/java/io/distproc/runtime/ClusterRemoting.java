@@ -8,6 +8,7 @@ import io.distproc.MonitorRef;
 import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
+import io.distproc.NodeUpEvent;
 import io.distproc.Pid;
 import io.distproc.ProcessInterruptedException;
 import io.distproc.SeedNode;
@@ -210,6 +211,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
     Peer replacedOlder = null;
     Link retired = null;
+    boolean newPeer = false;
     boolean spare = false;
     peersLock.lock();
     try {
@@ -242,6 +244,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       }
       if (existing == null || replacedOlder != null) {
         peers.put(peerId.name(), new Peer(link));
+        newPeer = true;
       }
       removed.remove(peerId.name());
     } finally {
@@ -268,6 +271,10 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
                 + link.peerAddress()
                 + (link.outbound() ? " (dialled)" : " (accepted)")
                 + as);
+    if (newPeer) {
+      node.groups().peerUp(peerId);
+      node.fireNodeUp(new NodeUpEvent(peerId));
+    }
     return true;
   }
 
@@ -337,6 +344,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       node.unwatchForPeer(ref);
     }
     peer.incoming.clear();
+    node.groups().peerDown(peer.id);
     for (LinkPair pair : peer.links) {
       if (peer.links.remove(pair)) {
         signals.deliver(
@@ -448,6 +456,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         signals.deliver(exit.from(), exit.to(), exit.reason(), exit.kind());
       }
       case Frame.NamedSend named -> node.deliverEncodedToName(named.name(), named.payload());
+      case Frame.GroupJoin g -> node.groups().fromPeer(link.peer(), g);
+      case Frame.GroupLeave g -> node.groups().fromPeer(link.peer(), g);
+      case Frame.GroupSync g -> node.groups().fromPeer(link.peer(), g);
     }
   }
 
@@ -749,6 +760,19 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
     if (peer.id.equals(to.node())) {
       peer.link.send(new Frame.ExitSignal(from, to, reason, kind));
+    }
+  }
+
+  @Override
+  public void sendGroups(NodeId where, Frame frame) {
+    Peer peer = peers.get(where.name());
+    if (peer == null || !peer.id.equals(where)) {
+      return;
+    }
+    try {
+      peer.link.send(frame);
+    } catch (RuntimeException e) { // a peer of an older minor version has no groups
+      LOG.log(System.Logger.Level.DEBUG, () -> "no group traffic to " + where + ": " + e);
     }
   }
 

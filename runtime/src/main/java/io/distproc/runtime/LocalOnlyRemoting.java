@@ -6,6 +6,7 @@ import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import io.distproc.runtime.internal.Frame;
 import io.distproc.runtime.internal.Frame.ExitKind;
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +78,11 @@ final class LocalOnlyRemoting<M> implements Remoting<M> {
     if (kind != ExitKind.LINK) {
       throw new InvalidNodeException(to.node());
     }
+  }
+
+  @Override
+  public void sendGroups(NodeId peer, Frame frame) {
+    // No peer exists.
   }
 
   @Override

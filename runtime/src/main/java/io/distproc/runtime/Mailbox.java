@@ -70,7 +70,8 @@ import java.util.function.Predicate;
  * is always a message; one the codec rejects is dropped there. This keeps the user's codec off the
  * transport's threads and spreads decoding over the receiving processes.
  *
- * SIGNALS. Down notices and trapped exit signals (Exit) are the entries that are not messages: the
+ * SIGNALS. Down notices, trapped exit signals (Exit) and node events are the entries that are not
+ * messages: the
  * `down` flag of an entry says "a signal", and the item's class says which. They share one kind in
  * the stash, and only Down notices are ever discarded unseen (below); an Exit is always kept.
  *
@@ -92,7 +93,7 @@ class Mailbox<M> {
 
   /**
    * An inbox entry. {@code item} is a message, or, when {@code down} is set, a signal: a {@link
-   * Down} or an {@link Exit}.
+   * Down}, an {@link Exit}, or a node event.
    */
   static class Entry {
     Object item; // written by its producer before linking; read and cleared by the consumer
@@ -325,9 +326,12 @@ class Mailbox<M> {
     link(new Entry(down, true));
   }
 
-  /** Queues a trapped exit signal. Called from a producer thread. Never blocks. */
-  void offerExit(Exit exit) {
-    link(new Entry(exit, true));
+  /**
+   * Queues a signal entry other than a down notice: a trapped {@link Exit}, or a node event.
+   * Called from a producer thread. Never blocks.
+   */
+  void offerSignal(Object signal) {
+    link(new Entry(signal, true));
   }
 
   private void link(Entry e) {
@@ -729,7 +733,7 @@ class Mailbox<M> {
     if (!down) {
       return m.acceptsMessage((M) item);
     }
-    return item instanceof Down d ? m.acceptsDown(d) : m.acceptsExit((Exit) item);
+    return item instanceof Down d ? m.acceptsDown(d) : m.acceptsSignal(item);
   }
 
   private static Matcher<?, ?> matcher(Object matchers, int i) {
@@ -748,7 +752,7 @@ class Mailbox<M> {
         taken.accept(d);
         return matcher.handleDown(d);
       }
-      return matcher.handleExit((Exit) item);
+      return matcher.handleSignal(item);
     }
     return matcher.handleMessage((M) item);
   }

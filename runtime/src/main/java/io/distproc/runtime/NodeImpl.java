@@ -12,6 +12,7 @@ import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
 import io.distproc.NodeMetrics;
+import io.distproc.NodeUpEvent;
 import io.distproc.Pid;
 import io.distproc.Process;
 import io.distproc.ProcessInterruptedException;
@@ -26,9 +27,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -78,12 +81,17 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final Behaviours<M> behaviours;
   private final Codec<M> codec;
   private final List<Consumer<? super NodeDownEvent>> nodeDownListeners;
+  private final List<Consumer<? super NodeUpEvent>> nodeUpListeners;
+
+  /** The processes that monitor nodes (ProcessContext.monitorNodes); any thread. */
+  private final Set<ProcessImpl<M>> nodeWatchers = ConcurrentHashMap.newKeySet();
   private final Remoting<M> remoting;
   private final ThreadFactory threads;
 
   private final ProcessTable<M> processes = new ProcessTable<>();
   private final ExitSignals<M> signals;
   private final NameRegistry<M> names = new NameRegistry<>();
+  private final ProcessGroups<M> groups;
   private final Timers timers;
   private final AtomicLong lastPid = new AtomicLong();
   private final AtomicLong lastRef = new AtomicLong();
@@ -107,12 +115,14 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     this.codec = start.codec();
     this.behaviours = start.behaviours();
     this.nodeDownListeners = start.nodeDownListeners();
+    this.nodeUpListeners = start.nodeUpListeners();
     this.threads = Threads.processThreads(config.name());
     this.remoting =
         config.isRemote()
             ? new ClusterRemoting<>(this, id, config, codec)
             : new LocalOnlyRemoting<>();
     this.signals = new ExitSignals<>(id, processes, remoting);
+    this.groups = new ProcessGroups<>(remoting::sendGroups);
     this.timers = new Timers(config.name());
   }
 
@@ -122,6 +132,15 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   NameRegistry<M> names() {
     return names;
+  }
+
+  ProcessGroups<M> groups() {
+    return groups;
+  }
+
+  @Override
+  public List<Pid> groupMembers(String group) {
+    return groups.members(group);
   }
 
   static <M> NodeImpl<M> start(NodeStart<M> start) {
@@ -473,6 +492,8 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   /** Called on the dying process's thread after its last line. */
   void exit(ProcessImpl<M> p, MonitorReason reason) {
     names.release(p); // before the end: a name never names a dead process for long
+    nodeWatchers.remove(p);
+    groups.ended(p); // its groups learn it left before anyone can see it dead
     processes.remove(p);
     List<Object> watches = p.markDead();
     for (Object watch : watches) {
@@ -683,14 +704,43 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     return pid;
   }
 
-  /** Tells every node-down listener, once per event; what they throw is logged. */
+  /**
+   * Tells every process that monitors nodes, then every node-down listener, once per event; what a
+   * listener throws is logged.
+   */
   void fireNodeDown(NodeDownEvent event) {
+    for (ProcessImpl<M> p : nodeWatchers) {
+      p.offerSignal(event);
+    }
     for (Consumer<? super NodeDownEvent> listener : nodeDownListeners) {
       try {
         listener.accept(event);
       } catch (Throwable t) { // user code never breaks the runtime
         LOG.log(System.Logger.Level.WARNING, "node-down listener failed for " + event, t);
       }
+    }
+  }
+
+  /** Like {@link #fireNodeDown}, for a node that connected. */
+  void fireNodeUp(NodeUpEvent event) {
+    for (ProcessImpl<M> p : nodeWatchers) {
+      p.offerSignal(event);
+    }
+    for (Consumer<? super NodeUpEvent> listener : nodeUpListeners) {
+      try {
+        listener.accept(event);
+      } catch (Throwable t) { // user code never breaks the runtime
+        LOG.log(System.Logger.Level.WARNING, "node-up listener failed for " + event, t);
+      }
+    }
+  }
+
+  /** Subscribes {@code p} to node events, or ends it. */
+  void watchNodes(ProcessImpl<M> p, boolean watch) {
+    if (watch) {
+      nodeWatchers.add(p);
+    } else {
+      nodeWatchers.remove(p);
     }
   }
 

@@ -216,7 +216,7 @@ final class ProcessImpl<M> extends Mailbox<M>
     if (kill) {
       exitWith(new MonitorReason.Killed(pid));
     } else if (trapping) {
-      offerExit(new Exit(from, reason));
+      offerSignal(new Exit(from, reason));
     } else if (!(reason instanceof MonitorReason.Normal)) {
       exitWith(MonitorReason.Exited.of(pid, from, reason));
     }
@@ -753,6 +753,50 @@ final class ProcessImpl<M> extends Mailbox<M>
     boolean before = trapping;
     trapping = trap;
     return before;
+  }
+
+  @Override
+  public void joinGroup(String group) {
+    ProcessGroups.check(group);
+    checkOwner("joinGroup");
+    node.groups().join(pid, group);
+  }
+
+  @Override
+  public boolean leaveGroup(String group) {
+    ProcessGroups.check(group);
+    checkOwner("leaveGroup");
+    return node.groups().leave(pid, group);
+  }
+
+  @Override
+  public List<Pid> groupMembers(String group) {
+    return node.groups().members(group);
+  }
+
+  @Override
+  public List<Pid> localGroupMembers(String group) {
+    return node.groups().localMembers(group);
+  }
+
+  @Override
+  public List<Pid> monitorGroup(String group) {
+    ProcessGroups.check(group);
+    checkOwner("monitorGroup");
+    return node.groups().watch(this, group);
+  }
+
+  @Override
+  public void demonitorGroup(String group) {
+    Objects.requireNonNull(group, "group");
+    checkOwner("demonitorGroup");
+    node.groups().unwatch(this, group);
+  }
+
+  @Override
+  public void monitorNodes(boolean watch) {
+    checkOwner("monitorNodes");
+    node.watchNodes(this, watch);
   }
 
   @Override

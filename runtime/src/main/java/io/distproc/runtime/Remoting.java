@@ -4,6 +4,7 @@ import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import io.distproc.runtime.internal.Frame;
 import io.distproc.runtime.internal.Frame.ExitKind;
 import java.time.Duration;
 import java.util.List;
@@ -94,6 +95,12 @@ interface Remoting<M> extends AutoCloseable {
    * process's thread, after every message it sent, so the notice follows them on the link.
    */
   void sendDown(MonitorRef ref, MonitorReason reason);
+
+  /**
+   * Sends process-group traffic ({@code GroupJoin}, {@code GroupLeave}, {@code GroupSync}) to a
+   * connected peer; dropped if the peer is gone or cannot take it.
+   */
+  void sendGroups(NodeId peer, Frame frame);
 
   /** How many times a link to a peer went down. */
   long linksDown();

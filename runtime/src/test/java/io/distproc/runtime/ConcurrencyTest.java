@@ -3,7 +3,6 @@ package io.distproc.runtime;
 import static io.distproc.Matcher.any;
 import static io.distproc.Matcher.on;
 import static io.distproc.Matcher.onDown;
-import static io.distproc.runtime.TestSupport.BRIEFLY;
 import static io.distproc.runtime.TestSupport.WAIT;
 import static io.distproc.runtime.TestSupport.get;
 import static io.distproc.runtime.TestSupport.localNode;
@@ -17,6 +16,7 @@ import io.distproc.MonitorRef;
 import io.distproc.Node;
 import io.distproc.Pid;
 import io.distproc.ProcessContext;
+import io.distproc.Spawned;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,21 +75,35 @@ class ConcurrencyTest {
                           next[s.sender()] = s.n() + 1;
                           return ++taken[0] < total;
                         }));
-                return new Streams(next, taken[0], violations, ctx.receive(BRIEFLY, any(x -> x)));
+                // The test sends a barrier once every sender has ended: a message found before it
+                // is one more than was sent.
+                Optional<Object> first = ctx.receive(WAIT, any(x -> x));
+                if (first.isEmpty()) {
+                  violations.add("the barrier never came");
+                }
+                return new Streams(
+                    next, taken[0], violations, first.filter(m -> !(m instanceof Barrier)));
               });
       Pid receiver = get(receiverPid);
       CountDownLatch go = new CountDownLatch(1);
+      List<CompletableFuture<MonitorReason>> sent = new ArrayList<>();
       for (int s = 0; s < senders; s++) {
         int sender = s;
-        node.spawn(
-            ctx -> {
-              pass(go); // all senders start together, to contend on the mailbox
-              for (int i = 0; i < each; i++) {
-                ctx.send(receiver, new Seq(sender, i));
-              }
-            });
+        Pid pid =
+            node.spawn(
+                ctx -> {
+                  pass(go); // all senders start together, to contend on the mailbox
+                  for (int i = 0; i < each; i++) {
+                    ctx.send(receiver, new Seq(sender, i));
+                  }
+                });
+        sent.add(node.termination(pid)); // it waits for go: alive
       }
       go.countDown();
+      for (CompletableFuture<MonitorReason> s : sent) {
+        get(s); // all its sends are in the receiver's mailbox
+      }
+      node.send(receiver, new Barrier());
 
       Streams seen = get(streams);
       assertThat(seen.violations()).isEmpty();
@@ -104,33 +118,63 @@ class ConcurrencyTest {
   private record Notices(int received, List<String> problems, Optional<Down> extra) {}
 
   /**
-   * Takes Down notices until every ref in {@code pending} has had one, noting any notice for a ref
-   * that is not pending (a duplicate, or a stranger) and any reason {@code allowed} rejects.
+   * Sent to a watcher by a watched process's termination callback, which runs on that process's
+   * thread after it has queued all its Down notices: a notice of that process after this is extra.
+   */
+  private record Ended(Pid pid) {}
+
+  /** A watcher's message to itself, queued behind everything already in its mailbox. */
+  private record Barrier() {}
+
+  /**
+   * Takes Down notices until every ref in {@code pending} has had one and every process in {@code
+   * ends} has sent its {@link Ended}, noting any notice for a ref that is not pending (a duplicate,
+   * or a stranger), any notice after its process's Ended, and any reason {@code allowed} rejects.
+   * The caller makes sure every notice these monitors can get is queued by then (each process's
+   * Ended, or its termination seen): the extra notice reported is one found before a barrier the
+   * watcher sends itself at the end.
    */
   private static Notices collect(
       ProcessContext<Object> ctx,
       Set<MonitorRef> pending,
+      Set<Pid> ends,
       Predicate<Down> allowed,
       AtomicInteger counter) {
     List<String> problems = new ArrayList<>();
+    Set<Pid> ended = new HashSet<>();
     int received = 0;
-    while (!pending.isEmpty()) {
-      Optional<Down> down = ctx.receive(WAIT, onDown(d -> d));
-      if (down.isEmpty()) {
-        problems.add(pending.size() + " notices missing, e.g. " + pending.iterator().next());
+    while (!pending.isEmpty() || !ends.isEmpty()) {
+      Optional<Object> next =
+          ctx.receive(WAIT, onDown(d -> (Object) d), on(Ended.class, e -> (Object) e));
+      if (next.isEmpty()) {
+        problems.add(pending.size() + " notices and " + ends.size() + " ends missing");
         break;
+      }
+      if (next.get() instanceof Ended e) {
+        ends.remove(e.pid());
+        ended.add(e.pid());
+        continue;
       }
       received++;
       counter.incrementAndGet();
-      Down d = down.get();
+      Down d = (Down) next.get();
       if (!pending.remove(d.ref()) && problems.size() < 10) {
         problems.add("unexpected or repeated notice " + d);
+      }
+      if (ended.contains(d.pid()) && problems.size() < 10) {
+        problems.add("notice after its process had ended " + d);
       }
       if (!allowed.test(d) && problems.size() < 10) {
         problems.add("unexpected reason " + d);
       }
     }
-    return new Notices(received, problems, ctx.receive(BRIEFLY, onDown(d -> d)));
+    ctx.send(ctx.self(), new Barrier());
+    Optional<Object> first =
+        ctx.receive(WAIT, onDown(d -> (Object) d), on(Barrier.class, b -> (Object) b));
+    if (first.isEmpty()) {
+      problems.add("the barrier never came back");
+    }
+    return new Notices(received, problems, first.filter(Down.class::isInstance).map(Down.class::cast));
   }
 
   @Test
@@ -146,24 +190,30 @@ class ConcurrencyTest {
             spawnForResult(
                 node,
                 ctx -> {
+                  Pid watcher = ctx.self();
                   Set<MonitorRef> pending = new HashSet<>();
+                  Set<Pid> ends = new HashSet<>();
                   Map<MonitorRef, Boolean> crashes = new HashMap<>();
                   for (int i = 0; i < perWatcher; i++) {
                     boolean crash = i % 100 == 0;
-                    MonitorRef ref =
+                    Spawned s =
                         ctx.spawnMonitored(
-                                c -> {
-                                  if (crash) {
-                                    throw new IllegalStateException("planned");
-                                  }
-                                })
-                            .monitor();
-                    pending.add(ref);
-                    crashes.put(ref, crash);
+                            c -> {
+                              // Runs on this process's thread after its Down notices are queued.
+                              node.termination(c.self())
+                                  .thenRun(() -> node.send(watcher, new Ended(c.self())));
+                              if (crash) {
+                                throw new IllegalStateException("planned");
+                              }
+                            });
+                    pending.add(s.monitor());
+                    ends.add(s.pid());
+                    crashes.put(s.monitor(), crash);
                   }
                   return collect(
                       ctx,
                       pending,
+                      ends,
                       d ->
                           crashes.get(d.ref())
                               ? d.reason() instanceof MonitorReason.Crashed
@@ -212,6 +262,9 @@ class ConcurrencyTest {
                       halfway.countDown(); // the target is told to end now, while we go on
                     }
                   }
+                  // The end's future completes after the target has queued its Down notices, and
+                  // the NoProcess ones are queued before monitor returns: all are in by collect's
+                  // barrier.
                   get(end);
                   MonitorRef after = ctx.monitor(target); // certainly after the end
                   pending.add(after);
@@ -219,6 +272,7 @@ class ConcurrencyTest {
                       collect(
                           ctx,
                           pending,
+                          new HashSet<>(),
                           d ->
                               before.contains(d.ref())
                                   ? d.reason() instanceof MonitorReason.Normal

@@ -60,6 +60,7 @@ class FairnessTest {
         await().atMost(WAIT).until(() -> spins.stream().allMatch(n -> n.get() > started));
 
         // Only now start the pair: without yields they would never get a carrier.
+        long[] before = spins.stream().mapToLong(AtomicLong::get).toArray();
         CompletableFuture<Pid> echo = new CompletableFuture<>();
         node.spawn(
             ctx -> {
@@ -73,7 +74,7 @@ class FairnessTest {
                       }));
             });
         int rounds = 100;
-        CompletableFuture<Integer> replies =
+        CompletableFuture<List<Long>> replies =
             spawnForResult(
                 node,
                 ctx -> {
@@ -84,11 +85,21 @@ class FairnessTest {
                     ctx.receive(Matcher.on(String.class, s -> s));
                     got++;
                   }
-                  return got;
+                  // Where the busy processes stand as the last reply is taken.
+                  List<Long> at = new ArrayList<>(List.of((long) got));
+                  spins.forEach(n -> at.add(n.get()));
+                  return at;
                 });
 
-        assertThat(get(replies)).isEqualTo(rounds);
-        assertThat(spins).allMatch(n -> n.get() > 0);
+        List<Long> after = get(replies);
+        assertThat(after.getFirst()).as("replies").isEqualTo(rounds);
+        // The pair competed with processes that kept every carrier busy all along: each of them
+        // went on spinning between the pair's start and its last reply, so none had stopped or
+        // blocked to make room, and the pair ran because they yield.
+        for (int i = 0; i < busy; i++) {
+          assertThat(after.get(i + 1)).as("spins of busy process %d during the exchange", i)
+              .isGreaterThan(before[i]);
+        }
       } finally {
         stop.set(true);
       }

@@ -13,7 +13,7 @@ import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.Pid;
 import io.distproc.runtime.InMemoryNetwork.Step;
-import io.distproc.runtime.testing.AbstractClusterTest;
+import io.distproc.runtime.testing.AbstractFaultClusterTest;
 import io.distproc.spi.NodeStart;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The cluster rules on the in-memory transport, plus what only it can inject: a crash. */
-class InMemoryClusterTest extends AbstractClusterTest {
+class InMemoryClusterTest extends AbstractFaultClusterTest {
   private final InMemoryNetwork network = new InMemoryNetwork();
 
   @AfterEach

@@ -4,6 +4,7 @@ import io.distproc.Codec;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.ProcessContext;
+import io.distproc.runtime.testing.TestTimeFactor;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestSupport {
   /** Multiplies every wait; raise it on slow machines. */
-  static final int TIME_FACTOR = Integer.getInteger("distproc.test.timefactor", 1);
+  static final int TIME_FACTOR = TestTimeFactor.FACTOR;
 
   /** The longest a test waits for something that should happen. */
   static final Duration WAIT = Duration.ofSeconds(10L * TIME_FACTOR);

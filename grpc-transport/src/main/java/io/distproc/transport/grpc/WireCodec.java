@@ -11,6 +11,10 @@ import io.distproc.proto.v1.DownNotice;
 import io.distproc.proto.v1.Envelope;
 import io.distproc.proto.v1.ExitKind;
 import io.distproc.proto.v1.ExitSignal;
+import io.distproc.proto.v1.GroupJoin;
+import io.distproc.proto.v1.GroupLeave;
+import io.distproc.proto.v1.GroupMembers;
+import io.distproc.proto.v1.GroupSync;
 import io.distproc.proto.v1.LinkRequest;
 import io.distproc.proto.v1.LinkFrame;
 import io.distproc.proto.v1.Monitor;
@@ -55,6 +59,9 @@ final class WireCodec {
       case Frame.UnlinkRequest u -> 1;
       case Frame.ExitSignal e -> 1;
       case Frame.NamedSend n -> 1;
+      case Frame.GroupJoin g -> 1;
+      case Frame.GroupLeave g -> 1;
+      case Frame.GroupSync g -> 1;
       case Frame.SpawnRequest r -> r.link() ? 1 : 0;
       case Frame.DownNotice d -> minorVersionOf(d.reason());
       default -> 0;
@@ -201,6 +208,13 @@ final class WireCodec {
         }
         f.setNamedSend(b);
       }
+      case Frame.GroupJoin g -> f.setGroupJoin(GroupJoin.newBuilder().setJoined(members(g.group(), g.pids())));
+      case Frame.GroupLeave g -> f.setGroupLeave(GroupLeave.newBuilder().setLeft(members(g.group(), g.pids())));
+      case Frame.GroupSync g -> {
+        GroupSync.Builder b = GroupSync.newBuilder();
+        g.groups().forEach((group, pids) -> b.addGroups(members(group, pids)));
+        f.setGroupSync(b);
+      }
       case Frame.Send s -> f.setBatch(Batch.newBuilder().addEnvelopes(envelope(s)));
       case Frame.Broadcast b -> f.setBatch(Batch.newBuilder().addEnvelopes(envelope(b)));
     }
@@ -209,6 +223,27 @@ final class WireCodec {
 
   Pid pid(io.distproc.Pid pid) {
     return otherCache.wire(pid);
+  }
+
+  private GroupMembers members(String group, List<io.distproc.Pid> pids) {
+    GroupMembers.Builder b = GroupMembers.newBuilder().setGroup(group);
+    for (io.distproc.Pid p : pids) {
+      b.addMembers(pid(p));
+    }
+    return b.build();
+  }
+
+  /** A group and its members from the wire; checks the name and every pid. */
+  private java.util.Map.Entry<String, List<io.distproc.Pid>> members(GroupMembers m, String what)
+      throws ProtocolException {
+    if (m.getGroup().isEmpty() || m.getGroup().length() > 255) {
+      throw new ProtocolException(what + ".group has " + m.getGroup().length() + " characters");
+    }
+    List<io.distproc.Pid> pids = new ArrayList<>(m.getMembersCount());
+    for (int i = 0; i < m.getMembersCount(); i++) {
+      pids.add(pid(m.getMembers(i), what + ".members[" + i + "]"));
+    }
+    return java.util.Map.entry(m.getGroup(), pids);
   }
 
   static NodeRef node(NodeId node) {
@@ -380,6 +415,27 @@ final class WireCodec {
                 n.getName(),
                 n.hasFrom() ? pid(n.getFrom(), "named_send.from") : null,
                 n.getPayload().toByteArray()));
+      }
+      case GROUP_JOIN -> {
+        GroupJoin g = frame.getGroupJoin();
+        var m = members(require(g.hasJoined(), g.getJoined(), "group_join.joined"), "group_join.joined");
+        yield List.of(new Frame.GroupJoin(m.getKey(), m.getValue()));
+      }
+      case GROUP_LEAVE -> {
+        GroupLeave g = frame.getGroupLeave();
+        var m = members(require(g.hasLeft(), g.getLeft(), "group_leave.left"), "group_leave.left");
+        yield List.of(new Frame.GroupLeave(m.getKey(), m.getValue()));
+      }
+      case GROUP_SYNC -> {
+        GroupSync g = frame.getGroupSync();
+        java.util.Map<String, List<io.distproc.Pid>> groups = new java.util.HashMap<>();
+        for (int i = 0; i < g.getGroupsCount(); i++) {
+          var m = members(g.getGroups(i), "group_sync.groups[" + i + "]");
+          if (groups.put(m.getKey(), m.getValue()) != null) {
+            throw new ProtocolException("group_sync names the group '" + m.getKey() + "' twice");
+          }
+        }
+        yield List.of(new Frame.GroupSync(groups));
       }
       case KIND_NOT_SET ->
           throw new ProtocolException(

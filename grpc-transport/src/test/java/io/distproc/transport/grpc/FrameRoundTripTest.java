@@ -79,7 +79,11 @@ class FrameRoundTripTest {
                 a, b, new MonitorReason.Exited(a, b, new MonitorReason.NoProcess(b)),
                 Frame.ExitKind.LINK),
             new Frame.NamedSend("registry", a, new byte[] {7, 8}),
-            new Frame.NamedSend("x", null, new byte[0]));
+            new Frame.NamedSend("x", null, new byte[0]),
+            new Frame.GroupJoin("workers", List.of(a)),
+            new Frame.GroupLeave("workers", List.of(a, Pid.of(alpha.id(), 8))),
+            new Frame.GroupSync(java.util.Map.of("workers", List.of(a), "idle", List.of())),
+            new Frame.GroupSync(java.util.Map.of()));
 
     for (Frame frame : sent) {
       assertThat(link.send(frame)).isTrue();

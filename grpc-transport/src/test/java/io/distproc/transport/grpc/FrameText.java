@@ -41,6 +41,9 @@ final class FrameText {
           "ExitSignal " + e.from() + " " + e.to() + " " + e.kind() + " " + reason(e.reason());
       case Frame.NamedSend n ->
           "NamedSend " + n.name() + " " + n.from() + " " + Arrays.toString(n.payload());
+      case Frame.GroupJoin g -> "GroupJoin " + g.group() + " " + g.pids();
+      case Frame.GroupLeave g -> "GroupLeave " + g.group() + " " + g.pids();
+      case Frame.GroupSync g -> "GroupSync " + new java.util.TreeMap<>(g.groups());
     };
   }
 

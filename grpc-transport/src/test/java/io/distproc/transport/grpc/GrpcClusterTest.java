@@ -13,7 +13,7 @@ import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.runtime.internal.InternalNodes;
-import io.distproc.runtime.testing.AbstractClusterTest;
+import io.distproc.runtime.testing.AbstractFaultClusterTest;
 import io.distproc.spi.NodeStart;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * each on a gRPC transport this test keeps a handle on (to make it hang or fail). That the runtime
  * finds the transport by itself is {@link NodeOverGrpcTest}'s.
  */
-class GrpcClusterTest extends AbstractClusterTest {
+class GrpcClusterTest extends AbstractFaultClusterTest {
   private final Map<NodeId, GrpcTransport> transports = new ConcurrentHashMap<>();
 
   /** The limits of the transports this test starts next. */

@@ -21,6 +21,7 @@ import io.distproc.proto.v1.MonitorReason;
 import io.distproc.proto.v1.MonitorRef;
 import io.distproc.proto.v1.SpawnReply;
 import io.distproc.proto.v1.SpawnRequest;
+import io.distproc.runtime.testing.TestTimeFactor;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -60,7 +61,7 @@ import org.junit.jupiter.api.Test;
  * -Ddistproc.fuzz.seed} to replay it.
  */
 class HostileInputTest {
-  private static final int TIME_FACTOR = Integer.getInteger("distproc.test.timefactor", 1);
+  private static final int TIME_FACTOR = TestTimeFactor.FACTOR;
   private static final Duration WAIT = Duration.ofSeconds(30L * TIME_FACTOR);
   private static final int HOSTILE_STREAMS = 50;
   private static final int FRAMES_PER_STREAM = 2_000;

@@ -13,6 +13,7 @@ import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
 import io.distproc.Pid;
+import io.distproc.runtime.testing.TestTimeFactor;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.condition.OS;
  */
 @EnabledOnOs(OS.LINUX)
 class JvmFaultTest {
-  private static final int TIME_FACTOR = Integer.getInteger("distproc.test.timefactor", 1);
+  private static final int TIME_FACTOR = TestTimeFactor.FACTOR;
   private static final Duration WAIT = Duration.ofSeconds(30L * TIME_FACTOR);
   private static final Duration INTERVAL = Duration.ofMillis(200);
   private static final Duration TIMEOUT = Duration.ofMillis(1000);

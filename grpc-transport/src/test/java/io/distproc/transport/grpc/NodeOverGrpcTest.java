@@ -9,6 +9,7 @@ import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
+import io.distproc.NodeUpEvent;
 import io.distproc.Pid;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,23 @@ class NodeOverGrpcTest {
       within(Duration.ofSeconds(5)).until(() -> alphaDowns.size() == 1 && betaDowns.size() == 1);
       assertThat(alphaDowns.getFirst().cause()).isEqualTo(NodeDownEvent.Cause.REMOVED);
       assertThat(betaDowns.getFirst().cause()).isEqualTo(NodeDownEvent.Cause.PEER_LEFT);
+    }
+  }
+
+  @Test
+  void onNodeUp_linkComesUp_listenerRunsOnceOnEachSide() throws Exception {
+    List<NodeUpEvent> alphaUps = new CopyOnWriteArrayList<>();
+    List<NodeUpEvent> betaUps = new CopyOnWriteArrayList<>();
+    try (Node<String> alpha =
+            Node.builder(remote("alpha"), Codec.utf8()).onNodeUp(alphaUps::add).start();
+        Node<String> beta =
+            Node.builder(remote("beta"), Codec.utf8()).onNodeUp(betaUps::add).start()) {
+      alpha.addRemoteNode("127.0.0.1", beta.boundAddress().orElseThrow().getPort(), "beta");
+      alpha.addRemoteNode("127.0.0.1", beta.boundAddress().orElseThrow().getPort(), "beta");
+
+      within(Duration.ofSeconds(5)).until(() -> alphaUps.size() == 1 && betaUps.size() == 1);
+      assertThat(alphaUps).containsExactly(new NodeUpEvent(beta.id()));
+      assertThat(betaUps).containsExactly(new NodeUpEvent(alpha.id()));
     }
   }
 }

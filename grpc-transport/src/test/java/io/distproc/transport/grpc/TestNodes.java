@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.distproc.NodeConfig;
 import io.distproc.NodeId;
 import io.distproc.runtime.internal.Link;
+import io.distproc.runtime.testing.TestTimeFactor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.awaitility.core.ConditionFactory;
  * -Ddistproc.test.timefactor}.
  */
 final class TestNodes implements AutoCloseable {
-  static final int TIME_FACTOR = Integer.getInteger("distproc.test.timefactor", 1);
+  static final int TIME_FACTOR = TestTimeFactor.FACTOR;
   private static final AtomicLong INCARNATIONS = new AtomicLong(System.currentTimeMillis());
 
   /** A started transport and the handler that records what it reported. */

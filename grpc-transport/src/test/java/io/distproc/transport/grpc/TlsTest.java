@@ -13,6 +13,7 @@ import io.distproc.NodeConfig;
 import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.TlsConfig;
+import io.distproc.runtime.testing.TestTimeFactor;
 import io.distproc.transport.grpc.testing.TestCertificates;
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.grpc.util.AdvancedTlsX509TrustManager;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Links over TLS and mutual TLS, with certificates made at test time. */
 class TlsTest {
   private static final Duration WAIT =
-      Duration.ofSeconds(20L * Integer.getInteger("distproc.test.timefactor", 1));
+      Duration.ofSeconds(20L * TestTimeFactor.FACTOR);
 
   @TempDir Path dir;
   private final List<Node<String>> nodes = new ArrayList<>();

@@ -4,6 +4,8 @@ import io.distproc.InternalApi;
 import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.Pid;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -203,6 +205,47 @@ public sealed interface Frame {
     public NamedSend {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(payload, "payload");
+    }
+  }
+
+  /**
+   * Members of a process group of the sending node joined it, in the order they joined.
+   *
+   * @param group the group
+   * @param pids processes of the sending node
+   */
+  record GroupJoin(String group, List<Pid> pids) implements Frame {
+    /** Checks and copies the components. */
+    public GroupJoin {
+      Objects.requireNonNull(group, "group");
+      pids = List.copyOf(pids);
+    }
+  }
+
+  /**
+   * Members of a process group of the sending node left it, or ended.
+   *
+   * @param group the group
+   * @param pids processes of the sending node
+   */
+  record GroupLeave(String group, List<Pid> pids) implements Frame {
+    /** Checks and copies the components. */
+    public GroupLeave {
+      Objects.requireNonNull(group, "group");
+      pids = List.copyOf(pids);
+    }
+  }
+
+  /**
+   * Every group member of the sending node, sent once when the link comes up, before any {@link
+   * GroupJoin} or {@link GroupLeave} on it: it replaces what the receiver knew of that node.
+   *
+   * @param groups group -> members of the sending node
+   */
+  record GroupSync(Map<String, List<Pid>> groups) implements Frame {
+    /** Checks and copies the components. */
+    public GroupSync {
+      groups = Map.copyOf(groups);
     }
   }
 }

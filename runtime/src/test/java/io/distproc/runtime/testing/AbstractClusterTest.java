@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * how to start a remote node on their transport; everything else goes through the public API.
  */
 public abstract class AbstractClusterTest {
-  protected static final int TIME_FACTOR = Integer.getInteger("distproc.test.timefactor", 1);
+  protected static final int TIME_FACTOR = TestTimeFactor.FACTOR;
   protected static final Duration WAIT = Duration.ofSeconds(15L * TIME_FACTOR);
 
   private final List<Node<String>> started = new CopyOnWriteArrayList<>();
@@ -120,6 +120,17 @@ public abstract class AbstractClusterTest {
           ctx.send(parsePid(arg), "hello from " + pidText(ctx.self()));
           ctx.receiveLoop(any(s -> echo(ctx, s)));
         })
+        // "registrar": registers itself under its argument, then echoes.
+        .add("registrar", arg -> ctx -> {
+          ctx.register(arg);
+          ctx.receiveLoop(any(s -> echo(ctx, s)));
+        })
+        // "silent": tells the pid in its argument "got <m>" for each message m; never replies.
+        .add("silent", arg -> ctx ->
+            ctx.receiveLoop(any(s -> {
+              ctx.send(parsePid(arg), "got " + s);
+              return true;
+            })))
         .build();
   }
 

@@ -1,0 +1,665 @@
+%% The seven workloads of BENCHMARKS.md on Erlang/OTP, the second peer distproc is measured
+%% against, with the same command line and output as the Java sides:
+%%
+%%   erl +S 2 +P 2000000 -noshell -start_epmd false -pa EBIN \
+%%       -run erlang_workloads main run W SCALE RUNS
+%%
+%% runs workload W (W1..W7) once at a tenth of its full size as warm-up, then RUNS times at SCALE
+%% of its full size, and prints `RESULT key=value' (median, min, max of each metric) and
+%% `INFO key=value' lines on standard output; progress goes to standard error. The remote
+%% workloads (W4-W6) start distribution on 127.0.0.1 themselves, on the epmd that
+%% ERL_EPMD_ADDRESS and ERL_EPMD_PORT name, and node B as an OS process of its own, with the
+%% emulator flags in BENCH_ERL_FLAGS:
+%%
+%%   erl FLAGS -noshell -start_epmd false -pa EBIN -name B@127.0.0.1 -setcookie C ... \
+%%       -run erlang_workloads main node-b B
+%%
+%% announcing it with `CHILD ospid' so that the driver can stop it whatever happens. A stops B
+%% with SIGKILL when done with it; B also ends by itself when its standard input closes, that is
+%% when the VM that started it is gone. BENCH_W4_WINDOW changes W4's window (2,000). See
+%% benchmarks/README.md.
+-module(erlang_workloads).
+
+-export([main/1, sink/3, echo/1, waiter/0]).
+
+%% How long a workload waits for any one step before it gives up.
+-define(PATIENCE_MS, 120000).
+
+%% The workloads' full sizes, as BENCHMARKS.md defines them (the same as Bench.java's).
+-define(W1_PROCESSES, 1000000).
+-define(W2_ROUND_TRIPS, 1000000).
+-define(W3_SENDERS, 4).
+-define(W3_PER_SENDER, 1000000).
+-define(W4_MESSAGES, 1000000).
+-define(W4_PAYLOAD, 100).
+-define(W4_ACK_EVERY, 500).
+-define(W5_ROUND_TRIPS, 100000).
+-define(W7_DEPTH, 10000).
+-define(W7_ROUND_TRIPS, 100000).
+
+%% ---- entry ---------------------------------------------------------------------------------
+
+%% `run W SCALE RUNS' or `node-b NAME'; halts with 0, or 1 after printing what went wrong.
+main(Args) ->
+    Status =
+        try
+            case Args of
+                ["run", W, Scale, Runs] ->
+                    run(W, to_float(Scale), list_to_integer(Runs));
+                ["node-b", Name] ->
+                    node_b(Name)
+            end,
+            0
+        catch
+            Class:Reason:Stack ->
+                io:format(standard_error, "~p: ~p~n~p~n", [Class, Reason, Stack]),
+                1
+        end,
+    erlang:halt(Status).
+
+run(W, Scale, Runs) ->
+    info("side", "erlang"),
+    info("erlang.version", "Erlang/OTP " ++ erlang:system_info(otp_release) ++ " (erts "
+         ++ erlang:system_info(version) ++ ")"),
+    info("erlang.flags", os:getenv("BENCH_ERL_FLAGS", "")),
+    info("schedulers", integer_to_list(erlang:system_info(schedulers_online))),
+    info("cores", integer_to_list(erlang:system_info(logical_processors))),
+    case W of
+        "W1" -> w1(Scale, Runs);
+        "W2" -> w2(Scale, Runs);
+        "W3" -> w3(Scale, Runs);
+        "W4" -> w4(Scale, Runs);
+        "W5" -> w5(Scale, Runs);
+        "W6" -> w6(Runs);
+        "W7" -> w7(Scale, Runs);
+        _ -> error({unknown_workload, W})
+    end.
+
+%% ---- W1: spawn waiting processes, one message each, all end --------------------------------
+
+w1(Scale, Runs) ->
+    N = scaled(?W1_PROCESSES, Scale),
+    result("w1.processes", N),
+    info("w1.how", "one process spawns the waiters and keeps their pids in a list; each counts "
+         "down an atomics counter when it starts and when it ends, the last one tells the "
+         "spawner (a latch)"),
+    info("w1.memory", "erlang:memory(processes) after garbage_collect/1 of every process, with "
+         "the waiters alive, less the same with none alive (the smaller of before and after)"),
+    in_process(fun() -> w1_once(warmup(?W1_PROCESSES)) end),
+    Acc = lists:foldl(
+            fun(_, A) ->
+                    Base = memory_after_gc(),
+                    {Rate, SpawnRate, Alive} = in_process(fun() -> w1_once(N) end),
+                    After = memory_after_gc(),
+                    add("w1", [{"rate", Rate},
+                               {"spawnRate", SpawnRate},
+                               {"bytesPerProcess", (Alive - min(Base, After)) / N}], A)
+            end, [], lists:seq(1, Runs)),
+    print_runs("w1", Acc).
+
+w1_once(N) ->
+    Self = self(),
+    Ready = atomics:new(1, []),
+    Ended = atomics:new(1, []),
+    T0 = now_ns(),
+    Pids = w1_spawn(N, fun() -> w1_waiter(N, Ready, Ended, Self) end, []),
+    receive {counted_down, Ready} -> ok after ?PATIENCE_MS -> error(w1_start_timeout) end,
+    T1 = now_ns(),
+    Alive = memory_after_gc(),
+    T2 = now_ns(),
+    w1_send(Pids),
+    receive {counted_down, Ended} -> ok after ?PATIENCE_MS -> error(w1_end_timeout) end,
+    T3 = now_ns(),
+    {per_second(N, (T1 - T0) + (T3 - T2)), per_second(N, T1 - T0), Alive}.
+
+w1_spawn(0, _, Acc) -> Acc;
+w1_spawn(K, F, Acc) -> w1_spawn(K - 1, F, [spawn(F) | Acc]).
+
+w1_waiter(N, Ready, Ended, Parent) ->
+    count_down(Ready, N, Parent),
+    receive _ -> ok end,
+    count_down(Ended, N, Parent).
+
+%% A latch: the N-th to count tells the parent.
+count_down(Counter, N, Parent) ->
+    case atomics:add_get(Counter, 1, 1) of
+        N -> Parent ! {counted_down, Counter};
+        _ -> ok
+    end.
+
+w1_send([]) -> ok;
+w1_send([P | Ps]) -> P ! go, w1_send(Ps).
+
+%% erlang:memory(processes) (the heaps and control blocks of all processes) after every process
+%% was garbage collected, by a helper that is gone by the time memory is read.
+memory_after_gc() ->
+    {_, Ref} = spawn_monitor(fun() ->
+                                     Me = self(),
+                                     [erlang:garbage_collect(P) || P <- erlang:processes(),
+                                                                   P =/= Me]
+                             end),
+    receive {'DOWN', Ref, process, _, _} -> ok end,
+    erlang:garbage_collect(),
+    erlang:memory(processes).
+
+%% ---- W2: local ping-pong -------------------------------------------------------------------
+
+w2(Scale, Runs) ->
+    N = scaled(?W2_ROUND_TRIPS, Scale),
+    result("w2.roundTrips", N),
+    w2_once(warmup(?W2_ROUND_TRIPS)),
+    Acc = lists:foldl(fun(_, A) -> add("w2", [{"rate", w2_once(N)}], A) end, [],
+                      lists:seq(1, Runs)),
+    print_runs("w2", Acc).
+
+w2_once(N) ->
+    in_process(fun() ->
+                       Ponger = spawn_link(fun ponger/0),
+                       T0 = now_ns(),
+                       ping(Ponger, self(), N),
+                       T = now_ns() - T0,
+                       Ponger ! stop,
+                       per_second(N, T)
+               end).
+
+ping(_, _, 0) -> ok;
+ping(Ponger, Self, K) ->
+    Ponger ! Self,
+    receive pong -> ok end,
+    ping(Ponger, Self, K - 1).
+
+ponger() ->
+    receive
+        From when is_pid(From) -> From ! pong, ponger();
+        stop -> ok
+    end.
+
+%% ---- W3: fan-in ----------------------------------------------------------------------------
+
+w3(Scale, Runs) ->
+    PerSender = scaled(?W3_PER_SENDER, Scale),
+    result("w3.senders", ?W3_SENDERS),
+    result("w3.perSender", PerSender),
+    w3_once(warmup(?W3_PER_SENDER)),
+    Acc = lists:foldl(fun(_, A) -> add("w3", [{"rate", w3_once(PerSender)}], A) end, [],
+                      lists:seq(1, Runs)),
+    print_runs("w3", Acc).
+
+w3_once(PerSender) ->
+    in_process(
+      fun() ->
+              Total = ?W3_SENDERS * PerSender,
+              Self = self(),
+              Receiver = spawn_link(fun() -> take(Total), Self ! {w3_done, now_ns()} end),
+              T0 = now_ns(),
+              [spawn_link(fun() -> w3_send(Receiver, PerSender) end)
+               || _ <- lists:seq(1, ?W3_SENDERS)],
+              receive {w3_done, End} -> per_second(Total, End - T0) end
+      end).
+
+take(0) -> ok;
+take(K) -> receive _ -> take(K - 1) end.
+
+w3_send(_, 0) -> ok;
+w3_send(Receiver, K) -> Receiver ! 1, w3_send(Receiver, K - 1).
+
+%% ---- the second node -----------------------------------------------------------------------
+
+%% Node B: its processes are spawned by A (sink/3, echo/1, waiter/0 of this module); it ends
+%% when its standard input closes.
+node_b(Name) ->
+    log("node ~s up: ~p (net_ticktime ~p s)", [Name, node(), net_kernel:get_net_ticktime()]),
+    io:format("READY~n"),
+    await_eof().
+
+await_eof() ->
+    case io:get_line("") of
+        eof -> ok;
+        {error, _} -> ok;
+        _ -> await_eof()
+    end.
+
+%% B's sink: counts payloads, acknowledges every AckEvery (0: only the last) to ReplyTo.
+sink(ReplyTo, Total, AckEvery) -> sink(ReplyTo, Total, AckEvery, 0).
+
+sink(ReplyTo, Total, _, Total) ->
+    ReplyTo ! {ack, Total};
+sink(ReplyTo, Total, AckEvery, Count) ->
+    receive
+        Bin when is_binary(Bin) ->
+            C = Count + 1,
+            case AckEvery > 0 andalso C rem AckEvery =:= 0 andalso C < Total of
+                true -> ReplyTo ! {ack, C};
+                false -> ok
+            end,
+            sink(ReplyTo, Total, AckEvery, C)
+    end.
+
+%% B's echo: returns every payload to Peer.
+echo(Peer) ->
+    receive
+        Bin when is_binary(Bin) -> Peer ! Bin, echo(Peer);
+        stop -> ok
+    end.
+
+%% B's waiter, which A monitors in W6.
+waiter() ->
+    receive stop -> ok end.
+
+%% net_kernel's settings: Erlang's defaults, or W6's tuned ones (the same budget as the Java
+%% sides' tuned heartbeat: a tick every 200 ms, down after about 1 s of silence).
+dist_options(default) -> #{};
+dist_options(tuned) -> #{net_ticktime => 1, net_tickintensity => 5}.
+
+dist_flags(default) -> [];
+dist_flags(tuned) -> ["-kernel", "net_ticktime", "1", "-kernel", "net_tickintensity", "5"].
+
+%% Starts distribution on this node as a<label>_<ospid>@127.0.0.1, with a fresh cookie.
+start_dist(Label, Config) ->
+    ok = application:set_env(kernel, inet_dist_use_interface, {127, 0, 0, 1}),
+    Name = list_to_atom("a" ++ Label ++ "_" ++ os:getpid() ++ "@127.0.0.1"),
+    {ok, _} = net_kernel:start(Name, maps:merge(#{name_domain => longnames},
+                                                dist_options(Config))),
+    true = erlang:set_cookie(list_to_atom("bench" ++ integer_to_list(rand:uniform(1 bsl 62)))),
+    log("node ~p up (net_ticktime ~p s)", [node(), net_kernel:get_net_ticktime()]).
+
+stop_dist() ->
+    ok = net_kernel:stop().
+
+%% Starts node B in an OS process of its own and connects to it: {Owner, OsPid, Node}, where
+%% Owner is the local process that owns B's port and writes B's output to its log.
+start_b(Config) ->
+    N = case get(peers) of undefined -> 1; P -> P + 1 end,
+    put(peers, N),
+    Name = "b" ++ integer_to_list(N) ++ "_" ++ os:getpid(),
+    Node = list_to_atom(Name ++ "@127.0.0.1"),
+    Erl = filename:join([code:root_dir(), "bin", "erl"]),
+    Args = string:lexemes(os:getenv("BENCH_ERL_FLAGS", ""), " ")
+        ++ ["-noshell", "-start_epmd", "false",
+            "-pa", filename:dirname(code:which(?MODULE)),
+            "-name", atom_to_list(Node),
+            "-setcookie", atom_to_list(erlang:get_cookie()),
+            "-kernel", "inet_dist_use_interface", "{127,0,0,1}"]
+        ++ dist_flags(Config)
+        ++ ["-run", ?MODULE_STRING, "main", "node-b", Name],
+    Log = filename:join(["target", "bench-logs",
+                         "erlang-node-b" ++ integer_to_list(N) ++ ".log"]),
+    Self = self(),
+    Owner = spawn(fun() -> peer_owner(Self, Erl, Args, Log) end),
+    OsPid = receive {Owner, os_pid, P2} -> P2 after 30000 -> error(peer_not_started) end,
+    io:format("CHILD ~b~n", [OsPid]),
+    receive
+        {Owner, ready} -> ok;
+        {Owner, exited, S} -> error({peer_exited, Name, S, Log})
+    after 60000 ->
+            error({peer_not_ready, Name, Log})
+    end,
+    true = net_kernel:connect_node(Node),
+    {Owner, OsPid, Node}.
+
+%% Stops B whatever its state (also SIGSTOPped): SIGKILL, unless it has ended already.
+stop_b({Owner, OsPid, _}) ->
+    receive
+        {Owner, exited, _} -> ok
+    after 0 ->
+            kill(OsPid, "KILL"), % fails if B has just ended: it is waited for all the same
+            receive {Owner, exited, _} -> ok after 10000 -> error({peer_did_not_end, OsPid}) end
+    end.
+
+peer_owner(Parent, Erl, Args, LogPath) ->
+    ok = filelib:ensure_dir(LogPath),
+    {ok, Log} = file:open(LogPath, [write]),
+    Port = open_port({spawn_executable, Erl},
+                     [{args, Args}, {line, 4096}, exit_status, stderr_to_stdout]),
+    {os_pid, OsPid} = erlang:port_info(Port, os_pid),
+    Parent ! {self(), os_pid, OsPid},
+    peer_loop(Parent, Port, Log).
+
+peer_loop(Parent, Port, Log) ->
+    receive
+        {Port, {data, {eol, "READY"}}} ->
+            Parent ! {self(), ready},
+            peer_loop(Parent, Port, Log);
+        {Port, {data, {_, Line}}} ->
+            io:put_chars(Log, [Line, $\n]),
+            peer_loop(Parent, Port, Log);
+        {Port, {exit_status, S}} ->
+            io:format(Log, "[bench] exit status ~b~n", [S]),
+            ok = file:close(Log),
+            Parent ! {self(), exited, S}
+    end.
+
+%% Sends a signal (KILL, STOP) to an OS process.
+signal(OsPid, Signal) ->
+    case kill(OsPid, Signal) of
+        {0, _} -> ok;
+        {S, Output} -> error({kill_failed, Signal, OsPid, S, Output})
+    end.
+
+%% kill(1), run without a shell: {its exit status, what it printed}.
+kill(OsPid, Signal) ->
+    Port = open_port({spawn_executable, os:find_executable("kill")},
+                     [{args, ["-" ++ Signal, integer_to_list(OsPid)]}, exit_status,
+                      stderr_to_stdout]),
+    kill_output(Port, Signal, OsPid, []).
+
+kill_output(Port, Signal, OsPid, Acc) ->
+    receive
+        {Port, {data, D}} -> kill_output(Port, Signal, OsPid, [Acc | D]);
+        {Port, {exit_status, S}} -> {S, lists:flatten(Acc)}
+    after 10000 -> error({kill_timeout, Signal, OsPid})
+    end.
+
+%% ---- W4: remote throughput -----------------------------------------------------------------
+
+w4(Scale, Runs) ->
+    N = scaled(?W4_MESSAGES, Scale),
+    Window = list_to_integer(os:getenv("BENCH_W4_WINDOW", "2000")),
+    result("w4.messages", N),
+    result("w4.payloadBytes", ?W4_PAYLOAD),
+    result("w4.window", Window),
+    result("w4.ackEvery", ?W4_ACK_EVERY),
+    info("w4.batching", "none by the workload; the distribution carrier queues and writes "
+         "itself"),
+    info("w4.senderMemory", "erlang:memory(total) less erlang:memory(code), sampled every 5 ms"),
+    start_dist("", default),
+    Peer = start_b(default),
+    {_, _, B} = Peer,
+    Acc = lists:foldl(
+            fun(Windowed, A0) ->
+                    in_process(fun() -> w4_once(B, warmup(?W4_MESSAGES), Windowed, Window) end),
+                    Mode = case Windowed of true -> "windowed"; false -> "blast" end,
+                    lists:foldl(
+                      fun(_, A) ->
+                              {Rate, MaxMiB} =
+                                  in_process(fun() -> w4_once(B, N, Windowed, Window) end),
+                              add("w4", [{Mode ++ ".rate", Rate},
+                                         {Mode ++ ".senderMaxHeapMiB", MaxMiB}], A)
+                      end, A0, lists:seq(1, Runs))
+            end, [], [false, true]),
+    stop_b(Peer),
+    stop_dist(),
+    print_runs("w4", Acc).
+
+w4_once(B, N, Windowed, Window) ->
+    memory_after_gc(), % the sender's peak is measured from a clean start
+    Sampler = spawn_link(fun() -> sample(0) end),
+    Payload = payload(),
+    AckEvery = case Windowed of true -> ?W4_ACK_EVERY; false -> 0 end,
+    Sink = spawn(B, ?MODULE, sink, [self(), N, AckEvery]),
+    T0 = now_ns(),
+    case Windowed of
+        true ->
+            windowed(Sink, Payload, N, 0, 0, Window);
+        false ->
+            blast(Sink, Payload, N),
+            receive {ack, N} -> ok end
+    end,
+    T = now_ns() - T0,
+    Sampler ! {stop, self()},
+    Max = receive {max, M} -> M end,
+    {per_second(N, T), Max / 1048576}.
+
+blast(_, _, 0) -> ok;
+blast(Sink, Payload, K) -> Sink ! Payload, blast(Sink, Payload, K - 1).
+
+windowed(_, _, N, _, Acked, _) when Acked >= N -> ok;
+windowed(Sink, Payload, N, Sent, Acked, Window) ->
+    Sent1 = fill(Sink, Payload, Sent, min(N, Acked + Window)),
+    receive {ack, C} -> windowed(Sink, Payload, N, Sent1, max(Acked, C), Window) end.
+
+fill(Sink, Payload, Sent, Limit) when Sent < Limit ->
+    Sink ! Payload,
+    fill(Sink, Payload, Sent + 1, Limit);
+fill(_, _, Sent, _) ->
+    Sent.
+
+%% The most memory in use on this node, code aside (the JVM's heap holds no classes either).
+sample(Max) ->
+    [{total, T}, {code, C}] = erlang:memory([total, code]),
+    Max1 = max(Max, T - C),
+    receive {stop, From} -> From ! {max, Max1} after 5 -> sample(Max1) end.
+
+payload() -> list_to_binary([I rem 256 || I <- lists:seq(0, ?W4_PAYLOAD - 1)]).
+
+%% ---- W5: remote ping-pong latency ----------------------------------------------------------
+
+w5(Scale, Runs) ->
+    N = scaled(?W5_ROUND_TRIPS, Scale),
+    result("w5.roundTrips", N),
+    result("w5.payloadBytes", ?W4_PAYLOAD),
+    start_dist("", default),
+    Peer = start_b(default),
+    {_, _, B} = Peer,
+    in_process(fun() -> w5_once(B, warmup(?W5_ROUND_TRIPS)) end),
+    Acc = lists:foldl(
+            fun(_, A) ->
+                    Lat = in_process(fun() -> w5_once(B, N) end),
+                    Sorted = list_to_tuple(lists:sort(Lat)),
+                    add("w5", [{"p50us", percentile(Sorted, 0.50) / 1.0e3},
+                               {"p99us", percentile(Sorted, 0.99) / 1.0e3},
+                               {"p999us", percentile(Sorted, 0.999) / 1.0e3},
+                               {"maxus", element(tuple_size(Sorted), Sorted) / 1.0e3},
+                               {"rate", per_second(N, lists:sum(Lat))}], A)
+            end, [], lists:seq(1, Runs)),
+    stop_b(Peer),
+    stop_dist(),
+    print_runs("w5", Acc).
+
+%% The latency of each of N sequential round trips, in nanoseconds.
+w5_once(B, N) ->
+    Echo = spawn(B, ?MODULE, echo, [self()]),
+    Lat = round_trips(Echo, payload(), N, []),
+    Echo ! stop,
+    Lat.
+
+round_trips(_, _, 0, Acc) -> Acc;
+round_trips(Echo, Payload, K, Acc) ->
+    T = now_ns(),
+    Echo ! Payload,
+    receive Bin when is_binary(Bin) -> ok end,
+    round_trips(Echo, Payload, K - 1, [now_ns() - T | Acc]).
+
+%% Nearest-rank percentile of a sorted tuple.
+percentile(Sorted, Q) ->
+    Rank = ceil(Q * tuple_size(Sorted)),
+    element(min(tuple_size(Sorted), max(1, Rank)), Sorted).
+
+%% ---- W6: node-down detection ---------------------------------------------------------------
+
+w6(Runs) ->
+    info("w6.default", "net_kernel's defaults (net_ticktime 60 s, net_tickintensity 4: a tick "
+         "every 15 s, a silent peer down after 45 to 75 s)"),
+    info("w6.tuned", "net_ticktime 1 s and net_tickintensity 5 on both nodes (a tick every "
+         "200 ms, a silent peer down after 0.8 to 1.2 s)"),
+    info("w6.how", "A monitors a process on B (erlang:spawn_monitor/4); the signal is sent with "
+         "kill(1); time from just before it until the 'DOWN' message"),
+    Acc = lists:foldl(
+            fun(Config, A0) ->
+                    Label = atom_to_list(Config),
+                    start_dist(Label, Config),
+                    A1 = lists:foldl(
+                           fun(_, A) ->
+                                   add("w6", [{"kill." ++ Label ++ "Seconds",
+                                               w6_once(Config, "KILL")},
+                                              {"hang." ++ Label ++ "Seconds",
+                                               w6_once(Config, "STOP")}], A)
+                           end, A0, lists:seq(1, Runs)),
+                    stop_dist(),
+                    A1
+            end, [], [default, tuned]),
+    print_runs("w6", Acc).
+
+w6_once(Config, Signal) ->
+    Peer = start_b(Config),
+    {_, OsPid, B} = Peer,
+    {Waiter, Ref} = spawn_monitor(B, ?MODULE, waiter, []),
+    %% Ticks flowing, as on the other sides: 3 s with the defaults, 3 ticks tuned.
+    timer:sleep(case Config of default -> 3000; tuned -> 600 end),
+    T0 = now_ns(),
+    signal(OsPid, Signal),
+    Reason = receive {'DOWN', Ref, process, Waiter, R} -> R
+             after ?PATIENCE_MS -> error({w6_no_down, Signal})
+             end,
+    T1 = now_ns(),
+    log("W6 ~s: monitor fired with ~p", [Signal, Reason]),
+    stop_b(Peer),
+    (T1 - T0) / 1.0e9.
+
+%% ---- W7: selective receive on a deep mailbox -----------------------------------------------
+
+w7(Scale, Runs) ->
+    N = scaled(?W7_ROUND_TRIPS, Scale),
+    Depth = ?W7_DEPTH,
+    result("w7.roundTrips", N),
+    result("w7.depth", Depth),
+    info("w7.plain", "replies matched by an integer counter: each receive scans the queued "
+         "messages"),
+    info("w7.ref", "replies matched by make_ref(): the compiler marks the mailbox when the ref "
+         "is made, and the receive starts there"),
+    [begin
+         w7_once(V, 0, warmup(?W7_ROUND_TRIPS)),
+         w7_once(V, Depth, warmup(?W7_ROUND_TRIPS))
+     end || V <- [plain, ref]],
+    Acc = lists:foldl(
+            fun(_, A0) ->
+                    lists:foldl(
+                      fun(V, A) ->
+                              Empty = w7_once(V, 0, N),
+                              Deep = w7_once(V, Depth, N),
+                              L = atom_to_list(V),
+                              add("w7", [{L ++ ".emptyRate", Empty},
+                                         {L ++ ".rate", Deep},
+                                         {L ++ ".slowdown", Empty / Deep}], A)
+                      end, A0, [plain, ref])
+            end, [], lists:seq(1, Runs)),
+    print_runs("w7", Acc).
+
+w7_once(Variant, Depth, N) ->
+    in_process(
+      fun() ->
+              Self = self(),
+              Server = spawn_link(fun w7_server/0),
+              Client = spawn_link(
+                         fun() ->
+                                 receive start -> ok end, % the noise before it stays queued
+                                 T0 = now_ns(),
+                                 case Variant of
+                                     plain -> requests_plain(Server, 1, N);
+                                     ref -> requests_ref(Server, 1, N)
+                                 end,
+                                 T = now_ns() - T0,
+                                 Left = count_noise(0),
+                                 Server ! stop,
+                                 Self ! {w7_done, T, Left}
+                         end),
+              noise(Client, Depth),
+              Client ! start,
+              receive
+                  {w7_done, T, Depth} -> per_second(N, T);
+                  {w7_done, _, Left} -> error({w7_noise_left, Left, Depth})
+              end
+      end).
+
+requests_plain(_, I, N) when I > N -> ok;
+requests_plain(Server, I, N) ->
+    Server ! {request, self(), I},
+    receive {reply, I} -> ok end,
+    requests_plain(Server, I + 1, N).
+
+requests_ref(_, I, N) when I > N -> ok;
+requests_ref(Server, I, N) ->
+    Ref = make_ref(),
+    Server ! {request, self(), Ref},
+    receive {reply, Ref} -> ok end,
+    requests_ref(Server, I + 1, N).
+
+w7_server() ->
+    receive
+        {request, From, Ref} -> From ! {reply, Ref}, w7_server();
+        stop -> ok
+    end.
+
+noise(_, 0) -> ok;
+noise(Client, K) -> Client ! {noise, K}, noise(Client, K - 1).
+
+count_noise(K) ->
+    receive {noise, _} -> count_noise(K + 1) after 0 -> K end.
+
+%% ---- helpers -------------------------------------------------------------------------------
+
+%% Runs F in a fresh process (its heap and whatever it links to go with it) and returns its
+%% result; fails if it crashes or takes longer than the patience.
+in_process(F) ->
+    Self = self(),
+    {Pid, Ref} = spawn_monitor(fun() -> Self ! {self(), result, F()} end),
+    receive
+        {Pid, result, R} ->
+            erlang:demonitor(Ref, [flush]),
+            R;
+        {'DOWN', Ref, process, Pid, Why} ->
+            error({workload_process_crashed, Why})
+    after ?PATIENCE_MS ->
+            exit(Pid, kill),
+            error(workload_timeout)
+    end.
+
+now_ns() -> erlang:monotonic_time(nanosecond).
+
+per_second(Units, Nanos) -> Units * 1.0e9 / Nanos.
+
+scaled(Full, Scale) -> max(1, round(Full * Scale)).
+
+%% The warm-up size in every mode: a tenth of the full size, as on the Java sides.
+warmup(Full) -> scaled(Full, 0.1).
+
+to_float(S) ->
+    case string:to_float(S) of
+        {F, ""} -> F;
+        _ -> float(list_to_integer(S))
+    end.
+
+%% Records one run's values: [{Metric, Value}] onto Acc.
+add(Prefix, Values, Acc) ->
+    lists:foldl(fun({M, V}, A) ->
+                        log("~s.~s = ~s", [Prefix, M, fmt(V)]),
+                        [{M, V} | A]
+                end, Acc, Values).
+
+%% Prints each metric's median (as `prefix.metric'), `.min', `.max', and its runs.
+print_runs(Prefix, Acc) ->
+    All = lists:reverse(Acc),
+    Metrics = lists:foldl(fun({M, _}, Ms) ->
+                                  case lists:member(M, Ms) of
+                                      true -> Ms;
+                                      false -> Ms ++ [M]
+                                  end
+                          end, [], All),
+    lists:foreach(
+      fun(M) ->
+              Vs = [V || {M2, V} <- All, M2 =:= M],
+              S = lists:sort(Vs),
+              Key = Prefix ++ "." ++ M,
+              result(Key, median(S)),
+              result(Key ++ ".min", hd(S)),
+              result(Key ++ ".max", lists:last(S)),
+              info(Key ++ ".runs", lists:join(",", [fmt(V) || V <- Vs]))
+      end, Metrics).
+
+median(S) ->
+    N = length(S),
+    case N rem 2 of
+        1 -> lists:nth(N div 2 + 1, S);
+        0 -> (lists:nth(N div 2, S) + lists:nth(N div 2 + 1, S)) / 2
+    end.
+
+result(Key, V) -> io:format("RESULT ~s=~s~n", [Key, fmt(V)]).
+
+info(Key, Text) -> io:format("INFO ~s=~ts~n", [Key, Text]).
+
+log(Format, Args) -> io:format(standard_error, "[bench] " ++ Format ++ "~n", Args).
+
+%% As Bench.fmt: an integer when the value is one, else four decimals.
+fmt(V) when is_integer(V) -> integer_to_list(V);
+fmt(V) when is_float(V), V == trunc(V), abs(V) < 1.0e15 -> integer_to_list(trunc(V));
+fmt(V) -> float_to_list(V, [{decimals, 4}]).

@@ -1,0 +1,247 @@
+package io.distproc.testkit;
+
+import com.github.dockerjava.api.DockerClient;
+import io.distproc.NodeId;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Network;
+
+/*
+ * The faults of a cluster: kill, pause/unpause, partition/heal and restart, what of them is in
+ * force, and when each node was last hit.
+ *
+ * Before a fault acts (and before an unpause or a heal, whose node-up lines may come at once), it
+ * records a mark for the node it hits: where every container's log stood, and the instant. An await
+ * for that node's node-down or node-up reads each log from its mark, so an event of an earlier
+ * fault is never taken for this one's, and measures from the instant.
+ *
+ * `paused`, `killed`, `partitions` (each cut pair, and which of the two was disconnected from the
+ * pair's network) and `marks` are guarded by `lock`, which is never held across a docker command.
+ * Any thread may call in.
+ */
+final class ClusterFaults {
+  private static final System.Logger LOG = System.getLogger("io.distproc.testkit");
+
+  /** Where the logs stood, by observer, and when, as something last happened to a node. */
+  record Mark(Map<String, Long> logMarks, Instant at) {
+    static final Mark NONE = new Mark(Map.of(), Instant.EPOCH);
+
+    /** Where to read {@code observer}'s log from. */
+    long of(String observer) {
+      return logMarks.getOrDefault(observer, 0L);
+    }
+  }
+
+  /** The faults in force: for recovering from them. */
+  record InForce(List<String> paused, List<List<String>> partitions, List<String> killed) {}
+
+  private final ClusterNodes nodes;
+  private final ClusterNetworks networks;
+  private final ReentrantLock lock = new ReentrantLock();
+  // @GuardedBy("lock")
+  private final Set<String> paused = new HashSet<>();
+  // @GuardedBy("lock")
+  private final Set<String> killed = new HashSet<>();
+  // @GuardedBy("lock")
+  private final Map<Set<String>, String> partitions = new LinkedHashMap<>();
+  // @GuardedBy("lock")
+  private final Map<String, Mark> marks = new LinkedHashMap<>();
+
+  ClusterFaults(ClusterNodes nodes, ClusterNetworks networks) {
+    this.nodes = nodes;
+    this.networks = networks;
+  }
+
+  void kill(String node) {
+    NodeContainer c = nodes.container(node);
+    fault(node, "kill");
+    docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec();
+    lock.lock();
+    try {
+      killed.add(node);
+      paused.remove(node);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void pause(String node) {
+    NodeContainer c = nodes.container(node);
+    fault(node, "pause");
+    docker().pauseContainerCmd(c.getContainerId()).exec();
+    lock.lock();
+    try {
+      paused.add(node);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void unpause(String node) {
+    NodeContainer c = nodes.container(node);
+    mark(node); // before the thaw: the node-up lines it causes may come at once
+    docker().unpauseContainerCmd(c.getContainerId()).exec();
+    lock.lock();
+    try {
+      paused.remove(node);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void partition(String a, String b) {
+    NodeContainer first = nodes.container(a);
+    nodes.container(b);
+    Network net = networks.pair(a, b);
+    lock.lock();
+    try {
+      if (partitions.containsKey(Set.of(a, b))) {
+        return;
+      }
+      partitions.put(Set.of(a, b), a);
+    } finally {
+      lock.unlock();
+    }
+    fault(a, "partition from " + b);
+    fault(b, "partition from " + a);
+    first.disconnect(net);
+  }
+
+  void heal(String a, String b) {
+    nodes.container(a);
+    nodes.container(b);
+    Network net = networks.pair(a, b);
+    String disconnected;
+    lock.lock();
+    try {
+      disconnected = partitions.remove(Set.of(a, b));
+    } finally {
+      lock.unlock();
+    }
+    if (disconnected == null) {
+      return;
+    }
+    mark(a);
+    mark(b);
+    nodes.container(disconnected).connect(net, List.of(disconnected));
+  }
+
+  /**
+   * Replaces a node's container by a new one of the same configuration (killing the old one first
+   * if it runs) and returns the new incarnation's id once it is ready.
+   */
+  NodeId restart(String node) {
+    NodeContainer c = nodes.container(node);
+    Optional<NodeId> old = c.nodeId();
+    boolean running;
+    lock.lock();
+    try {
+      running = !killed.contains(node);
+      if (paused.remove(node)) {
+        docker().unpauseContainerCmd(c.getContainerId()).exec();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (running) {
+      fault(node, "restart");
+      docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec();
+    } else {
+      mark(node);
+    }
+    c.stop(); // removes the old container
+    c.start(); // returns once this container's log has the new incarnation's ready event
+    lock.lock();
+    try {
+      killed.remove(node);
+      // The new container joins every pair network: partitions cut on its side are gone.
+      partitions.values().removeIf(node::equals);
+    } finally {
+      lock.unlock();
+    }
+    return c.nodeId().filter(n -> !Optional.of(n).equals(old)).orElseThrow(
+        () -> new IllegalStateException("node " + node + " restarted without a new incarnation"));
+  }
+
+  InForce inForce() {
+    lock.lock();
+    try {
+      return new InForce(
+          List.copyOf(paused),
+          partitions.keySet().stream().map(p -> p.stream().sorted().toList()).toList(),
+          List.copyOf(killed));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets that a node is paused; returns whether it was. */
+  boolean takePaused(String node) {
+    lock.lock();
+    try {
+      return paused.remove(node);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The nodes neither killed nor paused, in declaration order. */
+  List<String> live() {
+    lock.lock();
+    try {
+      return nodes.names().stream().filter(n -> !killed.contains(n) && !paused.contains(n)).toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The live nodes that should notice a fault on {@code node}: not it, not cut off from it. */
+  List<String> survivorsOf(String node) {
+    return live().stream().filter(n -> !n.equals(node) && !isPartitioned(n, node)).toList();
+  }
+
+  boolean isPartitioned(String a, String b) {
+    lock.lock();
+    try {
+      return partitions.containsKey(Set.of(a, b));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The mark of the last fault on, unpause or heal of {@code node}. */
+  Mark lastMark(String node) {
+    lock.lock();
+    try {
+      return marks.getOrDefault(node, Mark.NONE);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void fault(String node, String what) {
+    mark(node);
+    LOG.log(System.Logger.Level.INFO, () -> "fault: " + what + " " + node);
+  }
+
+  private void mark(String node) {
+    Mark m = new Mark(nodes.logMarks(), Instant.now());
+    lock.lock();
+    try {
+      marks.put(node, m);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static DockerClient docker() {
+    return DockerClientFactory.instance().client();
+  }
+}
