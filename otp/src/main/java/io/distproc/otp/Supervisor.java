@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
  *       child is ignored. Erlang stops a supervisor only for its parent's signals; this one cannot
  *       know its parent when another node started it by behaviour name, so it treats every linked
  *       process alike. A supervisor is therefore stopped by {@code ctx.exit(sup, "shutdown")}, by
- *       {@link SupervisorRef#stop}, or by its parent's end.
+ *       {@link SupervisorRef#stop}, or by its parent's abnormal end.
  *   <li><b>Killed.</b> {@link ProcessContext#kill} cannot be trapped: a killed supervisor ends at
  *       once, and its links end the children that do not trap exits.
  *   <li><b>Other messages.</b> Messages of the node's type sent to a supervisor are taken and

@@ -6,6 +6,7 @@ import static io.distproc.Matcher.onExit;
 
 import io.distproc.Down;
 import io.distproc.Exit;
+import io.distproc.InvalidNodeException;
 import io.distproc.Matcher;
 import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
@@ -355,7 +356,18 @@ final class SupervisorProcess<M> {
       return;
     }
     child.pid = null;
-    MonitorRef ref = ctx.monitor(pid);
+    MonitorRef ref;
+    try {
+      ref = ctx.monitor(pid);
+    } catch (InvalidNodeException e) {
+      // A remote child whose node is gone (and with it the child, for this node): the link has
+      // fired or will fire with NodeDown.
+      if (takeExitOf(pid).isEmpty()) {
+        rememberStopped(pid);
+      }
+      LOG.log(Level.DEBUG, () -> "supervisor " + self + ": child '" + child.id() + "' is gone");
+      return;
+    }
     Optional<Exit> ended = takeExitOf(pid);
     if (ended.isPresent()) {
       ctx.unmonitor(ref);
@@ -367,11 +379,11 @@ final class SupervisorProcess<M> {
     MonitorReason reason =
         switch (child.spec.shutdown()) {
           case ShutdownPolicy.BrutalKill k -> {
-            ctx.kill(pid);
+            kill(pid);
             yield awaitDown(ref);
           }
           case ShutdownPolicy.Timeout t -> {
-            ctx.exit(pid, SHUTDOWN);
+            askToStop(pid);
             Optional<MonitorReason> down = ctx.receive(t.deadline(), onDown(ref, Down::reason));
             if (down.isPresent()) {
               yield down.get();
@@ -386,11 +398,11 @@ final class SupervisorProcess<M> {
                         + "' did not stop within "
                         + t.deadline().toMillis()
                         + " ms; killing it");
-            ctx.kill(pid);
+            kill(pid);
             yield awaitDown(ref);
           }
           case ShutdownPolicy.Infinity i -> {
-            ctx.exit(pid, SHUTDOWN);
+            askToStop(pid);
             yield awaitDown(ref);
           }
         };
@@ -400,6 +412,24 @@ final class SupervisorProcess<M> {
     LOG.log(
         Level.DEBUG,
         () -> "supervisor " + self + ": child '" + child.id() + "' stopped: " + reason);
+  }
+
+  // A signal to a child whose node has just gone is not needed: its monitor fires with NodeDown.
+
+  private void askToStop(Pid pid) {
+    try {
+      ctx.exit(pid, SHUTDOWN);
+    } catch (InvalidNodeException e) {
+      LOG.log(Level.DEBUG, () -> "supervisor " + self + ": " + e.getMessage());
+    }
+  }
+
+  private void kill(Pid pid) {
+    try {
+      ctx.kill(pid);
+    } catch (InvalidNodeException e) {
+      LOG.log(Level.DEBUG, () -> "supervisor " + self + ": " + e.getMessage());
+    }
   }
 
   private MonitorReason awaitDown(MonitorRef ref) {

@@ -19,9 +19,16 @@ import java.util.List;
  * (stopping a slow child, say), it may still take effect, and the exception says which of the two
  * happened.
  *
- * <p>The supervisor stays reachable through this object only within the JVM that started it: the
- * commands are Java objects, never messages of the node's type, so they need no codec and the
- * node's messages need no room for them.
+ * <p><b>Design note.</b> The node's message type is the user's, so a supervisor cannot count on
+ * receiving commands of its own as messages: that would take an adapter to and from every cluster's
+ * message type, and a codec could still not carry a child spec that holds a local process body. A
+ * command is therefore a Java object, put in this handle's queue; the supervisor is woken by the
+ * one kind of entry it always receives, an exit signal: a short-lived process links to it and ends
+ * normally, which ends nobody, and the supervisor carries out one queued command for each such
+ * exit. The exit takes its place in the mailbox like any entry, which gives the ordering above. The
+ * cost is one short-lived process per command, and the reach is the JVM that started the
+ * supervisor: a supervisor started on another node by behaviour name ({@link Supervisor#body}) has
+ * no handle.
  *
  * <p>This interface is thread-safe: any thread, inside a process or not, may send commands. A
  * command must not be sent from one of the supervisor's own children while the supervisor waits for
