@@ -4,6 +4,7 @@ import static io.distproc.Matcher.on;
 import static io.distproc.Matcher.onDown;
 
 import io.distproc.Behaviours;
+import io.distproc.CallException;
 import io.distproc.Down;
 import io.distproc.MonitorReason;
 import io.distproc.Node;
@@ -17,6 +18,11 @@ import io.distproc.demo.DemoMessage.Job;
 import io.distproc.demo.DemoMessage.Note;
 import io.distproc.demo.DemoMessage.Result;
 import io.distproc.demo.DemoMessage.Signal;
+import io.distproc.otp.ChildSpec;
+import io.distproc.otp.Strategy;
+import io.distproc.otp.Supervisor;
+import io.distproc.otp.SupervisorRef;
+import io.distproc.otp.SupervisorSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,18 +30,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real cluster on this machine: node alpha in this JVM, beta and gamma in two more JVMs, all on
  * loopback over gRPC. Alpha spawns work on the others by behaviour name, sees a crash on beta
- * through a monitor, kills gamma's JVM with SIGKILL and times how long the node-down notice takes,
- * then asks beta to leave. Every step is traced and checked.
+ * through a monitor, has a supervisor restart a crashed calculator on beta, kills gamma's JVM with
+ * SIGKILL while a call to it waits (the call fails at once) and times how long the node-down
+ * notice takes, then asks beta to leave. Every step is traced and checked.
  */
 public final class ClusterDemo {
   private static final Logger LOG = LoggerFactory.getLogger("demo");
@@ -230,7 +239,28 @@ public final class ClusterDemo {
             && c.exceptionClass().equals(ArithmeticException.class.getName()),
         "the calculator on beta should have crashed with ArithmeticException: " + crash.reason());
 
-    // 4. Gamma's JVM is killed (SIGKILL): how long until alpha knows?
+    // 3b. A supervisor here keeps a calculator alive on beta: it crashes, and a new one takes its
+    //     place on beta, started by behaviour name, and answers.
+    supervise(ctx, alpha, beta, failures);
+
+    // 4. Gamma's JVM is killed (SIGKILL) while a call to its calculator waits for a reply that
+    //    will never come: the call fails at once with NodeDown, not at its one-minute deadline.
+    Pid caller =
+        ctx.spawn(c -> {
+          c.send(me, new Signal(c.self(), "calling"));
+          long start = System.nanoTime();
+          String outcome;
+          try {
+            c.call(onGamma.pid(), new Job(c.self(), "hold", 0),
+                on(Result.class, r -> r.from().equals(onGamma.pid()), r -> r), Duration.ofMinutes(1));
+            outcome = "a reply";
+          } catch (CallException e) {
+            outcome = e.getClass().getSimpleName() + " after " + (System.nanoTime() - start) / 1_000_000
+                + " ms: " + e.serverReason().map(ClusterDemo::describe).orElse("no reason");
+          }
+          c.send(me, new Signal(c.self(), outcome));
+        });
+    ctx.receive(PATIENCE, on(Signal.class, s -> s.from().equals(caller), Signal::text));
     long killedAt = System.nanoTime();
     gammaJvm.destroyForcibly();
     LOG.info("{} killed gamma's JVM (pid {}) with SIGKILL", Demo.show(me), gammaJvm.pid());
@@ -250,6 +280,12 @@ public final class ClusterDemo {
           (listenerAt - killedAt) / 1_000_000);
     }
     expect(failures, listenerAt != null, "the node-down listener did not run for gamma");
+    String callOutcome =
+        ctx.receive(PATIENCE, on(Signal.class, s -> s.from().equals(caller), Signal::text))
+            .orElse("(no outcome)");
+    LOG.info("{} the call to gamma's calculator failed fast: {}", Demo.show(me), callOutcome);
+    expect(failures, callOutcome.startsWith("CallException") && callOutcome.contains("NodeDown"),
+        "the call to gamma should have failed with CallException and NodeDown: " + callOutcome);
 
     // 5. Beta leaves politely: alpha sees PEER_LEFT.
     ctx.spawn(beta, "leave", new Signal(me, "leave"));
@@ -262,13 +298,65 @@ public final class ClusterDemo {
     expect(failures, alpha.remoteNodes().isEmpty(), "nodes still connected: " + alpha.remoteNodes());
   }
 
-  /** A worker: squares and divides until told to stop; crashes on division by zero. */
+  /** Step 3b: a one-for-one supervisor on alpha whose child is a calculator on beta. */
+  private static void supervise(
+      ProcessContext<DemoMessage> ctx, Node<DemoMessage> alpha, NodeId beta, List<String> failures) {
+    Pid me = ctx.self();
+    SupervisorRef<DemoMessage> sup =
+        Supervisor.start(
+            alpha,
+            SupervisorSpec.<DemoMessage>builder()
+                .strategy(Strategy.ONE_FOR_ONE)
+                .intensity(3, Duration.ofSeconds(10))
+                .child(
+                    ChildSpec.remote("calc", beta, "calculator", (DemoMessage) new Signal(me, "go"))
+                        .build())
+                .build());
+    Pid first = childPid(sup, null);
+    LOG.info("{} supervisor {} started calculator {} on beta", Demo.show(me), Demo.show(sup.pid()),
+        Demo.show(first));
+    ctx.send(first, new Job(me, "divide", 0)); // crashes it
+    Pid second = childPid(sup, first);
+    LOG.info("{} the supervised calculator crashed; the supervisor restarted it as {}",
+        Demo.show(me), Demo.show(second));
+    ctx.send(second, new Job(me, "square", 9));
+    long value =
+        ctx.receive(PATIENCE, on(Result.class, r -> r.from().equals(second), Result::value))
+            .orElse(-1L);
+    LOG.info("{} the new calculator answered square(9) = {}", Demo.show(me), value);
+    expect(failures, second != null && !second.equals(first) && second.node().equals(beta),
+        "the supervisor should have restarted the calculator on beta: " + first + " -> " + second);
+    expect(failures, value == 81, "the restarted calculator should answer 81, not " + value);
+    sup.stop(PATIENCE);
+  }
+
+  /** The supervisor's calculator once it is another than {@code not}; null if none in time. */
+  private static Pid childPid(SupervisorRef<DemoMessage> sup, Pid not) {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Pid> pid = sup.whichChildren(PATIENCE).get(0).pid();
+      if (pid.isPresent() && !pid.get().equals(not)) {
+        return pid.get();
+      }
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // the demo polls the supervisor
+    }
+    return null;
+  }
+
+  /**
+   * A worker: squares and divides until told to stop; crashes on division by zero; holds a "hold"
+   * job without answering.
+   */
   static void calculator(ProcessContext<DemoMessage> ctx) {
     LOG.info("{} calculator ready", Demo.show(ctx.self()));
     ctx.receiveLoop(
         PATIENCE.multipliedBy(3),
         List.of(
             on(Job.class, job -> {
+              if (job.op().equals("hold")) { // taken, never answered (see the call in step 4)
+                LOG.info("{} holding a job without an answer", Demo.show(ctx.self()));
+                return true;
+              }
               long value = switch (job.op()) {
                 case "square" -> job.n() * job.n();
                 case "divide" -> 100 / job.n(); // throws for 0: the process crashes
