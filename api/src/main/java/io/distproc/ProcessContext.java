@@ -481,8 +481,9 @@ public interface ProcessContext<M> {
   /**
    * Starts, on {@code node}, the behaviour registered there under {@code behaviour}, linked to this
    * process before it runs its first line (Erlang's {@code spawn_link/4}). If the name is not
-   * registered there, this process gets an exit signal with {@link MonitorReason.NoProcess}. Must
-   * be called from the owning process's thread only.
+   * registered there, this process gets an exit signal with {@link MonitorReason.NoProcess}, in
+   * force by the time this returns (an untrapping process ends: this throws {@link
+   * ProcessExitException}). Must be called from the owning process's thread only.
    *
    * @param node where to start the process
    * @param behaviour the registered name

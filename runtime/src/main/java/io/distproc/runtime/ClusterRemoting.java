@@ -401,7 +401,19 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       case Frame.SpawnRequest request -> spawnForPeer(link, peer, request);
       case Frame.SpawnReply reply -> {
         PendingSpawn pending = peer == null ? null : peer.pendingSpawns.remove(reply.requestId());
-        if (pending != null) {
+        if (pending != null && !reply.started()) {
+          // Nothing runs there: what the spawner asked for reports NoProcess before the spawn
+          // returns; the notice or signal the peer sends after this reply finds nothing to fire.
+          MonitorReason none = new MonitorReason.NoProcess(reply.child());
+          if (pending.monitorId() != 0) {
+            node.deliverDownHere(
+                MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()), none);
+          }
+          if (pending.link()) {
+            signals.deliver(reply.child(), pending.spawner(), none, ExitKind.EXIT);
+          }
+          pending.reply().complete(reply.child());
+        } else if (pending != null) {
           if (pending.monitorId() != 0) {
             peer.outgoing.add(MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()));
           }
@@ -482,7 +494,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
             request.spawner(),
             request.monitorId(),
             request.link() && peer != null,
-            (pid, monitor, isLinked) -> {
+            (pid, monitor, isLinked, started) -> {
               ref[0] = monitor;
               linked[0] = isLinked;
               if (monitor != null && peer != null) {
@@ -491,7 +503,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
               if (isLinked) {
                 peer.links.add(new LinkPair(pid, request.spawner()));
               }
-              link.send(new Frame.SpawnReply(request.requestId(), pid));
+              link.send(new Frame.SpawnReply(request.requestId(), pid, started));
             });
     if (ref[0] == null && request.monitorId() != 0) {
       // No such behaviour, or shutting down: the pid names no process.

@@ -122,10 +122,14 @@ final class ExitSignals<M> {
    */
   void deliver(Pid from, Pid to, MonitorReason reason, ExitKind kind) {
     ProcessImpl<M> p = local(to);
-    if (p == null || (kind == ExitKind.LINK && !p.removeLink(from))) {
+    if (p == null) {
       return;
     }
-    p.signal(from, reason, kind == ExitKind.KILL);
+    if (kind == ExitKind.LINK) {
+      p.linkFired(from, reason); // removes the link and acts on it as one step: see unlink
+    } else {
+      p.signal(from, reason, kind == ExitKind.KILL);
+    }
   }
 
   /**

@@ -492,8 +492,10 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   /** Called on the dying process's thread after its last line. */
   void exit(ProcessImpl<M> p, MonitorReason reason) {
     names.release(p); // before the end: a name never names a dead process for long
-    nodeWatchers.remove(p);
-    groups.ended(p); // its groups learn it left before anyone can see it dead
+    if (p.sociable()) {
+      nodeWatchers.remove(p);
+      groups.ended(p); // its groups learn it left before anyone can see it dead
+    }
     processes.remove(p);
     List<Object> watches = p.markDead();
     for (Object watch : watches) {
@@ -651,10 +653,10 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   /** What a spawn for another node does once the child is registered and before it runs. */
   interface BeforeStart {
     /**
-     * Called with the child's pid, the monitor installed on it (null if none), and whether it was
-     * linked with the spawner.
+     * Called with the child's pid, the monitor installed on it (null if none), whether it was
+     * linked with the spawner, and whether it was started at all.
      */
-    void registered(Pid child, MonitorRef monitor, boolean linked);
+    void registered(Pid child, MonitorRef monitor, boolean linked, boolean started);
   }
 
   /**
@@ -678,7 +680,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
           () -> "cannot spawn '" + name + "' for " + spawner + ": "
               + (behaviour.isEmpty() ? "no such behaviour" : argument.isEmpty()
                   ? "undecodable argument" : "node shutting down"));
-      beforeStart.registered(pid, null, false);
+      beforeStart.registered(pid, null, false, false);
       return pid;
     }
     Behaviour<M> b = behaviour.get();
@@ -695,10 +697,10 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     if (state.get() != RUNNING) {
       processes.remove(p);
       checkTerminated();
-      beforeStart.registered(pid, null, false);
+      beforeStart.registered(pid, null, false, false);
       return pid;
     }
-    beforeStart.registered(pid, ref, link);
+    beforeStart.registered(pid, ref, link, true);
     spawned.incrementAndGet();
     p.start(threads.newThread(p));
     return pid;

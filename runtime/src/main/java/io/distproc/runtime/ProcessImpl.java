@@ -116,6 +116,12 @@ final class ProcessImpl<M> extends Mailbox<M>
   /** The registered name, or null. Owner thread only (and the node, on it, at the end). */
   private String name;
 
+  /**
+   * Whether this process ever joined or watched a process group, or watched nodes: only then does
+   * its end have to visit those tables. Owner thread only.
+   */
+  private boolean sociable;
+
   private static final VarHandle EXIT;
 
   static {
@@ -291,6 +297,18 @@ final class ProcessImpl<M> extends Mailbox<M>
     return false;
   }
 
+  /**
+   * A linked process ended: removes the link and acts on the signal in one step under this
+   * process's lock, so that an unlink, which takes the same lock, either comes first (and nothing
+   * is signalled) or finds the signal already acted on (an Exit already queued stays). Acting
+   * never blocks: it queues an entry, or sets EXIT and interrupts.
+   */
+  synchronized void linkFired(Pid other, MonitorReason reason) {
+    if (removeLink(other)) {
+      signal(other, reason, false);
+    }
+  }
+
   /** The links a dead process had. Called once, by the dying thread, after markDead. */
   synchronized List<Pid> takeLinks() {
     Object l = links;
@@ -313,6 +331,11 @@ final class ProcessImpl<M> extends Mailbox<M>
 
   String registeredName() {
     return name;
+  }
+
+  /** Whether the node's group and node-watch tables may hold this process. Owner thread. */
+  boolean sociable() {
+    return sociable;
   }
 
   void registeredName(String n) {
@@ -742,7 +765,13 @@ final class ProcessImpl<M> extends Mailbox<M>
   @Override
   public Pid spawnLinked(NodeId where, String behaviour, M argument) {
     checkOwner("spawnLinked");
-    Pid child = node.spawnBehaviourLinked(where, behaviour, argument, this);
+    Pid child;
+    try {
+      child = node.spawnBehaviourLinked(where, behaviour, argument, this);
+    } catch (ProcessInterruptedException e) {
+      checkExit(); // the NoProcess signal of a behaviour that is not there interrupted the wait
+      throw e;
+    }
     checkExit(); // a behaviour that does not exist there has ended this process
     return child;
   }
@@ -759,6 +788,7 @@ final class ProcessImpl<M> extends Mailbox<M>
   public void joinGroup(String group) {
     ProcessGroups.check(group);
     checkOwner("joinGroup");
+    sociable = true;
     node.groups().join(pid, group);
   }
 
@@ -783,6 +813,7 @@ final class ProcessImpl<M> extends Mailbox<M>
   public List<Pid> monitorGroup(String group) {
     ProcessGroups.check(group);
     checkOwner("monitorGroup");
+    sociable = true;
     return node.groups().watch(this, group);
   }
 
@@ -796,6 +827,7 @@ final class ProcessImpl<M> extends Mailbox<M>
   @Override
   public void monitorNodes(boolean watch) {
     checkOwner("monitorNodes");
+    sociable = true;
     node.watchNodes(this, watch);
   }
 

@@ -63,6 +63,7 @@ final class WireCodec {
       case Frame.GroupLeave g -> 1;
       case Frame.GroupSync g -> 1;
       case Frame.SpawnRequest r -> r.link() ? 1 : 0;
+      case Frame.SpawnReply r -> r.started() ? 0 : 1;
       case Frame.DownNotice d -> minorVersionOf(d.reason());
       default -> 0;
     };
@@ -175,7 +176,10 @@ final class WireCodec {
       }
       case Frame.SpawnReply r ->
           f.setSpawnReply(
-              SpawnReply.newBuilder().setRequestId(r.requestId()).setChild(pid(r.child())));
+              SpawnReply.newBuilder()
+                  .setRequestId(r.requestId())
+                  .setChild(pid(r.child()))
+                  .setNotStarted(!r.started()));
       case Frame.Monitor m -> f.setMonitor(Monitor.newBuilder().setRef(ref(m.ref())));
       case Frame.Demonitor d -> f.setDemonitor(Demonitor.newBuilder().setRef(ref(d.ref())));
       case Frame.DownNotice d ->
@@ -351,7 +355,8 @@ final class WireCodec {
                 r.getRequestId(),
                 pid(
                     require(r.hasChild(), r.getChild(), "spawn_reply.child"),
-                    "spawn_reply.child")));
+                    "spawn_reply.child"),
+                !r.getNotStarted()));
       }
       case MONITOR -> {
         Monitor m = frame.getMonitor();

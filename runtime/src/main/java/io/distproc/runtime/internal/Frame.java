@@ -80,8 +80,11 @@ public sealed interface Frame {
    *
    * @param requestId the request's id
    * @param child the new process (a pid naming no process if the behaviour is unknown there)
+   * @param started false if no process was started (an unknown behaviour, an undecodable
+   *     argument, a node shutting down): the spawner's node then queues the NoProcess notice or
+   *     exit signal before the spawn returns
    */
-  record SpawnReply(long requestId, Pid child) implements Frame {
+  record SpawnReply(long requestId, Pid child, boolean started) implements Frame {
     /** Checks the components. */
     public SpawnReply {
       Objects.requireNonNull(child, "child");

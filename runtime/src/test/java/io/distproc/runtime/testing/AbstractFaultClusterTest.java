@@ -156,10 +156,27 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
             ctx -> {
               ctx.trapExits(true);
               Pid none = ctx.spawnLinked(beta, "no-such-behaviour", "-");
-              return ctx.receive(WAIT, onExit(none, e -> e)).orElseThrow();
+              // Queued by the time spawnLinked returns: no wait needed.
+              return ctx.receive(Duration.ZERO, onExit(none, e -> e)).orElseThrow();
             });
 
     assertThat(exit.reason()).isInstanceOf(MonitorReason.NoProcess.class);
+    MonitorReason down =
+        inProcess(
+            a,
+            ctx ->
+                ctx.receive(
+                        Duration.ZERO, // queued by the time spawnMonitored returns
+                        onDown(
+                            ctx.spawnMonitored(beta, "no-such-behaviour", "-").monitor(),
+                            d -> d.reason()))
+                    .orElseThrow());
+    assertThat(down).isInstanceOf(MonitorReason.NoProcess.class);
+    Pid untrapped = a.spawn(ctx -> ctx.spawnLinked(beta, "no-such-behaviour", "-"));
+    CompletableFuture<MonitorReason> end = a.termination(untrapped);
+    assertThat(result(end)).isInstanceOfSatisfying(
+        MonitorReason.Exited.class,
+        e -> assertThat(e.cause()).isInstanceOf(MonitorReason.NoProcess.class));
   }
 
   @Test
