@@ -94,7 +94,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private static final Duration SEED_BACKOFF_MIN = Duration.ofMillis(50);
   private static final Duration SEED_BACKOFF_MAX = Duration.ofSeconds(2);
 
-  private final NodeImpl<M> node;
+  private final LocalDelivery<M> delivery;
+  private final NodeWatch<M> watch;
+  private final PeerSpawner<M> spawner;
   private final NodeId self;
   private final NodeConfig config;
   private final Codec<M> codec;
@@ -160,16 +162,28 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
    */
   private ExitSignals<M> signals;
 
-  ClusterRemoting(NodeImpl<M> node, NodeId self, NodeConfig config, Codec<M> codec) {
-    this.node = node;
+  /** The process groups of this node; set once by start(), like signals. */
+  private ProcessGroups<M> groups;
+
+  ClusterRemoting(
+      NodeId self,
+      NodeConfig config,
+      Codec<M> codec,
+      LocalDelivery<M> delivery,
+      NodeWatch<M> watch,
+      PeerSpawner<M> spawner) {
+    this.delivery = delivery;
+    this.watch = watch;
+    this.spawner = spawner;
     this.self = self;
     this.config = config;
     this.codec = codec;
   }
 
   /** Starts the transport and the seed dialers. Called once, after the node is built. */
-  void start(TransportFactory factory, ExitSignals<M> nodeSignals) {
+  void start(TransportFactory factory, ExitSignals<M> nodeSignals, ProcessGroups<M> nodeGroups) {
     this.signals = nodeSignals;
+    this.groups = nodeGroups;
     transport = factory.start(config, self, this);
     LOG.log(
         System.Logger.Level.INFO,
@@ -272,8 +286,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
                 + (link.outbound() ? " (dialled)" : " (accepted)")
                 + as);
     if (newPeer) {
-      node.groups().peerUp(peerId);
-      node.fireNodeUp(new NodeUpEvent(peerId));
+      groups.peerUp(peerId);
+      watch.up(new NodeUpEvent(peerId));
     }
     return true;
   }
@@ -337,14 +351,14 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
     peer.pendingSpawns.clear();
     for (MonitorRef ref : peer.outgoing) {
-      node.deliverDownHere(ref, new MonitorReason.NodeDown(ref.target(), peer.id));
+      delivery.deliverDown(ref, new MonitorReason.NodeDown(ref.target(), peer.id));
     }
     peer.outgoing.clear();
     for (MonitorRef ref : peer.incoming) {
-      node.unwatchForPeer(ref);
+      delivery.unwatchForPeer(ref);
     }
     peer.incoming.clear();
-    node.groups().peerDown(peer.id);
+    groups.peerDown(peer.id);
     for (LinkPair pair : peer.links) {
       if (peer.links.remove(pair)) {
         signals.deliver(
@@ -354,7 +368,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
             ExitKind.LINK);
       }
     }
-    node.fireNodeDown(new NodeDownEvent(peer.id, cause, detail));
+    watch.down(new NodeDownEvent(peer.id, cause, detail));
   }
 
   @Override
@@ -364,7 +378,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       case Frame.Broadcast broadcast -> {
         M message = decodeOrNull(link, broadcast.payload());
         if (message != null) {
-          node.broadcastHere(null, message);
+          delivery.deliverBroadcast(message);
         }
       }
       default -> control(link, peers.get(link.peer().name()), frame);
@@ -377,10 +391,10 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
    */
   private void message(Link link, Frame.Send send) {
     if (!send.to().node().equals(self)) {
-      node.countDeadLetter(send.to(), "for another incarnation");
+      delivery.countDeadLetter(send.to(), "for another incarnation");
       return;
     }
-    node.deliverEncodedHere(send.to(), send.payload()); // decoded by the receiving process
+    delivery.deliverEncoded(send.to(), send.payload()); // decoded by the receiving process
   }
 
   /**
@@ -406,7 +420,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
           // returns; the notice or signal the peer sends after this reply finds nothing to fire.
           MonitorReason none = new MonitorReason.NoProcess(reply.child());
           if (pending.monitorId() != 0) {
-            node.deliverDownHere(
+            delivery.deliverDown(
                 MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()), none);
           }
           if (pending.link()) {
@@ -425,14 +439,14 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       }
       case Frame.Monitor monitor -> {
         MonitorRef ref = monitor.ref();
-        if (peer != null && node.watchForPeer(ref)) {
+        if (peer != null && delivery.watchForPeer(ref)) {
           peer.incoming.add(ref);
         } else {
           link.send(new Frame.DownNotice(ref, new MonitorReason.NoProcess(ref.target())));
         }
       }
       case Frame.Demonitor demonitor -> {
-        node.unwatchForPeer(demonitor.ref());
+        delivery.unwatchForPeer(demonitor.ref());
         if (peer != null) {
           peer.incoming.remove(demonitor.ref());
         }
@@ -441,7 +455,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         if (peer != null) {
           peer.outgoing.remove(down.ref());
         }
-        node.deliverDownHere(down.ref(), down.reason());
+        delivery.deliverDown(down.ref(), down.reason());
       }
       case Frame.LinkRequest request -> {
         if (peer != null && signals.linkHere(request.to(), request.from())) {
@@ -467,10 +481,10 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         }
         signals.deliver(exit.from(), exit.to(), exit.reason(), exit.kind());
       }
-      case Frame.NamedSend named -> node.deliverEncodedToName(named.name(), named.payload());
-      case Frame.GroupJoin g -> node.groups().fromPeer(link.peer(), g);
-      case Frame.GroupLeave g -> node.groups().fromPeer(link.peer(), g);
-      case Frame.GroupSync g -> node.groups().fromPeer(link.peer(), g);
+      case Frame.NamedSend named -> delivery.deliverEncodedToName(named.name(), named.payload());
+      case Frame.GroupJoin g -> groups.fromPeer(link.peer(), g);
+      case Frame.GroupLeave g -> groups.fromPeer(link.peer(), g);
+      case Frame.GroupSync g -> groups.fromPeer(link.peer(), g);
     }
   }
 
@@ -480,7 +494,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   /** The decoded message, or null (counted and logged) if the codec rejects the bytes. */
   private M decodeOrNull(Link link, byte[] payload) {
-    return node.decodeOrDrop(payload, link.peer());
+    return delivery.decodeOrDrop(payload, link.peer());
   }
 
   private void spawnForPeer(Link link, Peer peer, Frame.SpawnRequest request) {
@@ -488,7 +502,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     MonitorRef[] ref = new MonitorRef[1];
     boolean[] linked = new boolean[1];
     Pid child =
-        node.spawnForPeer(
+        spawner.spawnForPeer(
             request.behaviour(),
             argument,
             request.spawner(),
@@ -627,18 +641,18 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       throw new InvalidNodeException(to.node());
     }
     if (!peer.id.equals(to.node())) {
-      node.countDeadLetter(to, "of an old incarnation");
+      delivery.countDeadLetter(to, "of an old incarnation");
       return;
     }
     if (!peer.link.send(new Frame.Send(to, from, codec.encode(message)))) {
-      node.countUnsent(to.node(), "to " + to);
+      delivery.countUnsent(to.node(), "to " + to);
     }
   }
 
   @Override
   public void broadcast(Pid from, NodeId where, M message) {
     if (!exact(where).link.send(new Frame.Broadcast(from, codec.encode(message)))) {
-      node.countUnsent(where, "broadcast");
+      delivery.countUnsent(where, "broadcast");
     }
   }
 
@@ -697,12 +711,12 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       throw new InvalidNodeException(where);
     }
     if (!peer.id.equals(where)) {
-      node.deliverDownHere(ref, new MonitorReason.NoProcess(ref.target()));
+      delivery.deliverDown(ref, new MonitorReason.NoProcess(ref.target()));
       return;
     }
     peer.outgoing.add(ref);
     if (peer.down) {
-      node.deliverDownHere(ref, new MonitorReason.NodeDown(ref.target(), where));
+      delivery.deliverDown(ref, new MonitorReason.NodeDown(ref.target(), where));
       return;
     }
     peer.link.send(new Frame.Monitor(ref));
@@ -719,7 +733,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   @Override
   public void sendNamed(Pid from, NodeId where, String name, M message) {
     if (!exact(where).link.send(new Frame.NamedSend(name, from, codec.encode(message)))) {
-      node.countUnsent(where, "to the name '" + name + "'");
+      delivery.countUnsent(where, "to the name '" + name + "'");
     }
   }
 

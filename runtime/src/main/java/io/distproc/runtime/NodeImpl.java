@@ -9,10 +9,8 @@ import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
-import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
 import io.distproc.NodeMetrics;
-import io.distproc.NodeUpEvent;
 import io.distproc.Pid;
 import io.distproc.Process;
 import io.distproc.ProcessInterruptedException;
@@ -27,19 +25,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /*
@@ -68,7 +60,7 @@ import java.util.function.Supplier;
  * node has terminated when it is shut down and no process is registered; `terminated` is
  * counted down once, by whichever thread observes that first.
  */
-final class NodeImpl<M> implements Node<M>, NodeMetrics {
+final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
   private static final System.Logger LOG = System.getLogger("io.distproc.runtime");
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -80,11 +72,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final NodeConfig config;
   private final Behaviours<M> behaviours;
   private final Codec<M> codec;
-  private final List<Consumer<? super NodeDownEvent>> nodeDownListeners;
-  private final List<Consumer<? super NodeUpEvent>> nodeUpListeners;
-
-  /** The processes that monitor nodes (ProcessContext.monitorNodes); any thread. */
-  private final Set<ProcessImpl<M>> nodeWatchers = ConcurrentHashMap.newKeySet();
+  private final NodeWatch<M> nodeWatch;
   private final Remoting<M> remoting;
   private final ThreadFactory threads;
 
@@ -95,13 +83,9 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   private final Timers timers;
   private final AtomicLong lastPid = new AtomicLong();
   private final AtomicLong lastRef = new AtomicLong();
-  private final AtomicLong spawned = new AtomicLong();
-  private final LongAdder sent = new LongAdder();
-  private final LongAdder deadLetters = new LongAdder();
-  private final LongAdder received = new LongAdder();
-  private final LongAdder undecodable = new LongAdder();
-  private final LongAdder unsent = new LongAdder();
-  private final LongAdder downsToOtherNodes = new LongAdder();
+  private final NodeCounters counters = new NodeCounters();
+  private final LocalDelivery<M> delivery;
+  private final NodeMetrics metrics;
 
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -114,15 +98,16 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     this.id = NodeId.of(config.name(), newIncarnation());
     this.codec = start.codec();
     this.behaviours = start.behaviours();
-    this.nodeDownListeners = start.nodeDownListeners();
-    this.nodeUpListeners = start.nodeUpListeners();
+    this.nodeWatch = new NodeWatch<>(start.nodeDownListeners(), start.nodeUpListeners());
+    this.delivery = new LocalDelivery<>(id, processes, names, codec, counters);
     this.threads = Threads.processThreads(config.name());
     this.remoting =
         config.isRemote()
-            ? new ClusterRemoting<>(this, id, config, codec)
+            ? new ClusterRemoting<>(id, config, codec, delivery, nodeWatch, this)
             : new LocalOnlyRemoting<>();
     this.signals = new ExitSignals<>(id, processes, remoting);
     this.groups = new ProcessGroups<>(remoting::sendGroups);
+    this.metrics = counters.metrics(id, processes, remoting);
     this.timers = new Timers(config.name());
   }
 
@@ -151,7 +136,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   static <M> NodeImpl<M> start(NodeStart<M> start, TransportFactory transport) {
     NodeImpl<M> node = new NodeImpl<>(start);
     if (node.remoting instanceof ClusterRemoting<M> cluster) {
-      cluster.start(Objects.requireNonNull(transport, "transport"), node.signals);
+      cluster.start(Objects.requireNonNull(transport, "transport"), node.signals, node.groups);
     }
     start.initialProcess().ifPresent(p -> node.initialProcess = node.spawn(p));
     LOG.log(System.Logger.Level.DEBUG, () -> "node " + node.id + " started: " + node.config);
@@ -254,7 +239,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
       checkTerminated();
       throw shutDown();
     }
-    spawned.incrementAndGet();
+    counters.spawned.increment();
     p.start(threads.newThread(p));
   }
 
@@ -356,21 +341,11 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   void send(Pid from, Pid to, M message) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "message");
-    NodeId target = to.node();
-    if (target.equals(id)) {
-      sent.increment();
-      ProcessImpl<M> p = processes.get(to.id());
-      if (p == null) {
-        deadLetter(to, message);
-      } else {
-        p.offer(message);
-      }
-    } else if (target.name().equals(id.name())) {
-      sent.increment();
-      deadLetter(to, message); // another incarnation of this node: its processes are gone
+    if (delivery.isThisNode(to.node())) {
+      delivery.send(to, message); // to a process of another incarnation: a dead letter
     } else {
       remoting.send(from, to, message);
-      sent.increment();
+      counters.sent.increment();
     }
   }
 
@@ -379,34 +354,11 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     Objects.requireNonNull(where, "node");
     NameRegistry.check(name);
     Objects.requireNonNull(message, "message");
-    if (!where.equals(id)) {
+    if (where.equals(id)) {
+      delivery.sendNamed(name, message);
+    } else {
       remoting.sendNamed(from, where, name, message);
-      sent.increment();
-      return;
-    }
-    sent.increment();
-    ProcessImpl<M> p = names.get(name);
-    if (p == null) {
-      deadLetters.increment();
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          () -> "dead letter to the unregistered name '" + name + "': " + codec.describe(message));
-    } else {
-      p.offer(message);
-    }
-  }
-
-  /** Delivers a message from another node, still encoded, to a name registered here. */
-  void deliverEncodedToName(String name, byte[] payload) {
-    received.increment();
-    ProcessImpl<M> p = names.get(name);
-    if (p == null) {
-      deadLetters.increment();
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          () -> "dead letter to the unregistered name '" + name + "': " + describeEncoded(payload));
-    } else {
-      p.offerEncoded(payload, decoder);
+      counters.sent.increment();
     }
   }
 
@@ -435,13 +387,6 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
         });
   }
 
-  private void deadLetter(Pid to, M message) {
-    deadLetters.increment();
-    LOG.log(
-        System.Logger.Level.DEBUG,
-        () -> "dead letter to " + to + ": " + codec.describe(message));
-  }
-
   void broadcast(Pid from, NodeId where, M message) {
     Objects.requireNonNull(where, "node");
     Objects.requireNonNull(message, "message");
@@ -449,13 +394,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
       remoting.broadcast(from, where, message);
       return;
     }
-    processes.forEach(
-        p -> {
-          if (!p.pid().equals(from)) {
-            sent.increment();
-            p.offer(message);
-          }
-        });
+    delivery.broadcast(from, message);
   }
 
   // ---- monitors --------------------------------------------------------------------------------
@@ -470,7 +409,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     }
     MonitorRef ref = newRef(watcher.pid(), target);
     watcher.hold(ref);
-    ProcessImpl<M> p = where.equals(id) ? processes.get(target.id()) : null;
+    ProcessImpl<M> p = delivery.local(target);
     if (p == null || !p.addWatch(ref)) {
       watcher.offerDown(new Down(ref, new MonitorReason.NoProcess(target)));
     }
@@ -480,7 +419,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   void demonitor(MonitorRef ref) {
     Pid target = ref.target();
     if (target.node().equals(id)) {
-      ProcessImpl<M> p = processes.get(target.id());
+      ProcessImpl<M> p = delivery.local(target);
       if (p != null) {
         p.removeWatch(ref);
       }
@@ -493,7 +432,7 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
   void exit(ProcessImpl<M> p, MonitorReason reason) {
     names.release(p); // before the end: a name never names a dead process for long
     if (p.sociable()) {
-      nodeWatchers.remove(p);
+      nodeWatch.watch(p, false);
       groups.ended(p); // its groups learn it left before anyone can see it dead
     }
     processes.remove(p);
@@ -521,143 +460,30 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
 
   private void deliverDown(MonitorRef ref, MonitorReason reason) {
     if (ref.watcher().node().equals(id)) {
-      deliverDownHere(ref, reason);
+      delivery.deliverDown(ref, reason);
     } else {
-      downsToOtherNodes.increment();
+      counters.downsToOtherNodes.increment();
       remoting.sendDown(ref, reason);
     }
   }
 
   /** How many Down notices this node has handed to its remoting for other nodes. For tests. */
   long downsToOtherNodes() {
-    return downsToOtherNodes.sum();
+    return counters.downsToOtherNodes.sum();
   }
 
   /** How many links the live process {@code pid} of this node has (0 if none). For tests. */
   int linksOf(Pid pid) {
-    ProcessImpl<M> p = pid.node().equals(id) ? processes.get(pid.id()) : null;
+    ProcessImpl<M> p = delivery.local(pid);
     return p == null ? 0 : p.linkCount();
   }
 
   /** How many monitors watch the live process {@code pid} of this node (0 if none). For tests. */
   int monitorsOn(Pid pid) {
-    ProcessImpl<M> p = pid.node().equals(id) ? processes.get(pid.id()) : null;
+    ProcessImpl<M> p = delivery.local(pid);
     return p == null ? 0 : p.monitorCount();
   }
 
-  // ---- called by ClusterRemoting for traffic from other nodes -------------------------------
-
-  /** Queues a Down notice for a watcher of this node, if it is still alive. */
-  void deliverDownHere(MonitorRef ref, MonitorReason reason) {
-    Pid watcher = ref.watcher();
-    ProcessImpl<M> w = watcher.node().equals(id) ? processes.get(watcher.id()) : null;
-    if (w != null) {
-      w.offerDown(new Down(ref, reason));
-    }
-  }
-
-  /**
-   * Delivers a message from another node, still encoded, to a process of this node: the process
-   * decodes it when its receive first examines it. Runs no user code, never blocks.
-   */
-  void deliverEncodedHere(Pid to, byte[] payload) {
-    received.increment();
-    ProcessImpl<M> p = processes.get(to.id());
-    if (p == null) {
-      deadLetters.increment();
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          () -> "dead letter to " + to + ": " + describeEncoded(payload));
-    } else {
-      p.offerEncoded(payload, decoder);
-    }
-  }
-
-  /** Decodes a message for a receiving process; null, counted and logged, if it is rejected. */
-  private final Function<byte[], Object> decoder = payload -> decodeOrDrop(payload, null);
-
-  /**
-   * Decodes a message from another node; returns null, and counts and logs the drop, if the codec
-   * rejects the bytes or decodes null.
-   *
-   * @param from the node it came from, for the log, or null if not known here
-   */
-  M decodeOrDrop(byte[] payload, NodeId from) {
-    try {
-      M message = codec.decode(payload);
-      if (message == null) {
-        throw new IllegalArgumentException("the codec decoded a null message");
-      }
-      return message;
-    } catch (RuntimeException e) {
-      undecodable.increment();
-      LOG.log(
-          System.Logger.Level.WARNING,
-          () -> "node " + id + " dropped a message" + (from == null ? "" : " from " + from)
-              + " that the codec rejected: " + e);
-      return null;
-    }
-  }
-
-  private String describeEncoded(byte[] payload) {
-    try {
-      return codec.describe(codec.decode(payload));
-    } catch (RuntimeException e) {
-      return payload.length + " bytes the codec rejects";
-    }
-  }
-
-  /** Delivers a broadcast from another node to every process of this node. */
-  void broadcastHere(Pid from, M message) {
-    processes.forEach(
-        p -> {
-          if (!p.pid().equals(from)) {
-            received.increment();
-            p.offer(message);
-          }
-        });
-  }
-
-  /**
-   * Counts a message that the link to {@code node} refused because it had just closed (the
-   * node-down that follows has not been handled yet): it is lost, as one in flight is.
-   */
-  void countUnsent(NodeId node, String what) {
-    unsent.increment();
-    LOG.log(
-        System.Logger.Level.DEBUG,
-        () -> "message " + what + " lost: the link to " + node + " had closed");
-  }
-
-  void countDeadLetter(Pid to, String why) {
-    deadLetters.increment();
-    LOG.log(System.Logger.Level.DEBUG, () -> "dead letter to " + to + " " + why);
-  }
-
-  /** Installs a monitor held by a process of another node on a process here. */
-  boolean watchForPeer(MonitorRef ref) {
-    Pid target = ref.target();
-    ProcessImpl<M> p = target.node().equals(id) ? processes.get(target.id()) : null;
-    return p != null && p.addWatch(ref);
-  }
-
-  /** Removes a monitor held by a process of another node, if its target still lives. */
-  void unwatchForPeer(MonitorRef ref) {
-    Pid target = ref.target();
-    ProcessImpl<M> p = target.node().equals(id) ? processes.get(target.id()) : null;
-    if (p != null) {
-      p.removeWatch(ref);
-    }
-  }
-
-  /** What a spawn for another node does once the child is registered and before it runs. */
-  interface BeforeStart {
-    /**
-     * Called with the child's pid, the monitor installed on it (null if none), whether it was
-     * linked with the spawner, and whether it was started at all.
-     */
-    void registered(Pid child, MonitorRef monitor, boolean linked, boolean started);
-  }
 
   /**
    * Spawns a registered behaviour for another node's process. The monitor, if asked for, is
@@ -665,7 +491,8 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
    * argument undecodable or the node shutting down, the pid names no process and beforeStart
    * gets no monitor.
    */
-  Pid spawnForPeer(
+  @Override
+  public Pid spawnForPeer(
       String name,
       Optional<M> argument,
       Pid spawner,
@@ -701,50 +528,11 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
       return pid;
     }
     beforeStart.registered(pid, ref, link, true);
-    spawned.incrementAndGet();
+    counters.spawned.increment();
     p.start(threads.newThread(p));
     return pid;
   }
 
-  /**
-   * Tells every process that monitors nodes, then every node-down listener, once per event; what a
-   * listener throws is logged.
-   */
-  void fireNodeDown(NodeDownEvent event) {
-    for (ProcessImpl<M> p : nodeWatchers) {
-      p.offerSignal(event);
-    }
-    for (Consumer<? super NodeDownEvent> listener : nodeDownListeners) {
-      try {
-        listener.accept(event);
-      } catch (Throwable t) { // user code never breaks the runtime
-        LOG.log(System.Logger.Level.WARNING, "node-down listener failed for " + event, t);
-      }
-    }
-  }
-
-  /** Like {@link #fireNodeDown}, for a node that connected. */
-  void fireNodeUp(NodeUpEvent event) {
-    for (ProcessImpl<M> p : nodeWatchers) {
-      p.offerSignal(event);
-    }
-    for (Consumer<? super NodeUpEvent> listener : nodeUpListeners) {
-      try {
-        listener.accept(event);
-      } catch (Throwable t) { // user code never breaks the runtime
-        LOG.log(System.Logger.Level.WARNING, "node-up listener failed for " + event, t);
-      }
-    }
-  }
-
-  /** Subscribes {@code p} to node events, or ends it. */
-  void watchNodes(ProcessImpl<M> p, boolean watch) {
-    if (watch) {
-      nodeWatchers.add(p);
-    } else {
-      nodeWatchers.remove(p);
-    }
-  }
 
   // ---- Node --------------------------------------------------------------------------------
 
@@ -812,69 +600,16 @@ final class NodeImpl<M> implements Node<M>, NodeMetrics {
     remoting.remove(Objects.requireNonNull(node, "node"));
   }
 
+  /** Subscribes {@code p} to node events, or ends it. */
+  void watchNodes(ProcessImpl<M> p, boolean watch) {
+    nodeWatch.watch(p, watch);
+  }
+
   @Override
   public NodeMetrics metrics() {
-    return this;
+    return metrics;
   }
 
-  @Override
-  public long liveProcesses() {
-    return processes.size();
-  }
-
-  @Override
-  public long processesSpawned() {
-    return spawned.get();
-  }
-
-  @Override
-  public long messagesSent() {
-    return sent.sum();
-  }
-
-  @Override
-  public long deadLetters() {
-    return deadLetters.sum();
-  }
-
-  @Override
-  public long messagesReceived() {
-    return received.sum();
-  }
-
-  @Override
-  public long messagesDropped() {
-    return deadLetters.sum() + undecodable.sum() + unsent.sum();
-  }
-
-  @Override
-  public OptionalLong mailboxDepth(Pid pid) {
-    Objects.requireNonNull(pid, "pid");
-    ProcessImpl<M> p = pid.node().equals(id) ? processes.get(pid.id()) : null;
-    return p == null ? OptionalLong.empty() : OptionalLong.of(p.depth());
-  }
-
-  @Override
-  public long maxMailboxDepth() {
-    long[] max = {0};
-    processes.forEach(p -> max[0] = Math.max(max[0], p.depth()));
-    return max[0];
-  }
-
-  @Override
-  public long linksUp() {
-    return remoting.nodes().size();
-  }
-
-  @Override
-  public long linksDown() {
-    return remoting.linksDown();
-  }
-
-  @Override
-  public Optional<Duration> heartbeatRoundTrip(NodeId node) {
-    return remoting.roundTrip(node);
-  }
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
