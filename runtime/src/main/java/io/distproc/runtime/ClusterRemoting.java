@@ -19,17 +19,11 @@ import io.distproc.runtime.internal.LinkHandler;
 import io.distproc.runtime.internal.LinkRefusedException;
 import io.distproc.runtime.internal.Transport;
 import io.distproc.runtime.internal.TransportFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -37,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,21 +71,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * down; INCOMING monitors (watcher there, target here) are removed from their targets; LINKS
  * (a process here linked with one there, see ExitSignals) fire an exit signal with NodeDown at the
  * process here; PENDING spawn requests fail. A link's pair is added before its LinkRequest is
- * sent (or, for a linked spawn, when the reply arrives) and removed by whoever fires or unlinks it. Races between these tables and node-down are benign because the watcher
- * keeps its own set of held refs and takes each Down at most once (see ProcessImpl).
+ * sent (or, for a linked spawn, when the reply arrives) and removed by whoever fires or unlinks
+ * it. Races between these tables and node-down are benign because the watcher keeps its own set
+ * of held refs and takes each Down at most once (see ProcessImpl), and a link fires only for the
+ * side that removes it (see ExitSignals).
  *
  * Ordering: frames on one link arrive in order and are handled one at a time. A process's
  * messages and, after its death, its Down notices to a remote watcher are sent from its own
  * thread on the same link, so the notice follows the messages (Erlang's per-pair order).
  *
- * Seeds: one virtual thread per configured seed dials every address the seed's host resolves to
- * (skipping this node's own addresses), retries with capped exponential backoff while it fails,
- * and dials again after the link goes down, until the node shuts down or the node is removed.
+ * Seeds are SeedDialer's; the names being dialled or removed are Dialling's, shared with it.
  */
 final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private static final System.Logger LOG = System.getLogger("io.distproc.runtime.cluster");
-  private static final Duration SEED_BACKOFF_MIN = Duration.ofMillis(50);
-  private static final Duration SEED_BACKOFF_MAX = Duration.ofSeconds(2);
 
   private final LocalDelivery<M> delivery;
   private final NodeWatch<M> watch;
@@ -104,15 +95,13 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private final ReentrantLock peersLock = new ReentrantLock();
   private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
 
-  /** Names this node is dialling right now, with how many dials each (see linkUp). */
-  private final ConcurrentHashMap<String, Integer> dialing = new ConcurrentHashMap<>();
-
-  /** Names removed with removeRemoteNode: seeds do not dial them again until added. */
-  private final Set<String> removed = ConcurrentHashMap.newKeySet();
+  /** The names being dialled (see linkUp) or removed. */
+  private final Dialling dialling = new Dialling();
 
   private final AtomicLong lastRequest =
       new AtomicLong();
-  private final List<Thread> seedDialers = new ArrayList<>();
+  /** Set once by start(). */
+  private volatile SeedDialer seeds;
 
   /** Set once by start(); read by any thread. */
   private volatile Transport transport;
@@ -188,13 +177,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     LOG.log(
         System.Logger.Level.INFO,
         () -> "node " + self + " listening on " + transport.boundAddress());
-    for (SeedNode seed : config.seedNodes()) {
-      Thread t =
-          Thread.ofVirtual()
-              .name("distproc-seed-" + self.name() + "-" + seed)
-              .start(() -> dialSeed(seed));
-      seedDialers.add(t);
-    }
+    SeedDialer dialer = new SeedDialer(self, config, transport, dialling, peers::containsKey);
+    seeds = dialer;
+    dialer.start();
   }
 
   InetSocketAddress boundAddress() {
@@ -214,7 +199,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       return false;
     }
     if (!link.outbound()
-        && dialing.containsKey(peerId.name())
+        && dialling.isDialling(peerId.name())
         && self.name().compareTo(peerId.name()) < 0) {
       // Both nodes are dialling each other: the smaller name's dial wins (Erlang's rule). The
       // peer's dial is refused before it is up anywhere, and the peer waits for ours.
@@ -260,7 +245,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         peers.put(peerId.name(), new Peer(link));
         newPeer = true;
       }
-      removed.remove(peerId.name());
+      dialling.remember(peerId.name());
     } finally {
       peersLock.unlock();
     }
@@ -564,9 +549,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   @Override
   public NodeId add(String host, int port, String name) {
     SeedNode target = SeedNode.of(name, host, port); // validates
-    removed.remove(name);
+    dialling.remember(name);
     long deadline = System.nanoTime() + config.requestTimeout().toNanos();
-    startDialling(name); // before looking, so a link from the peer either is seen or is refused
+    dialling.start(name); // before looking, so a link from the peer either is seen or is refused
     try {
       Peer existing = peers.get(name);
       if (existing != null) {
@@ -591,7 +576,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException(e);
     } finally {
-      stopDialling(name);
+      dialling.stop(name);
     }
   }
 
@@ -614,18 +599,11 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     return peer(name);
   }
 
-  private void startDialling(String name) {
-    dialing.merge(name, 1, Integer::sum);
-  }
-
-  private void stopDialling(String name) {
-    dialing.computeIfPresent(name, (n, count) -> count == 1 ? null : count - 1);
-  }
 
   @Override
   public void remove(NodeId which) {
     Objects.requireNonNull(which, "node");
-    removed.add(which.name());
+    dialling.forget(which.name());
     Peer peer = peers.get(which.name());
     if (peer != null && peer.id.equals(which)) {
       for (Link link : peer.allLinks()) {
@@ -828,97 +806,13 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       return;
     }
     closed = true;
-    for (Thread t : seedDialers) {
-      t.interrupt();
+    SeedDialer dialer = seeds;
+    if (dialer != null) {
+      dialer.close();
     }
     Transport t = transport;
     if (t != null) {
       t.close();
-    }
-  }
-
-  // ---- seeds -----------------------------------------------------------------------------------
-
-  /** Keeps a link to every node the seed's host resolves to. Runs on its own virtual thread. */
-  private void dialSeed(SeedNode seed) {
-    Map<InetSocketAddress, String> known = new HashMap<>(); // address -> the name it answered with
-    Map<InetSocketAddress, Long> backoff = new HashMap<>();
-    Map<InetSocketAddress, Long> notBefore = new HashMap<>();
-    while (!closed && !Thread.currentThread().isInterrupted()) {
-      for (InetSocketAddress address : resolve(seed)) {
-        String name = known.getOrDefault(address, seed.name().orElse(""));
-        boolean linked = !name.isEmpty() && peers.containsKey(name);
-        if (linked || removed.contains(name) || System.nanoTime() < notBefore.getOrDefault(address, 0L)) {
-          continue;
-        }
-        if (!name.isEmpty()) {
-          startDialling(name);
-        }
-        try {
-          if (!name.isEmpty() && peers.containsKey(name)) {
-            continue; // it dialled us meanwhile
-          }
-          Link link =
-              transport
-                  // The address this round resolved, not the name: a name that resolves to several
-                  // nodes would be resolved again, to any of them, this node included.
-                  .connect(address.getAddress().getHostAddress(), address.getPort(), seed.name())
-                  .get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-          known.put(address, link.peer().name());
-          backoff.remove(address);
-        } catch (ExecutionException | TimeoutException e) {
-          long next =
-              Math.min(
-                  SEED_BACKOFF_MAX.toNanos(),
-                  backoff.getOrDefault(address, SEED_BACKOFF_MIN.toNanos() / 2) * 2);
-          backoff.put(address, next);
-          notBefore.put(
-              address, System.nanoTime() + next / 2 + ThreadLocalRandom.current().nextLong(next / 2 + 1));
-          Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-          LOG.log(
-              System.Logger.Level.DEBUG,
-              () -> "seed " + seed + " (" + address + ") not reached: " + cause);
-        } catch (InterruptedException e) {
-          return;
-        } finally {
-          if (!name.isEmpty()) {
-            stopDialling(name);
-          }
-        }
-      }
-      LockSupport.parkNanos(this, SEED_BACKOFF_MIN.toNanos());
-    }
-  }
-
-  /** The seed's addresses, minus this node's own. Empty while the name does not resolve. */
-  private List<InetSocketAddress> resolve(SeedNode seed) {
-    List<InetSocketAddress> out = new ArrayList<>();
-    try {
-      for (InetAddress a : InetAddress.getAllByName(seed.host())) {
-        if (!isSelf(a, seed.port())) {
-          out.add(new InetSocketAddress(a, seed.port()));
-        }
-      }
-    } catch (UnknownHostException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "seed host " + seed.host() + " does not resolve yet");
-    }
-    return out;
-  }
-
-  private boolean isSelf(InetAddress address, int port) {
-    InetSocketAddress bound = transport.boundAddress();
-    if (port != bound.getPort()) {
-      return false;
-    }
-    if (!bound.getAddress().isAnyLocalAddress()) {
-      return bound.getAddress().equals(address);
-    }
-    try {
-      return address.isAnyLocalAddress()
-          || address.isLoopbackAddress()
-          || NetworkInterface.getByInetAddress(address) != null;
-    } catch (SocketException e) {
-      return false;
     }
   }
 }

@@ -21,6 +21,13 @@ final class Threads {
         .factory();
   }
 
+  /** A builder of the virtual thread that dials one seed, {@code distproc-seed-<node>-<seed>}. */
+  static Thread.Builder seedThread(String nodeName, String seed) {
+    return Thread.ofVirtual()
+        .name("distproc-seed-" + nodeName + "-" + seed)
+        .uncaughtExceptionHandler(Threads::uncaught);
+  }
+
   /** The platform daemon thread that fires a node's timers, named {@code distproc-timer-<node>}. */
   static ThreadFactory timerThreads(String nodeName) {
     return Thread.ofPlatform()
