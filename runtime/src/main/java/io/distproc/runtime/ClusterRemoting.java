@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -110,40 +109,6 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private final LongAdder linksDown = new LongAdder();
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  /** One live link to one incarnation of a node, and what hangs on it. */
-  private static final class Peer {
-    final NodeId id;
-
-    /** The link new traffic goes on. Changed under peersLock, read by any thread. */
-    volatile Link link;
-
-    /** Duplicate links the other side may still use (see Duplicate links); changed under peersLock. */
-    final List<Link> spares = new CopyOnWriteArrayList<>();
-
-    final Set<MonitorRef> outgoing = ConcurrentHashMap.newKeySet();
-    final Set<MonitorRef> incoming = ConcurrentHashMap.newKeySet();
-    final Set<LinkPair> links = ConcurrentHashMap.newKeySet();
-    final ConcurrentHashMap<Long, PendingSpawn> pendingSpawns = new ConcurrentHashMap<>();
-    volatile boolean down;
-
-    Peer(Link link) {
-      this.id = link.peer();
-      this.link = link;
-    }
-
-    /** The spares, then the main link: closing them in this order ends in one node-down. */
-    List<Link> allLinks() {
-      List<Link> all = new ArrayList<>(spares);
-      all.add(link);
-      return all;
-    }
-  }
-
-  private record PendingSpawn(
-      CompletableFuture<Pid> reply, Pid spawner, long monitorId, boolean link) {}
-
-  /** A link between a process of this node and one of the peer's. */
-  private record LinkPair(Pid here, Pid there) {}
 
   /**
    * The exit signals of this node. Set once by start(), before the transport starts, so every
@@ -153,6 +118,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   /** The process groups of this node; set once by start(), like signals. */
   private ProcessGroups<M> groups;
+
+  /** What this node does with a peer's frames; set once by start(), like signals. */
+  private InboundFrames<M> inbound;
 
   ClusterRemoting(
       NodeId self,
@@ -173,6 +141,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   void start(TransportFactory factory, ExitSignals<M> nodeSignals, ProcessGroups<M> nodeGroups) {
     this.signals = nodeSignals;
     this.groups = nodeGroups;
+    this.inbound = new InboundFrames<>(self, peers, delivery, spawner, nodeSignals, nodeGroups);
     transport = factory.start(config, self, this);
     LOG.log(
         System.Logger.Level.INFO,
@@ -331,7 +300,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
             ? System.Logger.Level.INFO
             : System.Logger.Level.WARNING,
         () -> "node " + self.name() + ": link to " + peer.id + " down: " + cause + " (" + detail + ")");
-    for (PendingSpawn pending : peer.pendingSpawns.values()) {
+    for (Peer.PendingSpawn pending : peer.pendingSpawns.values()) {
       pending.reply().completeExceptionally(new InvalidNodeException(peer.id));
     }
     peer.pendingSpawns.clear();
@@ -344,7 +313,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
     peer.incoming.clear();
     groups.peerDown(peer.id);
-    for (LinkPair pair : peer.links) {
+    for (Peer.LinkPair pair : peer.links) {
       if (peer.links.remove(pair)) {
         signals.deliver(
             pair.there(),
@@ -358,164 +327,18 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public void frame(Link link, Frame frame) {
-    switch (frame) {
-      case Frame.Send send -> message(link, send);
-      case Frame.Broadcast broadcast -> {
-        M message = decodeOrNull(link, broadcast.payload());
-        if (message != null) {
-          delivery.deliverBroadcast(message);
-        }
-      }
-      default -> control(link, peers.get(link.peer().name()), frame);
-    }
-  }
-
-  /**
-   * A message for a process here: nearly all the traffic, so it needs no look at the peers, and
-   * runs no user code (see deliversSendsWithoutBlocking).
-   */
-  private void message(Link link, Frame.Send send) {
-    if (!send.to().node().equals(self)) {
-      delivery.countDeadLetter(send.to(), "for another incarnation");
-      return;
-    }
-    delivery.deliverEncoded(send.to(), send.payload()); // decoded by the receiving process
+    inbound.frame(link, frame);
   }
 
   /**
    * {@inheritDoc}
    *
    * <p>Here a Send frame is only queued, still encoded, in its receiver's mailbox: no user code,
-   * no lock, no wait.
+   * no lock, no wait (see InboundFrames).
    */
   @Override
   public boolean deliversSendsWithoutBlocking() {
     return true;
-  }
-
-  private void control(Link link, Peer peer, Frame frame) {
-    switch (frame) {
-      case Frame.Send send -> message(link, send);
-      case Frame.Broadcast broadcast -> frame(link, broadcast);
-      case Frame.SpawnRequest request -> spawnForPeer(link, peer, request);
-      case Frame.SpawnReply reply -> {
-        PendingSpawn pending = peer == null ? null : peer.pendingSpawns.remove(reply.requestId());
-        if (pending != null && !reply.started()) {
-          // Nothing runs there: what the spawner asked for reports NoProcess before the spawn
-          // returns; the notice or signal the peer sends after this reply finds nothing to fire.
-          MonitorReason none = new MonitorReason.NoProcess(reply.child());
-          if (pending.monitorId() != 0) {
-            delivery.deliverDown(
-                MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()), none);
-          }
-          if (pending.link()) {
-            signals.deliver(reply.child(), pending.spawner(), none, ExitKind.EXIT);
-          }
-          pending.reply().complete(reply.child());
-        } else if (pending != null) {
-          if (pending.monitorId() != 0) {
-            peer.outgoing.add(MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()));
-          }
-          if (pending.link() && signals.linkHere(pending.spawner(), reply.child())) {
-            peer.links.add(new LinkPair(pending.spawner(), reply.child()));
-          }
-          pending.reply().complete(reply.child());
-        }
-      }
-      case Frame.Monitor monitor -> {
-        MonitorRef ref = monitor.ref();
-        if (peer != null && delivery.watchForPeer(ref)) {
-          peer.incoming.add(ref);
-        } else {
-          link.send(new Frame.DownNotice(ref, new MonitorReason.NoProcess(ref.target())));
-        }
-      }
-      case Frame.Demonitor demonitor -> {
-        delivery.unwatchForPeer(demonitor.ref());
-        if (peer != null) {
-          peer.incoming.remove(demonitor.ref());
-        }
-      }
-      case Frame.DownNotice down -> {
-        if (peer != null) {
-          peer.outgoing.remove(down.ref());
-        }
-        delivery.deliverDown(down.ref(), down.reason());
-      }
-      case Frame.LinkRequest request -> {
-        if (peer != null && signals.linkHere(request.to(), request.from())) {
-          peer.links.add(new LinkPair(request.to(), request.from()));
-        } else {
-          link.send(
-              new Frame.ExitSignal(
-                  request.to(), request.from(), new MonitorReason.NoProcess(request.to()),
-                  ExitKind.LINK));
-        }
-      }
-      case Frame.UnlinkRequest request -> {
-        if (peer != null) {
-          peer.links.remove(new LinkPair(request.to(), request.from()));
-        }
-        signals.unlinkHere(request.to(), request.from());
-      }
-      case Frame.ExitSignal exit -> {
-        if (exit.kind() == ExitKind.LINK) {
-          if (peer == null || !peer.links.remove(new LinkPair(exit.to(), exit.from()))) {
-            return; // unlinked meanwhile, or fired by a node-down already
-          }
-        }
-        signals.deliver(exit.from(), exit.to(), exit.reason(), exit.kind());
-      }
-      case Frame.NamedSend named -> delivery.deliverEncodedToName(named.name(), named.payload());
-      case Frame.GroupJoin g -> groups.fromPeer(link.peer(), g);
-      case Frame.GroupLeave g -> groups.fromPeer(link.peer(), g);
-      case Frame.GroupSync g -> groups.fromPeer(link.peer(), g);
-    }
-  }
-
-  private Optional<M> decode(Link link, byte[] payload) {
-    return Optional.ofNullable(decodeOrNull(link, payload));
-  }
-
-  /** The decoded message, or null (counted and logged) if the codec rejects the bytes. */
-  private M decodeOrNull(Link link, byte[] payload) {
-    return delivery.decodeOrDrop(payload, link.peer());
-  }
-
-  private void spawnForPeer(Link link, Peer peer, Frame.SpawnRequest request) {
-    Optional<M> argument = decode(link, request.argument());
-    MonitorRef[] ref = new MonitorRef[1];
-    boolean[] linked = new boolean[1];
-    Pid child =
-        spawner.spawnForPeer(
-            request.behaviour(),
-            argument,
-            request.spawner(),
-            request.monitorId(),
-            request.link() && peer != null,
-            (pid, monitor, isLinked, started) -> {
-              ref[0] = monitor;
-              linked[0] = isLinked;
-              if (monitor != null && peer != null) {
-                peer.incoming.add(monitor);
-              }
-              if (isLinked) {
-                peer.links.add(new LinkPair(pid, request.spawner()));
-              }
-              link.send(new Frame.SpawnReply(request.requestId(), pid, started));
-            });
-    if (ref[0] == null && request.monitorId() != 0) {
-      // No such behaviour, or shutting down: the pid names no process.
-      link.send(
-          new Frame.DownNotice(
-              MonitorRef.of(request.spawner(), child, request.monitorId()),
-              new MonitorReason.NoProcess(child)));
-    }
-    if (!linked[0] && request.link()) {
-      link.send(
-          new Frame.ExitSignal(
-              child, request.spawner(), new MonitorReason.NoProcess(child), ExitKind.LINK));
-    }
   }
 
   // ---- Remoting ------------------------------------------------------------------------------
@@ -650,7 +473,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     byte[] encoded = codec.encode(argument);
     long requestId = lastRequest.incrementAndGet();
     CompletableFuture<Pid> reply = new CompletableFuture<>();
-    peer.pendingSpawns.put(requestId, new PendingSpawn(reply, spawner, monitorId, link));
+    peer.pendingSpawns.put(requestId, new Peer.PendingSpawn(reply, spawner, monitorId, link));
     if (peer.down) {
       peer.pendingSpawns.remove(requestId);
       throw new InvalidNodeException(where);
@@ -726,7 +549,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       signals.deliver(to, from, new MonitorReason.NoProcess(to), ExitKind.LINK);
       return;
     }
-    LinkPair pair = new LinkPair(from, to);
+    Peer.LinkPair pair = new Peer.LinkPair(from, to);
     peer.links.add(pair);
     if (peer.down) {
       if (peer.links.remove(pair)) {
@@ -745,7 +568,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   @Override
   public void unlink(Pid from, Pid to) {
     Peer peer = peers.get(to.node().name());
-    if (peer != null && peer.id.equals(to.node()) && peer.links.remove(new LinkPair(from, to))) {
+    if (peer != null && peer.id.equals(to.node()) && peer.links.remove(new Peer.LinkPair(from, to))) {
       peer.link.send(new Frame.UnlinkRequest(from, to));
     }
   }
@@ -754,7 +577,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   public void sendExit(Pid from, Pid to, MonitorReason reason, ExitKind kind) {
     Peer peer = peers.get(to.node().name());
     if (kind == ExitKind.LINK) {
-      if (peer != null && peer.id.equals(to.node()) && peer.links.remove(new LinkPair(from, to))) {
+      if (peer != null && peer.id.equals(to.node()) && peer.links.remove(new Peer.LinkPair(from, to))) {
         peer.link.send(new Frame.ExitSignal(from, to, reason, kind));
       }
       return;
