@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the benchmark modules and runs the seven workloads of BENCHMARKS.md on distproc, on
-# Apache Pekko and on Erlang/OTP side by side, each in an OS process of its own (node B in another
-# one for W4-W6), then prints a markdown table and writes JSON to benchmarks/target/. Installs
-# Debian's Erlang/OTP when erl is missing. See benchmarks/README.md.
+# Builds the benchmark modules and runs the seven workloads of BENCHMARKS.md and the fault layer's
+# W10 on distproc, on Apache Pekko and on Erlang/OTP side by side, each in an OS process of its
+# own (node B in another one for W4-W6), then prints a markdown table and writes JSON to
+# benchmarks/target/. Installs Debian's Erlang/OTP when erl is missing. See benchmarks/README.md.
 #
 #   scripts/bench.sh            full sizes, 3 runs each (for the README's table)
 #   scripts/bench.sh --quick    a tenth of the sizes

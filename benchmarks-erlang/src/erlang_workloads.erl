@@ -1,11 +1,11 @@
-%% The seven workloads of BENCHMARKS.md on Erlang/OTP, the second peer distproc is measured
-%% against, with the same command line and output as the Java sides:
+%% The workloads of BENCHMARKS.md (W1..W7) and of the fault layer (W10) on Erlang/OTP, the second
+%% peer distproc is measured against, with the same command line and output as the Java sides:
 %%
 %%   erl +S 2 +P 2000000 -noshell -start_epmd false -pa EBIN \
 %%       -run erlang_workloads main run W SCALE RUNS
 %%
-%% runs workload W (W1..W7) once at a tenth of its full size as warm-up, then RUNS times at SCALE
-%% of its full size, and prints `RESULT key=value' (median, min, max of each metric) and
+%% runs workload W (W1..W7, W10) once at a tenth of its full size as warm-up, then RUNS times at
+%% SCALE of its full size, and prints `RESULT key=value' (median, min, max of each metric) and
 %% `INFO key=value' lines on standard output; progress goes to standard error. The remote
 %% workloads (W4-W6) start distribution on 127.0.0.1 themselves, on the epmd that
 %% ERL_EPMD_ADDRESS and ERL_EPMD_PORT name, and node B as an OS process of its own, with the
@@ -25,6 +25,10 @@
 %% How long a workload waits for any one step before it gives up.
 -define(PATIENCE_MS, 120000).
 
+%% W10's restarts at full size: Erlang's supervisor walks its list of the restarts within the
+%% period at each restart, so 10^5 of them take minutes.
+-define(W10_PATIENCE_MS, 900000).
+
 %% The workloads' full sizes, as BENCHMARKS.md defines them (the same as Bench.java's).
 -define(W1_PROCESSES, 1000000).
 -define(W2_ROUND_TRIPS, 1000000).
@@ -36,6 +40,9 @@
 -define(W5_ROUND_TRIPS, 100000).
 -define(W7_DEPTH, 10000).
 -define(W7_ROUND_TRIPS, 100000).
+-define(W10_RESTARTS, 100000).
+-define(W10_FIRST_RESTARTS, 1000).
+-define(W10_PAIRS, 100000).
 
 %% ---- entry ---------------------------------------------------------------------------------
 
@@ -72,6 +79,7 @@ run(W, Scale, Runs) ->
         "W5" -> w5(Scale, Runs);
         "W6" -> w6(Runs);
         "W7" -> w7(Scale, Runs);
+        "W10" -> w10(Scale, Runs);
         _ -> error({unknown_workload, W})
     end.
 
@@ -586,11 +594,159 @@ noise(Client, K) -> Client ! {noise, K}, noise(Client, K - 1).
 count_noise(K) ->
     receive {noise, _} -> count_noise(K + 1) after 0 -> K end.
 
+%% ---- W10: the fault layer: a supervisor's restarts, and the memory a link costs ------------
+
+w10(Scale, Runs) ->
+    N = scaled(?W10_RESTARTS, Scale),
+    Pairs = scaled(?W10_PAIRS, Scale),
+    result("w10.restarts", N),
+    result("w10.pairs", Pairs),
+    info("w10.restart.how", "supervisor callback module erlang_w10_sup, {one_for_one, restarts+1, "
+         "3600}, one permanent worker; the driver sends the worker crash (it calls exit(crash)) "
+         "and waits for the new worker's {w10_started, Pid}; supervisor reports off"),
+    info("w10.link.how", "pairs of waiting processes; the second of each takes a message that "
+         "does nothing, another, then one that makes it call link(First), each step followed by "
+         "garbage_collect/1 of every process; the sum of process_info(P, memory) of the pairs' "
+         "processes after the link less after the second, per pair (processesBytesPerLink: the "
+         "same with erlang:memory(processes), W1's measure, which other processes' heaps blur)"),
+    %% Each restart is a supervisor report (error level) for the default handler; W10 measures
+    %% restarts, not a log's writing, as on the Java sides.
+    ok = logger:set_module_level(supervisor, critical),
+    in_process(fun() -> w10_restarts(warmup(?W10_RESTARTS)) end, ?W10_PATIENCE_MS),
+    A1 = lists:foldl(
+           fun(_, A) ->
+                   {Rate, FirstRate} =
+                       in_process(fun() -> w10_restarts(N) end, ?W10_PATIENCE_MS),
+                   add("w10", [{"restartRate", Rate}, {"firstRestartRate", FirstRate}], A)
+           end, [], lists:seq(1, Runs)),
+    w10_link_bytes(warmup(?W10_PAIRS)),
+    A2 = lists:foldl(
+           fun(_, A) ->
+                   {Own, Processes} = w10_link_bytes(Pairs),
+                   add("w10", [{"bytesPerLink", Own}, {"processesBytesPerLink", Processes}], A)
+           end, A1, lists:seq(1, Runs)),
+    print_runs("w10", A2).
+
+%% One supervisor with one permanent worker; the calling process crashes the worker N times,
+%% each time waiting for the new worker to say it has started. Restarts per second, over all N
+%% and over the first ?W10_FIRST_RESTARTS.
+w10_restarts(N) ->
+    First = min(N, ?W10_FIRST_RESTARTS),
+    {ok, Sup} = erlang_w10_sup:start_link(self(), N + 1),
+    Worker = receive {w10_started, P} -> P after ?PATIENCE_MS -> error(w10_no_child) end,
+    T0 = now_ns(),
+    Next = w10_crash(Worker, First),
+    T1 = now_ns(),
+    _ = w10_crash(Next, N - First),
+    T2 = now_ns(),
+    ok = gen_server:stop(Sup), % it stops its worker, and ends normally
+    {per_second(N, T2 - T0), per_second(First, T1 - T0)}.
+
+%% Crashes the worker K times; the last worker started.
+w10_crash(Worker, 0) -> Worker;
+w10_crash(Worker, K) ->
+    Worker ! crash,
+    receive
+        {w10_started, Next} -> w10_crash(Next, K - 1)
+    after ?PATIENCE_MS ->
+            error({w10_no_restart, K})
+    end.
+
+%% The memory a link costs: spawns Pairs pairs of waiting processes; the second of each then
+%% takes a message that does nothing (nop), another, and one that makes it link to the first
+%% (link), every process being collected after each step. The memory after the link less the
+%% memory after the second nop is the links': the same processes. Bytes per link (per pair), as
+%% {the sum of process_info(P, memory) over the pairs' processes (links included),
+%% erlang:memory(processes)}. The second is W1's measure, but it also counts every other
+%% process's heap, whose size after a collection varies by megabytes between steps: at 10^4
+%% pairs that is hundreds of bytes per pair either way, against a link of tens. The steps are
+%% distproc's (where the two nops matter); the pids are kept in a list, as in W1.
+w10_link_bytes(Pairs) ->
+    in_process(
+      fun() ->
+              Self = self(),
+              Before = erlang:system_info(process_count),
+              Total = 2 * Pairs,
+              Ready = atomics:new(1, []),
+              Ended = atomics:new(1, []),
+              Pids = w10_spawn(Pairs, Total, Ready, Ended, Self, []),
+              receive {counted_down, Ready} -> ok after ?PATIENCE_MS -> error(w10_start) end,
+              [_, {Unlinked, OwnUnlinked}, {Linked, OwnLinked}] =
+                  [w10_link_step(Pids, Msg) || Msg <- [nop, nop, link]],
+              w1_send(Pids),
+              receive {counted_down, Ended} -> ok after ?PATIENCE_MS -> error(w10_end) end,
+              await_process_count(Before, now_ns() + ?PATIENCE_MS * 1000000),
+              {(OwnLinked - OwnUnlinked) / Pairs, (Linked - Unlinked) / Pairs}
+      end).
+
+%% Sends the second process of each pair Msg, waits until all have taken it, and returns the
+%% memory of all processes, and of the pairs' own, after collecting every process.
+w10_link_step(Pids, Msg) ->
+    Step = atomics:new(1, []),
+    w10_step(Pids, {Step, Msg}),
+    receive {counted_down, Step} -> ok after ?PATIENCE_MS -> error({w10_step, Msg}) end,
+    Memory = memory_after_gc(),
+    {Memory, own_memory(Pids, 0)}.
+
+%% The sum of process_info(P, memory) of the pairs' processes: their own memory alone, links
+%% included, without the other processes' heaps that erlang:memory(processes) also counts.
+own_memory([], Acc) -> Acc;
+own_memory([P | Ps], Acc) ->
+    {memory, M} = erlang:process_info(P, memory),
+    own_memory(Ps, Acc + M).
+
+w10_spawn(0, _, _, _, _, Acc) -> Acc;
+w10_spawn(K, Total, Ready, Ended, Parent, Acc) ->
+    First = spawn(fun() -> w10_first(Total, Ready, Ended, Parent) end),
+    Second = spawn(fun() -> w10_second(First, Total, Ready, Ended, Parent) end),
+    w10_spawn(K - 1, Total, Ready, Ended, Parent, [Second, First | Acc]).
+
+%% Sends a step's message to the second process of each pair (every other pid of the list).
+w10_step([], _) -> ok;
+w10_step([Second, _First | Pids], Msg) -> Second ! Msg, w10_step(Pids, Msg).
+
+w10_first(Total, Ready, Ended, Parent) ->
+    count_down(Ready, Total, Parent),
+    receive go -> ok end,
+    count_down(Ended, Total, Parent).
+
+w10_second(First, Total, Ready, Ended, Parent) ->
+    count_down(Ready, Total, Parent),
+    w10_second_loop(First, Total div 2, Parent),
+    count_down(Ended, Total, Parent).
+
+w10_second_loop(First, Pairs, Parent) ->
+    receive
+        {Step, nop} ->
+            count_down(Step, Pairs, Parent),
+            w10_second_loop(First, Pairs, Parent);
+        {Step, link} ->
+            link(First),
+            count_down(Step, Pairs, Parent),
+            w10_second_loop(First, Pairs, Parent);
+        go ->
+            ok
+    end.
+
+%% Waits until at most Count processes are alive: those of one W10 step are gone before the
+%% next measures memory (a process's end goes on after its last countdown).
+await_process_count(Count, Deadline) ->
+    case erlang:system_info(process_count) of
+        C when C =< Count -> ok;
+        C ->
+            case now_ns() > Deadline of
+                true -> error({w10_processes_left, C, Count});
+                false -> timer:sleep(1), await_process_count(Count, Deadline)
+            end
+    end.
+
 %% ---- helpers -------------------------------------------------------------------------------
 
 %% Runs F in a fresh process (its heap and whatever it links to go with it) and returns its
 %% result; fails if it crashes or takes longer than the patience.
-in_process(F) ->
+in_process(F) -> in_process(F, ?PATIENCE_MS).
+
+in_process(F, PatienceMs) ->
     Self = self(),
     {Pid, Ref} = spawn_monitor(fun() -> Self ! {self(), result, F()} end),
     receive
@@ -599,7 +755,7 @@ in_process(F) ->
             R;
         {'DOWN', Ref, process, Pid, Why} ->
             error({workload_process_crashed, Why})
-    after ?PATIENCE_MS ->
+    after PatienceMs ->
             exit(Pid, kill),
             error(workload_timeout)
     end.

@@ -66,6 +66,19 @@ final class Bench {
   /** W7 round trips. */
   static final int W7_ROUND_TRIPS = 100_000;
 
+  /** W10 restarts of the supervised child, one after the other. */
+  static final int W10_RESTARTS = 100_000;
+
+  /**
+   * W10 also reports the rate over the first this many restarts of each run: what a restart costs
+   * before a supervisor's record of recent restarts grows long (Erlang's is a list it walks at
+   * every restart, so its rate over all of them falls as their number grows).
+   */
+  static final int W10_FIRST_RESTARTS = 1_000;
+
+  /** W10 pairs of waiting processes, for the heap a link between the two of a pair costs. */
+  static final int W10_PAIRS = 100_000;
+
   /**
    * The warm-up size in every mode: a tenth of the full size (so in quick mode the warm-up is as
    * large as the measured runs: a tenth of a tenth is too short for the JIT).
