@@ -4,6 +4,7 @@ import static io.distproc.Matcher.on;
 import static io.distproc.Matcher.onDown;
 
 import io.distproc.Behaviours;
+import io.distproc.CallException;
 import io.distproc.Down;
 import io.distproc.MonitorReason;
 import io.distproc.Node;
@@ -230,7 +231,24 @@ public final class ClusterDemo {
             && c.exceptionClass().equals(ArithmeticException.class.getName()),
         "the calculator on beta should have crashed with ArithmeticException: " + crash.reason());
 
-    // 4. Gamma's JVM is killed (SIGKILL): how long until alpha knows?
+    // 4. Gamma's JVM is killed (SIGKILL) while a call to its calculator waits for a reply that
+    //    will never come: the call fails at once with NodeDown, not at its one-minute deadline.
+    Pid caller =
+        ctx.spawn(c -> {
+          c.send(me, new Signal(c.self(), "calling"));
+          long start = System.nanoTime();
+          String outcome;
+          try {
+            c.call(onGamma.pid(), new Job(c.self(), "hold", 0),
+                on(Result.class, r -> r.from().equals(onGamma.pid()), r -> r), Duration.ofMinutes(1));
+            outcome = "a reply";
+          } catch (CallException e) {
+            outcome = e.getClass().getSimpleName() + " after " + (System.nanoTime() - start) / 1_000_000
+                + " ms: " + e.serverReason().map(ClusterDemo::describe).orElse("no reason");
+          }
+          c.send(me, new Signal(c.self(), outcome));
+        });
+    ctx.receive(PATIENCE, on(Signal.class, s -> s.from().equals(caller), Signal::text));
     long killedAt = System.nanoTime();
     gammaJvm.destroyForcibly();
     LOG.info("{} killed gamma's JVM (pid {}) with SIGKILL", Demo.show(me), gammaJvm.pid());
@@ -250,6 +268,12 @@ public final class ClusterDemo {
           (listenerAt - killedAt) / 1_000_000);
     }
     expect(failures, listenerAt != null, "the node-down listener did not run for gamma");
+    String callOutcome =
+        ctx.receive(PATIENCE, on(Signal.class, s -> s.from().equals(caller), Signal::text))
+            .orElse("(no outcome)");
+    LOG.info("{} the call to gamma's calculator failed fast: {}", Demo.show(me), callOutcome);
+    expect(failures, callOutcome.startsWith("CallException") && callOutcome.contains("NodeDown"),
+        "the call to gamma should have failed with CallException and NodeDown: " + callOutcome);
 
     // 5. Beta leaves politely: alpha sees PEER_LEFT.
     ctx.spawn(beta, "leave", new Signal(me, "leave"));
@@ -262,13 +286,20 @@ public final class ClusterDemo {
     expect(failures, alpha.remoteNodes().isEmpty(), "nodes still connected: " + alpha.remoteNodes());
   }
 
-  /** A worker: squares and divides until told to stop; crashes on division by zero. */
+  /**
+   * A worker: squares and divides until told to stop; crashes on division by zero; holds a "hold"
+   * job without answering.
+   */
   static void calculator(ProcessContext<DemoMessage> ctx) {
     LOG.info("{} calculator ready", Demo.show(ctx.self()));
     ctx.receiveLoop(
         PATIENCE.multipliedBy(3),
         List.of(
             on(Job.class, job -> {
+              if (job.op().equals("hold")) { // taken, never answered (see the call in step 4)
+                LOG.info("{} holding a job without an answer", Demo.show(ctx.self()));
+                return true;
+              }
               long value = switch (job.op()) {
                 case "square" -> job.n() * job.n();
                 case "divide" -> 100 / job.n(); // throws for 0: the process crashes
