@@ -18,6 +18,11 @@ import io.distproc.demo.DemoMessage.Job;
 import io.distproc.demo.DemoMessage.Note;
 import io.distproc.demo.DemoMessage.Result;
 import io.distproc.demo.DemoMessage.Signal;
+import io.distproc.otp.ChildSpec;
+import io.distproc.otp.Strategy;
+import io.distproc.otp.Supervisor;
+import io.distproc.otp.SupervisorRef;
+import io.distproc.otp.SupervisorSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,18 +30,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real cluster on this machine: node alpha in this JVM, beta and gamma in two more JVMs, all on
  * loopback over gRPC. Alpha spawns work on the others by behaviour name, sees a crash on beta
- * through a monitor, kills gamma's JVM with SIGKILL and times how long the node-down notice takes,
- * then asks beta to leave. Every step is traced and checked.
+ * through a monitor, has a supervisor restart a crashed calculator on beta, kills gamma's JVM with
+ * SIGKILL while a call to it waits (the call fails at once) and times how long the node-down
+ * notice takes, then asks beta to leave. Every step is traced and checked.
  */
 public final class ClusterDemo {
   private static final Logger LOG = LoggerFactory.getLogger("demo");
@@ -231,6 +239,10 @@ public final class ClusterDemo {
             && c.exceptionClass().equals(ArithmeticException.class.getName()),
         "the calculator on beta should have crashed with ArithmeticException: " + crash.reason());
 
+    // 3b. A supervisor here keeps a calculator alive on beta: it crashes, and a new one takes its
+    //     place on beta, started by behaviour name, and answers.
+    supervise(ctx, alpha, beta, failures);
+
     // 4. Gamma's JVM is killed (SIGKILL) while a call to its calculator waits for a reply that
     //    will never come: the call fails at once with NodeDown, not at its one-minute deadline.
     Pid caller =
@@ -284,6 +296,51 @@ public final class ClusterDemo {
         "beta should have left with PEER_LEFT: " + left);
     LOG.info("{} cluster now: {}", Demo.show(me), alpha.remoteNodes());
     expect(failures, alpha.remoteNodes().isEmpty(), "nodes still connected: " + alpha.remoteNodes());
+  }
+
+  /** Step 3b: a one-for-one supervisor on alpha whose child is a calculator on beta. */
+  private static void supervise(
+      ProcessContext<DemoMessage> ctx, Node<DemoMessage> alpha, NodeId beta, List<String> failures) {
+    Pid me = ctx.self();
+    SupervisorRef<DemoMessage> sup =
+        Supervisor.start(
+            alpha,
+            SupervisorSpec.<DemoMessage>builder()
+                .strategy(Strategy.ONE_FOR_ONE)
+                .intensity(3, Duration.ofSeconds(10))
+                .child(
+                    ChildSpec.remote("calc", beta, "calculator", (DemoMessage) new Signal(me, "go"))
+                        .build())
+                .build());
+    Pid first = childPid(sup, null);
+    LOG.info("{} supervisor {} started calculator {} on beta", Demo.show(me), Demo.show(sup.pid()),
+        Demo.show(first));
+    ctx.send(first, new Job(me, "divide", 0)); // crashes it
+    Pid second = childPid(sup, first);
+    LOG.info("{} the supervised calculator crashed; the supervisor restarted it as {}",
+        Demo.show(me), Demo.show(second));
+    ctx.send(second, new Job(me, "square", 9));
+    long value =
+        ctx.receive(PATIENCE, on(Result.class, r -> r.from().equals(second), Result::value))
+            .orElse(-1L);
+    LOG.info("{} the new calculator answered square(9) = {}", Demo.show(me), value);
+    expect(failures, second != null && !second.equals(first) && second.node().equals(beta),
+        "the supervisor should have restarted the calculator on beta: " + first + " -> " + second);
+    expect(failures, value == 81, "the restarted calculator should answer 81, not " + value);
+    sup.stop(PATIENCE);
+  }
+
+  /** The supervisor's calculator once it is another than {@code not}; null if none in time. */
+  private static Pid childPid(SupervisorRef<DemoMessage> sup, Pid not) {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Pid> pid = sup.whichChildren(PATIENCE).get(0).pid();
+      if (pid.isPresent() && !pid.get().equals(not)) {
+        return pid.get();
+      }
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // the demo polls the supervisor
+    }
+    return null;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.distproc.demo;
 import static io.distproc.Matcher.on;
 import static io.distproc.Matcher.onDown;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.distproc.Behaviours;
 import io.distproc.Codec;
@@ -12,7 +13,15 @@ import io.distproc.MonitorRef;
 import io.distproc.Node;
 import io.distproc.NodeConfig;
 import io.distproc.Pid;
+import io.distproc.Process;
 import io.distproc.TlsConfig;
+import io.distproc.otp.ChildSpec;
+import io.distproc.otp.Restart;
+import io.distproc.otp.ShutdownPolicy;
+import io.distproc.otp.Strategy;
+import io.distproc.otp.Supervisor;
+import io.distproc.otp.SupervisorRef;
+import io.distproc.otp.SupervisorSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +73,49 @@ class ReadmeExampleTest {
     assertThat(readme)
         .contains(between(source, "// README types begin", "// README types end"))
         .contains(between(source, "// README example begins", "// README example ends"))
-        .contains(between(source, "// README cluster begins", "// README cluster ends"));
+        .contains(between(source, "// README cluster begins", "// README cluster ends"))
+        .contains(between(source, "// README supervision begins", "// README supervision ends"));
+  }
+
+  @Test
+  void readmeSupervision_cacheCrashes_aNewCacheTakesItsPlace() throws Exception {
+    try (Node<String> node = Node.start(NodeConfig.local("shop").build(), Codec.utf8())) {
+      // README supervision begins
+      Process<String> audit = ctx -> ctx.receiveLoop(on(String.class, line -> true));
+      Process<String> cache = ctx -> ctx.receiveLoop(on(String.class, key -> {
+        if (key.isEmpty()) {
+          throw new IllegalArgumentException("empty key"); // a bug: the process crashes
+        }
+        return true;
+      }));
+      SupervisorRef<String> sup = Supervisor.start(node, SupervisorSpec.<String>builder()
+          .strategy(Strategy.ONE_FOR_ONE)                  // or ONE_FOR_ALL, REST_FOR_ONE
+          .intensity(3, Duration.ofSeconds(5))             // more restarts than that: give up
+          .child(ChildSpec.worker("cache", cache).build()) // permanent, 5 s to stop
+          .child(ChildSpec.worker("audit", audit)
+              .restart(Restart.TRANSIENT)                  // restarted after a crash only
+              .shutdown(ShutdownPolicy.brutalKill())       // killed when the tree stops
+              .build())
+          .build());
+      Pid first = sup.whichChildren(Duration.ofSeconds(1)).get(0).pid().orElseThrow();
+      CompletableFuture<MonitorReason> end = node.termination(first);
+      node.send(first, "");                                // the cache crashes: end is Crashed,
+      end.join();                                          // and a new cache takes its place
+      // sup.stop(timeout) stops audit, then cache; in a tree, the supervisor above does that
+      // README supervision ends
+
+      assertThat(end.get(10, TimeUnit.SECONDS)).isInstanceOf(MonitorReason.Crashed.class);
+      Pid second =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  () -> sup.whichChildren(Duration.ofSeconds(10)).get(0).pid()
+                      .filter(p -> !p.equals(first)),
+                  Optional::isPresent)
+              .orElseThrow();
+      assertThat(second).isNotEqualTo(first);
+      sup.stop(Duration.ofSeconds(10));
+    }
   }
 
   private static void example() throws Exception {

@@ -34,7 +34,6 @@ class DynamicChildrenTest {
   @Test
   void startChild_newId_startsItAfterTheOthersAndSupervisesIt() throws Exception {
     try (Node<Object> node = localNode("dynamic")) {
-      Ends ends = new Ends(node);
       SupervisorRef<Object> sup = startWithA(node);
 
       Pid d = sup.startChild(ChildSpec.worker("d", journal.worker("d")).build(), WAIT);
@@ -65,7 +64,6 @@ class DynamicChildrenTest {
   @Test
   void startChild_failsToStart_throwsAndIsNotAdded() throws Exception {
     try (Node<Object> node = localNode("dynamic")) {
-      Ends ends = new Ends(node);
       SupervisorRef<Object> sup = startWithA(node);
       ChildSpec<Object> bad =
           ChildSpec.<Object>remote("bad", NodeId.of("nowhere", 1), "w", "w").build();
@@ -111,7 +109,6 @@ class DynamicChildrenTest {
   @Test
   void restartChild_running_throws() throws Exception {
     try (Node<Object> node = localNode("dynamic")) {
-      Ends ends = new Ends(node);
       SupervisorRef<Object> sup = startWithA(node);
 
       assertThatThrownBy(() -> sup.restartChild("a", WAIT))
@@ -123,7 +120,6 @@ class DynamicChildrenTest {
   @Test
   void deleteChild_runningThenTerminated_throwsThenForgetsIt() throws Exception {
     try (Node<Object> node = localNode("dynamic")) {
-      Ends ends = new Ends(node);
       SupervisorRef<Object> sup = startWithA(node);
 
       assertThatThrownBy(() -> sup.deleteChild("a", WAIT))
@@ -139,7 +135,6 @@ class DynamicChildrenTest {
   @Test
   void terminateChild_temporary_forgetsIt() throws Exception {
     try (Node<Object> node = localNode("dynamic")) {
-      Ends ends = new Ends(node);
       SupervisorRef<Object> sup = startWithA(node);
       sup.startChild(
           ChildSpec.worker("t", journal.worker("t")).restart(Restart.TEMPORARY).build(), WAIT);
@@ -153,7 +148,6 @@ class DynamicChildrenTest {
   @Test
   void commands_unknownId_throwNamingTheCommand() throws Exception {
     try (Node<Object> node = localNode("dynamic")) {
-      Ends ends = new Ends(node);
       SupervisorRef<Object> sup = startWithA(node);
 
       assertThatThrownBy(() -> sup.terminateChild("zz", WAIT))
@@ -167,7 +161,6 @@ class DynamicChildrenTest {
   @Test
   void commands_afterTheSupervisorStopped_throw() throws Exception {
     try (Node<Object> node = localNode("dynamic")) {
-      Ends ends = new Ends(node);
       SupervisorRef<Object> sup = startWithA(node);
       sup.stop(WAIT);
 

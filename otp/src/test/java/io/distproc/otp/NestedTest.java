@@ -117,7 +117,6 @@ class NestedTest {
   @Test
   void nested_innerChildFailsToStart_failsTheOuterStart() throws Exception {
     try (Node<Object> node = localNode("nested")) {
-      Ends ends = new Ends(node);
       SupervisorSpec<Object> failing =
           SupervisorSpec.builder()
               .child(ChildSpec.worker("x", journal.worker("x")).build())

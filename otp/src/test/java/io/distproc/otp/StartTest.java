@@ -44,7 +44,6 @@ class StartTest {
   @Test
   void start_childFailsToStart_throwsAndStopsTheChildrenStartedBefore() throws Exception {
     try (Node<Object> node = localNode("start")) {
-      Ends ends = new Ends(node);
       assertThatThrownBy(() -> Supervisor.start(node, failingSecondChild()))
           .isInstanceOf(SupervisorException.class)
           .hasMessageContaining("failed to start")
@@ -106,7 +105,6 @@ class StartTest {
   @Test
   void start_remoteSpecWithUnknownBehaviour_failsToStart() throws Exception {
     try (Node<Object> node = localNode("start")) {
-      Ends ends = new Ends(node);
       SupervisorSpec<Object> spec =
           SupervisorSpec.builder()
               .intensity(0, Duration.ofSeconds(1))

@@ -488,4 +488,67 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
     assertThat(got.get(3)).isEqualTo(new GroupChange("g", List.of(second), List.of()));
     assertThat(got.get(4)).isEqualTo(new GroupChange("g", List.of(), List.of(second)));
   }
+
+  @Test
+  @DisplayName("a trapped exit from another node arrives after every message its sender sent first")
+  void trapExits_remoteLinkedEndsNormally_exitFollowsItsMessages() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    NodeId beta = connect(a, b);
+
+    List<Object> got =
+        inProcess(
+            a,
+            ctx -> {
+              ctx.trapExits(true);
+              Pid emitter = ctx.spawnLinked(beta, "emitter", pidText(ctx.self()) + " 50");
+              List<Object> all = new ArrayList<>();
+              while (all.isEmpty() || !(all.getLast() instanceof Exit)) {
+                all.add(ctx.receive(WAIT, any(x -> (Object) x), onExit(e -> e)).orElseThrow());
+              }
+              all.add(emitter);
+              return all;
+            });
+
+    Pid emitter = (Pid) got.removeLast();
+    assertThat(got).hasSize(51);
+    for (int i = 0; i < 50; i++) {
+      assertThat(got.get(i)).isEqualTo("m" + (i + 1));
+    }
+    assertThat(got.get(50)).isEqualTo(new Exit(emitter, new MonitorReason.Normal(emitter)));
+  }
+
+  @Test
+  @DisplayName("a timer's message reaches a process on another node, and a cancelled one never does")
+  void sendAfter_remoteTarget_arrivesAndACancelledOneDoesNot() throws Exception {
+    Node<String> a = node("alpha");
+    Node<String> b = node("beta");
+    connect(a, b);
+    CompletableFuture<List<String>> seen = new CompletableFuture<>();
+    CountDownLatch ready = new CountDownLatch(1);
+    Pid target =
+        b.spawn(
+            ctx -> {
+              ready.countDown();
+              List<String> got = new ArrayList<>();
+              while (got.isEmpty() || !got.getLast().equals("late")) {
+                got.add(ctx.receive(on(String.class, s -> s)));
+              }
+              seen.complete(got);
+            });
+    assertThat(ready.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    boolean cancelled =
+        inProcess(
+            a,
+            ctx -> {
+              boolean c =
+                  ctx.sendAfter(Duration.ofMillis(10), target, "cancelled").cancel();
+              ctx.sendAfter(Duration.ofMillis(30), target, "late");
+              return c;
+            });
+
+    assertThat(cancelled).isTrue();
+    assertThat(result(seen)).containsExactly("late");
+  }
 }
