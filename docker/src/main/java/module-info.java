@@ -10,6 +10,7 @@
 module io.distproc.node {
   requires transitive io.distproc;
   requires io.distproc.node.events;
+  requires io.distproc.otp;
   requires org.slf4j;
 
   exports io.distproc.node;

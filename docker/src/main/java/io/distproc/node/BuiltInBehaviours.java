@@ -46,7 +46,8 @@ final class BuiltInBehaviours {
           NodeProtocol.CRASHER,
           NodeProtocol.SINK,
           NodeProtocol.EMITTER,
-          NodeProtocol.WORKLOAD);
+          NodeProtocol.WORKLOAD,
+          NodeProtocol.SUPERVISOR);
 
   /** The behaviours that may run as the initial process (DISTPROC_INITIAL), with no argument. */
   static final List<String> INITIAL_NAMES = List.of(NodeProtocol.WORKLOAD, NodeProtocol.AGENT);
@@ -73,6 +74,7 @@ final class BuiltInBehaviours {
       case NodeProtocol.AGENT -> arg -> ctx -> agent(ctx, events);
       case NodeProtocol.WORKLOAD ->
           arg -> ctx -> workload(ctx, Duration.ofMillis(arg.isBlank() ? 2000 : Long.parseLong(arg.strip())));
+      case NodeProtocol.SUPERVISOR -> SupervisorBehaviour::create;
       default -> throw new IllegalArgumentException("no built-in behaviour '" + name + "'");
     };
   }
@@ -121,10 +123,15 @@ final class BuiltInBehaviours {
     ctx.receiveLoop(
         any(m -> {
           List<String> w = NodeProtocol.words(m, 2);
-          if (w.getFirst().equals("crash")) {
-            throw new IllegalStateException(w.size() > 1 ? w.get(1) : "crash");
+          switch (w.getFirst()) {
+            case "crash" -> throw new IllegalStateException(w.size() > 1 ? w.get(1) : "crash");
+            case "ping" -> {
+              return pingOrStop(ctx, m);
+            }
+            default -> {
+              return !w.getFirst().equals("exit");
+            }
           }
-          return !w.getFirst().equals("exit");
         }));
   }
 
@@ -302,7 +309,8 @@ final class BuiltInBehaviours {
     return true;
   }
 
-  private static NodeId nodeNamed(ProcessContext<String> ctx, String name) {
+  /** This node or the connected node of that name, in its current incarnation. */
+  static NodeId nodeNamed(ProcessContext<String> ctx, String name) {
     if (name.equals(ctx.node().name())) {
       return ctx.node();
     }

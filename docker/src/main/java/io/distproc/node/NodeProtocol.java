@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  *   <li>{@value #FORWARD} (argument: a pid): every message {@code m} → {@code got <self> <m>} to
  *       that pid, broadcasts included; {@code stop} ends it normally.
  *   <li>{@value #CRASHER} (argument ignored): {@code crash <text>} makes it throw {@link
- *       IllegalStateException} with that text; {@code exit} ends it normally.
+ *       IllegalStateException} with that text; {@code ping <replyTo> <text>} → {@code pong <self>
+ *       <text>}, as echo answers; {@code exit} ends it normally.
  *   <li>{@value #SINK} (argument: the pid to report to): takes {@code seq <n>} messages; {@code
  *       end <last>} (sent by the emitter after its last {@code seq}) → {@code sunk <self>
  *       received=<count> duplicates=<d> reordered=<r> ranges=<ranges>} and ends. {@code ranges}
@@ -53,6 +54,16 @@ import java.util.regex.Pattern;
  *   <li>{@value #WORKLOAD} (argument: an interval in milliseconds, default 2000): every interval,
  *       spawns an echo on every connected node with a monitor, pings it, logs the round trip,
  *       stops it and checks it ended normally. The compose cluster runs it as the initial process.
+ *   <li>{@value #SUPERVISOR} (argument: {@code <replyTo> <intensity> <periodMs> <node> <behaviour>
+ *       [argument]}): starts, linked to itself, a one-for-one supervisor ({@code io.distproc.otp})
+ *       with that restart intensity, whose one permanent child, {@code child}, is {@code
+ *       <behaviour>} started with {@code [argument]} on {@code <node>} (a node name, taken in the
+ *       incarnation connected when the supervisor starts), and → {@code supervising <self>
+ *       <supervisorPid> child=<childPid>}, or → {@code error supervisor <message>} if it cannot
+ *       start it, and ends. Then {@code children <replyTo>} → {@code children <self>
+ *       child=<pid>}, the supervisor's {@code which_children}, with {@code undefined} for a child
+ *       not running; {@code stop} stops the supervisor, which stops its child, and ends normally.
+ *       It does not trap exits: a supervisor that gives up ends it too, through their link.
  * </ul>
  *
  * <p>Besides these messages the node writes event lines a harness can wait for (ready, node-up,
@@ -84,6 +95,9 @@ public final class NodeProtocol {
 
   /** The workload behaviour's name. */
   public static final String WORKLOAD = "workload";
+
+  /** The supervisor behaviour's name. */
+  public static final String SUPERVISOR = "supervisor";
 
   private static final Pattern PID = Pattern.compile("([^#\\s]+)#(\\d+)\\.(\\d+)");
   private static final Pattern NODE = Pattern.compile("([^#\\s]+)#(\\d+)");

@@ -177,4 +177,83 @@ class BuiltInBehavioursTest {
     assertThat(ended.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
         .isInstanceOf(io.distproc.MonitorReason.Normal.class);
   }
+
+  @Test
+  void crasher_ping_answersPongAndStillCrashesOnCommand() throws Exception {
+    Pid crasher = spawn("crasher", "");
+    var ended = node.termination(crasher);
+
+    node.send(crasher, "ping " + p(probe) + " alive");
+    node.send(crasher, "crash on purpose");
+
+    assertThat(expect(m -> true)).isEqualTo("pong " + p(crasher) + " alive");
+    assertThat(ended.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
+        .isInstanceOf(io.distproc.MonitorReason.Crashed.class);
+  }
+
+  @Test
+  void supervisor_childCrashes_isRestartedInANewProcessAndReportedByChildren() throws Exception {
+    Pid front = spawn("supervisor", p(probe) + " 3 5000 test crasher");
+    java.util.List<String> started = NodeProtocol.words(expect(m -> m.startsWith("supervising ")), 4);
+    assertThat(started.get(1)).isEqualTo(p(front));
+    Pid first = NodeProtocol.parsePid(started.get(3).substring("child=".length()));
+    var firstEnded = node.termination(first);
+
+    node.send(first, "crash on purpose");
+    assertThat(firstEnded.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
+        .isInstanceOf(io.distproc.MonitorReason.Crashed.class);
+    String restarted = null;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
+    while (restarted == null && System.nanoTime() < deadline) {
+      node.send(front, "children " + p(probe));
+      String children = expect(m -> m.startsWith("children "));
+      String child = NodeProtocol.words(children, 3).get(2);
+      if (!child.equals("child=" + p(first)) && !child.equals("child=undefined")) {
+        restarted = child;
+      }
+    }
+
+    assertThat(restarted).as("a new child within the patience").isNotNull().startsWith("child=");
+    Pid second = NodeProtocol.parsePid(restarted.substring("child=".length()));
+    node.send(second, "ping " + p(probe) + " again");
+    assertThat(expect(m -> m.startsWith("pong "))).isEqualTo("pong " + p(second) + " again");
+  }
+
+  @Test
+  void supervisor_stop_stopsTheChildAndEndsNormally() throws Exception {
+    Pid front = spawn("supervisor", p(probe) + " 1 5000 test crasher");
+    String started = expect(m -> m.startsWith("supervising "));
+    Pid child = NodeProtocol.parsePid(NodeProtocol.words(started, 4).get(3).substring("child=".length()));
+    Pid sup = NodeProtocol.parsePid(NodeProtocol.words(started, 4).get(2));
+    var childEnded = node.termination(child);
+    var supEnded = node.termination(sup);
+    var frontEnded = node.termination(front);
+
+    node.send(front, "stop");
+
+    assertThat(childEnded.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
+        .isInstanceOf(io.distproc.MonitorReason.Exited.class);
+    assertThat(supEnded.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
+        .isInstanceOf(io.distproc.MonitorReason.Normal.class);
+    assertThat(frontEnded.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
+        .isInstanceOf(io.distproc.MonitorReason.Normal.class);
+  }
+
+  @Test
+  void supervisor_unknownNode_repliesWithAnErrorAndEnds() throws Exception {
+    Pid front = spawn("supervisor", p(probe) + " 1 5000 nowhere crasher");
+    var ended = node.termination(front);
+
+    assertThat(expect(m -> true)).startsWith("error supervisor ").contains("nowhere is not connected");
+    // NoProcess: it had ended normally before termination() was asked.
+    assertThat(ended.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
+        .isInstanceOfAny(io.distproc.MonitorReason.Normal.class, io.distproc.MonitorReason.NoProcess.class);
+  }
+
+  @Test
+  void supervisor_malformedArgument_isRefused() {
+    assertThatThrownBy(() -> BuiltInBehaviours.behaviour("supervisor", events).create("x 1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("<replyTo> <intensity> <periodMs> <node> <behaviour>");
+  }
 }

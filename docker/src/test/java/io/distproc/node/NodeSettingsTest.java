@@ -299,7 +299,7 @@ class NodeSettingsTest {
             "DISTPROC_PORT: must be a port from 0 (any free port) to 65535, was '70000'",
             "DISTPROC_HEARTBEAT_INTERVAL_MS: must be a positive number of milliseconds, was '0'",
             "DISTPROC_BEHAVIOURS: unknown dance, sing; choose from agent, echo, forward, crasher, sink,"
-                + " emitter, workload, or all",
+                + " emitter, workload, supervisor, or all",
             "DISTPROC_INITIAL: unknown initial process 'echo'; choose from workload, agent");
     assertThat(problems).noneMatch(p -> p.contains("\n"));
   }
