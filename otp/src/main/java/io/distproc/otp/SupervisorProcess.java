@@ -10,6 +10,7 @@ import io.distproc.InvalidNodeException;
 import io.distproc.Matcher;
 import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
+import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.ProcessContext;
 import io.distproc.ProcessExitException;
@@ -56,6 +57,14 @@ import java.util.function.LongSupplier;
  * never loops for ever; one refused because the node is shutting down ends the supervisor at
  * once, since no attempt can succeed.
  *
+ * A restart that fails because a child's node is not connected (it went down, or is restarting)
+ * is not a failed start but an absence: the group WAITS and is tried again after a delay that
+ * doubles from RETRY_MIN to RETRY_MAX, without counting against the intensity, while the
+ * supervisor goes on taking exits and commands (the loop's receive is timed while anything waits).
+ * So a supervisor keeps its remote children across a restart of their node, and starts them on the
+ * node's new incarnation once it is back. A waiting child has no pid; terminate_child and
+ * delete_child end its wait.
+ *
  * Starting a nested supervisor waits for its handle's start future on this thread: the nested
  * process's body completes it on every path (its finally), and it runs unless the node is
  * shutting down, which interrupts this process too.
@@ -65,6 +74,12 @@ final class SupervisorProcess<M> {
 
   /** How many stopped children's pids are remembered, to drop a late Exit of theirs. */
   private static final int RECENT = 1024;
+
+  /** The first delay before a group whose node was not connected is tried again. */
+  static final Duration RETRY_MIN = Duration.ofMillis(50);
+
+  /** The longest delay between two tries of a waiting group. */
+  static final Duration RETRY_MAX = Duration.ofSeconds(2);
 
   /** The exit signal's reason a child is asked to stop with, as in Erlang. */
   static final String SHUTDOWN = "shutdown";
@@ -83,6 +98,23 @@ final class SupervisorProcess<M> {
   private ProcessContext<M> ctx;
   private Pid self;
   private boolean stopping;
+
+  /** Groups waiting for their node (see Restarts above), oldest first. */
+  private final List<List<Child<M>>> waiting = new ArrayList<>();
+
+  /** When the waiting groups are tried again ({@link #ticker} nanos), and the delay after that. */
+  private long retryAt;
+
+  private Duration retryDelay = RETRY_MIN;
+
+  /** A start that failed because the child's node is not connected. */
+  private static final class NodeNotConnected extends SupervisorException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
+
+    NodeNotConnected(String message, InvalidNodeException cause) {
+      super(message, cause);
+    }
+  }
 
   /** A start refused because the node is shutting down: no later attempt can succeed. */
   private static final class NodeShuttingDown extends SupervisorException {
@@ -182,6 +214,10 @@ final class SupervisorProcess<M> {
     } catch (IllegalStateException e) {
       // Every spawn method throws it when the node is shutting down (this is the owning thread).
       throw new NodeShuttingDown("child '" + child.id() + "' failed to start: " + e, e);
+    } catch (InvalidNodeException e) {
+      throw new NodeNotConnected(
+          "child '" + child.id() + "' failed to start: its node " + e.node() + " is not connected",
+          e);
     } catch (RuntimeException e) {
       throw new SupervisorException("child '" + child.id() + "' failed to start: " + e, e);
     }
@@ -189,7 +225,13 @@ final class SupervisorProcess<M> {
   }
 
   private Pid startRemote(Child<M> child, ChildStart.Remote<M> remote) {
-    Pid pid = ctx.spawnLinked(remote.node(), remote.behaviour(), remote.argument());
+    // The node by its name: a node that restarted is a new incarnation, and the child goes there.
+    String name = remote.node().name();
+    NodeId node =
+        name.equals(ctx.node().name())
+            ? ctx.node()
+            : ctx.remoteNode(name).orElseThrow(() -> new InvalidNodeException(remote.node()));
+    Pid pid = ctx.spawnLinked(node, remote.behaviour(), remote.argument());
     // A behaviour name the node does not know is answered with an exit signal: if it has come
     // already, that is a failed start rather than a child that ended.
     Optional<Exit> first = ctx.receive(Duration.ZERO, onExit(pid, e -> e));
@@ -219,7 +261,18 @@ final class SupervisorProcess<M> {
         handleExit(exit);
         continue;
       }
-      Object entry = ctx.receive(entries);
+      Object entry;
+      if (waiting.isEmpty()) {
+        entry = ctx.receive(entries);
+      } else {
+        Optional<Object> next =
+            ctx.receive(Duration.ofNanos(Math.max(0, retryAt - ticker.getAsLong())), entries);
+        if (next.isEmpty()) {
+          retryWaiting();
+          continue;
+        }
+        entry = next.get();
+      }
       switch (entry) {
         case Exit e -> handleExit(e);
         case Down d -> LOG.log(Level.DEBUG, () -> "supervisor " + self + " dropped " + d);
@@ -302,10 +355,19 @@ final class SupervisorProcess<M> {
         }
       }
     }
+    startGroup(group, true);
+  }
+
+  /**
+   * Starts a group of children, counting each try against the intensity if {@code count}; a group
+   * whose node is not connected waits instead (see Restarts above).
+   */
+  private void startGroup(List<Child<M>> group, boolean count) {
     for (; ; ) {
-      if (!intensity.tryRestart()) {
+      if (count && !intensity.tryRestart()) {
         giveUp();
       }
+      count = true;
       try {
         for (Child<M> c : group) {
           start(c);
@@ -313,6 +375,19 @@ final class SupervisorProcess<M> {
         LOG.log(
             Level.INFO,
             () -> "supervisor " + self + " restarted " + group.stream().map(Child::id).toList());
+        return;
+      } catch (NodeNotConnected failure) {
+        for (int i = group.size() - 1; i >= 0; i--) {
+          stopChild(group.get(i)); // those of the group that did start, to start them all again
+        }
+        LOG.log(
+            Level.INFO,
+            () -> "supervisor " + self + ": " + failure.getMessage() + "; tried again in "
+                + retryDelay.toMillis() + " ms and until it is back");
+        if (waiting.isEmpty()) {
+          retryAt = ticker.getAsLong() + retryDelay.toNanos();
+        }
+        waiting.add(group);
         return;
       } catch (NodeShuttingDown failure) {
         LOG.log(Level.DEBUG, () -> "supervisor " + self + ": " + failure.getMessage());
@@ -326,6 +401,34 @@ final class SupervisorProcess<M> {
         }
       }
     }
+  }
+
+  /** Tries the waiting groups again, once their delay has passed. */
+  private void retryWaiting() {
+    List<List<Child<M>>> due = new ArrayList<>(waiting);
+    waiting.clear();
+    for (List<Child<M>> group : due) {
+      group.removeIf(c -> !children.contains(c) || c.pid != null);
+      if (!group.isEmpty()) {
+        startGroup(group, false);
+      }
+    }
+    if (waiting.isEmpty()) {
+      retryDelay = RETRY_MIN;
+    } else {
+      retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0
+          ? RETRY_MAX
+          : retryDelay.multipliedBy(2);
+      retryAt = ticker.getAsLong() + retryDelay.toNanos();
+    }
+  }
+
+  /** Ends the wait of {@code child}, if it waits for its node. */
+  private void stopWaiting(Child<M> child) {
+    for (List<Child<M>> group : waiting) {
+      group.remove(child);
+    }
+    waiting.removeIf(List::isEmpty);
   }
 
   private void giveUp() {
@@ -510,6 +613,7 @@ final class SupervisorProcess<M> {
 
   Void terminateChild(String id) {
     Child<M> child = require(id, "terminate_child");
+    stopWaiting(child);
     stopChild(child);
     if (child.spec.restart() == Restart.TEMPORARY) {
       children.remove(child);
@@ -531,6 +635,7 @@ final class SupervisorProcess<M> {
     if (child.pid != null) {
       throw new SupervisorException("delete_child: child '" + id + "' is running as " + child.pid);
     }
+    stopWaiting(child);
     children.remove(child);
     return null;
   }
