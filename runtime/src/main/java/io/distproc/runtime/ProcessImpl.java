@@ -108,7 +108,7 @@ final class ProcessImpl<M> extends Mailbox<M>
 
   /** Set once, by compare-and-set through EXIT; see the notes above. */
   @SuppressWarnings("unused") // accessed through EXIT
-  private volatile MonitorReason exit;
+  private volatile MonitorReason exitReason;
 
   /** Written by the owner thread (trapExits), read by any thread that delivers a signal. */
   private volatile boolean trapping;
@@ -126,7 +126,9 @@ final class ProcessImpl<M> extends Mailbox<M>
 
   static {
     try {
-      EXIT = MethodHandles.lookup().findVarHandle(ProcessImpl.class, "exit", MonitorReason.class);
+      EXIT =
+          MethodHandles.lookup()
+              .findVarHandle(ProcessImpl.class, "exitReason", MonitorReason.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -240,7 +242,7 @@ final class ProcessImpl<M> extends Mailbox<M>
 
   /** Throws if an exit signal has ended this process. On its own thread only. */
   private void checkExit() {
-    MonitorReason r = exit;
+    MonitorReason r = exitReason;
     if (r != null && Thread.currentThread() == thread) {
       throw new ProcessExitException(r);
     }
@@ -248,7 +250,7 @@ final class ProcessImpl<M> extends Mailbox<M>
 
   @Override
   RuntimeException interruptedInReceive() {
-    MonitorReason r = exit;
+    MonitorReason r = exitReason;
     return r != null ? new ProcessExitException(r) : super.interruptedInReceive();
   }
 

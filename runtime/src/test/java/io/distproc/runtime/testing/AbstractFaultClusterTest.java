@@ -172,8 +172,15 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
                             d -> d.reason()))
                     .orElseThrow());
     assertThat(down).isInstanceOf(MonitorReason.NoProcess.class);
-    Pid untrapped = a.spawn(ctx -> ctx.spawnLinked(beta, "no-such-behaviour", "-"));
-    CompletableFuture<MonitorReason> end = a.termination(untrapped);
+    CountDownLatch go = new CountDownLatch(1);
+    Pid untrapped =
+        a.spawn(
+            ctx -> {
+              go.await();
+              ctx.spawnLinked(beta, "no-such-behaviour", "-");
+            });
+    CompletableFuture<MonitorReason> end = a.termination(untrapped); // before it can end
+    go.countDown();
     assertThat(result(end)).isInstanceOfSatisfying(
         MonitorReason.Exited.class,
         e -> assertThat(e.cause()).isInstanceOf(MonitorReason.NoProcess.class));
