@@ -126,8 +126,9 @@ public class Main {
     CompletableFuture<String> got = new CompletableFuture<>();
     try (Node<String> node = Node.start(NodeConfig.local("consumer").build(), Codec.utf8())) {
       Pid pid = node.spawn(ctx -> got.complete(ctx.receive(Matcher.on(String.class, s -> s))));
+      CompletableFuture<MonitorReason> ended = node.termination(pid); // asked before it can end
       node.send(pid, "hello from a BOM consumer");
-      MonitorReason end = node.termination(pid).get();
+      MonitorReason end = ended.get();
       if (!got.get().equals("hello from a BOM consumer") || !(end instanceof MonitorReason.Normal)) {
         throw new AssertionError("unexpected: " + got.get() + " / " + end);
       }

@@ -2,6 +2,7 @@ package io.distproc.runtime;
 
 import static io.distproc.Matcher.any;
 import static io.distproc.runtime.TestSupport.inProcess;
+import static io.distproc.runtime.TestSupport.TIME_FACTOR;
 import static io.distproc.runtime.TestSupport.localNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,11 +43,13 @@ class TimerTest {
           inProcess(
               node,
               ctx -> {
-                TimerRef cancelled = ctx.sendAfter(Duration.ofMillis(20), ctx.self(), "cancelled");
+                // Long enough that the cancel below, right after, always comes first.
+                TimerRef cancelled =
+                    ctx.sendAfter(Duration.ofMillis(200L * TIME_FACTOR), ctx.self(), "cancelled");
                 assertThat(cancelled.cancel()).isTrue();
                 assertThat(cancelled.cancel()).isFalse(); // idempotent: only the first stops it
                 // One timer thread, fired in deadline order: a later timer is a barrier.
-                ctx.sendAfter(Duration.ofMillis(40), ctx.self(), "barrier");
+                ctx.sendAfter(Duration.ofMillis(400L * TIME_FACTOR), ctx.self(), "barrier");
                 List<Object> got = new ArrayList<>();
                 for (Object m = null; !"barrier".equals(m); ) {
                   m = ctx.receive(any(x -> x));

@@ -566,9 +566,10 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
         inProcess(
             a,
             ctx -> {
+              // Long enough that the cancel right after always comes first; "late" fires after it.
               boolean c =
-                  ctx.sendAfter(Duration.ofMillis(10), target, "cancelled").cancel();
-              ctx.sendAfter(Duration.ofMillis(30), target, "late");
+                  ctx.sendAfter(Duration.ofMillis(200L * TIME_FACTOR), target, "cancelled").cancel();
+              ctx.sendAfter(Duration.ofMillis(400L * TIME_FACTOR), target, "late");
               return c;
             });
 
