@@ -42,28 +42,23 @@ final class NodeWatch<M> {
    * is logged.
    */
   void down(NodeDownEvent event) {
-    for (ProcessImpl<M> p : watchers) {
-      p.offerSignal(event);
-    }
-    for (Consumer<? super NodeDownEvent> listener : downListeners) {
-      try {
-        listener.accept(event);
-      } catch (Throwable t) { // user code never breaks the runtime
-        LOG.log(System.Logger.Level.WARNING, "node-down listener failed for " + event, t);
-      }
-    }
+    tell(event, downListeners, "node-down");
   }
 
   /** Like {@link #down}, for a node that connected. */
   void up(NodeUpEvent event) {
+    tell(event, upListeners, "node-up");
+  }
+
+  private <E> void tell(E event, List<Consumer<? super E>> listeners, String what) {
     for (ProcessImpl<M> p : watchers) {
       p.offerSignal(event);
     }
-    for (Consumer<? super NodeUpEvent> listener : upListeners) {
+    for (Consumer<? super E> listener : listeners) {
       try {
         listener.accept(event);
       } catch (Throwable t) { // user code never breaks the runtime
-        LOG.log(System.Logger.Level.WARNING, "node-up listener failed for " + event, t);
+        LOG.log(System.Logger.Level.WARNING, what + " listener failed for " + event, t);
       }
     }
   }
