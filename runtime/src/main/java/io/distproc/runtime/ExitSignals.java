@@ -1,7 +1,6 @@
 package io.distproc.runtime;
 
 import io.distproc.MonitorReason;
-import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.runtime.internal.Frame.ExitKind;
 import java.util.List;
@@ -30,24 +29,22 @@ import java.util.List;
  * thread (a dying process's, a transport's); nothing here blocks or runs user code.
  */
 final class ExitSignals<M> {
-  private final NodeId self;
-  private final ProcessTable<M> processes;
+  private final LocalDelivery<M> delivery;
   private final Remoting<M> remoting;
 
-  ExitSignals(NodeId self, ProcessTable<M> processes, Remoting<M> remoting) {
-    this.self = self;
-    this.processes = processes;
+  ExitSignals(LocalDelivery<M> delivery, Remoting<M> remoting) {
+    this.delivery = delivery;
     this.remoting = remoting;
   }
 
   /** The live process of this node incarnation with that pid, or null. */
   private ProcessImpl<M> local(Pid pid) {
-    return pid.node().equals(self) ? processes.get(pid.id()) : null;
+    return delivery.local(pid);
   }
 
-  /** Whether {@code pid} is of another incarnation of this node's name: its processes are gone. */
-  private boolean ofOldIncarnation(Pid pid) {
-    return !pid.node().equals(self) && pid.node().name().equals(self.name());
+  /** Whether {@code pid} is on another node (not of this node's name, whatever incarnation). */
+  private boolean remote(Pid pid) {
+    return !delivery.isThisNode(pid.node());
   }
 
   /** Links {@code p} with {@code target}. Called on p's own thread. */
@@ -56,7 +53,7 @@ final class ExitSignals<M> {
     if (target.equals(me)) {
       return;
     }
-    if (!target.node().equals(self) && !ofOldIncarnation(target)) {
+    if (remote(target)) {
       if (p.addLink(target) == ProcessImpl.LINK_ADDED) {
         try {
           remoting.link(me, target); // throws InvalidNodeException for an unknown node
@@ -84,7 +81,7 @@ final class ExitSignals<M> {
     ProcessImpl<M> t = local(target);
     if (t != null) {
       t.removeLink(p.pid());
-    } else if (!target.node().equals(self) && !ofOldIncarnation(target)) {
+    } else if (remote(target)) {
       remoting.unlink(p.pid(), target);
     }
   }
@@ -94,10 +91,10 @@ final class ExitSignals<M> {
    * signals of {@code exit} and {@code kill}. A signal for a process that has ended is dropped.
    */
   void send(Pid from, Pid to, MonitorReason reason, ExitKind kind) {
-    if (to.node().equals(self)) {
-      deliver(from, to, reason, kind);
-    } else if (!ofOldIncarnation(to)) {
+    if (remote(to)) {
       remoting.sendExit(from, to, reason, kind); // throws InvalidNodeException for an unknown node
+    } else {
+      deliver(from, to, reason, kind); // dropped for a process of another incarnation
     }
   }
 
@@ -107,10 +104,10 @@ final class ExitSignals<M> {
    */
   void ended(Pid dead, List<Pid> links, MonitorReason reason) {
     for (Pid other : links) {
-      if (other.node().equals(self)) {
-        deliver(dead, other, reason, ExitKind.LINK);
-      } else if (!ofOldIncarnation(other)) {
+      if (remote(other)) {
         remoting.sendExit(dead, other, reason, ExitKind.LINK);
+      } else {
+        deliver(dead, other, reason, ExitKind.LINK);
       }
     }
   }

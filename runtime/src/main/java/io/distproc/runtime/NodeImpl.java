@@ -105,7 +105,7 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
         config.isRemote()
             ? new ClusterRemoting<>(id, config, codec, delivery, nodeWatch, this)
             : new LocalOnlyRemoting<>();
-    this.signals = new ExitSignals<>(id, processes, remoting);
+    this.signals = new ExitSignals<>(delivery, remoting);
     this.groups = new ProcessGroups<>(remoting::sendGroups);
     this.metrics = counters.metrics(id, processes, remoting);
     this.timers = new Timers(config.name());
@@ -401,7 +401,7 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
 
   MonitorRef monitor(ProcessImpl<M> watcher, Pid target) {
     NodeId where = target.node();
-    if (!where.equals(id) && !where.name().equals(id.name())) {
+    if (!delivery.isThisNode(where)) {
       MonitorRef ref = newRef(watcher.pid(), target);
       remoting.monitor(ref); // throws InvalidNodeException for an unknown node
       watcher.hold(ref);
@@ -423,7 +423,7 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
       if (p != null) {
         p.removeWatch(ref);
       }
-    } else if (!target.node().name().equals(id.name())) {
+    } else if (!delivery.isThisNode(target.node())) {
       remoting.demonitor(ref);
     }
   }
