@@ -1,5 +1,9 @@
 package io.distproc;
 
+import io.distproc.internal.Case;
+import io.distproc.internal.DownCase;
+import io.distproc.internal.MessageCase;
+import io.distproc.internal.SignalCase;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -35,7 +39,7 @@ import java.util.function.Predicate;
  * @since 0.1.0
  */
 @DoNotImplement
-public sealed interface Matcher<M, R> permits MessageCase, DownCase, SignalCase {
+public sealed interface Matcher<M, R> permits Case {
 
   /**
    * Accepts the messages that {@code accepts} says yes to (the seed's {@code case}).
@@ -65,9 +69,7 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, SignalCase 
    */
   static <M, T extends M, R> Matcher<M, R> on(
       Class<T> type, Function<? super T, ? extends R> handler) {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(handler, "handler");
-    return new MessageCase<M, R>(type, type::isInstance, m -> handler.apply(type.cast(m)));
+    return new MessageCase<M, R>(type, null, eraseApply(handler));
   }
 
   /**
@@ -84,13 +86,8 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, SignalCase 
    */
   static <M, T extends M, R> Matcher<M, R> on(
       Class<T> type, Predicate<? super T> accepts, Function<? super T, ? extends R> handler) {
-    Objects.requireNonNull(type, "type");
     Objects.requireNonNull(accepts, "accepts");
-    Objects.requireNonNull(handler, "handler");
-    return new MessageCase<M, R>(
-        type,
-        m -> type.isInstance(m) && accepts.test(type.cast(m)),
-        m -> handler.apply(type.cast(m)));
+    return new MessageCase<M, R>(type, eraseTest(accepts), eraseApply(handler));
   }
 
   /**
@@ -103,7 +100,7 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, SignalCase 
    * @throws NullPointerException if {@code handler} is null
    */
   static <M, R> Matcher<M, R> any(Function<? super M, ? extends R> handler) {
-    return new MessageCase<>(Object.class, m -> true, handler);
+    return new MessageCase<>(Object.class, null, handler);
   }
 
   /**
@@ -211,74 +208,18 @@ public sealed interface Matcher<M, R> permits MessageCase, DownCase, SignalCase 
   }
 
   /**
-   * The class that every message this matcher may take is an instance of: the {@code type} given
-   * to {@link #on(Class, Function)} or {@link #on(Class, Predicate, Function)}, {@code
-   * Object.class} for a matcher that may take any message, and null for a matcher of down
-   * notices, exit signals or node events, which takes no message. The runtime uses it to pass over waiting messages that
-   * cannot match without asking the matcher; user code has no need to call it.
-   *
-   * @return that class, or null for a matcher of down notices, exit signals or node events
-   * @since 0.1.0
+   * A predicate on instances of {@code T} as one on messages: the case calls it only with messages
+   * of its type, so the cast holds.
    */
-  Class<?> messageType();
+  @SuppressWarnings("unchecked")
+  private static <M> Predicate<? super M> eraseTest(Predicate<?> accepts) {
+    return (Predicate<? super M>) accepts;
+  }
 
-  /**
-   * Tells whether this matcher takes a message. Called by the runtime on the receiving process's
-   * thread; user code has no need to call it.
-   *
-   * @param message a message from the mailbox
-   * @return whether this matcher takes it
-   */
-  boolean acceptsMessage(M message);
-
-  /**
-   * Tells whether this matcher takes a down notice. Called by the runtime on the receiving
-   * process's thread; user code has no need to call it.
-   *
-   * @param down a notice from the mailbox
-   * @return whether this matcher takes it
-   */
-  boolean acceptsDown(Down down);
-
-  /**
-   * Tells whether this matcher takes a signal entry other than a down notice: an {@link Exit}, a
-   * {@link NodeUpEvent}, a {@link NodeDownEvent} or a {@link GroupChange}. Called by the runtime on the receiving
-   * process's thread; user code has no need to call it.
-   *
-   * @param signal a signal entry from the mailbox
-   * @return whether this matcher takes it
-   * @since 0.1.0
-   */
-  boolean acceptsSignal(Object signal);
-
-  /**
-   * Handles a message this matcher accepted. Called by the runtime on the receiving process's
-   * thread.
-   *
-   * @param message the message
-   * @return the handler's result
-   * @throws IllegalStateException if this matcher does not take messages
-   */
-  R handleMessage(M message);
-
-  /**
-   * Handles a down notice this matcher accepted. Called by the runtime on the receiving process's
-   * thread.
-   *
-   * @param down the notice
-   * @return the handler's result
-   * @throws IllegalStateException if this matcher does not take down notices
-   */
-  R handleDown(Down down);
-
-  /**
-   * Handles a signal entry this matcher accepted (see {@link #acceptsSignal(Object)}). Called by
-   * the runtime on the receiving process's thread.
-   *
-   * @param signal the signal entry
-   * @return the handler's result
-   * @throws IllegalStateException if this matcher does not take signals
-   * @since 0.1.0
-   */
-  R handleSignal(Object signal);
+  /** A handler of instances of {@code T} as one of messages, as for {@link #eraseTest(Predicate)}. */
+  @SuppressWarnings("unchecked")
+  private static <M, R> Function<? super M, ? extends R> eraseApply(
+      Function<?, ? extends R> handler) {
+    return (Function<? super M, ? extends R>) handler;
+  }
 }

@@ -64,7 +64,7 @@ final class LocalDelivery<M> {
     if (p == null) {
       deadLetter(to, message);
     } else {
-      p.offer(message);
+      p.mailbox().offer(message);
     }
   }
 
@@ -78,7 +78,7 @@ final class LocalDelivery<M> {
           System.Logger.Level.DEBUG,
           () -> "dead letter to the unregistered name '" + name + "': " + codec.describe(message));
     } else {
-      p.offer(message);
+      p.mailbox().offer(message);
     }
   }
 
@@ -88,7 +88,7 @@ final class LocalDelivery<M> {
         p -> {
           if (!p.pid().equals(from)) {
             counters.sent.increment();
-            p.offer(message);
+            p.mailbox().offer(message);
           }
         });
   }
@@ -104,7 +104,7 @@ final class LocalDelivery<M> {
   void deliverDown(MonitorRef ref, MonitorReason reason) {
     ProcessImpl<M> w = local(ref.watcher());
     if (w != null) {
-      w.offerDown(new Down(ref, reason));
+      w.mailbox().offerDown(new Down(ref, reason));
     }
   }
 
@@ -120,7 +120,7 @@ final class LocalDelivery<M> {
       LOG.log(
           System.Logger.Level.DEBUG, () -> "dead letter to " + to + ": " + describeEncoded(payload));
     } else {
-      p.offerEncoded(payload, decoder);
+      p.mailbox().offerEncoded(payload, decoder);
     }
   }
 
@@ -134,7 +134,7 @@ final class LocalDelivery<M> {
           System.Logger.Level.DEBUG,
           () -> "dead letter to the unregistered name '" + name + "': " + describeEncoded(payload));
     } else {
-      p.offerEncoded(payload, decoder);
+      p.mailbox().offerEncoded(payload, decoder);
     }
   }
 
@@ -143,7 +143,7 @@ final class LocalDelivery<M> {
     processes.forEach(
         p -> {
           counters.received.increment();
-          p.offer(message);
+          p.mailbox().offer(message);
         });
   }
 

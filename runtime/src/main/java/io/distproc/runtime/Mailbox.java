@@ -2,16 +2,16 @@ package io.distproc.runtime;
 
 import io.distproc.Down;
 import io.distproc.Exit;
-import io.distproc.Matcher;
+import io.distproc.MonitorRef;
 import io.distproc.ProcessInterruptedException;
+import io.distproc.internal.Case;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /*
  * Design notes for maintainers.
@@ -25,37 +25,19 @@ import java.util.function.Predicate;
  *    successor is the oldest unread entry. Between the getAndSet and the link a producer is
  *    "in flight": the consumer sees head.next == null while tail != head, and spins briefly.
  *
- * 2. The STASH, plain singly linked lists touched by the consumer only: entries that a receive
- *    examined and no matcher accepted, oldest first. It is a chain of segments; normally there is
- *    one. markEnd() starts a new segment (after moving the inbox into the stash unexamined), and a
- *    receive after that mark scans only from that segment on: a request/reply inside a deep
- *    mailbox costs O(1), not O(depth) (Erlang's receive-marker optimisation, made explicit).
- *    Empty segments that marks leave behind are unlinked by the next full scan. A receive scans
- *    the stash first, then takes entries from the inbox one at a time; each is either accepted
- *    (and handed to the matcher's handler) or appended to the stash. So arrival order is kept:
- *    every stash entry is older than every inbox entry, and within each list order is arrival
- *    order. A receive never re-examines entries it has already examined while it waits for new
- *    ones; only the next receive, whose matchers may differ, rescans the stash (as Erlang does).
- *
- *    KINDS. Every stash entry is also on the list of its kind: the stashed messages of one class,
- *    or the down notices, oldest first. A receive over the whole stash whose matchers each take
- *    only one class (Matcher.messageType(); a supertype takes every kind of its subclasses) or
- *    only down notices walks just those kinds, merged by arrival number (seq), so it takes the
- *    same entry a walk of every entry would, and thousands of waiting messages of other classes
- *    cost it nothing (the common case: a reply awaited among unrelated traffic). Any other
- *    receive walks the segments. An entry taken through one list is marked taken and stays on
- *    the other until a walk passes it, or until such leftovers outnumber the live entries and a
- *    sweep removes them all: both lists stay singly linked, and the leftovers stay bounded.
+ * 2. The STASH (see Stash): entries that a receive examined and no matcher accepted, oldest
+ *    first, touched by the consumer only. A receive scans the stash first, then takes entries
+ *    from the inbox one at a time; each is either accepted (and handed to the matcher's handler)
+ *    or appended to the stash. So arrival order is kept: every stash entry is older than every
+ *    inbox entry, and within each list order is arrival order. A receive never re-examines
+ *    entries it has already examined while it waits for new ones; only the next receive, whose
+ *    matchers may differ, rescans the stash (as Erlang does).
  *
  * Wake-up protocol (Dekker style, both sides use volatile accesses): the consumer publishes
  * itself in WAITER, then re-reads head.next, and parks only if there is still nothing; a
  * producer links its entry, then reads WAITER and unparks the thread it finds (clearing WAITER
  * with getAndSet so only one producer pays for the unpark). Whichever side comes second sees the
  * other's write, so no wake-up is lost. Spurious wake-ups are harmless: the consumer loops.
- *
- * The process is the mailbox: ProcessImpl extends this class, so a process is one object, not
- * two, which saves a header and a pointer, and a cache miss on every send and receive; a million
- * waiting processes notice. The class stays usable on its own (MailboxTest).
  *
  * Happens-before: everything a sender did before send() happens-before the receiver's handler
  * runs on that message (the volatile link store, read by the consumer's volatile load of next).
@@ -71,16 +53,18 @@ import java.util.function.Predicate;
  * transport's threads and spreads decoding over the receiving processes.
  *
  * SIGNALS. Down notices, trapped exit signals (Exit) and node events are the entries that are not
- * messages: the
- * `down` flag of an entry says "a signal", and the item's class says which. They share one kind in
- * the stash, and only Down notices are ever discarded unseen (below); an Exit is always kept.
+ * messages: the `signal` flag of an entry says so, and the item's class says which. Only Down
+ * notices are ever discarded unseen (below); an Exit is always kept.
  *
- * Down notices whose monitor the process no longer holds are discarded when the consumer meets
- * them, through the isLive predicate the owner supplies, which makes cancellation and
- * exactly-once delivery a consumer-side decision with no locking.
+ * HELD MONITORS. The monitors the owning process holds on others are kept here, because they
+ * decide what a receive may take: a Down notice is received only if its ref is still held, and is
+ * removed from the held set when taken, so each ref is received at most once and never after
+ * unmonitor, even if the notice was already queued (Erlang's demonitor with the flush option,
+ * always). Notices of monitors no longer held are discarded when the consumer meets them: the
+ * cancellation and exactly-once delivery are a consumer-side decision with no locking.
  */
-class Mailbox<M> {
-
+/** One process's mailbox: the inbox, the stash, the wait, and the monitors it holds. */
+final class Mailbox {
   /** The fewest times a receive checks for an arrival before it parks. */
   private static final int MIN_SPINS = 8;
 
@@ -92,17 +76,17 @@ class Mailbox<M> {
   static final Object TIMEOUT = new Object();
 
   /**
-   * An inbox entry. {@code item} is a message, or, when {@code down} is set, a signal: a {@link
-   * Down}, an {@link Exit}, or a node event.
+   * An inbox entry. {@code item} is a message, or, when {@code signal} is set, a signal entry: a
+   * {@link Down}, an {@link Exit}, or a node event.
    */
   static class Entry {
     Object item; // written by its producer before linking; read and cleared by the consumer
-    final boolean down;
+    final boolean signal;
     volatile Entry next;
 
-    Entry(Object item, boolean down) {
+    Entry(Object item, boolean signal) {
       this.item = item;
-      this.down = down;
+      this.signal = signal;
     }
   }
 
@@ -118,115 +102,6 @@ class Mailbox<M> {
     Encoded(byte[] bytes, Function<byte[], Object> decoder) {
       super(bytes, false);
       this.decoder = decoder;
-    }
-  }
-
-  /** A stash entry: consumer-only, so plain fields. */
-  private static final class Stashed {
-    Object item; // cleared when taken
-    final boolean down;
-    final long seq; // its place in arrival order among the stashed entries
-    Stashed next; // the next entry of its segment
-    Stashed nextOfKind; // the next entry of its kind (see Kind)
-    boolean taken; // taken or discarded, and perhaps still linked in its segment or its kind
-
-    Stashed(Object item, boolean down, long seq) {
-      this.item = item;
-      this.down = down;
-      this.seq = seq;
-    }
-  }
-
-  /**
-   * The stashed entries of one kind, oldest first: the messages of one class, or the down notices
-   * ({@code type} null). Consumer only.
-   */
-  private static final class Kind {
-    final Class<?> type;
-    Stashed head;
-    Stashed tail;
-
-    Kind(Class<?> type) {
-      this.type = type;
-    }
-
-    void append(Stashed s) {
-      if (tail == null) {
-        head = s;
-      } else {
-        tail.nextOfKind = s;
-      }
-      tail = s;
-    }
-
-    /** Unlinks {@code s}, whose predecessor in this kind is {@code prev} (null: s is the head). */
-    void unlink(Stashed prev, Stashed s) {
-      if (prev == null) {
-        head = s.nextOfKind;
-      } else {
-        prev.nextOfKind = s.nextOfKind;
-      }
-      if (tail == s) {
-        tail = prev;
-      }
-      s.nextOfKind = null;
-    }
-  }
-
-  /**
-   * What earlier receives left behind, allocated by the first entry stashed or the first mark:
-   * most processes never leave a message behind, and a million waiting ones would each carry it.
-   * Consumer only.
-   */
-  private static final class Stash {
-    /** The oldest segment. */
-    Segment first;
-
-    /** The newest segment, where entries are appended. Never unlinked. */
-    Segment last;
-
-    /** Live entries (not taken). */
-    int size;
-
-    /** The next entry's seq. */
-    long seq;
-
-    /** Entries taken through their kind and still linked in their segment. */
-    int takenInSegments;
-
-    /** Entries taken through their segment and still linked in their kind. */
-    int takenInKinds;
-
-    /** The message kinds, in the order their classes were first stashed. */
-    final ArrayList<Kind> kinds = new ArrayList<>(4);
-
-    /** The down notices' kind, or null. */
-    Kind downs;
-
-    /** The kind the last stashed message joined: runs of one class skip the search. */
-    Kind lastKind;
-
-    Kind kindOf(Object item, boolean down) {
-      if (down) {
-        return downs == null ? downs = new Kind(null) : downs;
-      }
-      Class<?> c = item.getClass();
-      Kind k = lastKind;
-      if (k == null || k.type != c) {
-        k = null;
-        for (int i = 0; i < kinds.size(); i++) {
-          if (kinds.get(i).type == c) {
-            k = kinds.get(i);
-            break;
-          }
-        }
-        if (k == null) {
-          k = new Kind(c);
-          kinds.add(k);
-        }
-        lastKind = k;
-      }
-      return k;
     }
   }
 
@@ -266,31 +141,11 @@ class Mailbox<M> {
   @SuppressWarnings("unused") // accessed through WAITER
   private volatile Thread waiter;
 
-  /**
-   * A run of the stash: entries in arrival order. The stash is a chain of segments, also in
-   * arrival order; a receive mark is the segment that was last when the mark was taken, so a
-   * receive after a mark scans only the entries that arrived after it. Consumer only.
-   */
-  static final class Segment {
-    private Stashed head;
-    private Stashed tail;
-    private Segment next;
-
-    /** Unlinks {@code s}, whose predecessor here is {@code prev} (null: s is the head). */
-    private void unlink(Stashed prev, Stashed s) {
-      if (prev == null) {
-        head = s.next;
-      } else {
-        prev.next = s.next;
-      }
-      if (tail == s) {
-        tail = prev;
-      }
-    }
-  }
-
   /** Consumer only: the stash; null until the first entry is stashed or the first mark taken. */
   private Stash stash;
+
+  /** Consumer only: the monitors the owner holds, whose Down notices it may take; null: none. */
+  private HashSet<MonitorRef> held;
 
   /**
    * Consumer only: how long the next wait spins before parking (see park). None at first: a
@@ -345,43 +200,54 @@ class Mailbox<M> {
     }
   }
 
-  /**
-   * Takes the oldest entry some matcher accepts and returns its handler's result, or {@link
-   * #TIMEOUT}. Called from the owning process's thread only.
-   *
-   * @param matchers one Matcher, or an array of them tried in order, for each entry, oldest
-   *     entry first
-   * @param deadline {@link System#nanoTime()} value after which to stop waiting; ignored if
-   *     {@code timed} is false
-   * @param isLive says whether a Down notice is still wanted; a notice it rejects is discarded
-   * @param taken called with a Down notice once a matcher has accepted it, before its handler
-   */
-  Object select(
-      Object matchers,
-      boolean timed,
-      long deadline,
-      Predicate<Down> isLive,
-      Consumer<Down> taken) {
-    return select(null, matchers, timed, deadline, isLive, taken);
+  // ---- held monitors (consumer only) ------------------------------------------------------------
+
+  /** The owner now holds {@code ref}: its Down notice may be taken. */
+  void hold(MonitorRef ref) {
+    if (held == null) {
+      held = new HashSet<>();
+    }
+    held.add(ref);
   }
 
+  /** Forgets a held monitor; true if it was held (its notice not taken yet). */
+  boolean release(MonitorRef ref) {
+    return held != null && held.remove(ref);
+  }
+
+  /** Returns and forgets every monitor still held. At the owner's end. */
+  List<MonitorRef> releaseAll() {
+    if (held == null || held.isEmpty()) {
+      return List.of();
+    }
+    List<MonitorRef> refs = new ArrayList<>(held);
+    held = null;
+    return refs;
+  }
+
+  private boolean wanted(Down d) {
+    return held != null && held.contains(d.ref());
+  }
+
+  // ---- receive (consumer only) -------------------------------------------------------------------
+
   /**
-   * Like {@link #select(Matcher[], boolean, long, Predicate, Consumer)}, but considers only the
-   * entries that arrived after {@code after}, a segment {@link #markEnd()} returned; null means
-   * all.
+   * Takes the oldest entry one of the cases accepts and returns its handler's result, or {@link
+   * #TIMEOUT}. The cases are {@code one}, or the array {@code many} tried in order for each entry
+   * (exactly one of them non-null; see Cases). Called from the owning process's thread only.
+   *
+   * @param after a segment {@link #markEnd()} returned: only the entries that arrived after it are
+   *     considered; null: all
+   * @param deadline {@link System#nanoTime()} value after which to stop waiting; ignored if
+   *     {@code timed} is false
+   * @throws ProcessInterruptedException if the thread is interrupted while it waits
    */
-  Object select(
-      Segment after,
-      Object matchers,
-      boolean timed,
-      long deadline,
-      Predicate<Down> isLive,
-      Consumer<Down> taken) {
+  Object select(Stash.Segment after, Case<?, ?> one, Case<?, ?>[] many, boolean timed, long deadline) {
     // Kept small on purpose: this frame is on the stack of every waiting process, and a parked
     // virtual thread keeps its whole stack on the heap. The long scans are separate methods that
     // have returned by the time the process parks.
     if (stash != null) {
-      Object r = scanStash(after, matchers, isLive, taken);
+      Object r = fromStash(after, one, many);
       if (r != NO_MATCH) {
         return r;
       }
@@ -394,7 +260,7 @@ class Mailbox<M> {
           return TIMEOUT;
         }
       }
-      Object r = arrived(e, matchers, isLive, taken);
+      Object r = arrived(e, one, many);
       if (r != NO_MATCH) {
         return r;
       }
@@ -433,195 +299,23 @@ class Mailbox<M> {
   }
 
   /** What a scan returns when no entry matched: never a handler's result. */
-  private static final Object NO_MATCH = new Object();
+  private static final Object NO_MATCH = Stash.NO_MATCH;
 
-  /**
-   * 1. The stash: entries earlier receives left behind, oldest first. A receive over the whole
-   * stash whose matchers each take only one class of message, or only down notices, looks at the
-   * entries of the kinds they can take; any other receive walks the segments.
-   */
-  private Object scanStash(
-      Segment after, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
+  /** 1. The stash: entries earlier receives left behind, oldest first. */
+  private Object fromStash(Stash.Segment after, Case<?, ?> one, Case<?, ?>[] many) {
     Stash st = stash;
-    if (st.size == 0) {
+    Object item = st.take(after, one, many, held);
+    PUBLISHED_STASH.setRelease(this, st.size());
+    if (item == NO_MATCH) {
       return NO_MATCH;
     }
-    if (after == null && byKind(matchers)) {
-      return scanKinds(st, matchers, isLive, taken);
-    }
-    return scanSegments(st, after, matchers, isLive, taken);
-  }
-
-  /** Whether every matcher takes only one class of message or only down notices. */
-  private static boolean byKind(Object matchers) {
-    if (matchers instanceof Matcher<?, ?> one) {
-      return one.messageType() != Object.class;
-    }
-    for (Matcher<?, ?> m : (Matcher<?, ?>[]) matchers) {
-      if (m.messageType() == Object.class) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The stash segment by segment, from {@code after} (null: from the first). */
-  private Object scanSegments(
-      Stash st, Segment after, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
-    Segment before = null; // the live segment before seg, when scanning from the first
-    for (Segment seg = after == null ? st.first : after; seg != null; seg = seg.next) {
-      Stashed prev = null;
-      for (Stashed s = seg.head; s != null; ) {
-        Stashed next = s.next;
-        if (s.taken) { // taken through its kind: unlinked here as the walk passes
-          seg.unlink(prev, s);
-          st.takenInSegments--;
-          s = next;
-          continue;
-        }
-        if (s.down && s.item instanceof Down d && !isLive.test(d)) {
-          seg.unlink(prev, s);
-          drop(st, s, false);
-          s = next;
-          continue;
-        }
-        int i = indexOfMatch(matchers, s.item, s.down);
-        if (i >= 0) {
-          seg.unlink(prev, s);
-          Object item = s.item;
-          drop(st, s, false);
-          return handle(matcher(matchers, i), item, s.down, taken);
-        }
-        prev = s;
-        s = next;
-      }
-      if (after == null) { // a full scan unlinks the empty segments marks left behind
-        if (seg.head == null && seg != st.last) {
-          if (before == null) {
-            st.first = seg.next;
-          } else {
-            before.next = seg.next;
-          }
-        } else {
-          before = seg;
-        }
-      }
-    }
-    return NO_MATCH;
-  }
-
-  /**
-   * The whole stash through the kinds the matchers can take, in arrival order across them (the
-   * oldest entry some matcher accepts is still the one taken). A mailbox holding thousands of
-   * messages of other classes costs such a receive nothing per message.
-   */
-  private Object scanKinds(
-      Stash st, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
-    Kind[] kinds = kindsFor(st, matchers);
-    int n = kinds.length;
-    if (n == 0) {
-      return NO_MATCH;
-    }
-    Stashed[] prev = new Stashed[n];
-    Stashed[] cur = new Stashed[n];
-    for (int k = 0; k < n; k++) {
-      cur[k] = kinds[k].head;
-    }
-    while (true) {
-      int oldest = -1;
-      for (int k = 0; k < n; k++) {
-        Stashed s = cur[k];
-        while (s != null && s.taken) { // taken through its segment: unlinked here
-          Stashed next = s.nextOfKind;
-          kinds[k].unlink(prev[k], s);
-          st.takenInKinds--;
-          s = next;
-        }
-        cur[k] = s;
-        if (s != null && (oldest < 0 || s.seq < cur[oldest].seq)) {
-          oldest = k;
-        }
-      }
-      if (oldest < 0) {
-        return NO_MATCH;
-      }
-      Stashed s = cur[oldest];
-      Stashed next = s.nextOfKind;
-      if (s.down && s.item instanceof Down d && !isLive.test(d)) {
-        kinds[oldest].unlink(prev[oldest], s);
-        drop(st, s, true);
-        cur[oldest] = next;
-        continue;
-      }
-      int i = indexOfMatch(matchers, s.item, s.down);
-      if (i >= 0) {
-        kinds[oldest].unlink(prev[oldest], s);
-        Object item = s.item;
-        drop(st, s, true);
-        return handle(matcher(matchers, i), item, s.down, taken);
-      }
-      prev[oldest] = s;
-      cur[oldest] = next;
-    }
-  }
-
-  private static final Kind[] NO_KINDS = new Kind[0];
-
-  /**
-   * The kinds with entries that some matcher may take, each once. Forgets the kinds left empty
-   * once they are many, so that a process that saw many classes come and go does not test them
-   * all on every receive.
-   */
-  private static Kind[] kindsFor(Stash st, Object matchers) {
-    Kind[] found = null;
-    int n = 0;
-    int count = matchers instanceof Matcher<?, ?> ? 1 : ((Matcher<?, ?>[]) matchers).length;
-    int empty = 0;
-    for (int j = 0; j < count; j++) {
-      Class<?> type = matcher(matchers, j).messageType();
-      if (type == null) {
-        if (st.downs != null && st.downs.head != null) {
-          found = found == null ? new Kind[st.kinds.size() + 1] : found;
-          n = addOnce(found, n, st.downs);
-        }
-        continue;
-      }
-      for (int i = 0; i < st.kinds.size(); i++) {
-        Kind k = st.kinds.get(i);
-        if (k.head == null) {
-          empty++;
-        } else if (type.isAssignableFrom(k.type)) {
-          found = found == null ? new Kind[st.kinds.size() + 1] : found;
-          n = addOnce(found, n, k);
-        }
-      }
-    }
-    if (empty > 16 * count) {
-      st.kinds.removeIf(k -> k.head == null);
-      st.lastKind = null;
-    }
-    if (n == 0) {
-      return NO_KINDS;
-    }
-    return n == found.length ? found : Arrays.copyOf(found, n);
-  }
-
-  /** Puts {@code k} at {@code found[n]} unless it is among the first n; returns the new n. */
-  private static int addOnce(Kind[] found, int n, Kind k) {
-    for (int i = 0; i < n; i++) {
-      if (found[i] == k) {
-        return n;
-      }
-    }
-    found[n] = k;
-    return n + 1;
+    return handle(Cases.at(one, many, st.matched()), item, st.matchedSignal());
   }
 
   /** 2. A new arrival: handled, or stashed, never dropped. */
-  private Object arrived(
-      Entry e, Object matchers, Predicate<Down> isLive, Consumer<Down> taken) {
+  private Object arrived(Entry e, Case<?, ?> one, Case<?, ?>[] many) {
     Object item = e.item;
-    boolean down = e.down;
+    boolean signal = e.signal;
     e.item = null; // e is now the stub: it must not keep the message alive
     if (e instanceof Encoded encoded) {
       item = encoded.decoder.apply((byte[]) item);
@@ -630,23 +324,34 @@ class Mailbox<M> {
         return NO_MATCH;
       }
     }
-    if (down && item instanceof Down d && !isLive.test(d)) {
+    if (signal && item instanceof Down d && !wanted(d)) {
       taken();
       return NO_MATCH;
     }
     int i;
     try {
-      i = indexOfMatch(matchers, item, down);
+      i = Cases.indexOf(one, many, item, signal);
     } catch (RuntimeException | Error t) {
-      stash(item, down);
+      stash(item, signal);
       throw t;
     }
     if (i >= 0) {
       taken();
-      return handle(matcher(matchers, i), item, down, taken);
+      return handle(Cases.at(one, many, i), item, signal);
     }
-    stash(item, down);
+    stash(item, signal);
     return NO_MATCH;
+  }
+
+  /** Runs the handler of the case that took {@code item}; a taken Down spends its monitor. */
+  private Object handle(Case<?, ?> c, Object item, boolean signal) {
+    if (!signal) {
+      return c.handleMessage(item);
+    }
+    if (item instanceof Down d) {
+      held.remove(d.ref());
+    }
+    return c.handleSignal(item);
   }
 
   /** Waits for an arrival (or the deadline, or an interrupt). Consumer only. */
@@ -674,17 +379,8 @@ class Mailbox<M> {
     }
     WAITER.setVolatile(this, (Thread) null);
     if (me.isInterrupted()) {
-      throw interruptedInReceive();
+      throw new ProcessInterruptedException(new InterruptedException("interrupted in receive"));
     }
-  }
-
-  /**
-   * What a receive throws when its thread is interrupted while it waits. A process overrides it to
-   * report an exit signal that ended it; a method, not a wrapper around receive, so that waiting
-   * processes carry no extra frame.
-   */
-  RuntimeException interruptedInReceive() {
-    return new ProcessInterruptedException(new InterruptedException("interrupted in receive"));
   }
 
   /** Removes the oldest inbox entry, or returns null if there is none. Consumer only. */
@@ -709,138 +405,16 @@ class Mailbox<M> {
     PUBLISHED_HEAD.setRelease(this, head); // a plain store on x86: free for the hot path
   }
 
-  /**
-   * The index of the first matcher in {@code matchers} that accepts the item, or -1. {@code
-   * matchers} is one Matcher or an array of them: a receive with a single matcher, the common
-   * case, allocates no array.
-   */
-  @SuppressWarnings("unchecked")
-  private int indexOfMatch(Object matchers, Object item, boolean down) {
-    if (matchers instanceof Matcher<?, ?> one) {
-      return accepts((Matcher<M, ?>) one, item, down) ? 0 : -1;
-    }
-    Matcher<?, ?>[] all = (Matcher<?, ?>[]) matchers;
-    for (int i = 0; i < all.length; i++) {
-      if (accepts((Matcher<M, ?>) all[i], item, down)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  @SuppressWarnings("unchecked")
-  private boolean accepts(Matcher<M, ?> m, Object item, boolean down) {
-    if (!down) {
-      return m.acceptsMessage((M) item);
-    }
-    return item instanceof Down d ? m.acceptsDown(d) : m.acceptsSignal(item);
-  }
-
-  private static Matcher<?, ?> matcher(Object matchers, int i) {
-    return matchers instanceof Matcher<?, ?> one ? one : ((Matcher<?, ?>[]) matchers)[i];
-  }
-
-  @SuppressWarnings("unchecked")
-  private Object handle(
-      Matcher<?, ?> erased,
-      Object item,
-      boolean down,
-      Consumer<Down> taken) {
-    Matcher<M, ?> matcher = (Matcher<M, ?>) erased;
-    if (down) {
-      if (item instanceof Down d) {
-        taken.accept(d);
-        return matcher.handleDown(d);
-      }
-      return matcher.handleSignal(item);
-    }
-    return matcher.handleMessage((M) item);
-  }
-
-  private void stash(Object item, boolean down) {
+  private Stash stash() {
     Stash st = stash;
-    if (st == null) {
-      st = stash = new Stash();
-    }
-    if (st.last == null) {
-      st.first = st.last = new Segment();
-    }
-    Stashed s = new Stashed(item, down, st.seq++);
-    Segment seg = st.last;
-    if (seg.tail == null) {
-      seg.head = s;
-    } else {
-      seg.tail.next = s;
-    }
-    seg.tail = s;
-    st.kindOf(item, down).append(s);
-    st.size++;
-    PUBLISHED_STASH.setRelease(this, st.size);
+    return st != null ? st : (stash = new Stash());
+  }
+
+  private void stash(Object item, boolean signal) {
+    Stash st = stash();
+    st.add(item, signal);
+    PUBLISHED_STASH.setRelease(this, st.size());
     taken(); // after the stash's count: depth() never misses the entry in between
-  }
-
-  /**
-   * Marks {@code s}, just unlinked from its kind ({@code fromKind}) or its segment, as taken: the
-   * other list drops it when a walk passes it, or when such leftovers outnumber the live entries.
-   */
-  private void drop(Stash st, Stashed s, boolean fromKind) {
-    s.taken = true;
-    s.item = null;
-    st.size--;
-    PUBLISHED_STASH.setRelease(this, st.size);
-    if (fromKind) {
-      if (++st.takenInSegments > st.size + 64) {
-        sweepSegments(st);
-      }
-    } else if (++st.takenInKinds > st.size + 64) {
-      sweepKinds(st);
-    }
-  }
-
-  /** Unlinks every taken entry from the segments. */
-  private static void sweepSegments(Stash st) {
-    for (Segment seg = st.first; seg != null; seg = seg.next) {
-      Stashed prev = null;
-      for (Stashed s = seg.head; s != null; ) {
-        Stashed next = s.next;
-        if (s.taken) {
-          seg.unlink(prev, s);
-        } else {
-          prev = s;
-        }
-        s = next;
-      }
-    }
-    st.takenInSegments = 0;
-  }
-
-  /** Unlinks every taken entry from the kinds, and forgets the kinds left empty. */
-  private static void sweepKinds(Stash st) {
-    for (Kind k : st.kinds) {
-      sweep(k);
-    }
-    st.kinds.removeIf(k -> k.head == null);
-    st.lastKind = null;
-    if (st.downs != null) {
-      sweep(st.downs);
-      if (st.downs.head == null) {
-        st.downs = null;
-      }
-    }
-    st.takenInKinds = 0;
-  }
-
-  private static void sweep(Kind k) {
-    Stashed prev = null;
-    for (Stashed s = k.head; s != null; ) {
-      Stashed next = s.nextOfKind;
-      if (s.taken) {
-        k.unlink(prev, s);
-      } else {
-        prev = s;
-      }
-      s = next;
-    }
   }
 
   /**
@@ -848,7 +422,7 @@ class Mailbox<M> {
    * and the returned segment collects what comes after. Called from the owning process's thread
    * only.
    */
-  Segment markEnd() {
+  Stash.Segment markEnd() {
     for (Entry e; (e = poll()) != null; ) {
       Object item = e.item;
       e.item = null;
@@ -859,23 +433,9 @@ class Mailbox<M> {
           continue;
         }
       }
-      stash(item, e.down);
+      stash(item, e.signal);
     }
-    Stash st = stash;
-    if (st == null) {
-      st = stash = new Stash();
-    }
-    if (st.last == null) {
-      st.first = st.last = new Segment();
-      return st.last;
-    }
-    if (st.last.head == null) {
-      return st.last; // nothing after the previous mark yet: the same boundary serves
-    }
-    Segment s = new Segment();
-    st.last.next = s;
-    st.last = s;
-    return s;
+    return stash().mark();
   }
 
   /**
@@ -906,6 +466,6 @@ class Mailbox<M> {
 
   /** Entries examined and left by earlier receives. Consumer only (or after the owner ended). */
   int stashSize() {
-    return stash == null ? 0 : stash.size;
+    return stash == null ? 0 : stash.size();
   }
 }

@@ -59,13 +59,13 @@ final class NodeCounters {
       public OptionalLong mailboxDepth(Pid pid) {
         Objects.requireNonNull(pid, "pid");
         ProcessImpl<M> p = pid.node().equals(self) ? processes.get(pid.id()) : null;
-        return p == null ? OptionalLong.empty() : OptionalLong.of(p.depth());
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.mailbox().depth());
       }
 
       @Override
       public long maxMailboxDepth() {
         long[] max = {0};
-        processes.forEach(p -> max[0] = Math.max(max[0], p.depth()));
+        processes.forEach(p -> max[0] = Math.max(max[0], p.mailbox().depth()));
         return max[0];
       }
 

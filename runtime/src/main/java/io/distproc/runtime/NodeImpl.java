@@ -228,13 +228,13 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
   private void start(ProcessImpl<M> p, ProcessImpl<M> watcher, MonitorRef ref) {
     if (ref != null) {
       p.addWatch(ref);
-      watcher.hold(ref);
+      watcher.mailbox().hold(ref);
     }
     processes.put(p);
     if (state.get() != RUNNING) {
       processes.remove(p);
       if (ref != null) {
-        watcher.releaseHeld(ref);
+        watcher.mailbox().release(ref);
       }
       checkTerminated();
       throw shutDown();
@@ -295,7 +295,7 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
         return new Child(child, null);
       }
       MonitorRef ref = MonitorRef.of(watcher.pid(), child, refId);
-      watcher.hold(ref);
+      watcher.mailbox().hold(ref);
       return new Child(child, ref);
     }
     Optional<Behaviour<M>> behaviour = behaviours.find(name);
@@ -317,8 +317,8 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
       return new Child(none, null);
     }
     MonitorRef ref = newRef(watcher.pid(), none);
-    watcher.hold(ref);
-    watcher.offerDown(new Down(ref, new MonitorReason.NoProcess(none)));
+    watcher.mailbox().hold(ref);
+    watcher.mailbox().offerDown(new Down(ref, new MonitorReason.NoProcess(none)));
     return new Child(none, ref);
   }
 
@@ -404,14 +404,14 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
     if (!delivery.isThisNode(where)) {
       MonitorRef ref = newRef(watcher.pid(), target);
       remoting.monitor(ref); // throws InvalidNodeException for an unknown node
-      watcher.hold(ref);
+      watcher.mailbox().hold(ref);
       return ref;
     }
     MonitorRef ref = newRef(watcher.pid(), target);
-    watcher.hold(ref);
+    watcher.mailbox().hold(ref);
     ProcessImpl<M> p = delivery.local(target);
     if (p == null || !p.addWatch(ref)) {
-      watcher.offerDown(new Down(ref, new MonitorReason.NoProcess(target)));
+      watcher.mailbox().offerDown(new Down(ref, new MonitorReason.NoProcess(target)));
     }
     return ref;
   }
@@ -443,7 +443,7 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
       }
     }
     signals.ended(p.pid(), p.takeLinks(), reason);
-    for (MonitorRef ref : p.releaseHeld()) {
+    for (MonitorRef ref : p.mailbox().releaseAll()) {
       demonitor(ref);
     }
     // Futures last: their callbacks run on this thread and may be slow, but by now every Down

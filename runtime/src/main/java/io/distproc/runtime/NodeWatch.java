@@ -52,7 +52,7 @@ final class NodeWatch<M> {
 
   private <E> void tell(E event, List<Consumer<? super E>> listeners, String what) {
     for (ProcessImpl<M> p : watchers) {
-      p.offerSignal(event);
+      p.mailbox().offerSignal(event);
     }
     for (Consumer<? super E> listener : listeners) {
       try {

@@ -214,7 +214,7 @@ final class ProcessGroups<M> {
     if (ws != null) {
       GroupChange change = new GroupChange(group, joined, left);
       for (ProcessImpl<M> w : ws) {
-        w.offerSignal(change);
+        w.mailbox().offerSignal(change);
       }
     }
   }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Erlang's fairness, as far as virtual threads allow: a process that sends and receives without
  * ever waiting gives up its carrier (parks for a moment) every {@link
- * ProcessImpl#REDUCTIONS_PER_YIELD} operations, so that as many such processes as the scheduler
+ * ProcessImpl.REDUCTIONS_PER_YIELD} operations, so that as many such processes as the scheduler
  * has carriers cannot starve the rest of the node. A process that computes without sending or
  * receiving is not preempted: virtual threads never are.
  */

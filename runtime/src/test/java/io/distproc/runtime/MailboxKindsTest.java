@@ -16,8 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,9 +27,23 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MailboxKindsTest {
   private static final Pid WATCHER = Pid.of(NodeId.of("kinds", 1), 1);
-  private static final Consumer<Down> IGNORE = d -> {};
 
-  private final Mailbox<Object> mailbox = new Mailbox<>();
+  private final Mailbox mailbox = new Mailbox();
+
+  /** The mailbox's select with one matcher or an array of them, as a receive hands them over. */
+  private Object select(
+      Stash.Segment after, Object matchers, boolean timed, long deadline) {
+    if (matchers instanceof Matcher<?, ?> one) {
+      return mailbox.select(after, Cases.one(one), null, timed, deadline);
+    }
+    return mailbox.select(after, null, Cases.of(List.of((Matcher<?, ?>[]) matchers)), timed, deadline);
+  }
+
+  /** Queues a notice of a monitor the owner holds. */
+  private void offerHeldDown(Down d) {
+    mailbox.hold(d.ref());
+    mailbox.offerDown(d);
+  }
 
   /** A message class of its own, as a mailbox full of unrelated traffic holds. */
   record Noise(int n) {}
@@ -43,7 +55,7 @@ class MailboxKindsTest {
   }
 
   private Object selectNow(Matcher<?, ?>... matchers) {
-    return mailbox.select(matchers, true, System.nanoTime(), d -> true, IGNORE);
+    return select(null, matchers, true, System.nanoTime());
   }
 
   @Test
@@ -51,7 +63,7 @@ class MailboxKindsTest {
     Down d1 = down(1);
     for (Object o : List.of(1, "s1", 2L, new Noise(0), 3, d1, "s2")) {
       if (o instanceof Down d) {
-        mailbox.offerDown(d);
+        offerHeldDown(d);
       } else {
         mailbox.offer(o);
       }
@@ -164,8 +176,7 @@ class MailboxKindsTest {
     Random random = new Random(seed);
     Model model = new Model();
     Set<Down> cancelled = new HashSet<>();
-    Predicate<Down> isLive = d -> !cancelled.contains(d);
-    List<Mailbox.Segment> marks = new ArrayList<>();
+    List<Stash.Segment> marks = new ArrayList<>();
     List<Integer> markSeqs = new ArrayList<>();
     int offered = 0;
     for (int step = 0; step < 3_000; step++) {
@@ -174,9 +185,11 @@ class MailboxKindsTest {
         Object o = randomEntry(random, offered);
         if (o instanceof Down d) {
           if (random.nextInt(4) == 0) {
-            cancelled.add(d);
+            cancelled.add(d); // a monitor the owner no longer holds
+            mailbox.offerDown(d);
+          } else {
+            offerHeldDown(d);
           }
-          mailbox.offerDown(d);
         } else {
           mailbox.offer(o);
         }
@@ -197,21 +210,19 @@ class MailboxKindsTest {
         }
         int mark = marks.isEmpty() || random.nextBoolean() ? -1 : random.nextInt(marks.size());
         Object got =
-            mailbox.select(
+            select(
                 mark < 0 ? null : marks.get(mark),
                 matchers.length == 1 ? matchers[0] : matchers,
                 true,
-                System.nanoTime(),
-                isLive,
-                IGNORE);
+                System.nanoTime());
         Object expected = model.take(specs, mark < 0 ? -1 : markSeqs.get(mark), cancelled);
         assertThat(got).as("step %d, seed %d, %s", step, seed, specs).isEqualTo(expected);
       }
     }
     List<Object> left = new ArrayList<>();
     for (Object o;
-        (o = mailbox.select(new Matcher<?, ?>[] {any(x -> x), onDown(d -> d)}, true,
-            System.nanoTime(), isLive, IGNORE)) != Mailbox.TIMEOUT; ) {
+        (o = select(null, new Matcher<?, ?>[] {any(x -> x), onDown(d -> d)}, true,
+            System.nanoTime())) != Mailbox.TIMEOUT; ) {
       left.add(o);
     }
     List<Object> expectedLeft = new ArrayList<>();

@@ -19,8 +19,6 @@ import io.distproc.ProcessInterruptedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +27,26 @@ import org.junit.jupiter.api.Test;
  */
 class MailboxTest {
   private static final Pid WATCHER = Pid.of(NodeId.of("mailbox", 1), 1);
-  private static final Predicate<Down> ALL_LIVE = d -> true;
-  private static final Consumer<Down> IGNORE = d -> {};
 
-  private final Mailbox<Object> mailbox = new Mailbox<>();
+  private final Mailbox mailbox = new Mailbox();
+
+  /** The mailbox's select with one matcher or an array of them, as a receive hands them over. */
+  private Object select(
+      Stash.Segment after, Object matchers, boolean timed, long deadline) {
+    if (matchers instanceof Matcher<?, ?> one) {
+      return mailbox.select(after, Cases.one(one), null, timed, deadline);
+    }
+    return mailbox.select(after, null, Cases.of(List.of((Matcher<?, ?>[]) matchers)), timed, deadline);
+  }
+
+  /** Queues a notice of a monitor the owner holds. */
+  private void offerHeldDown(Down d) {
+    mailbox.hold(d.ref());
+    mailbox.offerDown(d);
+  }
 
   private Object selectNow(Matcher<?, ?>... matchers) {
-    return mailbox.select(matchers, true, System.nanoTime(), ALL_LIVE, IGNORE);
+    return select(null, matchers, true, System.nanoTime());
   }
 
   private List<Object> drain() {
@@ -95,37 +106,41 @@ class MailboxTest {
     Down cancelledInStash = down(1);
     Down cancelledInInbox = down(2);
     Down live = down(3);
+    mailbox.hold(cancelledInStash.ref());
+    mailbox.hold(cancelledInInbox.ref());
+    mailbox.hold(live.ref());
     mailbox.offerDown(cancelledInStash);
     mailbox.offer("x");
     assertThat(selectNow(on(Integer.class, i -> i))).isSameAs(Mailbox.TIMEOUT); // stashes both
     mailbox.offerDown(cancelledInInbox);
     mailbox.offerDown(live);
-    List<Down> taken = new ArrayList<>();
-    Predicate<Down> isLive = d -> d.equals(live);
+    mailbox.release(cancelledInStash.ref()); // unmonitored after their notices were queued
+    mailbox.release(cancelledInInbox.ref());
 
-    Object got = mailbox.select(new Matcher<?, ?>[] {onDown(d -> d)}, true, 0, isLive, taken::add);
+    Object got = select(null, new Matcher<?, ?>[] {onDown(d -> d)}, true, 0);
 
     assertThat(got).isEqualTo(live);
-    assertThat(taken).containsExactly(live);
+    assertThat(mailbox.release(live.ref())).as("the taken notice's monitor is spent").isFalse();
     assertThat(drain()).containsExactly("x");
   }
 
   @Test
   void select_downTaken_callsTakenBeforeTheHandler() {
     Down d = down(1);
-    mailbox.offerDown(d);
+    offerHeldDown(d);
     List<String> events = new ArrayList<>();
 
     Object r =
-        mailbox.select(
-            new Matcher<?, ?>[] {onDown(x -> events.add("handled"))},
+        select(
+            null,
+            new Matcher<?, ?>[] {
+              onDown(x -> events.add(mailbox.release(d.ref()) ? "held" : "spent"))
+            },
             false,
-            0,
-            ALL_LIVE,
-            x -> events.add("taken"));
+            0);
 
     assertThat(r).isEqualTo(true);
-    assertThat(events).containsExactly("taken", "handled");
+    assertThat(events).containsExactly("spent");
   }
 
   @Test
@@ -137,12 +152,7 @@ class MailboxTest {
                 () -> {
                   try {
                     got.complete(
-                        mailbox.select(
-                            new Matcher<?, ?>[] {on(String.class, s -> s)},
-                            false,
-                            0,
-                            ALL_LIVE,
-                            IGNORE));
+                        select(null, new Matcher<?, ?>[] {on(String.class, s -> s)}, false, 0));
                   } catch (Throwable t) {
                     got.completeExceptionally(t);
                   }
@@ -216,16 +226,16 @@ class MailboxTest {
   void mark_encodedArrivals_areDecodedIntoTheStashAndRejectsDropped() {
     mailbox.offerEncoded(utf8("old"), decoder);
     mailbox.offerEncoded(utf8("bad"), decoder);
-    Mailbox.Segment mark = mailbox.markEnd();
+    Stash.Segment mark = mailbox.markEnd();
     mailbox.offerEncoded(utf8("new"), decoder);
 
-    assertThat(mailbox.select(mark, any(x -> x), true, System.nanoTime(), ALL_LIVE, IGNORE))
+    assertThat(select(mark, any(x -> x), true, System.nanoTime()))
         .isEqualTo("new");
     assertThat(rejected).containsExactly("bad");
     assertThat(drain()).containsExactly("old");
   }
 
   private Object selectForever() {
-    return mailbox.select(new Matcher<?, ?>[] {any(x -> x)}, false, 0, ALL_LIVE, IGNORE);
+    return select(null, new Matcher<?, ?>[] {any(x -> x)}, false, 0);
   }
 }

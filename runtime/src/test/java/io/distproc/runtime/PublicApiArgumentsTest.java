@@ -436,8 +436,6 @@ class PublicApiArgumentsTest {
         () -> Matcher.onDown(null, d -> d)));
     rows.add(row("Matcher.onDown(ref, null handler)", NullPointerException.class,
         () -> Matcher.onDown(ref, null)));
-    rows.add(row("Matcher.handleMessage on a down matcher", IllegalStateException.class,
-        () -> Matcher.<Object, Object>onDown(d -> d).handleMessage("m")));
     // ---- Behaviours
     rows.add(row("Behaviours.Builder.add(null name, ..)", NullPointerException.class,
         () -> Behaviours.builder().add(null, nothing)));
@@ -474,10 +472,5 @@ class PublicApiArgumentsTest {
         .isEmpty();
     assertThat(local.awaitTermination(Duration.ofSeconds(-5))).isFalse();
     assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(WAIT);
-  }
-
-  @Test
-  void handleDown_onAMessageMatcher_throwsIllegalState() {
-    assertThatThrownBy(() -> ANY.handleDown(null)).isInstanceOf(IllegalStateException.class);
   }
 }
