@@ -1,10 +1,10 @@
 package io.distproc.runtime;
 
 import io.distproc.Node;
+import io.distproc.runtime.internal.InternalNodes;
 import io.distproc.runtime.internal.TransportFactory;
 import io.distproc.spi.NodeProvider;
 import io.distproc.spi.NodeStart;
-import java.util.Objects;
 
 /**
  * Starts distproc nodes; found by {@link Node#start} through {@link java.util.ServiceLoader}. Not
@@ -15,6 +15,16 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public final class RuntimeNodeProvider implements NodeProvider {
+  static {
+    InternalNodes.register(
+        new InternalNodes.Starter() {
+          @Override
+          public <M> Node<M> start(NodeStart<M> start, TransportFactory transport) {
+            return NodeImpl.start(start, transport);
+          }
+        });
+  }
+
   /** Creates the provider; called by {@link java.util.ServiceLoader}. */
   public RuntimeNodeProvider() {}
 
@@ -26,21 +36,5 @@ public final class RuntimeNodeProvider implements NodeProvider {
   @Override
   public <M> Node<M> start(NodeStart<M> start) {
     return NodeImpl.start(start);
-  }
-
-  /**
-   * Starts a node on the given transport; reached from outside this module only through {@link
-   * io.distproc.runtime.internal.InternalNodes}.
-   *
-   * @param start what to start
-   * @param transport makes the node's transport (ignored for a local-only configuration)
-   * @param <M> the cluster's message type
-   * @return the running node
-   * @throws NullPointerException if an argument is null
-   */
-  public static <M> Node<M> start(NodeStart<M> start, TransportFactory transport) {
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(transport, "transport");
-    return NodeImpl.start(start, transport);
   }
 }
