@@ -86,7 +86,6 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   private final LocalDelivery<M> delivery;
   private final NodeWatch<M> watch;
-  private final PeerSpawner<M> spawner;
   private final NodeId self;
   private final NodeConfig config;
   private final Codec<M> codec;
@@ -127,18 +126,20 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       NodeConfig config,
       Codec<M> codec,
       LocalDelivery<M> delivery,
-      NodeWatch<M> watch,
-      PeerSpawner<M> spawner) {
+      NodeWatch<M> watch) {
     this.delivery = delivery;
     this.watch = watch;
-    this.spawner = spawner;
     this.self = self;
     this.config = config;
     this.codec = codec;
   }
 
   /** Starts the transport and the seed dialers. Called once, after the node is built. */
-  void start(TransportFactory factory, ExitSignals<M> nodeSignals, ProcessGroups<M> nodeGroups) {
+  void start(
+      TransportFactory factory,
+      ExitSignals<M> nodeSignals,
+      ProcessGroups<M> nodeGroups,
+      PeerSpawner<M> spawner) {
     this.signals = nodeSignals;
     this.groups = nodeGroups;
     this.inbound = new InboundFrames<>(self, peers, delivery, spawner, nodeSignals, nodeGroups);

@@ -1,9 +1,6 @@
 package io.distproc.runtime;
 
-import io.distproc.Behaviour;
-import io.distproc.Behaviours;
 import io.distproc.Codec;
-import io.distproc.DistprocException;
 import io.distproc.Down;
 import io.distproc.MonitorReason;
 import io.distproc.MonitorRef;
@@ -13,7 +10,6 @@ import io.distproc.NodeId;
 import io.distproc.NodeMetrics;
 import io.distproc.Pid;
 import io.distproc.Process;
-import io.distproc.ProcessInterruptedException;
 import io.distproc.Spawned;
 import io.distproc.TimerRef;
 import io.distproc.runtime.internal.TransportFactory;
@@ -27,10 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -42,11 +35,8 @@ import java.util.function.Supplier;
  * nodes run in one JVM, and none sees another's processes, counters or peers. The one static
  * value is LAST_INCARNATION, a JVM-wide clock that hands out incarnations (see there).
  *
- * Spawn: allocate the pid (never reused: an AtomicLong), install the spawner's monitor if asked
- * (so it exists before the child's first line), register, re-check the lifecycle, start the
- * thread. The re-check after registering closes the race with shutdownNow: either shutdownNow's
- * sweep sees the registration and kills the child, or the spawner sees the shutdown, unregisters
- * and throws.
+ * Spawning is Spawner's (the process table's writer at a start), the lifecycle Lifecycle's; a
+ * spawn of a behaviour on another node goes to the remoting.
  *
  * Exit (on the dying process's own thread, after its last line): unregister, mark dead under
  * the process's lock (which hands over its watches exactly once), deliver a Down to each watcher
@@ -56,21 +46,14 @@ import java.util.function.Supplier;
  * Links and exit signals are ExitSignals', registered names NameRegistry's, timers Timers'; the
  * node wires them to its process table and remoting and calls them at spawn and exit.
  *
- * Lifecycle: RUNNING -> SHUTDOWN (no new processes) -> STOPPING (every process interrupted). The
- * node has terminated when it is shut down and no process is registered; `terminated` is
- * counted down once, by whichever thread observes that first.
+ * Lifecycle (see Lifecycle): RUNNING -> SHUTDOWN (no new processes) -> STOPPING (every process
+ * interrupted); terminated when shut down with no process left.
  */
-final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
+final class NodeImpl<M> implements Node<M> {
   private static final System.Logger LOG = System.getLogger("io.distproc.runtime");
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-
-  private static final int RUNNING = 0;
-  private static final int SHUTDOWN = 1;
-  private static final int STOPPING = 2;
 
   private final NodeId id;
   private final NodeConfig config;
-  private final Behaviours<M> behaviours;
   private final Codec<M> codec;
   private final NodeWatch<M> nodeWatch;
   private final Remoting<M> remoting;
@@ -81,14 +64,11 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
   private final NameRegistry<M> names = new NameRegistry<>();
   private final ProcessGroups<M> groups;
   private final Timers timers;
-  private final AtomicLong lastPid = new AtomicLong();
-  private final AtomicLong lastRef = new AtomicLong();
   private final NodeCounters counters = new NodeCounters();
   private final LocalDelivery<M> delivery;
   private final NodeMetrics metrics;
-
-  private final AtomicInteger state = new AtomicInteger(RUNNING);
-  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Lifecycle lifecycle;
+  private final Spawner<M> spawner;
 
   /** Written once, right after start. */
   private volatile Pid initialProcess;
@@ -97,18 +77,20 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
     this.config = start.config();
     this.id = NodeId.of(config.name(), newIncarnation());
     this.codec = start.codec();
-    this.behaviours = start.behaviours();
     this.nodeWatch = new NodeWatch<>(start.nodeDownListeners(), start.nodeUpListeners());
     this.delivery = new LocalDelivery<>(id, processes, names, codec, counters);
     this.threads = Threads.processThreads(config.name());
     this.remoting =
         config.isRemote()
-            ? new ClusterRemoting<>(id, config, codec, delivery, nodeWatch, this)
+            ? new ClusterRemoting<>(id, config, codec, delivery, nodeWatch)
             : new LocalOnlyRemoting<>();
     this.signals = new ExitSignals<>(delivery, remoting);
     this.groups = new ProcessGroups<>(remoting::sendGroups);
     this.metrics = counters.metrics(id, processes, remoting);
     this.timers = new Timers(config.name());
+    this.lifecycle = new Lifecycle(id, processes, timers, remoting);
+    this.spawner =
+        new Spawner<>(this, start.behaviours(), processes, counters, threads, lifecycle);
   }
 
   ExitSignals<M> signals() {
@@ -136,7 +118,8 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
   static <M> NodeImpl<M> start(NodeStart<M> start, TransportFactory transport) {
     NodeImpl<M> node = new NodeImpl<>(start);
     if (node.remoting instanceof ClusterRemoting<M> cluster) {
-      cluster.start(Objects.requireNonNull(transport, "transport"), node.signals, node.groups);
+      cluster.start(
+          Objects.requireNonNull(transport, "transport"), node.signals, node.groups, node.spawner);
     }
     start.initialProcess().ifPresent(p -> node.initialProcess = node.spawn(p));
     LOG.log(System.Logger.Level.DEBUG, () -> "node " + node.id + " started: " + node.config);
@@ -191,56 +174,17 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
 
   /** Spawns a local process. */
   Pid spawnLocal(Process<M> body) {
-    Objects.requireNonNull(body, "body");
-    checkRunning();
-    Pid pid = Pid.of(id, lastPid.incrementAndGet());
-    start(new ProcessImpl<>(this, pid, body), null, null);
-    return pid;
+    return spawner.spawn(body);
   }
 
   /** Spawns a local process with a monitor held by {@code watcher} installed before it runs. */
   Spawned spawnLocalMonitored(Process<M> body, ProcessImpl<M> watcher) {
-    Objects.requireNonNull(body, "body");
-    checkRunning();
-    Pid pid = Pid.of(id, lastPid.incrementAndGet());
-    MonitorRef ref = newRef(watcher.pid(), pid);
-    start(new ProcessImpl<>(this, pid, body), watcher, ref);
-    return new Spawned(pid, ref);
+    return spawner.spawnMonitored(body, watcher);
   }
 
   /** Spawns a local process linked with {@code parent} before it runs. */
   Pid spawnLocalLinked(Process<M> body, ProcessImpl<M> parent) {
-    Objects.requireNonNull(body, "body");
-    checkRunning();
-    Pid pid = Pid.of(id, lastPid.incrementAndGet());
-    ProcessImpl<M> child = new ProcessImpl<>(this, pid, body);
-    child.addLink(parent.pid());
-    parent.addLink(pid);
-    try {
-      start(child, null, null);
-    } catch (RuntimeException e) {
-      parent.removeLink(pid);
-      throw e;
-    }
-    return pid;
-  }
-
-  private void start(ProcessImpl<M> p, ProcessImpl<M> watcher, MonitorRef ref) {
-    if (ref != null) {
-      p.addWatch(ref);
-      watcher.mailbox().hold(ref);
-    }
-    processes.put(p);
-    if (state.get() != RUNNING) {
-      processes.remove(p);
-      if (ref != null) {
-        watcher.mailbox().release(ref);
-      }
-      checkTerminated();
-      throw shutDown();
-    }
-    counters.spawned.increment();
-    p.start(threads.newThread(p));
+    return spawner.spawnLinked(body, parent);
   }
 
   /** Spawns a registered behaviour on any node. */
@@ -251,89 +195,43 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
   /** Spawns a registered behaviour on any node, with a monitor held by {@code watcher}. */
   Spawned spawnBehaviourMonitored(
       NodeId where, String name, M argument, ProcessImpl<M> watcher) {
-    Child child = spawnBehaviour(where, name, argument, watcher);
+    Spawner.Child child = spawnBehaviour(where, name, argument, watcher);
     return new Spawned(child.pid(), child.monitor());
   }
 
-  /** A spawned child and, if one was asked for, the monitor on it (else null). */
-  private record Child(Pid pid, MonitorRef monitor) {}
+  /** Spawns a registered behaviour, monitored by {@code watcher} if it is not null. */
+  private Spawner.Child spawnBehaviour(
+      NodeId where, String name, M argument, ProcessImpl<M> watcher) {
+    checkSpawn(where, name, argument);
+    if (where.equals(id)) {
+      return spawner.spawnBehaviour(name, argument, watcher);
+    }
+    // The monitor's number is chosen here; the child's node installs it before the child runs.
+    long refId = watcher == null ? 0 : spawner.newRefId();
+    Pid child = remoting.spawn(watcher == null ? null : watcher.pid(), where, name, argument, refId);
+    if (watcher == null) {
+      return new Spawner.Child(child, null);
+    }
+    MonitorRef ref = MonitorRef.of(watcher.pid(), child, refId);
+    watcher.mailbox().hold(ref);
+    return new Spawner.Child(child, ref);
+  }
 
   /** Spawns a registered behaviour on any node, linked with {@code parent} before it runs. */
   Pid spawnBehaviourLinked(NodeId where, String name, M argument, ProcessImpl<M> parent) {
+    checkSpawn(where, name, argument);
+    if (where.equals(id)) {
+      return spawner.spawnBehaviourLinked(name, argument, parent);
+    }
+    // The child's node links it before it runs; the link here is made when the reply arrives.
+    return remoting.spawnLinked(parent.pid(), where, name, argument);
+  }
+
+  private void checkSpawn(NodeId where, String name, M argument) {
     Objects.requireNonNull(where, "node");
     Objects.requireNonNull(name, "behaviour");
     Objects.requireNonNull(argument, "argument");
-    checkRunning();
-    if (!where.equals(id)) {
-      // The child's node links it before it runs; the link here is made when the reply arrives.
-      return remoting.spawnLinked(parent.pid(), where, name, argument);
-    }
-    Optional<Behaviour<M>> behaviour = behaviours.find(name);
-    if (behaviour.isPresent()) {
-      Behaviour<M> b = behaviour.get();
-      return spawnLocalLinked(ctx -> b.create(argument).run(ctx), parent);
-    }
-    Pid none = Pid.of(id, lastPid.incrementAndGet());
-    LOG.log(
-        System.Logger.Level.WARNING,
-        () -> "node " + id + " has no behaviour '" + name + "' to spawn; pid " + none + " is dead");
-    parent.signal(none, new MonitorReason.NoProcess(none), false);
-    return none;
-  }
-
-  private Child spawnBehaviour(NodeId where, String name, M argument, ProcessImpl<M> watcher) {
-    Objects.requireNonNull(where, "node");
-    Objects.requireNonNull(name, "behaviour");
-    Objects.requireNonNull(argument, "argument");
-    checkRunning();
-    if (!where.equals(id)) {
-      // The monitor's number is chosen here; the child's node installs it before the child runs.
-      long refId = watcher == null ? 0 : lastRef.incrementAndGet();
-      Pid child =
-          remoting.spawn(watcher == null ? null : watcher.pid(), where, name, argument, refId);
-      if (watcher == null) {
-        return new Child(child, null);
-      }
-      MonitorRef ref = MonitorRef.of(watcher.pid(), child, refId);
-      watcher.mailbox().hold(ref);
-      return new Child(child, ref);
-    }
-    Optional<Behaviour<M>> behaviour = behaviours.find(name);
-    if (behaviour.isPresent()) {
-      Behaviour<M> b = behaviour.get();
-      Process<M> body = ctx -> b.create(argument).run(ctx);
-      if (watcher == null) {
-        return new Child(spawnLocal(body), null);
-      }
-      Spawned s = spawnLocalMonitored(body, watcher);
-      return new Child(s.pid(), s.monitor());
-    }
-    // Like a spawn that failed at once: the pid names no process, so a monitor says NoProcess.
-    Pid none = Pid.of(id, lastPid.incrementAndGet());
-    LOG.log(
-        System.Logger.Level.WARNING,
-        () -> "node " + id + " has no behaviour '" + name + "' to spawn; pid " + none + " is dead");
-    if (watcher == null) {
-      return new Child(none, null);
-    }
-    MonitorRef ref = newRef(watcher.pid(), none);
-    watcher.mailbox().hold(ref);
-    watcher.mailbox().offerDown(new Down(ref, new MonitorReason.NoProcess(none)));
-    return new Child(none, ref);
-  }
-
-  private MonitorRef newRef(Pid watcher, Pid target) {
-    return MonitorRef.of(watcher, target, lastRef.incrementAndGet());
-  }
-
-  private void checkRunning() {
-    if (state.get() != RUNNING) {
-      throw shutDown();
-    }
-  }
-
-  private IllegalStateException shutDown() {
-    return new IllegalStateException("node " + id + " is shut down: no new processes");
+    lifecycle.checkRunning();
   }
 
   // ---- messages --------------------------------------------------------------------------------
@@ -369,7 +267,7 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
 
   /** Schedules a send from {@code from}; local sends run on the timer thread, remote ones off it. */
   TimerRef sendAfter(Pid from, Duration delay, Pid to, M message) {
-    checkRunning();
+    lifecycle.checkRunning();
     return timers.schedule(
         delay,
         () -> {
@@ -402,12 +300,12 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
   MonitorRef monitor(ProcessImpl<M> watcher, Pid target) {
     NodeId where = target.node();
     if (!delivery.isThisNode(where)) {
-      MonitorRef ref = newRef(watcher.pid(), target);
+      MonitorRef ref = spawner.newRef(watcher.pid(), target);
       remoting.monitor(ref); // throws InvalidNodeException for an unknown node
       watcher.mailbox().hold(ref);
       return ref;
     }
-    MonitorRef ref = newRef(watcher.pid(), target);
+    MonitorRef ref = spawner.newRef(watcher.pid(), target);
     watcher.mailbox().hold(ref);
     ProcessImpl<M> p = delivery.local(target);
     if (p == null || !p.addWatch(ref)) {
@@ -455,7 +353,7 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
         future.complete(reason);
       }
     }
-    checkTerminated();
+    lifecycle.checkTerminated();
   }
 
   private void deliverDown(MonitorRef ref, MonitorReason reason) {
@@ -482,55 +380,6 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
   int monitorsOn(Pid pid) {
     ProcessImpl<M> p = delivery.local(pid);
     return p == null ? 0 : p.monitorCount();
-  }
-
-
-  /**
-   * Spawns a registered behaviour for another node's process. The monitor, if asked for, is
-   * installed and {@code beforeStart} told before the child runs. If the behaviour is unknown, the
-   * argument undecodable or the node shutting down, the pid names no process and beforeStart
-   * gets no monitor.
-   */
-  @Override
-  public Pid spawnForPeer(
-      String name,
-      Optional<M> argument,
-      Pid spawner,
-      long monitorId,
-      boolean link,
-      BeforeStart beforeStart) {
-    Optional<Behaviour<M>> behaviour = behaviours.find(name);
-    Pid pid = Pid.of(id, lastPid.incrementAndGet());
-    if (behaviour.isEmpty() || argument.isEmpty() || state.get() != RUNNING) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          () -> "cannot spawn '" + name + "' for " + spawner + ": "
-              + (behaviour.isEmpty() ? "no such behaviour" : argument.isEmpty()
-                  ? "undecodable argument" : "node shutting down"));
-      beforeStart.registered(pid, null, false, false);
-      return pid;
-    }
-    Behaviour<M> b = behaviour.get();
-    M arg = argument.get();
-    ProcessImpl<M> p = new ProcessImpl<>(this, pid, ctx -> b.create(arg).run(ctx));
-    MonitorRef ref = monitorId == 0 ? null : MonitorRef.of(spawner, pid, monitorId);
-    if (ref != null) {
-      p.addWatch(ref);
-    }
-    if (link) {
-      p.addLink(spawner);
-    }
-    processes.put(p);
-    if (state.get() != RUNNING) {
-      processes.remove(p);
-      checkTerminated();
-      beforeStart.registered(pid, null, false, false);
-      return pid;
-    }
-    beforeStart.registered(pid, ref, link, true);
-    counters.spawned.increment();
-    p.start(threads.newThread(p));
-    return pid;
   }
 
 
@@ -615,67 +464,33 @@ final class NodeImpl<M> implements Node<M>, PeerSpawner<M> {
 
   @Override
   public void shutdown() {
-    if (state.compareAndSet(RUNNING, SHUTDOWN)) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " shutting down");
-    }
-    checkTerminated();
+    lifecycle.shutdown();
   }
 
   @Override
   public void shutdownNow() {
-    int before = state.getAndSet(STOPPING);
-    if (before != STOPPING) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " stopping its processes");
-      timers.close();
-      remoting.close();
-    }
-    processes.forEach(ProcessImpl::kill);
-    checkTerminated();
-  }
-
-  private void checkTerminated() {
-    if (state.get() != RUNNING && processes.isEmpty() && terminated.getCount() > 0) {
-      timers.close();
-      remoting.close(); // after a graceful shutdown, the links go when the last process ends
-      terminated.countDown();
-      LOG.log(System.Logger.Level.DEBUG, () -> "node " + id + " terminated");
-    }
+    lifecycle.shutdownNow();
   }
 
   @Override
   public boolean awaitTermination(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    try {
-      return terminated.await(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProcessInterruptedException(e);
-    }
+    return lifecycle.awaitTermination(timeout);
   }
 
   @Override
   public boolean isShutdown() {
-    return state.get() != RUNNING;
+    return lifecycle.isShutdown();
   }
 
   @Override
   public boolean isTerminated() {
-    return terminated.getCount() == 0;
+    return lifecycle.isTerminated();
   }
 
   @Override
   public void close() {
-    shutdownNow();
-    if (!awaitTermination(CLOSE_TIMEOUT)) {
-      throw new DistprocException(
-          "node "
-              + id
-              + ": "
-              + processes.size()
-              + " process(es) did not end within "
-              + CLOSE_TIMEOUT.toSeconds()
-              + " s of being interrupted");
-    }
+    lifecycle.close();
   }
 
   @Override
