@@ -8,7 +8,6 @@ import io.distproc.MonitorRef;
 import io.distproc.NodeConfig;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
-import io.distproc.NodeUpEvent;
 import io.distproc.Pid;
 import io.distproc.ProcessInterruptedException;
 import io.distproc.SeedNode;
@@ -21,59 +20,25 @@ import io.distproc.runtime.internal.Transport;
 import io.distproc.runtime.internal.TransportFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /*
  * Design notes for maintainers.
  *
  * The runtime's half of the network: what every remote operation means, independent of how
  * frames travel. A Transport makes authenticated Links and reports them through the LinkHandler
- * methods below; this class keeps the table of live peers and everything tied to each peer.
- *
- * PEERS: name -> Peer (the live link to one incarnation of that node). Changed only under
- * `peersLock` (a ReentrantLock; nothing blocks while holding it), read lock-free. A node is
- * "known" while it has a Peer: operations on an unknown node throw InvalidNodeException, and a
- * pid of another incarnation of a known node's name is treated as dead (send = dead letter,
- * monitor = NoProcess), so traffic for an old incarnation never reaches the new one.
- *
- * Duplicate links: when both nodes dial each other at once (two nodes whose only seed is one DNS
- * name do, since neither knows the other's name before the handshake), two links to the same
- * incarnation come up. Both sides end up with the PREFERRED one, dialled by the node whose id sorts
- * first, so they agree without talking; the question is only who may close the other, and when.
- * The transport calls linkUp on the acceptor before the dialler learns the link exists, so:
- *   - an accepted link may be refused at once: the dialler never registered it;
- *   - a dialled link has been registered by the acceptor already, so it is never refused here:
- *     if it is the non-preferred one it becomes a SPARE (kept open, carrying nothing new);
- *   - a non-preferred link is closed only by the dialler of the preferred one, once that link is
- *     up on its side, which proves the other side registered the preferred link first. Closing
- *     it at any other moment could take down the other side's only link to us: a false node-down.
- * A spare that ends changes nothing; the main link that ends while a spare is open hands over to
- * it (the preferred link failed before both sides had it). A newer incarnation's link replaces an
- * older one: the old incarnation is reported down first.
- *
- * Per peer: OUTGOING monitors (watcher here, target there) fire NodeDown when the peer goes
- * down; INCOMING monitors (watcher there, target here) are removed from their targets; LINKS
- * (a process here linked with one there, see ExitSignals) fire an exit signal with NodeDown at the
- * process here; PENDING spawn requests fail. A link's pair is added before its LinkRequest is
- * sent (or, for a linked spawn, when the reply arrives) and removed by whoever fires or unlinks
- * it. Races between these tables and node-down are benign because the watcher keeps its own set
- * of held refs and takes each Down at most once (see ProcessImpl), and a link fires only for the
- * side that removes it (see ExitSignals).
+ * methods below. The table of live peers, with its duplicate-link rule and a peer's node-down, is
+ * PeerTable's; what arrives is InboundFrames'; this class is what each remote operation means on
+ * the sending side.
  *
  * Ordering: frames on one link arrive in order and are handled one at a time. A process's
  * messages and, after its death, its Down notices to a remote watcher are sent from its own
@@ -90,11 +55,10 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private final NodeConfig config;
   private final Codec<M> codec;
 
-  private final ReentrantLock peersLock = new ReentrantLock();
-  private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
-
-  /** The names being dialled (see linkUp) or removed. */
+  /** The names being dialled (see PeerTable.linkUp) or removed. */
   private final Dialling dialling = new Dialling();
+
+  private final PeerTable<M> peers;
 
   private final AtomicLong lastRequest =
       new AtomicLong();
@@ -104,8 +68,6 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   /** Set once by start(); read by any thread. */
   private volatile Transport transport;
 
-  private volatile boolean closed;
-  private final LongAdder linksDown = new LongAdder();
   private final AtomicBoolean closing = new AtomicBoolean();
 
 
@@ -114,9 +76,6 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
    * thread the transport runs sees it.
    */
   private ExitSignals<M> signals;
-
-  /** The process groups of this node; set once by start(), like signals. */
-  private ProcessGroups<M> groups;
 
   /** What this node does with a peer's frames; set once by start(), like signals. */
   private InboundFrames<M> inbound;
@@ -132,6 +91,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     this.self = self;
     this.config = config;
     this.codec = codec;
+    this.peers = new PeerTable<>(self, dialling, delivery, watch);
   }
 
   /** Starts the transport and the seed dialers. Called once, after the node is built. */
@@ -141,13 +101,13 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
       ProcessGroups<M> nodeGroups,
       PeerSpawner<M> spawner) {
     this.signals = nodeSignals;
-    this.groups = nodeGroups;
+    peers.start(nodeSignals, nodeGroups);
     this.inbound = new InboundFrames<>(self, peers, delivery, spawner, nodeSignals, nodeGroups);
     transport = factory.start(config, self, this);
     LOG.log(
         System.Logger.Level.INFO,
         () -> "node " + self + " listening on " + transport.boundAddress());
-    SeedDialer dialer = new SeedDialer(self, config, transport, dialling, peers::containsKey);
+    SeedDialer dialer = new SeedDialer(self, config, transport, dialling, peers::has);
     seeds = dialer;
     dialer.start();
   }
@@ -160,170 +120,12 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public boolean linkUp(Link link) {
-    NodeId peerId = link.peer();
-    if (peerId.name().equals(self.name())) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "refused a link to itself from " + link.peerAddress());
-      return false;
-    }
-    if (closed) {
-      return false;
-    }
-    if (!link.outbound()
-        && dialling.isDialling(peerId.name())
-        && self.name().compareTo(peerId.name()) < 0) {
-      // Both nodes are dialling each other: the smaller name's dial wins (Erlang's rule). The
-      // peer's dial is refused before it is up anywhere, and the peer waits for ours.
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          () -> "refused " + peerId + "'s link: this node's own dial to it is under way");
-      return false;
-    }
-    Peer replacedOlder = null;
-    Link retired = null;
-    boolean newPeer = false;
-    boolean spare = false;
-    peersLock.lock();
-    try {
-      Peer existing = peers.get(peerId.name());
-      if (existing != null) {
-        int age = Long.compare(peerId.incarnation(), existing.id.incarnation());
-        if (age < 0) {
-          return false; // a stale incarnation
-        }
-        if (age == 0) {
-          // Two links to one incarnation (see Duplicate links in the notes above).
-          if (!preferred(link) || preferred(existing.link)) {
-            if (!link.outbound()) {
-              return false; // its dialler has not registered it: refusing it is harmless
-            }
-            existing.spares.add(link); // the peer has it: it closes it once ours is up there
-            spare = true;
-          } else {
-            if (link.outbound()) {
-              retired = existing.link; // the peer registered this link before welcoming us
-            } else {
-              existing.spares.add(existing.link); // the peer may not have this one yet
-            }
-            existing.link = link;
-          }
-        } else {
-          replacedOlder = existing;
-          peers.remove(peerId.name());
-        }
-      }
-      if (existing == null || replacedOlder != null) {
-        peers.put(peerId.name(), new Peer(link));
-        newPeer = true;
-      }
-      dialling.remember(peerId.name());
-    } finally {
-      peersLock.unlock();
-    }
-    if (retired != null) {
-      retired.retire("a duplicate: both nodes keep the link " + self.name() + " dialled");
-    }
-    String as = spare ? ", a duplicate kept as a spare until the peer closes it" : "";
-    if (replacedOlder != null) {
-      nodeDown(replacedOlder, NodeDownEvent.Cause.CONNECTION_LOST, "restarted as " + peerId);
-      for (Link old : replacedOlder.allLinks()) {
-        old.close(NodeDownEvent.Cause.CONNECTION_LOST, "replaced by " + peerId);
-      }
-    }
-    LOG.log(
-        System.Logger.Level.INFO,
-        () ->
-            "node "
-                + self.name()
-                + ": link up to "
-                + peerId
-                + " at "
-                + link.peerAddress()
-                + (link.outbound() ? " (dialled)" : " (accepted)")
-                + as);
-    if (newPeer) {
-      groups.peerUp(peerId);
-      watch.up(new NodeUpEvent(peerId));
-    }
-    return true;
-  }
-
-  /**
-   * The link both sides keep when two to one incarnation are up at once (a race the dialling rule
-   * in linkUp did not prevent, such as a seed whose name was not known): the one dialled by the
-   * smaller id.
-   */
-  private boolean preferred(Link link) {
-    NodeId dialler = link.outbound() ? self : link.peer();
-    NodeId acceptor = link.outbound() ? link.peer() : self;
-    return dialler.compareTo(acceptor) < 0;
+    return peers.linkUp(link);
   }
 
   @Override
   public void linkDown(Link link, NodeDownEvent.Cause cause, String detail) {
-    Peer peer;
-    Link successor;
-    peersLock.lock();
-    try {
-      peer = peers.get(link.peer().name());
-      if (peer == null || !peer.id.equals(link.peer()) || peer.spares.remove(link)) {
-        return; // an older incarnation (already handled) or a spare: nothing changes
-      }
-      if (peer.link != link) {
-        return; // a retired duplicate
-      }
-      if (peer.spares.isEmpty()) {
-        peers.remove(link.peer().name());
-        successor = null;
-      } else {
-        successor = peer.spares.remove(0); // the preferred link failed before both had it
-        peer.link = successor;
-      }
-    } finally {
-      peersLock.unlock();
-    }
-    if (successor != null) {
-      LOG.log(
-          System.Logger.Level.INFO,
-          () ->
-              "node " + self.name() + ": link to " + peer.id + " ended (" + cause + ", " + detail
-                  + "); its duplicate at " + successor.peerAddress() + " carries on");
-      return;
-    }
-    nodeDown(peer, cause, detail);
-  }
-
-  /** Everything that follows a peer going down; runs once per peer. */
-  private void nodeDown(Peer peer, NodeDownEvent.Cause cause, String detail) {
-    peer.down = true;
-    linksDown.increment();
-    LOG.log(
-        cause == NodeDownEvent.Cause.LOCAL_SHUTDOWN || cause == NodeDownEvent.Cause.REMOVED
-            ? System.Logger.Level.INFO
-            : System.Logger.Level.WARNING,
-        () -> "node " + self.name() + ": link to " + peer.id + " down: " + cause + " (" + detail + ")");
-    for (Peer.PendingSpawn pending : peer.pendingSpawns.values()) {
-      pending.reply().completeExceptionally(new InvalidNodeException(peer.id));
-    }
-    peer.pendingSpawns.clear();
-    for (MonitorRef ref : peer.outgoing) {
-      delivery.deliverDown(ref, new MonitorReason.NodeDown(ref.target(), peer.id));
-    }
-    peer.outgoing.clear();
-    for (MonitorRef ref : peer.incoming) {
-      delivery.unwatchForPeer(ref);
-    }
-    peer.incoming.clear();
-    groups.peerDown(peer.id);
-    for (Peer.LinkPair pair : peer.links) {
-      if (peer.links.remove(pair)) {
-        signals.deliver(
-            pair.there(),
-            pair.here(),
-            new MonitorReason.NodeDown(pair.there(), peer.id),
-            ExitKind.LINK);
-      }
-    }
-    watch.down(new NodeDownEvent(peer.id, cause, detail));
+    peers.linkDown(link, cause, detail);
   }
 
   @Override
@@ -344,30 +146,14 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   // ---- Remoting ------------------------------------------------------------------------------
 
-  /** The live peer of exactly this incarnation, or throws InvalidNodeException. */
-  private Peer exact(NodeId node) {
-    Peer peer = peers.get(node.name());
-    if (peer == null || !peer.id.equals(node)) {
-      throw new InvalidNodeException(node);
-    }
-    return peer;
-  }
-
   @Override
   public Optional<NodeId> node(String name) {
-    Objects.requireNonNull(name, "name");
-    Peer peer = peers.get(name);
-    return peer == null ? Optional.empty() : Optional.of(peer.id);
+    return peers.node(name);
   }
 
   @Override
   public List<NodeId> nodes() {
-    List<NodeId> ids = new ArrayList<>();
-    for (Peer peer : peers.values()) {
-      ids.add(peer.id);
-    }
-    ids.sort(Comparator.naturalOrder());
-    return ids;
+    return peers.nodes();
   }
 
   @Override
@@ -389,7 +175,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         dial.cancel(false);
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         Optional<Peer> raced =
-            cause instanceof LinkRefusedException ? awaitPeer(name, deadline) : peer(name);
+            cause instanceof LinkRefusedException
+                ? peers.await(name, deadline)
+                : Optional.ofNullable(peers.get(name));
         if (raced.isPresent()) {
           return raced.get().id; // the peer dialled us at the same moment, and its link won
         }
@@ -404,32 +192,12 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     }
   }
 
-  private Optional<Peer> peer(String name) {
-    return Optional.ofNullable(peers.get(name));
-  }
-
-  /** Waits until a link to {@code name} is up, or the deadline passes. */
-  private Optional<Peer> awaitPeer(String name, long deadline) throws InterruptedException {
-    while (System.nanoTime() < deadline) {
-      Peer peer = peers.get(name);
-      if (peer != null) {
-        return Optional.of(peer);
-      }
-      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-    }
-    return peer(name);
-  }
-
-
   @Override
   public void remove(NodeId which) {
     Objects.requireNonNull(which, "node");
     dialling.forget(which.name());
-    Peer peer = peers.get(which.name());
-    if (peer != null && peer.id.equals(which)) {
+    Peer peer = peers.current(which);
+    if (peer != null) {
       for (Link link : peer.allLinks()) {
         link.close(NodeDownEvent.Cause.REMOVED, "removed by " + self.name());
       }
@@ -453,7 +221,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public void broadcast(Pid from, NodeId where, M message) {
-    if (!exact(where).link.send(new Frame.Broadcast(from, codec.encode(message)))) {
+    if (!peers.exact(where).link.send(new Frame.Broadcast(from, codec.encode(message)))) {
       delivery.countUnsent(where, "broadcast");
     }
   }
@@ -470,7 +238,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   private Pid spawn(
       Pid spawner, NodeId where, String behaviour, M argument, long monitorId, boolean link) {
-    Peer peer = exact(where);
+    Peer peer = peers.exact(where);
     byte[] encoded = codec.encode(argument);
     long requestId = lastRequest.incrementAndGet();
     CompletableFuture<Pid> reply = new CompletableFuture<>();
@@ -526,15 +294,15 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public void demonitor(MonitorRef ref) {
-    Peer peer = peers.get(ref.target().node().name());
-    if (peer != null && peer.id.equals(ref.target().node()) && peer.outgoing.remove(ref)) {
+    Peer peer = peers.current(ref.target().node());
+    if (peer != null && peer.outgoing.remove(ref)) {
       peer.link.send(new Frame.Demonitor(ref));
     }
   }
 
   @Override
   public void sendNamed(Pid from, NodeId where, String name, M message) {
-    if (!exact(where).link.send(new Frame.NamedSend(name, from, codec.encode(message)))) {
+    if (!peers.exact(where).link.send(new Frame.NamedSend(name, from, codec.encode(message)))) {
       delivery.countUnsent(where, "to the name '" + name + "'");
     }
   }
@@ -568,8 +336,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public void unlink(Pid from, Pid to) {
-    Peer peer = peers.get(to.node().name());
-    if (peer != null && peer.id.equals(to.node()) && peer.links.remove(new Peer.LinkPair(from, to))) {
+    Peer peer = peers.current(to.node());
+    if (peer != null && peer.links.remove(new Peer.LinkPair(from, to))) {
       peer.link.send(new Frame.UnlinkRequest(from, to));
     }
   }
@@ -593,8 +361,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public void sendGroups(NodeId where, Frame frame) {
-    Peer peer = peers.get(where.name());
-    if (peer == null || !peer.id.equals(where)) {
+    Peer peer = peers.current(where);
+    if (peer == null) {
       return;
     }
     try {
@@ -606,22 +374,22 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   @Override
   public void sendDown(MonitorRef ref, MonitorReason reason) {
-    Peer peer = peers.get(ref.watcher().node().name());
-    if (peer != null && peer.id.equals(ref.watcher().node()) && peer.incoming.remove(ref)) {
+    Peer peer = peers.current(ref.watcher().node());
+    if (peer != null && peer.incoming.remove(ref)) {
       peer.link.send(new Frame.DownNotice(ref, reason));
     }
   }
 
   @Override
   public long linksDown() {
-    return linksDown.sum();
+    return peers.linksDown();
   }
 
   @Override
   public Optional<Duration> roundTrip(NodeId which) {
     Objects.requireNonNull(which, "node");
-    Peer peer = peers.get(which.name());
-    return peer != null && peer.id.equals(which) ? peer.link.roundTrip() : Optional.empty();
+    Peer peer = peers.current(which);
+    return peer != null ? peer.link.roundTrip() : Optional.empty();
   }
 
   @Override
@@ -629,7 +397,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
+    peers.close();
     SeedDialer dialer = seeds;
     if (dialer != null) {
       dialer.close();

@@ -7,7 +7,6 @@ import io.distproc.Pid;
 import io.distproc.runtime.internal.Frame;
 import io.distproc.runtime.internal.Frame.ExitKind;
 import io.distproc.runtime.internal.Link;
-import java.util.Map;
 import java.util.Optional;
 
 /*
@@ -18,11 +17,11 @@ import java.util.Optional;
  * (the transport's promise), which is what keeps a Down notice or an exit signal behind the
  * messages its process sent before it. Nearly all traffic is Send frames, which need no look at
  * the peer table and are only queued, still encoded, in their receiver's mailbox; everything else
- * finds the peer it came from in the table ClusterRemoting keeps (read here, never changed).
+ * finds the peer it came from in the PeerTable (read here, never changed).
  */
 final class InboundFrames<M> {
   private final NodeId self;
-  private final Map<String, Peer> peers;
+  private final PeerTable<M> peers;
   private final LocalDelivery<M> delivery;
   private final PeerSpawner<M> spawner;
   private final ExitSignals<M> signals;
@@ -30,7 +29,7 @@ final class InboundFrames<M> {
 
   InboundFrames(
       NodeId self,
-      Map<String, Peer> peers,
+      PeerTable<M> peers,
       LocalDelivery<M> delivery,
       PeerSpawner<M> spawner,
       ExitSignals<M> signals,
