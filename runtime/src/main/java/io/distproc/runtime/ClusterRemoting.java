@@ -242,7 +242,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     byte[] encoded = codec.encode(argument);
     long requestId = lastRequest.incrementAndGet();
     CompletableFuture<Pid> reply = new CompletableFuture<>();
-    peer.pendingSpawns.put(requestId, new Peer.PendingSpawn(reply, spawner, monitorId, link));
+    Peer.PendingSpawn pending = new Peer.PendingSpawn(reply, spawner, monitorId, link);
+    peer.pendingSpawns.put(requestId, pending);
     if (peer.down) {
       peer.pendingSpawns.remove(requestId);
       throw new InvalidNodeException(where);
@@ -257,20 +258,46 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     try {
       return reply.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      peer.pendingSpawns.remove(requestId);
+      if (!abandon(peer, requestId, pending)) {
+        return awaitReply(reply, where); // the reply came as the wait ended: the spawn stands
+      }
       throw new DistprocException(
           "spawn of '" + behaviour + "' on " + where + " got no answer within "
               + config.requestTimeout().toMillis() + " ms");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof InvalidNodeException invalid) {
-        throw new InvalidNodeException(invalid.node());
-      }
-      throw new DistprocException("spawn on " + where + " failed: " + e.getCause(), e.getCause());
+      throw spawnFailed(e, where);
     } catch (InterruptedException e) {
-      peer.pendingSpawns.remove(requestId);
+      abandon(peer, requestId, pending);
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException(e);
     }
+  }
+
+  /**
+   * Marks a spawn its spawner gives up on: its reply, if it comes, ends what it started (see
+   * InboundFrames). False if the reply was taken first.
+   */
+  private static boolean abandon(Peer peer, long requestId, Peer.PendingSpawn pending) {
+    return peer.pendingSpawns.replace(requestId, pending, pending.abandon());
+  }
+
+  /** The outcome of a spawn whose reply is being handled right now. */
+  private static Pid awaitReply(CompletableFuture<Pid> reply, NodeId where) {
+    try {
+      return reply.get();
+    } catch (ExecutionException e) {
+      throw spawnFailed(e, where);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException(e);
+    }
+  }
+
+  private static RuntimeException spawnFailed(ExecutionException e, NodeId where) {
+    if (e.getCause() instanceof InvalidNodeException invalid) {
+      return new InvalidNodeException(invalid.node());
+    }
+    return new DistprocException("spawn on " + where + " failed: " + e.getCause(), e.getCause());
   }
 
   @Override

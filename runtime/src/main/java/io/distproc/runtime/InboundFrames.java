@@ -42,6 +42,29 @@ final class InboundFrames<M> {
     this.groups = groups;
   }
 
+  /**
+   * The late reply of a spawn its spawner gave up on: the child was started linked to it, or
+   * watched by it, while the spawner was told the spawn failed. The link is broken as if the
+   * spawner had ended (a child that does not trap exits ends), and the monitor is taken back.
+   */
+  private static void endAbandoned(Link link, Peer.PendingSpawn pending, Frame.SpawnReply reply) {
+    if (!reply.started()) {
+      return;
+    }
+    if (pending.link()) {
+      link.send(
+          new Frame.ExitSignal(
+              pending.spawner(),
+              reply.child(),
+              new MonitorReason.Shutdown(pending.spawner(), "the spawn was abandoned"),
+              ExitKind.LINK));
+    }
+    if (pending.monitorId() != 0) {
+      link.send(
+          new Frame.Demonitor(MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId())));
+    }
+  }
+
   /** Handles one frame from {@code link}; frames of one link come one at a time, in order. */
   void frame(Link link, Frame frame) {
     switch (frame) {
@@ -75,7 +98,9 @@ final class InboundFrames<M> {
       case Frame.SpawnRequest request -> spawnForPeer(link, peer, request);
       case Frame.SpawnReply reply -> {
         Peer.PendingSpawn pending = peer == null ? null : peer.pendingSpawns.remove(reply.requestId());
-        if (pending != null && !reply.started()) {
+        if (pending != null && pending.abandoned()) {
+          endAbandoned(link, pending, reply);
+        } else if (pending != null && !reply.started()) {
           // Nothing runs there: what the spawner asked for reports NoProcess before the spawn
           // returns; the notice or signal the peer sends after this reply finds nothing to fire.
           MonitorReason none = new MonitorReason.NoProcess(reply.child());

@@ -43,9 +43,23 @@ final class Peer {
     return all;
   }
 
-  /** A remote spawn waiting for its reply. */
+  /**
+   * A remote spawn waiting for its reply; {@code abandoned} once its spawner gave up waiting (a
+   * timeout or an interrupt), so that a late reply ends what it started instead of leaving it
+   * linked to, or watched by, a spawner that was told the spawn failed.
+   */
   record PendingSpawn(
-      CompletableFuture<Pid> reply, Pid spawner, long monitorId, boolean link) {}
+      CompletableFuture<Pid> reply, Pid spawner, long monitorId, boolean link, boolean abandoned) {
+
+    PendingSpawn(CompletableFuture<Pid> reply, Pid spawner, long monitorId, boolean link) {
+      this(reply, spawner, monitorId, link, false);
+    }
+
+    /** The same spawn, given up by its spawner. */
+    PendingSpawn abandon() {
+      return new PendingSpawn(reply, spawner, monitorId, link, true);
+    }
+  }
 
   /** A link between a process of this node and one of the peer's. */
   record LinkPair(Pid here, Pid there) {}

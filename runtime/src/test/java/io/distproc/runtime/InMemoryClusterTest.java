@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.distproc.Codec;
+import io.distproc.DistprocException;
 import io.distproc.Down;
 import io.distproc.Matcher;
 import io.distproc.MonitorReason;
@@ -193,6 +194,42 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
     assertThat(echo.node()).isEqualTo(b.id());
     assertThat(spawnerGot.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).containsExactly("to all");
     assertEcho(a, b); // the link carries on
+  }
+
+  @Test
+  @DisplayName("a linked remote spawn whose reply comes after the timeout: the late reply ends the child the spawner was told failed")
+  void spawnLinked_replyAfterTheTimeout_endsTheChild() throws Exception {
+    Node<String> a = node("alpha", c -> c.requestTimeout(Duration.ofMillis(300L * TIME_FACTOR)));
+    Node<String> b = node("beta");
+    connect(a, b);
+    long spawnedBefore = b.metrics().processesSpawned();
+    long liveBefore = b.metrics().liveProcesses();
+    network.hold(b.id());
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    Pid spawner =
+        a.spawn(
+            ctx -> {
+              try {
+                ctx.spawnLinked(b.id(), "echo", "");
+                outcome.complete(null);
+              } catch (RuntimeException e) {
+                outcome.complete(e);
+              }
+              ctx.receive(Matcher.on(String.class, s -> s)); // alive until told to end
+            });
+    CompletableFuture<MonitorReason> spawnerEnd = a.termination(spawner);
+
+    assertThat(outcome.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(DistprocException.class)
+        .hasMessageContaining("no answer");
+    network.release(b.id()); // the request reaches beta now, and its reply comes back late
+
+    await().atMost(WAIT).until(() -> b.metrics().processesSpawned() == spawnedBefore + 1);
+    await().atMost(WAIT).until(() -> b.metrics().liveProcesses() == liveBefore);
+    assertThat(spawnerEnd).as("the child's end is not the spawner's").isNotDone();
+    a.send(spawner, "end");
+    assertThat(spawnerEnd.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(MonitorReason.Normal.class);
   }
 
   /** Every order of the four linkUp calls of two crossing links the seam allows. */
