@@ -63,7 +63,8 @@ import java.util.function.LongSupplier;
  * supervisor goes on taking exits and commands (the loop's receive is timed while anything waits).
  * So a supervisor keeps its remote children across a restart of their node, and starts them on the
  * node's new incarnation once it is back. A waiting child has no pid; terminate_child and
- * delete_child end its wait.
+ * delete_child end its wait; a restart_child that fails because the node is still away leaves the
+ * wait on (one that succeeds takes the child out of it: a group skips its running children).
  *
  * Starting a nested supervisor waits for its handle's start future on this thread: the nested
  * process's body completes it on every path (its finally), and it runs unless the node is

@@ -80,7 +80,9 @@ public interface SupervisorRef<M> {
   /**
    * Starts again a child that is not running: one stopped by {@link #terminateChild}, or a {@link
    * Restart#TRANSIENT} child that ended normally (Erlang's {@code restart_child}). This does not
-   * count towards the restart intensity.
+   * count towards the restart intensity. A remote child that waits for its node to come back (see
+   * {@link ChildSpec#remote}) is tried at once: if its node is still away, this throws and the
+   * supervisor goes on waiting for the node, as before the call.
    *
    * @param id the child's id
    * @param timeout how long to wait for the supervisor's answer
