@@ -73,7 +73,10 @@ class FairnessTest {
                         return true;
                       }));
             });
-        int rounds = 100;
+        // Long enough that the pair spends its own budget a few times: while the pair holds the
+        // carriers, a busy process that had just yielded runs again only when one of the pair
+        // yields in turn (a short exchange could end before the scheduler gives it a carrier).
+        int rounds = 3 * ProcessImpl.REDUCTIONS_PER_YIELD;
         CompletableFuture<List<Long>> replies =
             spawnForResult(
                 node,
