@@ -7,6 +7,8 @@
  * runtime on the class path or module path. This module depends on the JDK alone.
  */
 module io.distproc {
+  requires static transitive org.jspecify;
+
   exports io.distproc;
   exports io.distproc.spi;
 
