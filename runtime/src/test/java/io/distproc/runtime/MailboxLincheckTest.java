@@ -102,7 +102,7 @@ public class MailboxLincheckTest {
         .actorsPerThread(3)
         .actorsBefore(2)
         .actorsAfter(2)
-        .iterations(8)
+        .iterations(6)
         .invocationsPerIteration(250)
         .sequentialSpecification(Spec.class)
         .check(MailboxLincheckTest.class);
