@@ -9,6 +9,8 @@
  */
 @SuppressWarnings("module") // the runtime module is not on the module path when this one builds
 module io.distproc {
+  requires static transitive org.jspecify;
+
   exports io.distproc;
   exports io.distproc.spi;
   exports io.distproc.internal to

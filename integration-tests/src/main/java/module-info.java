@@ -12,6 +12,8 @@
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.distproc.testkit {
+  requires static transitive org.jspecify;
+
   requires transitive io.distproc;
   requires transitive org.junit.jupiter.api;
   requires transitive testcontainers;

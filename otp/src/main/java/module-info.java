@@ -7,6 +7,8 @@
  * run, as every user of the API does.
  */
 module io.distproc.otp {
+  requires static transitive org.jspecify;
+
   requires transitive io.distproc;
 
   exports io.distproc.otp;

@@ -3,6 +3,7 @@ package io.distproc;
 import java.io.Serial;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by {@link ProcessContext#call} when no reply came: the server ended, or its node went
@@ -15,7 +16,7 @@ public class CallException extends DistprocException {
   @Serial private static final long serialVersionUID = 1L;
 
   private final transient Pid server;
-  private final transient MonitorReason serverReason;
+  private final transient @Nullable MonitorReason serverReason;
 
   /**
    * Creates an exception for a server that is gone.
@@ -32,7 +33,7 @@ public class CallException extends DistprocException {
         serverReason);
   }
 
-  CallException(Pid server, String message, MonitorReason serverReason) {
+  CallException(Pid server, String message, @Nullable MonitorReason serverReason) {
     super(message);
     this.server = server;
     this.serverReason = serverReason;

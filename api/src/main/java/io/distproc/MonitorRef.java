@@ -1,6 +1,7 @@
 package io.distproc;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Names one monitor: which process watches which, and a number the watcher's node never reuses.
@@ -73,7 +74,7 @@ public final class MonitorRef {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof MonitorRef other
         && id == other.id
         && watcher.node().equals(other.watcher.node());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to run a node: its name and, for a node that talks to others, where it listens, how others
@@ -54,7 +55,7 @@ public final class NodeConfig {
   private final Duration heartbeatTimeout;
   private final Duration requestTimeout;
   private final String cookie; // empty: none
-  private final TlsConfig tls; // null: plaintext
+  private final @Nullable TlsConfig tls; // null: plaintext
 
   private NodeConfig(Builder b) {
     this.name = b.name;
@@ -254,7 +255,7 @@ public final class NodeConfig {
     private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private String cookie = "";
-    private TlsConfig tls;
+    private @Nullable TlsConfig tls;
     private boolean plaintext;
     private final List<String> misuse = new ArrayList<>();
 

@@ -2,6 +2,7 @@ package io.distproc;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who a node is: its name, unique in a cluster, and its incarnation, new each time a node of
@@ -96,7 +97,7 @@ public final class NodeId implements Comparable<NodeId> {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof NodeId other && incarnation == other.incarnation && name.equals(other.name);
   }
 

@@ -1,6 +1,7 @@
 package io.distproc;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A process id: the node that runs the process and a number that node never reuses.
@@ -59,7 +60,7 @@ public final class Pid {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Pid other && id == other.id && node.equals(other.node);
   }
 

@@ -2,6 +2,7 @@ package io.distproc;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A node to connect to at start-up: a host and port, and, if known, the node's name.
@@ -94,7 +95,7 @@ public final class SeedNode {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof SeedNode other
         && port == other.port
         && host.equals(other.host)

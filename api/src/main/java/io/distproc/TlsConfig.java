@@ -9,6 +9,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a node secures its links with TLS: its certificate chain and private key, and the
@@ -32,21 +33,21 @@ import javax.net.ssl.X509TrustManager;
  * @since 0.1.0
  */
 public final class TlsConfig {
-  private final Path certificateChain;
-  private final Path privateKey;
-  private final Path trustedCertificates;
-  private final X509KeyManager keyManager;
-  private final X509TrustManager trustManager;
-  private final SSLContext sslContext;
+  private final @Nullable Path certificateChain;
+  private final @Nullable Path privateKey;
+  private final @Nullable Path trustedCertificates;
+  private final @Nullable X509KeyManager keyManager;
+  private final @Nullable X509TrustManager trustManager;
+  private final @Nullable SSLContext sslContext;
   private final boolean mutual;
 
   private TlsConfig(
-      Path chain,
-      Path key,
-      Path trusted,
-      X509KeyManager km,
-      X509TrustManager tm,
-      SSLContext context,
+      @Nullable Path chain,
+      @Nullable Path key,
+      @Nullable Path trusted,
+      @Nullable X509KeyManager km,
+      @Nullable X509TrustManager tm,
+      @Nullable SSLContext context,
       boolean mutual) {
     this.certificateChain = chain;
     this.privateKey = key;

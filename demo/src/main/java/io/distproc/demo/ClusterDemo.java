@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real cluster on this machine: node alpha in this JVM, beta and gamma in two more JVMs, all on
@@ -272,7 +274,8 @@ public final class ClusterDemo {
         "the monitor on gamma should report NodeDown: " + lost.reason());
     // The listener runs after the monitors have fired (Node.Builder.onNodeDown), so wait for it.
     NodeDownEvent gammaDown =
-        downEvents.get("gamma").completeOnTimeout(null, PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
+        Objects.requireNonNull(downEvents.get("gamma"))
+            .completeOnTimeout(null, PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
             .join();
     Long listenerAt = gammaDown == null ? null : downAt.get("gamma");
     if (listenerAt != null) {
@@ -290,7 +293,8 @@ public final class ClusterDemo {
     // 5. Beta leaves politely: alpha sees PEER_LEFT.
     ctx.spawn(beta, "leave", new Signal(me, "leave"));
     NodeDownEvent left =
-        downEvents.get("beta").completeOnTimeout(null, PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
+        Objects.requireNonNull(downEvents.get("beta"))
+            .completeOnTimeout(null, PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
             .join();
     expect(failures, left != null && left.cause() == NodeDownEvent.Cause.PEER_LEFT,
         "beta should have left with PEER_LEFT: " + left);
@@ -330,8 +334,8 @@ public final class ClusterDemo {
     sup.stop(PATIENCE);
   }
 
-  /** The supervisor's calculator once it is another than {@code not}; null if none in time. */
-  private static Pid childPid(SupervisorRef<DemoMessage> sup, Pid not) {
+  /** The supervisor's calculator once it is another than {@code not} (null: any). */
+  private static Pid childPid(SupervisorRef<DemoMessage> sup, @Nullable Pid not) {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (System.nanoTime() < deadline) {
       Optional<Pid> pid = sup.whichChildren(PATIENCE).get(0).pid();
@@ -340,7 +344,7 @@ public final class ClusterDemo {
       }
       LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // the demo polls the supervisor
     }
-    return null;
+    throw new IllegalStateException("the supervisor had no new calculator within " + PATIENCE);
   }
 
   /**

@@ -172,7 +172,7 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
     } catch (IllegalArgumentException e) {
       // Everything NodeConfig checks is checked above; should it ever check more, say so plainly.
       List<String> lines = new ArrayList<>();
-      for (String line : e.getMessage().split("\n")) {
+      for (String line : String.valueOf(e.getMessage()).split("\n")) {
         if (line.startsWith("  ")) {
           lines.add("DISTPROC_*: " + line.strip());
         }
@@ -214,7 +214,8 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
                   : TlsConfig.serverOnly(cert, key, trust));
         } catch (IllegalArgumentException e) {
           // "certificateChain: /x is not a readable file": say it with the variable's name.
-          for (String line : e.getMessage().lines().skip(1).map(String::strip).toList()) {
+          String message = String.valueOf(e.getMessage());
+          for (String line : message.lines().skip(1).map(String::strip).toList()) {
             problems.add(line
                 .replaceFirst("^certificateChain:", TLS_CERT + ":")
                 .replaceFirst("^privateKey:", TLS_KEY + ":")

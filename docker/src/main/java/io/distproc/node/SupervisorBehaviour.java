@@ -93,7 +93,7 @@ final class SupervisorBehaviour {
         try {
           send(ctx, to, NodeProtocol.message("children", ctx.self(), children(sup)));
         } catch (SupervisorException e) {
-          send(ctx, to, NodeProtocol.message("error", "children", e.getMessage()));
+          send(ctx, to, NodeProtocol.message("error", "children", String.valueOf(e.getMessage())));
         }
         return true;
       }

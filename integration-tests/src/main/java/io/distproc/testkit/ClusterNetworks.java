@@ -3,6 +3,7 @@ package io.distproc.testkit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
@@ -49,7 +50,7 @@ final class ClusterNetworks {
     if (a.equals(b)) {
       throw new IllegalArgumentException("a node cannot be partitioned from itself: " + a);
     }
-    return pairs.get(Set.of(a, b));
+    return Objects.requireNonNull(pairs.get(Set.of(a, b)), "no network of " + a + " and " + b);
   }
 
   /** The host network's gateway: the address of the Docker host on it. */

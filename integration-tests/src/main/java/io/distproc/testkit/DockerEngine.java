@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.testcontainers.DockerClientFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether a Docker engine answers, decided once per JVM and quickly: a missing socket is known at
@@ -17,7 +18,7 @@ final class DockerEngine {
   private static final Duration PROBE_DEADLINE = Duration.ofSeconds(30);
   private static final ReentrantLock LOCK = new ReentrantLock();
   // Written once under LOCK; read by any thread.
-  private static volatile Optional<String> unavailable;
+  private static volatile @Nullable Optional<String> unavailable;
 
   private DockerEngine() {}
 
@@ -56,6 +57,9 @@ final class DockerEngine {
           : Optional.of("no Docker engine answers at "
               + (dockerHost == null ? "unix:///var/run/docker.sock" : dockerHost)
               + " (scripts/docker-engine.sh starts one)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted while waiting for the Docker engine to answer");
     } catch (Exception e) {
       return Optional.of("the Docker engine did not answer within " + PROBE_DEADLINE.toSeconds()
           + " s: " + e);

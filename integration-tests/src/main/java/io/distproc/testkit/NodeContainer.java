@@ -27,6 +27,7 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container running one distproc node of the {@code distproc-node} image (or an image that
@@ -422,7 +423,7 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return this == o;
   }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A process on a test-JVM node that a test drives from its own thread, as Pekko's {@code
@@ -50,7 +51,7 @@ public final class TestProbe<M> implements AutoCloseable {
   private static final Duration IDLE = Duration.ofMillis(5);
 
   /** A message or a down notice, in arrival order; exactly one is non-null. */
-  private record Entry<M>(M message, Down down) {}
+  private record Entry<M>(@Nullable M message, @Nullable Down down) {}
 
   private final Pid pid;
   private final LinkedBlockingQueue<Entry<M>> arrived = new LinkedBlockingQueue<>();
@@ -152,7 +153,7 @@ public final class TestProbe<M> implements AutoCloseable {
   }
 
   /** Runs an action on the probe's own thread (the context is usable only there). */
-  private <R> R onProbe(Function<ProcessContext<M>, R> action) {
+  private <R extends @Nullable Object> R onProbe(Function<ProcessContext<M>, R> action) {
     CompletableFuture<R> result = new CompletableFuture<>();
     actions.add(
         ctx -> {
@@ -188,7 +189,7 @@ public final class TestProbe<M> implements AutoCloseable {
   public M expectMessage(Duration within, Predicate<? super M> matching) {
     Objects.requireNonNull(matching, "matching");
     return take(within, e -> e.message() != null && matching.test(e.message()))
-        .map(Entry::message)
+        .map(e -> Objects.requireNonNull(e.message()))
         .orElseThrow(() -> new AssertionError(
             "no matching message within " + TimeFactor.dilated(within).toMillis() + " ms; pending: "
                 + pending()));

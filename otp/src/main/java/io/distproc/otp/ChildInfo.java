@@ -3,6 +3,7 @@ package io.distproc.otp;
 import io.distproc.Pid;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One child as {@link SupervisorRef#whichChildren(java.time.Duration)} reports it (Erlang's {@code
@@ -14,11 +15,11 @@ import java.util.Optional;
  */
 public final class ChildInfo {
   private final String id;
-  private final Pid pid;
+  private final @Nullable Pid pid;
   private final ChildType type;
   private final Restart restart;
 
-  ChildInfo(String id, Pid pid, ChildType type, Restart restart) {
+  ChildInfo(String id, @Nullable Pid pid, ChildType type, Restart restart) {
     this.id = Objects.requireNonNull(id, "id");
     this.pid = pid;
     this.type = Objects.requireNonNull(type, "type");
@@ -63,7 +64,7 @@ public final class ChildInfo {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof ChildInfo other
         && id.equals(other.id)
         && Objects.equals(pid, other.pid)

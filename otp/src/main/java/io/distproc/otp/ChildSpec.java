@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a supervisor starts and keeps alive (Erlang's child specification): an id unique among the
@@ -194,8 +195,8 @@ public final class ChildSpec<M> {
     private final ChildStart<M> start;
     private final ChildType defaultType;
     private Restart restart = Restart.PERMANENT;
-    private ShutdownPolicy shutdown;
-    private ChildType type;
+    private @Nullable ShutdownPolicy shutdown;
+    private @Nullable ChildType type;
 
     private Builder(String id, ChildStart<M> start, ChildType defaultType) {
       this.id = Objects.requireNonNull(id, "id");

@@ -3,6 +3,7 @@ package io.distproc.otp;
 import io.distproc.ProcessExitException;
 import io.distproc.ProcessInterruptedException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,9 +71,9 @@ final class Command<M, T> {
     try {
       return answer.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
+      Throwable cause = Objects.requireNonNull(e.getCause(), "cause");
       // A new exception, so that its stack trace shows the caller as well as the cause's.
-      throw new SupervisorException(cause.getMessage(), cause);
+      throw new SupervisorException(Objects.toString(cause.getMessage(), cause.toString()), cause);
     } catch (TimeoutException e) {
       if (state.compareAndSet(NEW, ABANDONED)) {
         throw new SupervisorException(

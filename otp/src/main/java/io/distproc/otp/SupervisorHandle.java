@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /*
  * How a command reaches a supervisor process.
@@ -48,7 +49,7 @@ final class SupervisorHandle<M> implements SupervisorRef<M> {
   private final ArrayDeque<Command<M, ?>> queue = new ArrayDeque<>();
 
   // @GuardedBy("lock"); null while the supervisor runs
-  private String ended;
+  private @Nullable String ended;
 
   private volatile ProcessContext<M> ctx;
   private volatile Pid pid;
@@ -102,8 +103,8 @@ final class SupervisorHandle<M> implements SupervisorRef<M> {
     try {
       started.get();
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw new SupervisorException(cause.getMessage(), cause);
+      Throwable cause = Objects.requireNonNull(e.getCause(), "cause");
+      throw new SupervisorException(Objects.toString(cause.getMessage(), cause.toString()), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException(e);

@@ -23,9 +23,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /*
  * The supervisor process: one instance per run of a supervisor, confined to its process's thread
@@ -87,7 +89,7 @@ final class SupervisorProcess<M> {
 
   private final SupervisorSpec<M> spec;
   private final SupervisorHandle<M> handle;
-  private final Pid starter; // the process to unlink if the start fails; null if none
+  private final @Nullable Pid starter; // the process to unlink if the start fails; null if none
   private final LongSupplier ticker;
   private final RestartIntensity intensity;
   private final List<Child<M>> children = new ArrayList<>();
@@ -132,7 +134,7 @@ final class SupervisorProcess<M> {
   /** A child spec and, while it runs, its process. */
   private static final class Child<M> {
     final ChildSpec<M> spec;
-    Pid pid;
+    @Nullable Pid pid;
 
     Child(ChildSpec<M> spec) {
       this.spec = spec;
@@ -144,7 +146,10 @@ final class SupervisorProcess<M> {
   }
 
   SupervisorProcess(
-      SupervisorSpec<M> spec, SupervisorHandle<M> handle, Pid starter, LongSupplier ticker) {
+      SupervisorSpec<M> spec,
+      SupervisorHandle<M> handle,
+      @Nullable Pid starter,
+      LongSupplier ticker) {
     this.spec = spec;
     this.handle = handle;
     this.starter = starter;
@@ -561,7 +566,7 @@ final class SupervisorProcess<M> {
     }
   }
 
-  private Child<M> running(Pid pid) {
+  private @Nullable Child<M> running(Pid pid) {
     for (Child<M> c : children) {
       if (pid.equals(c.pid)) {
         return c;
@@ -570,7 +575,7 @@ final class SupervisorProcess<M> {
     return null;
   }
 
-  private Child<M> find(String id) {
+  private @Nullable Child<M> find(String id) {
     for (Child<M> c : children) {
       if (c.id().equals(id)) {
         return c;
@@ -609,7 +614,7 @@ final class SupervisorProcess<M> {
       children.remove(child);
       throw e;
     }
-    return child.pid;
+    return Objects.requireNonNull(child.pid, "pid"); // start() set it or threw
   }
 
   Void terminateChild(String id) {
@@ -628,7 +633,7 @@ final class SupervisorProcess<M> {
       throw new SupervisorException("restart_child: child '" + id + "' is running as " + child.pid);
     }
     start(child);
-    return child.pid;
+    return Objects.requireNonNull(child.pid, "pid"); // start() set it or threw
   }
 
   Void deleteChild(String id) {

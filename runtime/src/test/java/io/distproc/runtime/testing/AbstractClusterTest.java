@@ -593,7 +593,7 @@ public abstract class AbstractClusterTest {
               ctx.send(echo, "crash after unmonitor");
               // A second, live monitor tells us when the process is gone.
               MonitorRef probe = ctx.monitor(echo);
-              ctx.receive(WAIT, onDown(probe, d -> d)).orElseThrow();
+              assertThat(ctx.receive(WAIT, onDown(probe, d -> d))).isPresent();
               return ctx.receive(Duration.ofMillis(100), onDown(ref, d -> d));
             });
 
