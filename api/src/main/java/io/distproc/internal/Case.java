@@ -3,6 +3,7 @@ package io.distproc.internal;
 import io.distproc.InternalApi;
 import io.distproc.Matcher;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * INTERNAL API: what the runtime asks of a {@link Matcher}. Every matcher is a case (the
@@ -41,7 +42,7 @@ public abstract sealed class Case<M, R> implements Matcher<M, R>
    *
    * @return that class, or null
    */
-  public abstract Class<?> messageType();
+  public abstract @Nullable Class<?> messageType();
 
   /**
    * Tells whether this case takes a message.

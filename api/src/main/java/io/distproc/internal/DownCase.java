@@ -5,6 +5,7 @@ import io.distproc.InternalApi;
 import io.distproc.MonitorRef;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * INTERNAL API: a matcher of down notices, of every monitor or of one.
@@ -14,7 +15,7 @@ import java.util.function.Function;
  */
 @InternalApi
 public final class DownCase<M, R> extends Case<M, R> {
-  private final MonitorRef ref; // null: any monitor
+  private final @Nullable MonitorRef ref; // null: any monitor
   private final Function<? super Down, ? extends R> handler;
 
   /**
@@ -24,13 +25,13 @@ public final class DownCase<M, R> extends Case<M, R> {
    * @param handler handles a taken notice
    * @throws NullPointerException if {@code handler} is null
    */
-  public DownCase(MonitorRef ref, Function<? super Down, ? extends R> handler) {
+  public DownCase(@Nullable MonitorRef ref, Function<? super Down, ? extends R> handler) {
     this.ref = ref;
     this.handler = Objects.requireNonNull(handler, "handler");
   }
 
   @Override
-  public Class<?> messageType() {
+  public @Nullable Class<?> messageType() {
     return null;
   }
 

@@ -4,6 +4,7 @@ import io.distproc.InternalApi;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * INTERNAL API: a matcher of the messages that are instances of one class ({@code Object.class}:
@@ -15,7 +16,7 @@ import java.util.function.Predicate;
 @InternalApi
 public final class MessageCase<M, R> extends Case<M, R> {
   private final Class<?> type;
-  private final Predicate<? super M> accepts; // null: every instance of type
+  private final @Nullable Predicate<? super M> accepts; // null: every instance of type
   private final Function<? super M, ? extends R> handler;
 
   /**
@@ -28,7 +29,9 @@ public final class MessageCase<M, R> extends Case<M, R> {
    * @throws NullPointerException if {@code type} or {@code handler} is null
    */
   public MessageCase(
-      Class<?> type, Predicate<? super M> accepts, Function<? super M, ? extends R> handler) {
+      Class<?> type,
+      @Nullable Predicate<? super M> accepts,
+      Function<? super M, ? extends R> handler) {
     this.type = Objects.requireNonNull(type, "type");
     this.accepts = accepts;
     this.handler = Objects.requireNonNull(handler, "handler");

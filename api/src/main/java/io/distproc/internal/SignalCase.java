@@ -4,6 +4,7 @@ import io.distproc.InternalApi;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * INTERNAL API: a matcher of one class of signal entry other than down notices: trapped exit
@@ -35,7 +36,7 @@ public final class SignalCase<M, T, R> extends Case<M, R> {
   }
 
   @Override
-  public Class<?> messageType() {
+  public @Nullable Class<?> messageType() {
     return null;
   }
 

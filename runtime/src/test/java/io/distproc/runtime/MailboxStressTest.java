@@ -4,15 +4,12 @@ import static io.distproc.Matcher.any;
 import static io.distproc.Matcher.on;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.distproc.Down;
 import io.distproc.Matcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,12 +27,10 @@ class MailboxStressTest {
   private static final int SENDERS = 3;
   private static final int PER_SENDER = 20_000;
   private static final int WINDOW = 2;
-  private static final Predicate<Down> ALL_LIVE = d -> true;
-  private static final Consumer<Down> IGNORE = d -> {};
 
   private record Msg(int sender, int n) {}
 
-  private final Mailbox<Object> mailbox = new Mailbox<>();
+  private final Mailbox mailbox = new Mailbox();
 
   @Test
   @Timeout(value = 20, unit = TimeUnit.SECONDS) // a lost wake-up parks the owner for good
@@ -66,7 +61,7 @@ class MailboxStressTest {
       int only = taken % 3 == 0 ? unfinished(next, taken / 3) : -1;
       Matcher<Object, Msg> matcher =
           only < 0 ? any(m -> (Msg) m) : on(Msg.class, m -> m.sender() == only, m -> m);
-      Msg m = (Msg) mailbox.select(matcher, false, 0, ALL_LIVE, IGNORE);
+      Msg m = (Msg) mailbox.select(null, Cases.one(matcher), null, false, 0);
       assertThat(m.n()).as("sender %d's next message", m.sender()).isEqualTo(next[m.sender()]);
       next[m.sender()]++;
       window[m.sender()].release();
@@ -75,7 +70,7 @@ class MailboxStressTest {
       t.join();
     }
     assertThat(next).containsOnly(PER_SENDER);
-    assertThat(mailbox.select(any(m -> m), true, System.nanoTime(), ALL_LIVE, IGNORE))
+    assertThat(mailbox.select(null, Cases.one(any(m -> m)), null, true, System.nanoTime()))
         .as("nothing left over")
         .isSameAs(Mailbox.TIMEOUT);
     assertThat(mailbox.stashSize()).isZero();

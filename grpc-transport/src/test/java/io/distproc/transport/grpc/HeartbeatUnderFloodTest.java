@@ -56,9 +56,12 @@ class HeartbeatUnderFloodTest {
         });
       }
       long total = 4L * perSender * chunk.length();
-      within(scaled(Duration.ofSeconds(120))).until(() -> bytes.get() == total);
+      // A node-down loses what was in flight, so the total would never come: stop at the first.
+      within(scaled(Duration.ofSeconds(120)))
+          .until(() -> bytes.get() == total || !downs.isEmpty());
 
       assertThat(downs).as("node-downs during the flood").isEmpty();
+      assertThat(bytes.get()).as("bytes received").isEqualTo(total);
       assertThat(alpha.remoteNode("beta")).isPresent();
       assertThat(alpha.metrics().heartbeatRoundTrip(beta.id())).isPresent();
       assertThat(alpha.metrics().heartbeatRoundTrip(beta.id()).orElseThrow())
