@@ -5,14 +5,19 @@ import io.distproc.Matcher;
 import io.distproc.internal.Case;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The matchers of one receive as the runtime takes them: one {@link Case} alone, or an array of
  * them tried in order. A receive with a single matcher, the common case, allocates no array, so
- * the mailbox's methods take the pair {@code (one, many)} with exactly one of them non-null.
+ * the mailbox's methods take the pair {@code (one, many)}: the case, with {@link #NONE}; or null,
+ * with the array.
  */
 final class Cases {
   private Cases() {}
+
+  /** The {@code many} of a receive with one case. */
+  static final Case<?, ?>[] NONE = new Case<?, ?>[0];
 
   /** One matcher, as a case. */
   static Case<?, ?> one(Matcher<?, ?> m) {
@@ -53,7 +58,7 @@ final class Cases {
   }
 
   /** The index of the first case that accepts the entry, or -1. */
-  static int indexOf(Case<?, ?> one, Case<?, ?>[] many, Object item, boolean signal) {
+  static int indexOf(@Nullable Case<?, ?> one, Case<?, ?>[] many, Object item, boolean signal) {
     if (one != null) {
       return accepts(one, item, signal) ? 0 : -1;
     }
@@ -70,7 +75,7 @@ final class Cases {
   }
 
   /** The case at {@code i}. */
-  static Case<?, ?> at(Case<?, ?> one, Case<?, ?>[] many, int i) {
+  static Case<?, ?> at(@Nullable Case<?, ?> one, Case<?, ?>[] many, int i) {
     return one != null ? one : many[i];
   }
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -173,7 +174,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         return dial.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS).peer();
       } catch (ExecutionException | TimeoutException e) {
         dial.cancel(false);
-        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         Optional<Peer> raced =
             cause instanceof LinkRefusedException
                 ? peers.await(name, deadline)
@@ -205,7 +206,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   }
 
   @Override
-  public void send(Pid from, Pid to, M message) {
+  public void send(@Nullable Pid from, Pid to, M message) {
     Peer peer = peers.get(to.node().name());
     if (peer == null) {
       throw new InvalidNodeException(to.node());
@@ -220,14 +221,14 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   }
 
   @Override
-  public void broadcast(Pid from, NodeId where, M message) {
+  public void broadcast(@Nullable Pid from, NodeId where, M message) {
     if (!peers.exact(where).link.send(new Frame.Broadcast(from, codec.encode(message)))) {
       delivery.countUnsent(where, "broadcast");
     }
   }
 
   @Override
-  public Pid spawn(Pid spawner, NodeId where, String behaviour, M argument, long monitorId) {
+  public Pid spawn(@Nullable Pid spawner, NodeId where, String behaviour, M argument, long monitorId) {
     return spawn(spawner, where, behaviour, argument, monitorId, false);
   }
 
@@ -237,7 +238,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   }
 
   private Pid spawn(
-      Pid spawner, NodeId where, String behaviour, M argument, long monitorId, boolean link) {
+      @Nullable Pid spawner, NodeId where, String behaviour, M argument, long monitorId, boolean link) {
     Peer peer = peers.exact(where);
     byte[] encoded = codec.encode(argument);
     long requestId = lastRequest.incrementAndGet();
@@ -297,7 +298,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     if (e.getCause() instanceof InvalidNodeException invalid) {
       return new InvalidNodeException(invalid.node());
     }
-    return new DistprocException("spawn on " + where + " failed: " + e.getCause(), e.getCause());
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return new DistprocException("spawn on " + where + " failed: " + cause, cause);
   }
 
   @Override
@@ -328,7 +330,7 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   }
 
   @Override
-  public void sendNamed(Pid from, NodeId where, String name, M message) {
+  public void sendNamed(@Nullable Pid from, NodeId where, String name, M message) {
     if (!peers.exact(where).link.send(new Frame.NamedSend(name, from, codec.encode(message)))) {
       delivery.countUnsent(where, "to the name '" + name + "'");
     }

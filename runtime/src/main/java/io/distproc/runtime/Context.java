@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link ProcessContext} a process's body is given: what user code calls, checked and turned
@@ -85,7 +86,7 @@ final class Context<M> implements ProcessContext<M> {
 
   @Override
   public <R> R receive(Matcher<? super M, ? extends R> matcher) {
-    return untimed(Cases.one(matcher), null);
+    return untimed(Cases.one(matcher), Cases.NONE);
   }
 
   @Override
@@ -109,7 +110,7 @@ final class Context<M> implements ProcessContext<M> {
 
   @Override
   public <R> Optional<R> receive(Duration timeout, Matcher<? super M, ? extends R> matcher) {
-    return timed(timeout, Cases.one(matcher), null);
+    return timed(timeout, Cases.one(matcher), Cases.NONE);
   }
 
   @Override
@@ -152,7 +153,7 @@ final class Context<M> implements ProcessContext<M> {
     p.checkOwner("receive");
     p.reduce();
     try {
-      return (R) p.mailbox().select(segment, c, null, false, 0);
+      return (R) p.mailbox().select(segment, c, Cases.NONE, false, 0);
     } catch (ProcessInterruptedException e) {
       throw p.interrupted(e);
     }
@@ -168,7 +169,7 @@ final class Context<M> implements ProcessContext<M> {
     p.reduce();
     Object r;
     try {
-      r = p.mailbox().select(segment, c, null, true, deadline(timeout));
+      r = p.mailbox().select(segment, c, Cases.NONE, true, deadline(timeout));
     } catch (ProcessInterruptedException e) {
       throw p.interrupted(e);
     }
@@ -185,7 +186,7 @@ final class Context<M> implements ProcessContext<M> {
 
   @Override
   public void receiveLoop(Matcher<? super M, ? extends Boolean> matcher) {
-    loop(false, Duration.ZERO, Cases.one(matcher), null);
+    loop(false, Duration.ZERO, Cases.one(matcher), Cases.NONE);
   }
 
   @Override
@@ -201,7 +202,7 @@ final class Context<M> implements ProcessContext<M> {
 
   @Override
   public boolean receiveLoop(Duration timeout, Matcher<? super M, ? extends Boolean> matcher) {
-    return loop(true, timeout, Cases.one(matcher), null);
+    return loop(true, timeout, Cases.one(matcher), Cases.NONE);
   }
 
   @Override
@@ -211,7 +212,7 @@ final class Context<M> implements ProcessContext<M> {
   }
 
   @SuppressWarnings("unchecked")
-  private <R> R untimed(Case<?, ?> one, Case<?, ?>[] many) {
+  private <R> R untimed(@Nullable Case<?, ?> one, Case<?, ?>[] many) {
     p.checkOwner("receive");
     p.reduce();
     try {
@@ -222,7 +223,8 @@ final class Context<M> implements ProcessContext<M> {
   }
 
   @SuppressWarnings("unchecked")
-  private <R> Optional<R> timed(Duration timeout, Case<?, ?> one, Case<?, ?>[] many) {
+  private <R> Optional<R> timed(
+      Duration timeout, @Nullable Case<?, ?> one, Case<?, ?>[] many) {
     p.checkOwner("receive");
     p.reduce();
     Object r;
@@ -234,7 +236,8 @@ final class Context<M> implements ProcessContext<M> {
     return r == Mailbox.TIMEOUT ? Optional.empty() : Optional.ofNullable((R) r);
   }
 
-  private boolean loop(boolean timed, Duration timeout, Case<?, ?> one, Case<?, ?>[] many) {
+  private boolean loop(
+      boolean timed, Duration timeout, @Nullable Case<?, ?> one, Case<?, ?>[] many) {
     p.checkOwner("receiveLoop");
     long nanos = timed ? nanos(timeout) : 0;
     for (; ; ) {

@@ -4,6 +4,7 @@ import io.distproc.MonitorReason;
 import io.distproc.Pid;
 import io.distproc.runtime.internal.Frame.ExitKind;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -38,7 +39,7 @@ final class ExitSignals<M> {
   }
 
   /** The live process of this node incarnation with that pid, or null. */
-  private ProcessImpl<M> local(Pid pid) {
+  private @Nullable ProcessImpl<M> local(Pid pid) {
     return delivery.local(pid);
   }
 

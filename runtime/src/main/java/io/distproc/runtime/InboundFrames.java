@@ -8,6 +8,7 @@ import io.distproc.runtime.internal.Frame;
 import io.distproc.runtime.internal.Frame.ExitKind;
 import io.distproc.runtime.internal.Link;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -54,14 +55,14 @@ final class InboundFrames<M> {
     if (pending.link()) {
       link.send(
           new Frame.ExitSignal(
-              pending.spawner(),
+              pending.watcher(),
               reply.child(),
-              new MonitorReason.Shutdown(pending.spawner(), "the spawn was abandoned"),
+              new MonitorReason.Shutdown(pending.watcher(), "the spawn was abandoned"),
               ExitKind.LINK));
     }
     if (pending.monitorId() != 0) {
       link.send(
-          new Frame.Demonitor(MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId())));
+          new Frame.Demonitor(MonitorRef.of(pending.watcher(), reply.child(), pending.monitorId())));
     }
   }
 
@@ -91,7 +92,7 @@ final class InboundFrames<M> {
     delivery.deliverEncoded(send.to(), send.payload()); // decoded by the receiving process
   }
 
-  private void control(Link link, Peer peer, Frame frame) {
+  private void control(Link link, @Nullable Peer peer, Frame frame) {
     switch (frame) {
       case Frame.Send send -> message(link, send);
       case Frame.Broadcast broadcast -> frame(link, broadcast);
@@ -106,18 +107,18 @@ final class InboundFrames<M> {
           MonitorReason none = new MonitorReason.NoProcess(reply.child());
           if (pending.monitorId() != 0) {
             delivery.deliverDown(
-                MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()), none);
+                MonitorRef.of(pending.watcher(), reply.child(), pending.monitorId()), none);
           }
           if (pending.link()) {
-            signals.deliver(reply.child(), pending.spawner(), none, ExitKind.EXIT);
+            signals.deliver(reply.child(), pending.watcher(), none, ExitKind.EXIT);
           }
           pending.reply().complete(reply.child());
-        } else if (pending != null) {
+        } else if (pending != null && peer != null) {
           if (pending.monitorId() != 0) {
-            peer.outgoing.add(MonitorRef.of(pending.spawner(), reply.child(), pending.monitorId()));
+            peer.outgoing.add(MonitorRef.of(pending.watcher(), reply.child(), pending.monitorId()));
           }
-          if (pending.link() && signals.linkHere(pending.spawner(), reply.child())) {
-            peer.links.add(new Peer.LinkPair(pending.spawner(), reply.child()));
+          if (pending.link() && signals.linkHere(pending.watcher(), reply.child())) {
+            peer.links.add(new Peer.LinkPair(pending.watcher(), reply.child()));
           }
           pending.reply().complete(reply.child());
         }
@@ -178,13 +179,13 @@ final class InboundFrames<M> {
   }
 
   /** The decoded message, or null (counted and logged) if the codec rejects the bytes. */
-  private M decodeOrNull(Link link, byte[] payload) {
+  private @Nullable M decodeOrNull(Link link, byte[] payload) {
     return delivery.decodeOrDrop(payload, link.peer());
   }
 
-  private void spawnForPeer(Link link, Peer peer, Frame.SpawnRequest request) {
+  private void spawnForPeer(Link link, @Nullable Peer peer, Frame.SpawnRequest request) {
     Optional<M> argument = decode(link, request.argument());
-    MonitorRef[] ref = new MonitorRef[1];
+    @Nullable MonitorRef[] ref = new MonitorRef[1];
     boolean[] linked = new boolean[1];
     Pid child =
         spawner.spawnForPeer(
@@ -199,8 +200,8 @@ final class InboundFrames<M> {
               if (monitor != null && peer != null) {
                 peer.incoming.add(monitor);
               }
-              if (isLinked) {
-                peer.links.add(new Peer.LinkPair(pid, request.spawner()));
+              if (isLinked && peer != null) {
+                peer.links.add(new Peer.LinkPair(pid, request.watcher()));
               }
               link.send(new Frame.SpawnReply(request.requestId(), pid, started));
             });
@@ -208,13 +209,13 @@ final class InboundFrames<M> {
       // No such behaviour, or shutting down: the pid names no process.
       link.send(
           new Frame.DownNotice(
-              MonitorRef.of(request.spawner(), child, request.monitorId()),
+              MonitorRef.of(request.watcher(), child, request.monitorId()),
               new MonitorReason.NoProcess(child)));
     }
     if (!linked[0] && request.link()) {
       link.send(
           new Frame.ExitSignal(
-              child, request.spawner(), new MonitorReason.NoProcess(child), ExitKind.LINK));
+              child, request.watcher(), new MonitorReason.NoProcess(child), ExitKind.LINK));
     }
   }
 }

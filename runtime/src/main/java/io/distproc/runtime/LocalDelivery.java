@@ -7,6 +7,7 @@ import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -30,7 +31,7 @@ final class LocalDelivery<M> {
   private final NodeCounters counters;
 
   /** Decodes a message for a receiving process; null, counted and logged, if it is rejected. */
-  private final Function<byte[], Object> decoder = payload -> decodeOrDrop(payload, null);
+  private final Function<byte[], @Nullable Object> decoder = payload -> decodeOrDrop(payload, null);
 
   LocalDelivery(
       NodeId self,
@@ -46,7 +47,7 @@ final class LocalDelivery<M> {
   }
 
   /** The live process {@code pid} of this node incarnation, or null. */
-  ProcessImpl<M> local(Pid pid) {
+  @Nullable ProcessImpl<M> local(Pid pid) {
     return pid.node().equals(self) ? processes.get(pid.id()) : null;
   }
 
@@ -83,7 +84,7 @@ final class LocalDelivery<M> {
   }
 
   /** Sends to every process here except {@code from}. */
-  void broadcast(Pid from, M message) {
+  void broadcast(@Nullable Pid from, M message) {
     processes.forEach(
         p -> {
           if (!p.pid().equals(from)) {
@@ -153,7 +154,7 @@ final class LocalDelivery<M> {
    *
    * @param from the node it came from, for the log, or null if not known here
    */
-  M decodeOrDrop(byte[] payload, NodeId from) {
+  @Nullable M decodeOrDrop(byte[] payload, @Nullable NodeId from) {
     try {
       M message = codec.decode(payload);
       if (message == null) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The seed's local-only mode: no other node exists. Stateless, so thread-safe. */
 final class LocalOnlyRemoting<M> implements Remoting<M> {
@@ -39,17 +40,17 @@ final class LocalOnlyRemoting<M> implements Remoting<M> {
   }
 
   @Override
-  public void send(Pid from, Pid to, M message) {
+  public void send(@Nullable Pid from, Pid to, M message) {
     throw new InvalidNodeException(to.node());
   }
 
   @Override
-  public void broadcast(Pid from, NodeId node, M message) {
+  public void broadcast(@Nullable Pid from, NodeId node, M message) {
     throw new InvalidNodeException(node);
   }
 
   @Override
-  public Pid spawn(Pid spawner, NodeId node, String behaviour, M argument, long monitorId) {
+  public Pid spawn(@Nullable Pid spawner, NodeId node, String behaviour, M argument, long monitorId) {
     throw new InvalidNodeException(node);
   }
 
@@ -59,7 +60,7 @@ final class LocalOnlyRemoting<M> implements Remoting<M> {
   }
 
   @Override
-  public void sendNamed(Pid from, NodeId node, String name, M message) {
+  public void sendNamed(@Nullable Pid from, NodeId node, String name, M message) {
     throw new InvalidNodeException(node);
   }
 

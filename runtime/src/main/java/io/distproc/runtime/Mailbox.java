@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -80,9 +81,9 @@ final class Mailbox {
    * {@link Down}, an {@link Exit}, or a node event.
    */
   static class Entry {
-    Object item; // written by its producer before linking; read and cleared by the consumer
+    Object item; // written by its producer before linking; read, then CLEARED, by the consumer
     final boolean signal;
-    volatile Entry next;
+    volatile @Nullable Entry next;
 
     Entry(Object item, boolean signal) {
       this.item = item;
@@ -97,9 +98,9 @@ final class Mailbox {
    */
   static final class Encoded extends Entry {
     /** Returns the message, or null if the bytes are rejected (the decoder counts and logs it). */
-    final Function<byte[], Object> decoder;
+    final Function<byte[], @Nullable Object> decoder;
 
-    Encoded(byte[] bytes, Function<byte[], Object> decoder) {
+    Encoded(byte[] bytes, Function<byte[], @Nullable Object> decoder) {
       super(bytes, false);
       this.decoder = decoder;
     }
@@ -124,14 +125,14 @@ final class Mailbox {
 
   /** Written by producers with getAndSet. */
   @SuppressWarnings("unused") // accessed through TAIL
-  private volatile Entry tail;
+  private volatile @Nullable Entry tail; // never null once the constructor ran
 
   /** The consumer's stub node. Consumer only. */
   private Entry head;
 
   /** The consumer's head, published (release) for {@link #depth()}; read by any thread. */
   @SuppressWarnings("unused") // accessed through PUBLISHED_HEAD
-  private volatile Entry publishedHead;
+  private volatile @Nullable Entry publishedHead; // never null once the constructor ran
 
   /** The stash's size, published (release) for {@link #depth()}. */
   @SuppressWarnings("unused") // accessed through PUBLISHED_STASH
@@ -139,13 +140,13 @@ final class Mailbox {
 
   /** Set by the consumer before parking; cleared by whichever side wakes it. */
   @SuppressWarnings("unused") // accessed through WAITER
-  private volatile Thread waiter;
+  private volatile @Nullable Thread waiter;
 
   /** Consumer only: the stash; null until the first entry is stashed or the first mark taken. */
-  private Stash stash;
+  private @Nullable Stash stash;
 
   /** Consumer only: the monitors the owner holds, whose Down notices it may take; null: none. */
-  private HashSet<MonitorRef> held;
+  private @Nullable HashSet<MonitorRef> held;
 
   /**
    * Consumer only: how long the next wait spins before parking (see park). None at first: a
@@ -155,7 +156,7 @@ final class Mailbox {
   private int spinLimit;
 
   Mailbox() {
-    Entry stub = new Entry(null, false);
+    Entry stub = new Entry(CLEARED, false);
     head = stub;
     // Plain stores: a new mailbox reaches other threads only through a release (the registry's
     // store, the thread's start), and a volatile store here would cost a fence per spawn.
@@ -172,7 +173,7 @@ final class Mailbox {
    * Queues a message in its encoded form, to be decoded by {@code decoder} on the consumer's
    * thread when a receive first examines it. Called from a producer thread. Never blocks.
    */
-  void offerEncoded(byte[] bytes, Function<byte[], Object> decoder) {
+  void offerEncoded(byte[] bytes, Function<byte[], @Nullable Object> decoder) {
     link(new Encoded(bytes, decoder));
   }
 
@@ -233,8 +234,9 @@ final class Mailbox {
 
   /**
    * Takes the oldest entry one of the cases accepts and returns its handler's result, or {@link
-   * #TIMEOUT}. The cases are {@code one}, or the array {@code many} tried in order for each entry
-   * (exactly one of them non-null; see Cases). Called from the owning process's thread only.
+   * #TIMEOUT}. The cases are {@code one} (with {@code many} {@link Cases#NONE}), or, if it is null,
+   * the array {@code many} tried in order for each entry. Called from the owning process's thread
+   * only.
    *
    * @param after a segment {@link #markEnd()} returned: only the entries that arrived after it are
    *     considered; null: all
@@ -242,7 +244,12 @@ final class Mailbox {
    *     {@code timed} is false
    * @throws ProcessInterruptedException if the thread is interrupted while it waits
    */
-  Object select(Stash.Segment after, Case<?, ?> one, Case<?, ?>[] many, boolean timed, long deadline) {
+  Object select(
+      Stash.@Nullable Segment after,
+      @Nullable Case<?, ?> one,
+      Case<?, ?>[] many,
+      boolean timed,
+      long deadline) {
     // Kept small on purpose: this frame is on the stack of every waiting process, and a parked
     // virtual thread keeps its whole stack on the heap. The long scans are separate methods that
     // have returned by the time the process parks.
@@ -276,7 +283,7 @@ final class Mailbox {
    * whose stacks hold that compiled code, would then deoptimize as it wakes. This copy runs only
    * after a wake, so its branches carry no such one-sided history.
    */
-  private Entry awaitEntry(boolean timed, long deadline) {
+  private @Nullable Entry awaitEntry(boolean timed, long deadline) {
     for (; ; ) {
       long wait = 0;
       if (timed) {
@@ -298,12 +305,19 @@ final class Mailbox {
     }
   }
 
+  /** The item of an entry whose item was taken: it keeps no message alive. */
+  private static final Object CLEARED = new Object();
+
   /** What a scan returns when no entry matched: never a handler's result. */
   private static final Object NO_MATCH = Stash.NO_MATCH;
 
   /** 1. The stash: entries earlier receives left behind, oldest first. */
-  private Object fromStash(Stash.Segment after, Case<?, ?> one, Case<?, ?>[] many) {
+  private Object fromStash(
+      Stash.@Nullable Segment after, @Nullable Case<?, ?> one, Case<?, ?>[] many) {
     Stash st = stash;
+    if (st == null) {
+      return NO_MATCH;
+    }
     Object item = st.take(after, one, many, held);
     PUBLISHED_STASH.setRelease(this, st.size());
     if (item == NO_MATCH) {
@@ -313,10 +327,10 @@ final class Mailbox {
   }
 
   /** 2. A new arrival: handled, or stashed, never dropped. */
-  private Object arrived(Entry e, Case<?, ?> one, Case<?, ?>[] many) {
+  private Object arrived(Entry e, @Nullable Case<?, ?> one, Case<?, ?>[] many) {
     Object item = e.item;
     boolean signal = e.signal;
-    e.item = null; // e is now the stub: it must not keep the message alive
+    e.item = CLEARED; // e is now the stub: it must not keep the message alive
     if (e instanceof Encoded encoded) {
       item = encoded.decoder.apply((byte[]) item);
       if (item == null) {
@@ -348,7 +362,7 @@ final class Mailbox {
     if (!signal) {
       return c.handleMessage(item);
     }
-    if (item instanceof Down d) {
+    if (item instanceof Down d && held != null) { // it was taken, so it was held
       held.remove(d.ref());
     }
     return c.handleSignal(item);
@@ -384,7 +398,7 @@ final class Mailbox {
   }
 
   /** Removes the oldest inbox entry, or returns null if there is none. Consumer only. */
-  private Entry poll() {
+  private @Nullable Entry poll() {
     Entry h = head;
     Entry next = h.next;
     if (next == null) {
@@ -425,7 +439,7 @@ final class Mailbox {
   Stash.Segment markEnd() {
     for (Entry e; (e = poll()) != null; ) {
       Object item = e.item;
-      e.item = null;
+      e.item = CLEARED;
       if (e instanceof Encoded encoded) {
         item = encoded.decoder.apply((byte[]) item);
         if (item == null) {

@@ -5,6 +5,7 @@ import io.distproc.Pid;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -56,7 +57,7 @@ final class NameRegistry<M> {
   }
 
   /** The process registered under {@code name}, or null. Any thread. */
-  ProcessImpl<M> get(String name) {
+  @Nullable ProcessImpl<M> get(String name) {
     return names.get(Objects.requireNonNull(name, "name"));
   }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -71,7 +72,7 @@ final class NodeImpl<M> implements Node<M> {
   private final Spawner<M> spawner;
 
   /** Written once, right after start. */
-  private volatile Pid initialProcess;
+  private volatile @Nullable Pid initialProcess;
 
   private NodeImpl(NodeStart<M> start) {
     this.config = start.config();
@@ -115,7 +116,7 @@ final class NodeImpl<M> implements Node<M> {
   }
 
   /** Starts a node with the given transport (ignored for a local-only configuration). */
-  static <M> NodeImpl<M> start(NodeStart<M> start, TransportFactory transport) {
+  static <M> NodeImpl<M> start(NodeStart<M> start, @Nullable TransportFactory transport) {
     NodeImpl<M> node = new NodeImpl<>(start);
     if (node.remoting instanceof ClusterRemoting<M> cluster) {
       cluster.start(
@@ -196,12 +197,12 @@ final class NodeImpl<M> implements Node<M> {
   Spawned spawnBehaviourMonitored(
       NodeId where, String name, M argument, ProcessImpl<M> watcher) {
     Spawner.Child child = spawnBehaviour(where, name, argument, watcher);
-    return new Spawned(child.pid(), child.monitor());
+    return new Spawned(child.pid(), Objects.requireNonNull(child.monitor(), "a watcher's monitor"));
   }
 
   /** Spawns a registered behaviour, monitored by {@code watcher} if it is not null. */
   private Spawner.Child spawnBehaviour(
-      NodeId where, String name, M argument, ProcessImpl<M> watcher) {
+      NodeId where, String name, M argument, @Nullable ProcessImpl<M> watcher) {
     checkSpawn(where, name, argument);
     if (where.equals(id)) {
       return spawner.spawnBehaviour(name, argument, watcher);
@@ -236,7 +237,7 @@ final class NodeImpl<M> implements Node<M> {
 
   // ---- messages --------------------------------------------------------------------------------
 
-  void send(Pid from, Pid to, M message) {
+  void send(@Nullable Pid from, Pid to, M message) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "message");
     if (delivery.isThisNode(to.node())) {
@@ -248,7 +249,7 @@ final class NodeImpl<M> implements Node<M> {
   }
 
   /** Sends to the process registered under {@code name} on {@code where}. */
-  void sendNamed(Pid from, NodeId where, String name, M message) {
+  void sendNamed(@Nullable Pid from, NodeId where, String name, M message) {
     Objects.requireNonNull(where, "node");
     NameRegistry.check(name);
     Objects.requireNonNull(message, "message");
@@ -285,7 +286,7 @@ final class NodeImpl<M> implements Node<M> {
         });
   }
 
-  void broadcast(Pid from, NodeId where, M message) {
+  void broadcast(@Nullable Pid from, NodeId where, M message) {
     Objects.requireNonNull(where, "node");
     Objects.requireNonNull(message, "message");
     if (!where.equals(id)) {

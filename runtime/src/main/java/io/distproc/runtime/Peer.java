@@ -7,9 +7,11 @@ import io.distproc.runtime.internal.Link;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One live link to one incarnation of another node, and what hangs on it: the monitors and links
@@ -49,10 +51,20 @@ final class Peer {
    * linked to, or watched by, a spawner that was told the spawn failed.
    */
   record PendingSpawn(
-      CompletableFuture<Pid> reply, Pid spawner, long monitorId, boolean link, boolean abandoned) {
+      CompletableFuture<Pid> reply,
+      @Nullable Pid spawner,
+      long monitorId,
+      boolean link,
+      boolean abandoned) {
 
-    PendingSpawn(CompletableFuture<Pid> reply, Pid spawner, long monitorId, boolean link) {
+    PendingSpawn(
+        CompletableFuture<Pid> reply, @Nullable Pid spawner, long monitorId, boolean link) {
       this(reply, spawner, monitorId, link, false);
+    }
+
+    /** The spawner, there whenever a monitor or a link was asked for. */
+    Pid watcher() {
+      return Objects.requireNonNull(spawner, "the spawner of a monitored or linked spawn");
     }
 
     /** The same spawn, given up by its spawner. */

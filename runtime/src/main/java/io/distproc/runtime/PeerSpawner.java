@@ -3,6 +3,7 @@ package io.distproc.runtime;
 import io.distproc.MonitorRef;
 import io.distproc.Pid;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** How the remoting starts a behaviour here for a process of another node. */
 @FunctionalInterface
@@ -15,7 +16,7 @@ interface PeerSpawner<M> {
      * Called with the child's pid, the monitor installed on it (null if none), whether it was
      * linked with the spawner, and whether it was started at all.
      */
-    void registered(Pid child, MonitorRef monitor, boolean linked, boolean started);
+    void registered(Pid child, @Nullable MonitorRef monitor, boolean linked, boolean started);
   }
 
   /**
@@ -27,7 +28,7 @@ interface PeerSpawner<M> {
   Pid spawnForPeer(
       String name,
       Optional<M> argument,
-      Pid spawner,
+      @Nullable Pid spawner,
       long monitorId,
       boolean link,
       BeforeStart beforeStart);

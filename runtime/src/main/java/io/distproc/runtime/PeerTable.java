@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -96,12 +97,12 @@ final class PeerTable<M> {
   }
 
   /** The peer of this name, of whatever incarnation, or null. Lock-free. */
-  Peer get(String name) {
+  @Nullable Peer get(String name) {
     return peers.get(name);
   }
 
   /** The live peer of exactly this incarnation, or null. */
-  Peer current(NodeId node) {
+  @Nullable Peer current(NodeId node) {
     Peer peer = peers.get(node.name());
     return peer != null && peer.id.equals(node) ? peer : null;
   }

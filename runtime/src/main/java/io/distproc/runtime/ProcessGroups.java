@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -96,8 +97,7 @@ final class ProcessGroups<M> {
         local.remove(group);
       }
       Set<String> mine = groupsOf.get(pid);
-      mine.remove(group);
-      if (mine.isEmpty()) {
+      if (mine != null && mine.remove(group) && mine.isEmpty()) {
         groupsOf.remove(pid);
       }
       changed(group, List.of(), List.of(pid));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -72,29 +73,29 @@ final class ProcessImpl<M> implements Runnable {
   private final Mailbox mailbox = new Mailbox();
 
   /** Written before start; read by any thread. */
-  private volatile Thread thread;
+  private volatile @Nullable Thread thread;
 
   /** Set by shutdownNow from any thread. */
   private volatile boolean killed;
 
   /** Guarded by this: null, a MonitorRef or CompletableFuture, or an ArrayList of them. */
-  private Object watches;
+  private @Nullable Object watches;
 
   /** Guarded by this. */
   private boolean dead;
 
   /** Guarded by this: null, a Pid, or a LinkSet of them. */
-  private Object links;
+  private @Nullable Object links;
 
   /** Set once, by compare-and-set through EXIT; see the notes above. */
   @SuppressWarnings("unused") // accessed through EXIT
-  private volatile MonitorReason exitReason;
+  private volatile @Nullable MonitorReason exitReason;
 
   /** Written by the owner thread (trapExits), read by any thread that delivers a signal. */
   private volatile boolean trapping;
 
   /** The registered name, or null. Owner thread only (and the node, on it, at the end). */
-  private String name;
+  private @Nullable String name;
 
   /**
    * Whether this process ever joined or watched a process group, or watched nodes: only then does
@@ -145,7 +146,7 @@ final class ProcessImpl<M> implements Runnable {
   }
 
   /** Reports the end of the body to the node: normally if {@code failure} is null. */
-  private void ended(Throwable failure) {
+  private void ended(@Nullable Throwable failure) {
     MonitorReason reason;
     if (killed) {
       // Killed by shutdownNow (it may have returned anyway, say after swallowing the interrupt):
@@ -308,7 +309,7 @@ final class ProcessImpl<M> implements Runnable {
     private static final long serialVersionUID = 1L;
   }
 
-  String registeredName() {
+  @Nullable String registeredName() {
     return name;
   }
 
@@ -317,7 +318,7 @@ final class ProcessImpl<M> implements Runnable {
     return sociable;
   }
 
-  void registeredName(String n) {
+  void registeredName(@Nullable String n) {
     this.name = n;
   }
 

@@ -3,6 +3,7 @@ package io.distproc.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -71,7 +72,7 @@ final class ProcessTable<M> {
 
   /** The process with this pid number, or null. Any thread, no lock. */
   @SuppressWarnings("unchecked")
-  ProcessImpl<M> get(long id) {
+  @Nullable ProcessImpl<M> get(long id) {
     long h = hash(id);
     Object[] table = stripe(h).table;
     int mask = table.length - 1;

@@ -9,6 +9,7 @@ import io.distproc.runtime.internal.Frame.ExitKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a node does with anything addressed to another node. The runtime owns the semantics of
@@ -37,10 +38,10 @@ interface Remoting<M> extends AutoCloseable {
    * @param from the sending process, or null when sent from outside any process
    * @throws io.distproc.InvalidNodeException if the node is not connected
    */
-  void send(Pid from, Pid to, M message);
+  void send(@Nullable Pid from, Pid to, M message);
 
   /** Sends a message to every process of another node. */
-  void broadcast(Pid from, NodeId node, M message);
+  void broadcast(@Nullable Pid from, NodeId node, M message);
 
   /**
    * Spawns a behaviour on another node. If {@code monitorId} is not 0, the child's node installs
@@ -48,7 +49,7 @@ interface Remoting<M> extends AutoCloseable {
    *
    * @param spawner the spawning process, or null when spawned from outside any process
    */
-  Pid spawn(Pid spawner, NodeId node, String behaviour, M argument, long monitorId);
+  Pid spawn(@Nullable Pid spawner, NodeId node, String behaviour, M argument, long monitorId);
 
   /**
    * Spawns a behaviour on another node, as {@link #spawn}, and links the child with {@code
@@ -61,7 +62,7 @@ interface Remoting<M> extends AutoCloseable {
    *
    * @throws io.distproc.InvalidNodeException if the node is not connected
    */
-  void sendNamed(Pid from, NodeId node, String name, M message);
+  void sendNamed(@Nullable Pid from, NodeId node, String name, M message);
 
   /**
    * Links {@code from}, a process here, with {@code to}, a process of another node, whose node is

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -110,15 +111,16 @@ final class Spawner<M> implements PeerSpawner<M> {
     return pid;
   }
 
-  private void start(ProcessImpl<M> p, ProcessImpl<M> watcher, MonitorRef ref) {
-    if (ref != null) {
+  private void start(
+      ProcessImpl<M> p, @Nullable ProcessImpl<M> watcher, @Nullable MonitorRef ref) {
+    if (ref != null && watcher != null) {
       p.addWatch(ref);
       watcher.mailbox().hold(ref);
     }
     processes.put(p);
     if (!lifecycle.running()) {
       processes.remove(p);
-      if (ref != null) {
+      if (ref != null && watcher != null) {
         watcher.mailbox().release(ref);
       }
       lifecycle.checkTerminated();
@@ -129,10 +131,10 @@ final class Spawner<M> implements PeerSpawner<M> {
   }
 
   /** A spawned child and, if one was asked for, the monitor on it (else null). */
-  record Child(Pid pid, MonitorRef monitor) {}
+  record Child(Pid pid, @Nullable MonitorRef monitor) {}
 
   /** Spawns this node's behaviour {@code name}, monitored by {@code watcher} if it is not null. */
-  Child spawnBehaviour(String name, M argument, ProcessImpl<M> watcher) {
+  Child spawnBehaviour(String name, M argument, @Nullable ProcessImpl<M> watcher) {
     Optional<Behaviour<M>> behaviour = behaviours.find(name);
     if (behaviour.isPresent()) {
       Process<M> body = bodyOf(behaviour.get(), argument);
@@ -186,7 +188,7 @@ final class Spawner<M> implements PeerSpawner<M> {
   public Pid spawnForPeer(
       String name,
       Optional<M> argument,
-      Pid spawner,
+      @Nullable Pid spawner,
       long monitorId,
       boolean link,
       BeforeStart beforeStart) {
@@ -202,12 +204,13 @@ final class Spawner<M> implements PeerSpawner<M> {
       return pid;
     }
     ProcessImpl<M> p = new ProcessImpl<>(node, pid, bodyOf(behaviour.get(), argument.get()));
-    MonitorRef ref = monitorId == 0 ? null : MonitorRef.of(spawner, pid, monitorId);
+    MonitorRef ref =
+        monitorId == 0 ? null : MonitorRef.of(Objects.requireNonNull(spawner), pid, monitorId);
     if (ref != null) {
       p.addWatch(ref);
     }
     if (link) {
-      p.addLink(spawner);
+      p.addLink(Objects.requireNonNull(spawner));
     }
     processes.put(p);
     if (!lifecycle.running()) {

@@ -6,6 +6,7 @@ import io.distproc.internal.Case;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -41,13 +42,16 @@ final class Stash {
   /** What {@link #take} returns when no entry matched. */
   static final Object NO_MATCH = new Object();
 
+  /** The item of an entry taken or discarded. */
+  private static final Object TAKEN = new Object();
+
   /** A stash entry: consumer-only, so plain fields. */
   private static final class Stashed {
-    Object item; // cleared when taken
+    Object item; // TAKEN once taken, so that it keeps no message alive
     final boolean signal;
     final long seq; // its place in arrival order among the stashed entries
-    Stashed next; // the next entry of its segment
-    Stashed nextOfKind; // the next entry of its kind (see Kind)
+    @Nullable Stashed next; // the next entry of its segment
+    @Nullable Stashed nextOfKind; // the next entry of its kind (see Kind)
     boolean taken; // taken or discarded, and perhaps still linked in its segment or its kind
 
     Stashed(Object item, boolean signal, long seq) {
@@ -57,11 +61,11 @@ final class Stash {
     }
   }
 
-  /** The entries of one kind, oldest first: the messages of one class, or the signals (null). */
+  /** The entries of one kind, oldest first: the messages of one class, or the signals. */
   private static final class Kind {
-    final Class<?> type;
-    Stashed head;
-    Stashed tail;
+    final Class<?> type; // of the messages; unused for the signals' kind
+    @Nullable Stashed head;
+    @Nullable Stashed tail;
 
     Kind(Class<?> type) {
       this.type = type;
@@ -77,7 +81,7 @@ final class Stash {
     }
 
     /** Unlinks {@code s}, whose predecessor in this kind is {@code prev} (null: s is the head). */
-    void unlink(Stashed prev, Stashed s) {
+    void unlink(@Nullable Stashed prev, Stashed s) {
       if (prev == null) {
         head = s.nextOfKind;
       } else {
@@ -95,12 +99,12 @@ final class Stash {
    * the mark was taken, so a take after a mark scans only the entries that arrived after it.
    */
   static final class Segment {
-    private Stashed head;
-    private Stashed tail;
-    private Segment next;
+    private @Nullable Stashed head;
+    private @Nullable Stashed tail;
+    private @Nullable Segment next;
 
     /** Unlinks {@code s}, whose predecessor here is {@code prev} (null: s is the head). */
-    private void unlink(Stashed prev, Stashed s) {
+    private void unlink(@Nullable Stashed prev, Stashed s) {
       if (prev == null) {
         head = s.next;
       } else {
@@ -113,10 +117,10 @@ final class Stash {
   }
 
   /** The oldest segment. */
-  private Segment first;
+  private @Nullable Segment first;
 
   /** The newest segment, where entries are appended. Never unlinked. */
-  private Segment last;
+  private @Nullable Segment last;
 
   /** Live entries (not taken). */
   private int size;
@@ -134,10 +138,10 @@ final class Stash {
   private final ArrayList<Kind> kinds = new ArrayList<>(4);
 
   /** The signals' kind, or null. */
-  private Kind signals;
+  private @Nullable Kind signals;
 
   /** The kind the last stashed message joined: runs of one class skip the search. */
-  private Kind lastKind;
+  private @Nullable Kind lastKind;
 
   /** The index, in the cases given to the last successful {@link #take}, of the one that took. */
   private int matched;
@@ -194,7 +198,7 @@ final class Stash {
 
   private Kind kindOf(Object item, boolean signal) {
     if (signal) {
-      return signals == null ? signals = new Kind(null) : signals;
+      return signals == null ? signals = new Kind(Object.class) : signals;
     }
     Class<?> c = item.getClass();
     Kind k = lastKind;
@@ -224,7 +228,11 @@ final class Stash {
    * @param held the monitors whose Down notices are still wanted (null: none); the others are
    *     discarded as they are met
    */
-  Object take(Segment after, Case<?, ?> one, Case<?, ?>[] many, Set<MonitorRef> held) {
+  Object take(
+      @Nullable Segment after,
+      @Nullable Case<?, ?> one,
+      Case<?, ?>[] many,
+      @Nullable Set<MonitorRef> held) {
     if (size == 0) {
       return NO_MATCH;
     }
@@ -235,7 +243,7 @@ final class Stash {
   }
 
   /** Whether every case takes only one class of message or only signals. */
-  private static boolean byKind(Case<?, ?> one, Case<?, ?>[] many) {
+  private static boolean byKind(@Nullable Case<?, ?> one, Case<?, ?>[] many) {
     if (one != null) {
       return one.messageType() != Object.class;
     }
@@ -248,13 +256,16 @@ final class Stash {
   }
 
   /** Whether {@code s} is a Down notice nobody wants any more. */
-  private static boolean unwanted(Stashed s, Set<MonitorRef> held) {
+  private static boolean unwanted(Stashed s, @Nullable Set<MonitorRef> held) {
     return s.signal && s.item instanceof Down d && (held == null || !held.contains(d.ref()));
   }
 
   /** The stash segment by segment, from {@code after} (null: from the first). */
   private Object takeBySegment(
-      Segment after, Case<?, ?> one, Case<?, ?>[] many, Set<MonitorRef> held) {
+      @Nullable Segment after,
+      @Nullable Case<?, ?> one,
+      Case<?, ?>[] many,
+      @Nullable Set<MonitorRef> held) {
     Segment before = null; // the live segment before seg, when scanning from the first
     for (Segment seg = after == null ? first : after; seg != null; seg = seg.next) {
       Stashed prev = null;
@@ -299,36 +310,38 @@ final class Stash {
    * The whole stash through the kinds the cases can take, in arrival order across them (the oldest
    * entry some case accepts is still the one taken).
    */
-  private Object takeByKind(Case<?, ?> one, Case<?, ?>[] many, Set<MonitorRef> held) {
+  private Object takeByKind(
+      @Nullable Case<?, ?> one, Case<?, ?>[] many, @Nullable Set<MonitorRef> held) {
     Kind[] ks = kindsFor(one, many);
     int n = ks.length;
     if (n == 0) {
       return NO_MATCH;
     }
-    Stashed[] prev = new Stashed[n];
-    Stashed[] cur = new Stashed[n];
+    @Nullable Stashed[] prev = new Stashed[n];
+    @Nullable Stashed[] cur = new Stashed[n];
     for (int k = 0; k < n; k++) {
       cur[k] = ks[k].head;
     }
     while (true) {
       int oldest = -1;
+      Stashed s = null; // the oldest entry of them all
       for (int k = 0; k < n; k++) {
-        Stashed s = cur[k];
-        while (s != null && s.taken) { // taken through its segment: unlinked here
-          Stashed next = s.nextOfKind;
-          ks[k].unlink(prev[k], s);
+        Stashed c = cur[k];
+        while (c != null && c.taken) { // taken through its segment: unlinked here
+          Stashed next = c.nextOfKind;
+          ks[k].unlink(prev[k], c);
           takenInKinds--;
-          s = next;
+          c = next;
         }
-        cur[k] = s;
-        if (s != null && (oldest < 0 || s.seq < cur[oldest].seq)) {
+        cur[k] = c;
+        if (c != null && (s == null || c.seq < s.seq)) {
           oldest = k;
+          s = c;
         }
       }
-      if (oldest < 0) {
+      if (s == null) {
         return NO_MATCH;
       }
-      Stashed s = cur[oldest];
       Stashed next = s.nextOfKind;
       if (unwanted(s, held)) {
         ks[oldest].unlink(prev[oldest], s);
@@ -362,8 +375,8 @@ final class Stash {
    * they are many, so that a process that saw many classes come and go does not test them all on
    * every take.
    */
-  private Kind[] kindsFor(Case<?, ?> one, Case<?, ?>[] many) {
-    Kind[] found = null;
+  private Kind[] kindsFor(@Nullable Case<?, ?> one, Case<?, ?>[] many) {
+    Kind @Nullable [] found = null;
     int n = 0;
     int count = one != null ? 1 : many.length;
     int empty = 0;
@@ -390,7 +403,7 @@ final class Stash {
       kinds.removeIf(k -> k.head == null);
       lastKind = null;
     }
-    if (n == 0) {
+    if (n == 0 || found == null) {
       return NO_KINDS;
     }
     return n == found.length ? found : Arrays.copyOf(found, n);
@@ -413,7 +426,7 @@ final class Stash {
    */
   private void drop(Stashed s, boolean fromKind) {
     s.taken = true;
-    s.item = null;
+    s.item = TAKEN;
     size--;
     if (fromKind) {
       if (++takenInSegments > size + 64) {

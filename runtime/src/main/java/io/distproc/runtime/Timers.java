@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -24,7 +25,7 @@ final class Timers implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
 
   /** Guarded by lock; null until the first timer, and after close. */
-  private ScheduledThreadPoolExecutor executor;
+  private @Nullable ScheduledThreadPoolExecutor executor;
 
   /** Guarded by lock. */
   private boolean closed;
@@ -93,7 +94,7 @@ final class Timers implements AutoCloseable {
     private final Runnable send;
 
     /** Written once by schedule, before any cancel can see this timer. */
-    private volatile Future<?> future;
+    private volatile @Nullable Future<?> future;
 
     Timer(Runnable send) {
       this.send = send;

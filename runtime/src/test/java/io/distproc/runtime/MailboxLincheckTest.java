@@ -110,7 +110,7 @@ public class MailboxLincheckTest {
   private Object take(Stash.Segment after, Matcher<?, ?>... matchers) {
     Object r =
         matchers.length == 1
-            ? mailbox.select(after, Cases.one(matchers[0]), null, true, System.nanoTime())
+            ? mailbox.select(after, Cases.one(matchers[0]), Cases.NONE, true, System.nanoTime())
             : mailbox.select(after, null, Cases.of(List.of(matchers)), true, System.nanoTime());
     return r == Mailbox.TIMEOUT ? NONE : r;
   }

@@ -61,7 +61,7 @@ class MailboxStressTest {
       int only = taken % 3 == 0 ? unfinished(next, taken / 3) : -1;
       Matcher<Object, Msg> matcher =
           only < 0 ? any(m -> (Msg) m) : on(Msg.class, m -> m.sender() == only, m -> m);
-      Msg m = (Msg) mailbox.select(null, Cases.one(matcher), null, false, 0);
+      Msg m = (Msg) mailbox.select(null, Cases.one(matcher), Cases.NONE, false, 0);
       assertThat(m.n()).as("sender %d's next message", m.sender()).isEqualTo(next[m.sender()]);
       next[m.sender()]++;
       window[m.sender()].release();
@@ -70,7 +70,7 @@ class MailboxStressTest {
       t.join();
     }
     assertThat(next).containsOnly(PER_SENDER);
-    assertThat(mailbox.select(null, Cases.one(any(m -> m)), null, true, System.nanoTime()))
+    assertThat(mailbox.select(null, Cases.one(any(m -> m)), Cases.NONE, true, System.nanoTime()))
         .as("nothing left over")
         .isSameAs(Mailbox.TIMEOUT);
     assertThat(mailbox.stashSize()).isZero();

@@ -34,7 +34,7 @@ class MailboxTest {
   private Object select(
       Stash.Segment after, Object matchers, boolean timed, long deadline) {
     if (matchers instanceof Matcher<?, ?> one) {
-      return mailbox.select(after, Cases.one(one), null, timed, deadline);
+      return mailbox.select(after, Cases.one(one), Cases.NONE, timed, deadline);
     }
     return mailbox.select(after, null, Cases.of(List.of((Matcher<?, ?>[]) matchers)), timed, deadline);
   }

@@ -7,6 +7,7 @@ import io.distproc.Pid;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * INTERNAL API: what the runtime sends to a peer node over a {@link Link}. A transport turns each
@@ -27,7 +28,7 @@ public sealed interface Frame {
    * @param from the sending process, or null if sent from outside any process
    * @param payload the encoded message
    */
-  record Send(Pid to, Pid from, byte[] payload) implements Frame {
+  record Send(Pid to, @Nullable Pid from, byte[] payload) implements Frame {
     /** Checks the components. */
     public Send {
       Objects.requireNonNull(to, "to");
@@ -41,7 +42,7 @@ public sealed interface Frame {
    * @param from the sending process, or null if sent from outside any process
    * @param payload the encoded message
    */
-  record Broadcast(Pid from, byte[] payload) implements Frame {
+  record Broadcast(@Nullable Pid from, byte[] payload) implements Frame {
     /** Checks the components. */
     public Broadcast {
       Objects.requireNonNull(payload, "payload");
@@ -63,7 +64,12 @@ public sealed interface Frame {
    * @param link whether to link the child with the spawner
    */
   record SpawnRequest(
-      long requestId, Pid spawner, String behaviour, byte[] argument, long monitorId, boolean link)
+      long requestId,
+      @Nullable Pid spawner,
+      String behaviour,
+      byte[] argument,
+      long monitorId,
+      boolean link)
       implements Frame {
     /** Checks the components. */
     public SpawnRequest {
@@ -72,6 +78,16 @@ public sealed interface Frame {
       if (monitorId != 0 || link) {
         Objects.requireNonNull(spawner, "spawner");
       }
+    }
+
+    /**
+     * The spawner of a request that asks for a monitor or a link, which the constructor checked.
+     *
+     * @return the spawner
+     * @throws NullPointerException if the request has none
+     */
+    public Pid watcher() {
+      return Objects.requireNonNull(spawner, "spawner");
     }
   }
 
@@ -203,7 +219,7 @@ public sealed interface Frame {
    * @param from the sending process, or null if sent from outside any process
    * @param payload the encoded message
    */
-  record NamedSend(String name, Pid from, byte[] payload) implements Frame {
+  record NamedSend(String name, @Nullable Pid from, byte[] payload) implements Frame {
     /** Checks the components. */
     public NamedSend {
       Objects.requireNonNull(name, "name");

@@ -4,6 +4,7 @@ import io.distproc.InternalApi;
 import io.distproc.Node;
 import io.distproc.spi.NodeStart;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * INTERNAL API: starts a node on a transport the caller chooses instead of the one {@link
@@ -34,7 +35,7 @@ public final class InternalNodes {
     <M> Node<M> start(NodeStart<M> start, TransportFactory transport);
   }
 
-  private static volatile Starter starter;
+  private static volatile @Nullable Starter starter;
 
   /**
    * Registers the runtime's starter; called once, by the runtime.
@@ -71,6 +72,9 @@ public final class InternalNodes {
         throw new IllegalStateException("the runtime is not on the class or module path", e);
       }
       s = starter;
+      if (s == null) {
+        throw new IllegalStateException("the runtime registered no starter");
+      }
     }
     return s.start(start, transport);
   }
