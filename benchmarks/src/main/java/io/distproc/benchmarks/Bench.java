@@ -216,6 +216,15 @@ final class Bench {
     return used;
   }
 
+  /**
+   * Heap in use after one full collection: a clean start, where the three of {@link
+   * #heapAfterFullGc} cost too much (with W8's 10^6 processes, seconds each).
+   */
+  static long heapAfterOneFullGc() {
+    System.gc();
+    return heapUsed();
+  }
+
   /** Heap in use now, garbage included. */
   static long heapUsed() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();

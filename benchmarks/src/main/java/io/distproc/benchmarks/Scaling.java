@@ -72,7 +72,7 @@ final class Scaling {
   private static void w8Once(Local side, int idle, int trips, int perSender, Bench.Runs r)
       throws Exception {
     side.settle().run();
-    long emptyHeap = heapAfterFullGc();
+    long emptyHeap = Bench.heapAfterOneFullGc();
     double w2Empty = side.w2().run(trips);
     double w3Empty = side.w3().run(perSender);
     side.settle().run();
@@ -83,7 +83,7 @@ final class Scaling {
     if (counted != idle) {
       throw new IllegalStateException("W8: " + counted + " idle processes alive, expected " + idle);
     }
-    long idleHeap = heapAfterFullGc();
+    long idleHeap = Bench.heapAfterOneFullGc();
     double w2Idle = side.w2().run(trips);
     double w3Idle = side.w3().run(perSender);
     if (population.waiting() != idle) {
