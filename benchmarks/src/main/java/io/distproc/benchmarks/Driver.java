@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * Runs the workloads (BENCHMARKS.md's W1..W7, the scaling W8 and W9, and W10 of the fault layer)
  * on the three sides (distproc, Pekko, Erlang/OTP), each workload and side in an OS process of its
  * own (a JVM, or an Erlang VM; each starts its other nodes itself: node B for W4-W6, three for
- * W9), then prints the markdown table and writes the results as JSON. See benchmarks/README.md; {@code scripts/bench.sh} builds and calls it.
+ * W9), then prints the markdown table and writes the results as JSON. See benchmarks/README.md;
+ * {@code scripts/bench.sh} builds and calls it.
  *
  * <pre>
  * Driver --mode full|quick|smoke --pekko-classpath CP --erlang-dir DIR [--erl PATH]
@@ -37,8 +38,8 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>For the Erlang side it compiles {@code DIR/src/*.erl} with {@code erlc} into {@code
- * DIR/target/ebin}, and for W4-W6 and W9 starts an epmd of its own on a free port of 127.0.0.1, which it
- * stops at the end.
+ * DIR/target/ebin}, and for W4-W6 and W9 starts an epmd of its own on a free port of 127.0.0.1,
+ * which it stops at the end.
  *
  * <p>It fails (exit 1) only when a workload process crashes or times out (or the Erlang sources
  * do not compile), never on a number.
@@ -670,13 +671,16 @@ public final class Driver {
           .append(" | ").append(row.target() == null ? "" : row.target())
           .append(" | ").append(met).append(" |\n");
     }
+    String sizes = switch (mode.name()) {
+      case "quick" -> "; sizes are a tenth of BENCHMARKS.md's (W7's depth and W8's idle"
+          + " population are not)";
+      case "smoke" -> "; sizes are a tenth of BENCHMARKS.md's (W7's depth is not), "
+          + String.join(" and ", SMOKE_HUNDREDTH) + " at a hundredth (W8's idle population too)";
+      default -> "";
+    };
     t.append("\nMode ").append(mode.name()).append(": median of ").append(mode.runs())
         .append(" runs [min..max] (W6: ").append(mode.w6Runs()).append(" per case)")
-        .append(", each after a warm-up at a tenth of the full size in the same VM")
-        .append(mode.scale() < 1 ? "; sizes are a tenth of BENCHMARKS.md's (W7's depth and W8's"
-            + " idle population are not)" : "")
-        .append(mode.name().equals("smoke") ? "; smoke runs " + String.join(" and ", SMOKE_HUNDREDTH)
-            + " at a hundredth, W8's idle population included" : "")
+        .append(", each after a warm-up at a tenth of the full size in the same VM").append(sizes)
         .append(". Ratio: distproc against the better of Pekko and Erlang on that row, > 1:"
             + " distproc better. 100 B payloads; no batching by the workloads.\n");
     List<String> loads = new ArrayList<>();

@@ -17,7 +17,7 @@ import java.util.Arrays;
 final class Scaling {
   private Scaling() {}
 
-  // ---- W8 ----------------------------------------------------------------------------------------
+  // ---- W8 ---------------------------------------------------------------------------------------
 
   /** A step of a side that measures something of a size: a rate, or W9's times. */
   @FunctionalInterface
@@ -52,7 +52,7 @@ final class Scaling {
     void release() throws Exception;
   }
 
-  /** Runs W8: a warm-up, then {@code runs} runs, each measuring the empty node and then the idle. */
+  /** Runs W8: a warm-up, then {@code runs} runs, each measuring the empty node, then the idle. */
   static void w8(double scale, int runs, Local side) throws Exception {
     int idle = Bench.kept(Bench.W8_IDLE, scale);
     int trips = scaled(Bench.W2_ROUND_TRIPS, scale);
@@ -109,7 +109,7 @@ final class Scaling {
     }
   }
 
-  // ---- W9 ----------------------------------------------------------------------------------------
+  // ---- W9 ---------------------------------------------------------------------------------------
 
   /**
    * What W9 needs of a side, once its nodes are up and this one is linked to the others: how many
