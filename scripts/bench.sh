@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds the benchmark modules and runs the seven workloads of BENCHMARKS.md and the fault layer's
-# W10 on distproc, on Apache Pekko and on Erlang/OTP side by side, each in an OS process of its
-# own (node B in another one for W4-W6), then prints a markdown table and writes JSON to
-# benchmarks/target/. Installs Debian's Erlang/OTP when erl is missing. See benchmarks/README.md.
+# Builds the benchmark modules and runs the seven workloads of BENCHMARKS.md, the scaling W8 and W9
+# and the fault layer's W10 on distproc, on Apache Pekko and on Erlang/OTP side by side, each in an
+# OS process of its own (node B in another one for W4-W6, three more nodes for W9), then prints a
+# markdown table and writes JSON to benchmarks/target/. Installs Debian's Erlang/OTP when erl is
+# missing. See benchmarks/README.md.
 #
 #   scripts/bench.sh            full sizes, 3 runs each (for the README's table)
 #   scripts/bench.sh --quick    a tenth of the sizes
-#   scripts/bench.sh --smoke    W2 and W4 at a tenth, one run: fails only if something crashes
+#   scripts/bench.sh --smoke    W2 and W4 at a tenth, W8 and W9 at a hundredth, one run: fails
+#                               only if something crashes
 #   options: --only W1,W5   --sides distproc,pekko,erlang (any of them)   --no-build
 #            --jvm-flags "-XX:..." (the Java sides only)
 set -euo pipefail
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --full) mode=full ;;
     --quick) mode=quick ;;
-    --smoke) mode=smoke; only="${only:-W2,W4}" ;;
+    --smoke) mode=smoke; only="${only:-W2,W4,W8,W9}" ;;
     --only) only="$2"; shift ;;
     --sides) sides="$2"; shift ;;
     --no-build) build=0 ;;
@@ -61,9 +63,9 @@ args=(--mode "$mode" --sides "$sides" --out "$PWD/benchmarks/target"
 [ -n "$only" ] && args+=(--only "$only")
 [ -n "$jvm_flags" ] && args+=(--jvm-flags "$jvm_flags")
 
-# The driver runs in a process group of its own (setsid), as does all it starts but Erlang's node
-# B (the Erlang VM starts it in a session of its own): workload JVMs and Erlang VMs, the JVMs'
-# node B, epmd. It stops them itself; if it cannot (it was killed, or this script was
+# The driver runs in a process group of its own (setsid), as does all it starts but Erlang's other
+# nodes (the Erlang VM starts them in sessions of their own): workload JVMs and Erlang VMs, the
+# JVMs' other nodes, epmd. It stops them itself; if it cannot (it was killed, or this script was
 # interrupted), the trap stops the group, and the pids the driver wrote to bench.pids that are
 # still processes of this checkout; SIGSTOPped ones included.
 pids_file="$PWD/benchmarks/target/bench.pids"

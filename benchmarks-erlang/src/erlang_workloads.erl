@@ -1,15 +1,16 @@
-%% The workloads of BENCHMARKS.md (W1..W7) and of the fault layer (W10) on Erlang/OTP, the second
-%% peer distproc is measured against, with the same command line and output as the Java sides:
+%% The workloads of BENCHMARKS.md (W1..W7), the scaling ones (W8, W9) and the fault layer's (W10)
+%% on Erlang/OTP, the second peer distproc is measured against, with the same command line and
+%% output as the Java sides:
 %%
 %%   erl +S 2 +P 2000000 -noshell -start_epmd false -pa EBIN \
 %%       -run erlang_workloads main run W SCALE RUNS
 %%
-%% runs workload W (W1..W7, W10) once at a tenth of its full size as warm-up, then RUNS times at
+%% runs workload W (W1..W10) once at a tenth of its full size as warm-up, then RUNS times at
 %% SCALE of its full size, and prints `RESULT key=value' (median, min, max of each metric) and
 %% `INFO key=value' lines on standard output; progress goes to standard error. The remote
-%% workloads (W4-W6) start distribution on 127.0.0.1 themselves, on the epmd that
-%% ERL_EPMD_ADDRESS and ERL_EPMD_PORT name, and node B as an OS process of its own, with the
-%% emulator flags in BENCH_ERL_FLAGS:
+%% workloads (W4-W6, W9) start distribution on 127.0.0.1 themselves, on the epmd that
+%% ERL_EPMD_ADDRESS and ERL_EPMD_PORT name, and node B (W9: three nodes) as an OS process of its
+%% own, with the emulator flags in BENCH_ERL_FLAGS:
 %%
 %%   erl FLAGS -noshell -start_epmd false -pa EBIN -name B@127.0.0.1 -setcookie C ... \
 %%       -run erlang_workloads main node-b B
@@ -20,7 +21,7 @@
 %% benchmarks/README.md.
 -module(erlang_workloads).
 
--export([main/1, sink/3, echo/1, waiter/0]).
+-export([main/1, sink/3, echo/1, waiter/0, streamer/4]).
 
 %% How long a workload waits for any one step before it gives up.
 -define(PATIENCE_MS, 120000).
@@ -40,6 +41,9 @@
 -define(W5_ROUND_TRIPS, 100000).
 -define(W7_DEPTH, 10000).
 -define(W7_ROUND_TRIPS, 100000).
+-define(W8_IDLE, 1000000).
+-define(W9_NODES, 4).
+-define(W9_PER_LINK, 250000).
 -define(W10_RESTARTS, 100000).
 -define(W10_FIRST_RESTARTS, 1000).
 -define(W10_PAIRS, 100000).
@@ -79,6 +83,8 @@ run(W, Scale, Runs) ->
         "W5" -> w5(Scale, Runs);
         "W6" -> w6(Runs);
         "W7" -> w7(Scale, Runs);
+        "W8" -> w8(Scale, Runs);
+        "W9" -> w9(Scale, Runs);
         "W10" -> w10(Scale, Runs);
         _ -> error({unknown_workload, W})
     end.
@@ -362,7 +368,7 @@ kill_output(Port, Signal, OsPid, Acc) ->
 
 w4(Scale, Runs) ->
     N = scaled(?W4_MESSAGES, Scale),
-    Window = list_to_integer(os:getenv("BENCH_W4_WINDOW", "2000")),
+    Window = w4_window(),
     result("w4.messages", N),
     result("w4.payloadBytes", ?W4_PAYLOAD),
     result("w4.window", Window),
@@ -422,11 +428,18 @@ fill(Sink, Payload, Sent, Limit) when Sent < Limit ->
 fill(_, _, Sent, _) ->
     Sent.
 
-%% The most memory in use on this node, code aside (the JVM's heap holds no classes either).
+%% W4's window: 2,000 unacknowledged, or BENCH_W4_WINDOW.
+w4_window() -> list_to_integer(os:getenv("BENCH_W4_WINDOW", "2000")).
+
+%% The most memory in use on this node, code aside, sampled every 5 ms until told to stop.
 sample(Max) ->
-    [{total, T}, {code, C}] = erlang:memory([total, code]),
-    Max1 = max(Max, T - C),
+    Max1 = max(Max, memory_less_code()),
     receive {stop, From} -> From ! {max, Max1} after 5 -> sample(Max1) end.
+
+%% The memory in use on this node, code aside (the JVM's heap holds no classes either).
+memory_less_code() ->
+    [{total, T}, {code, C}] = erlang:memory([total, code]),
+    T - C.
 
 payload() -> list_to_binary([I rem 256 || I <- lists:seq(0, ?W4_PAYLOAD - 1)]).
 
@@ -593,6 +606,149 @@ noise(Client, K) -> Client ! {noise, K}, noise(Client, K - 1).
 
 count_noise(K) ->
     receive {noise, _} -> count_noise(K + 1) after 0 -> K end.
+
+%% ---- W8: local rates with an idle population ----------------------------------------------
+
+w8(Scale, Runs) ->
+    Idle = kept(?W8_IDLE, Scale),
+    Trips = scaled(?W2_ROUND_TRIPS, Scale),
+    PerSender = scaled(?W3_PER_SENDER, Scale),
+    result("w8.idle", Idle),
+    result("w8.roundTrips", Trips),
+    result("w8.perSender", PerSender),
+    info("w8.how", "each run: W2 and W3 with no other process of ours, then the same with the idle "
+         "population alive (W1's waiters, each blocked in a receive; counted by "
+         "system_info(process_count)), then the population is released and awaited; no global "
+         "collection (each process has a heap of its own)"),
+    w8_once(warmup(?W8_IDLE, Scale), warmup(?W2_ROUND_TRIPS, Scale),
+            warmup(?W3_PER_SENDER, Scale)),
+    Acc = lists:foldl(
+            fun(_, A) ->
+                    {W2Empty, W3Empty, {W2Idle, W3Idle}, Built, TornDown} =
+                        w8_once(Idle, Trips, PerSender),
+                    add("w8", [{"w2.emptyRate", W2Empty},
+                               {"w2.rate", W2Idle},
+                               {"w2.ofEmpty", W2Idle / W2Empty},
+                               {"w3.emptyRate", W3Empty},
+                               {"w3.rate", W3Idle},
+                               {"w3.ofEmpty", W3Idle / W3Empty},
+                               {"buildSeconds", Built / 1.0e9},
+                               {"teardownSeconds", TornDown / 1.0e9}], A)
+            end, [], lists:seq(1, Runs)),
+    print_runs("w8", Acc).
+
+w8_once(Idle, Trips, PerSender) ->
+    W2Empty = w2_once(Trips),
+    W3Empty = w3_once(PerSender),
+    {IdleRates, Built, TornDown} =
+        with_idle(Idle, fun() -> {w2_once(Trips), w3_once(PerSender)} end),
+    {W2Empty, W3Empty, IdleRates, Built, TornDown}.
+
+%% Runs F with N idle processes alive (W1's waiters, each blocked in a receive), counted by
+%% process_count once they have all started and checked to be all still waiting after F; then
+%% releases them and waits until they are gone. {F's result, build time, teardown time}.
+with_idle(N, F) ->
+    in_process(
+      fun() ->
+              Self = self(),
+              Before = erlang:system_info(process_count),
+              Ready = atomics:new(1, []),
+              Ended = atomics:new(1, []),
+              T0 = now_ns(),
+              Pids = w1_spawn(N, fun() -> w1_waiter(N, Ready, Ended, Self) end, []),
+              receive {counted_down, Ready} -> ok after ?PATIENCE_MS -> error(w8_start) end,
+              Built = now_ns() - T0,
+              case erlang:system_info(process_count) - Before of
+                  N -> ok;
+                  Counted -> error({w8_counted, Counted, N})
+              end,
+              R = F(),
+              case atomics:get(Ended, 1) of
+                  0 -> ok;
+                  Woken -> error({w8_idle_ended, Woken})
+              end,
+              T1 = now_ns(),
+              w1_send(Pids),
+              receive {counted_down, Ended} -> ok after ?PATIENCE_MS -> error(w8_end) end,
+              await_process_count(Before, now_ns() + ?PATIENCE_MS * 1000000),
+              log("W8: ~b idle processes built in ~b ms, torn down in ~b ms",
+                  [N, Built div 1000000, (now_ns() - T1) div 1000000]),
+              {R, Built, now_ns() - T1}
+      end).
+
+%% ---- W9: a mesh of four nodes, each streaming to the three others --------------------------
+
+w9(Scale, Runs) ->
+    N = scaled(?W9_PER_LINK, Scale),
+    Window = w4_window(),
+    result("w9.nodes", ?W9_NODES),
+    result("w9.links", ?W9_NODES * (?W9_NODES - 1)),
+    result("w9.perLink", N),
+    result("w9.payloadBytes", ?W4_PAYLOAD),
+    result("w9.window", Window),
+    result("w9.ackEvery", ?W4_ACK_EVERY),
+    info("w9.how", "this node and three more on the same epmd; on each node, one streamer per "
+         "other node spawns a sink there and waits; on go, all 12 stream with W4's windowed "
+         "protocol at once. Mesh rate = all messages / (go until the last streamer's report "
+         "reaches this node); a link's rate = its messages / its own stream's time"),
+    info("w9.heap", "heapPerLinkKiB: this node's erlang:memory(total) less code after collecting "
+         "every process, with its 3 connections (after each run) less the same before it had "
+         "any, / 3; nodeMaxHeapMiB: its largest total less code during a run, sampled every 5 ms, "
+         "as W4's sender's"),
+    start_dist("", default),
+    NoLinks = memory_after_gc_less_code(),
+    Peers = [start_b(default) || _ <- lists:seq(2, ?W9_NODES)],
+    Nodes = [node() | [B || {_, _, B} <- Peers]],
+    in_process(fun() -> w9_once(Nodes, warmup(?W9_PER_LINK, Scale), Window) end),
+    Acc = lists:foldl(
+            fun(_, A) ->
+                    {Rate, MinRate, MaxRate, MaxMiB} =
+                        in_process(fun() -> w9_once(Nodes, N, Window) end),
+                    PerLink = (memory_after_gc_less_code() - NoLinks) / (?W9_NODES - 1) / 1024,
+                    add("w9", [{"rate", Rate},
+                               {"minLinkRate", MinRate},
+                               {"maxLinkRate", MaxRate},
+                               {"nodeMaxHeapMiB", MaxMiB},
+                               {"heapPerLinkKiB", PerLink}], A)
+            end, [], lists:seq(1, Runs)),
+    lists:foreach(fun stop_b/1, Peers),
+    stop_dist(),
+    print_runs("w9", Acc).
+
+w9_once(Nodes, N, Window) ->
+    memory_after_gc(), % this node's peak is measured from a clean start, as W4's sender's
+    Sampler = spawn_link(fun() -> sample(0) end),
+    Self = self(),
+    Streamers = [spawn(X, ?MODULE, streamer, [Self, Y, N, Window])
+                 || X <- Nodes, Y <- Nodes, X =/= Y],
+    [receive {ready, S} -> ok after ?PATIENCE_MS -> error({w9_not_ready, S}) end
+     || S <- Streamers],
+    T0 = now_ns(),
+    [S ! go || S <- Streamers],
+    Times = [receive {streamed, S, T} -> T after ?PATIENCE_MS -> error({w9_no_report, S}) end
+             || S <- Streamers],
+    Total = now_ns() - T0,
+    Sampler ! {stop, self()},
+    Max = receive {max, M} -> M end,
+    Rates = lists:sort([per_second(N, T) || T <- Times]),
+    log("W9 link rates (msgs/s): ~w", [[round(R) || R <- Rates]]),
+    {per_second(N * length(Streamers), Total), hd(Rates), lists:last(Rates), Max / 1048576}.
+
+%% One of W9's directed links, spawned on its sending node: spawns a W4 sink on Target, says it
+%% is ready, and on go streams N payloads to it with W4's windowed protocol, then reports how
+%% long that took.
+streamer(Coordinator, Target, N, Window) ->
+    Sink = spawn(Target, ?MODULE, sink, [self(), N, ?W4_ACK_EVERY]),
+    Coordinator ! {ready, self()},
+    receive go -> ok end,
+    T0 = now_ns(),
+    windowed(Sink, payload(), N, 0, 0, Window),
+    Coordinator ! {streamed, self(), now_ns() - T0}.
+
+%% This node's memory, code aside, after collecting every process.
+memory_after_gc_less_code() ->
+    memory_after_gc(),
+    memory_less_code().
 
 %% ---- W10: the fault layer: a supervisor's restarts, and the memory a link costs ------------
 
@@ -768,6 +924,15 @@ scaled(Full, Scale) -> max(1, round(Full * Scale)).
 
 %% The warm-up size in every mode: a tenth of the full size, as on the Java sides.
 warmup(Full) -> scaled(Full, 0.1).
+
+%% The warm-up size of a workload that smoke mode runs below a tenth (W8, W9): a tenth of the
+%% full size, or the measured size where that is smaller.
+warmup(Full, Scale) -> min(warmup(Full), scaled(Full, Scale)).
+
+%% A size that is the point of its workload (W8's idle population): the full size in full and
+%% quick mode, as W7's depth is; scaled only below a tenth, where smoke mode runs W8.
+kept(Full, Scale) when Scale >= 0.1 -> Full;
+kept(Full, Scale) -> scaled(Full, Scale).
 
 to_float(S) ->
     case string:to_float(S) of

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.AbstractActorWithStash;
 import org.apache.pekko.actor.ActorRef;
@@ -30,8 +31,8 @@ import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.pattern.Patterns;
 
 /**
- * The workloads of BENCHMARKS.md (W1..W7) and of the fault layer (W10) on Apache Pekko classic
- * actors, the peer distproc is measured against; the same command line as distproc's side
+ * The workloads of BENCHMARKS.md (W1..W7), the scaling ones (W8, W9: {@link PekkoScaling}) and
+ * the fault layer's (W10) on Apache Pekko classic actors, the peer distproc is measured against; the same command line as distproc's side
  * ({@code run W SCALE RUNS}, and {@code node-b NAME default|tuned} for the second node). Local
  * workloads run on a local actor system with the default dispatcher; remote ones on Artery TCP on
  * 127.0.0.1, payloads being {@code byte[]} carried by Pekko's byte-array serializer, control
@@ -40,7 +41,7 @@ import org.apache.pekko.pattern.Patterns;
 public final class PekkoWorkloads {
   private PekkoWorkloads() {}
 
-  private static final Duration PATIENCE = Duration.ofSeconds(120);
+  static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final byte[] PAYLOAD = payload();
 
   /** Default watch failure detector (Pekko's reference.conf), for W6. */
@@ -91,6 +92,8 @@ public final class PekkoWorkloads {
       case "W5" -> w5(scale, runs);
       case "W6" -> w6(runs);
       case "W7" -> w7(scale, runs);
+      case "W8" -> PekkoScaling.w8(scale, runs);
+      case "W9" -> PekkoScaling.w9(scale, runs);
       case "W10" -> w10(scale, runs);
       default -> throw new IllegalArgumentException("unknown workload " + workload);
     }
@@ -105,13 +108,13 @@ public final class PekkoWorkloads {
       pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
       """;
 
-  private static ActorSystem localSystem() {
+  static ActorSystem localSystem() {
     return ActorSystem.create("bench", ConfigFactory.systemProperties()
         .withFallback(ConfigFactory.parseString(QUIET))
         .withFallback(ConfigFactory.load()));
   }
 
-  private static Config remoteConfig(String watch) {
+  static Config remoteConfig(String watch) {
     return remoteConfig(watch, false);
   }
 
@@ -141,7 +144,7 @@ public final class PekkoWorkloads {
         .withFallback(ConfigFactory.load());
   }
 
-  private static void shutdown(ActorSystem system) {
+  static void shutdown(ActorSystem system) {
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -150,7 +153,7 @@ public final class PekkoWorkloads {
     }
   }
 
-  private static <T> T get(CompletableFuture<T> f) throws Exception {
+  static <T> T get(CompletableFuture<T> f) throws Exception {
     return f.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
   }
 
@@ -182,7 +185,7 @@ public final class PekkoWorkloads {
     }
   }
 
-  /** Spawns the waiters as its children. */
+  /** Spawns the waiters as its children; answers "count" with how many children it has. */
   static final class Spawner extends AbstractActor {
     private final Props props;
     private final ActorRef[] refs;
@@ -203,7 +206,79 @@ public final class PekkoWorkloads {
             }
             spawned.complete(null);
           })
+          .matchEquals("count", m -> {
+            int children = 0;
+            for (ActorRef child : getContext().getChildren()) {
+              children++;
+            }
+            getSender().tell(children, getSelf());
+          })
           .build();
+    }
+  }
+
+  /**
+   * Actors that each wait for one message, then stop: W1's, and W8's idle population. Children of
+   * one parent actor with one shared {@code Props}, as W1 defines it; their refs are kept in an
+   * array, which W1's heap per actor includes.
+   */
+  static final class Waiters implements Scaling.Population {
+    private final ActorRef spawner;
+    private final ActorRef[] refs;
+    private final CountDownLatch ended;
+
+    private Waiters(ActorRef spawner, ActorRef[] refs, CountDownLatch ended) {
+      this.spawner = spawner;
+      this.refs = refs;
+      this.ended = ended;
+    }
+
+    /** Spawns {@code n} waiters and returns once every one of them has started. */
+    static Waiters spawn(ActorSystem system, int n) throws Exception {
+      CountDownLatch ready = new CountDownLatch(n);
+      CountDownLatch ended = new CountDownLatch(n);
+      ActorRef[] refs = new ActorRef[n];
+      CompletableFuture<Void> spawned = new CompletableFuture<>();
+      Props waiter = Props.create(Waiter.class, () -> new Waiter(ready, ended));
+      ActorRef spawner =
+          system.actorOf(Props.create(Spawner.class, () -> new Spawner(waiter, refs, spawned)));
+      spawner.tell("spawn", ActorRef.noSender());
+      get(spawned);
+      await(ready, "waiting actors to start");
+      return new Waiters(spawner, refs, ended);
+    }
+
+    /** How many are alive: the parent's children, as it counts them. */
+    @Override
+    public long count() throws Exception {
+      return (Integer) Patterns.ask(spawner, "count", PATIENCE).toCompletableFuture()
+          .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override
+    public long waiting() {
+      return ended.getCount();
+    }
+
+    /** Sends each its message, dropping its ref, and returns once all have stopped. */
+    @Override
+    public void release() throws Exception {
+      sendEach();
+      stopParent();
+    }
+
+    /** Sends each its message, dropping its ref, and waits until all have stopped. */
+    void sendEach() throws InterruptedException {
+      for (int i = 0; i < refs.length; i++) {
+        refs[i].tell("go", ActorRef.noSender());
+        refs[i] = null;
+      }
+      await(ended, "waiting actors to stop");
+    }
+
+    /** Stops the parent. */
+    void stopParent() throws Exception {
+      Patterns.gracefulStop(spawner, PATIENCE).toCompletableFuture().get();
     }
   }
 
@@ -226,31 +301,18 @@ public final class PekkoWorkloads {
 
   private static void w1Once(ActorSystem system, int n, Bench.Runs r) throws Exception {
     long base = r == null ? 0 : heapAfterFullGc();
-    CountDownLatch ready = new CountDownLatch(n);
-    CountDownLatch ended = new CountDownLatch(n);
-    ActorRef[] refs = new ActorRef[n];
-    CompletableFuture<Void> spawned = new CompletableFuture<>();
-    Props waiter = Props.create(Waiter.class, () -> new Waiter(ready, ended));
     long t0 = System.nanoTime();
-    ActorRef spawner =
-        system.actorOf(Props.create(Spawner.class, () -> new Spawner(waiter, refs, spawned)));
-    spawner.tell("spawn", ActorRef.noSender());
-    get(spawned);
-    await(ready, "W1 actors to start");
+    Waiters waiters = Waiters.spawn(system, n);
     long t1 = System.nanoTime();
     long alive = r == null ? 0 : heapAfterFullGc();
     long t2 = System.nanoTime();
-    for (ActorRef ref : refs) {
-      ref.tell("go", ActorRef.noSender());
-    }
-    await(ended, "W1 actors to end");
+    waiters.sendEach();
     long t3 = System.nanoTime();
-    Patterns.gracefulStop(spawner, PATIENCE).toCompletableFuture().get();
+    waiters.stopParent();
     if (r != null) {
       r.add("rate", perSecond(n, (t1 - t0) + (t3 - t2)));
       r.add("spawnRate", perSecond(n, t1 - t0));
       // The heap with none of them alive: before the run, and after it (the smaller counts).
-      Arrays.fill(refs, null);
       Thread.sleep(200);
       long after = heapAfterFullGc();
       r.add("bytesPerProcess", (double) (alive - Math.min(base, after)) / n);
@@ -323,7 +385,7 @@ public final class PekkoWorkloads {
     }
   }
 
-  private static double w2Once(ActorSystem system, int n) throws Exception {
+  static double w2Once(ActorSystem system, int n) throws Exception {
     CompletableFuture<Long> done = new CompletableFuture<>();
     ActorRef ponger = system.actorOf(Props.create(Ponger.class, Ponger::new));
     ActorRef pinger =
@@ -400,7 +462,7 @@ public final class PekkoWorkloads {
     }
   }
 
-  private static double w3Once(ActorSystem system, int perSender) throws Exception {
+  static double w3Once(ActorSystem system, int perSender) throws Exception {
     int total = Bench.W3_SENDERS * perSender;
     CompletableFuture<Long> done = new CompletableFuture<>();
     ActorRef receiver =
@@ -468,7 +530,7 @@ public final class PekkoWorkloads {
     }
   }
 
-  private static int port(ActorSystem system) {
+  static int port(ActorSystem system) {
     return (Integer) ((ExtendedActorSystem) system).provider().getDefaultAddress().port().get();
   }
 
@@ -477,6 +539,7 @@ public final class PekkoWorkloads {
     system.actorOf(Props.create(Sink.class, Sink::new), "sink");
     system.actorOf(Props.create(Echo.class, Echo::new), "echo");
     system.actorOf(Props.create(Idle.class, Idle::new), "waiter");
+    system.actorOf(Props.create(PekkoScaling.MeshNode.class, PekkoScaling.MeshNode::new), "mesh");
     log("node " + name + " up: " + ((ExtendedActorSystem) system).provider().getDefaultAddress());
     Bench.readyThenAwaitParent(port(system));
     shutdown(system);
@@ -485,7 +548,11 @@ public final class PekkoWorkloads {
   private static int peers;
 
   private static Bench.Peer startB(String watch) throws Exception {
-    String name = "b" + (++peers);
+    return startB("b" + (++peers), watch);
+  }
+
+  /** Starts a node B named {@code name} (in its log's name). */
+  static Bench.Peer startB(String name, String watch) throws java.io.IOException {
     return Bench.Peer.start(
         Path.of("target", "bench-logs", "pekko-node-" + name + ".log"),
         PekkoWorkloads.class.getName(),
@@ -503,17 +570,20 @@ public final class PekkoWorkloads {
 
   // ---- W4: remote throughput ---------------------------------------------------------------------
 
-  /** Sends n payloads to the sink, all at once or within a window, until all are acknowledged. */
+  /**
+   * Sends n payloads to the sink, all at once or within a window, until all are acknowledged; then
+   * gives {@code done} the time that took.
+   */
   static final class ThroughputSender extends AbstractActor {
     private final ActorRef sink;
     private final long n;
     private final boolean windowed;
-    private final CompletableFuture<Long> done;
+    private final LongConsumer done;
     private long sent;
     private long acked;
     private long t0;
 
-    ThroughputSender(ActorRef sink, long n, boolean windowed, CompletableFuture<Long> done) {
+    ThroughputSender(ActorRef sink, long n, boolean windowed, LongConsumer done) {
       this.sink = sink;
       this.n = n;
       this.windowed = windowed;
@@ -530,7 +600,7 @@ public final class PekkoWorkloads {
           .match(Long.class, ack -> {
             acked = Math.max(acked, ack);
             if (acked >= n) {
-              done.complete(System.nanoTime() - t0);
+              done.accept(System.nanoTime() - t0);
             } else {
               fill();
             }
@@ -584,7 +654,7 @@ public final class PekkoWorkloads {
     CompletableFuture<Long> done = new CompletableFuture<>();
     try (Bench.HeapSampler heap = new Bench.HeapSampler()) {
       ActorRef sender = system.actorOf(Props.create(ThroughputSender.class,
-          () -> new ThroughputSender(sink, n, windowed, done)));
+          () -> new ThroughputSender(sink, n, windowed, done::complete)));
       sender.tell("start", ActorRef.noSender());
       long nanos = get(done);
       system.stop(sender);

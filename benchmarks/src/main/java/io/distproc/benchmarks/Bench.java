@@ -66,6 +66,21 @@ final class Bench {
   /** W7 round trips. */
   static final int W7_ROUND_TRIPS = 100_000;
 
+  /**
+   * W8: the idle processes (actors) alive on the node while W2's and W3's rates are measured
+   * again. The population is the point, as W7's depth is: see {@link #kept}.
+   */
+  static final int W8_IDLE = 1_000_000;
+
+  /** W9: the nodes of the mesh, this JVM's and three peers', each streaming to all the others. */
+  static final int W9_NODES = 4;
+
+  /**
+   * W9: the messages of each of the mesh's 12 directed links, each a stream with W4's windowed
+   * protocol; 3 x 10^6 over the mesh at full size.
+   */
+  static final int W9_PER_LINK = 250_000;
+
   /** W10 restarts of the supervised child, one after the other. */
   static final int W10_RESTARTS = 100_000;
 
@@ -85,6 +100,22 @@ final class Bench {
    */
   static int warmup(int full) {
     return scaled(full, 0.1);
+  }
+
+  /**
+   * The warm-up size of a workload that smoke mode runs below a tenth (W8, W9): a tenth of the
+   * full size, or the measured size where that is smaller.
+   */
+  static int warmup(int full, double scale) {
+    return Math.min(warmup(full), scaled(full, scale));
+  }
+
+  /**
+   * A size that is the point of its workload (W8's idle population): the full size in full and
+   * quick mode, as W7's depth is; scaled only below a tenth, where smoke mode runs W8.
+   */
+  static int kept(int full, double scale) {
+    return scale >= 0.1 ? full : scaled(full, scale);
   }
 
   /** Scales a full size, never below 1. */
@@ -183,6 +214,15 @@ final class Bench {
       used = Math.min(used, heapUsed());
     }
     return used;
+  }
+
+  /**
+   * Heap in use after one full collection: a clean start, where the three of {@link
+   * #heapAfterFullGc} cost too much (with W8's 10^6 processes, seconds each).
+   */
+  static long heapAfterOneFullGc() {
+    System.gc();
+    return heapUsed();
   }
 
   /** Heap in use now, garbage included. */
@@ -359,6 +399,86 @@ final class Bench {
         process.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Starts one peer of several, the {@code index}-th. */
+  @FunctionalInterface
+  interface PeerStarter {
+    /**
+     * Starts the peer.
+     *
+     * @param index which one, from 0
+     * @return the peer, ready
+     * @throws IOException if it does not start or get ready
+     */
+    Peer start(int index) throws IOException;
+  }
+
+  /**
+   * Several peers (W9's mesh), started at the same time so that their JVMs' starts overlap, and
+   * stopped together.
+   */
+  static final class Peers implements AutoCloseable {
+    private final List<Peer> peers;
+
+    private Peers(List<Peer> peers) {
+      this.peers = peers;
+    }
+
+    /** Starts {@code count} peers at once; if one fails, stops the others and throws. */
+    static Peers start(int count, PeerStarter starter) throws IOException, InterruptedException {
+      long t0 = System.nanoTime();
+      Peer[] started = new Peer[count];
+      IOException[] failed = new IOException[count];
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int index = i;
+        threads.add(Thread.ofPlatform().name("peer-start-" + i).start(() -> {
+          try {
+            started[index] = starter.start(index);
+          } catch (IOException | RuntimeException e) {
+            failed[index] = e instanceof IOException io ? io : new IOException(e);
+          }
+        }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      Peers peers = new Peers(Arrays.stream(started).filter(p -> p != null).toList());
+      IOException first = Arrays.stream(failed).filter(e -> e != null).findFirst().orElse(null);
+      if (first != null) {
+        peers.close();
+        throw first;
+      }
+      log(count + " peers ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      return peers;
+    }
+
+    /** The {@code index}-th peer. */
+    Peer get(int index) {
+      return peers.get(index);
+    }
+
+    /** How many there are. */
+    int size() {
+      return peers.size();
+    }
+
+    /** Stops them all at once (each may take seconds to end). */
+    @Override
+    public void close() {
+      List<Thread> closing = peers.stream()
+          .map(p -> Thread.ofPlatform().name("peer-stop").start(p::close))
+          .toList();
+      for (Thread t : closing) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

@@ -23,15 +23,19 @@ import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.Process;
+import io.distproc.ProcessContext;
 import io.distproc.ReceiveMark;
 import io.distproc.Spawned;
 import io.distproc.benchmarks.BenchCodec.Ack;
 import io.distproc.benchmarks.BenchCodec.SinkArgs;
+import io.distproc.benchmarks.BenchCodec.StreamArgs;
+import io.distproc.benchmarks.BenchCodec.Streamed;
 import io.distproc.otp.ChildSpec;
 import io.distproc.otp.Strategy;
 import io.distproc.otp.Supervisor;
 import io.distproc.otp.SupervisorRef;
 import io.distproc.otp.SupervisorSpec;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -44,17 +48,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The workloads of BENCHMARKS.md (W1..W7) and of the fault layer (W10) on distproc, one per JVM:
- * {@code run W SCALE RUNS} runs workload W at SCALE of its full size (1 or 0.1), first once at a
- * tenth of the full size as warm-up, then RUNS times, and prints the median, min and max of each
- * metric. The remote
- * workloads (W4-W6) start node B in a JVM of its own ({@code node-b NAME INTERVAL_MS
- * TIMEOUT_MS}), on 127.0.0.1.
+ * The workloads of BENCHMARKS.md (W1..W7), the scaling ones (W8, W9: {@link DistprocScaling}) and
+ * the fault layer's (W10) on distproc, one per JVM: {@code run W SCALE RUNS} runs workload W at
+ * SCALE of its full size (1 or 0.1), first once at a tenth of the full size as warm-up, then RUNS
+ * times, and prints the median, min and max of each metric. The remote workloads (W4-W6, W9)
+ * start their other nodes in JVMs of their own ({@code node-b NAME INTERVAL_MS TIMEOUT_MS}), on
+ * 127.0.0.1.
  */
 public final class DistprocWorkloads {
   private DistprocWorkloads() {}
 
-  private static final Duration PATIENCE = Duration.ofSeconds(120);
+  static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final byte[] PAYLOAD = payload();
 
   /** W7: a request to the server. */
@@ -110,12 +114,14 @@ public final class DistprocWorkloads {
       case "W5" -> w5(scale, runs);
       case "W6" -> w6(runs);
       case "W7" -> w7(scale, runs);
+      case "W8" -> DistprocScaling.w8(scale, runs);
+      case "W9" -> DistprocScaling.w9(scale, runs);
       case "W10" -> w10(scale, runs);
       default -> throw new IllegalArgumentException("unknown workload " + workload);
     }
   }
 
-  private static Node<Object> localNode() {
+  static Node<Object> localNode() {
     return Node.start(NodeConfig.local("bench").build(), Codec.localOnly());
   }
 
@@ -136,39 +142,86 @@ public final class DistprocWorkloads {
 
   private static void w1Once(Node<Object> node, int n, Runs r) throws Exception {
     long base = r == null ? 0 : heapAfterFullGc();
-    CountDownLatch ready = new CountDownLatch(n);
-    CountDownLatch ended = new CountDownLatch(n);
-    Pid[] pids = new Pid[n];
-    CompletableFuture<Void> spawned = new CompletableFuture<>();
     long t0 = System.nanoTime();
-    node.spawn(ctx -> {
-      for (int i = 0; i < n; i++) {
-        pids[i] = ctx.spawn(c -> {
-          ready.countDown();
-          c.receive(any(m -> m));
-          ended.countDown();
-        });
-      }
-      spawned.complete(null);
-    });
-    spawned.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-    await(ready, "W1 processes to start");
+    Waiters waiters = Waiters.spawn(node, n);
     long t1 = System.nanoTime();
     long alive = r == null ? 0 : heapAfterFullGc();
     long t2 = System.nanoTime();
-    for (Pid pid : pids) {
-      node.send(pid, "go");
-    }
-    await(ended, "W1 processes to end");
+    waiters.release();
     long t3 = System.nanoTime();
     if (r != null) {
       r.add("rate", perSecond(n, (t1 - t0) + (t3 - t2)));
       r.add("spawnRate", perSecond(n, t1 - t0));
       // The heap with none of them alive: before the run, and after it (the smaller counts).
-      Arrays.fill(pids, null);
       Thread.sleep(200);
       long after = heapAfterFullGc();
       r.add("bytesPerProcess", (double) (alive - Math.min(base, after)) / n);
+    }
+  }
+
+  /**
+   * Processes that each wait in a receive for one message, then end: W1's, and W8's idle
+   * population. One parent process spawns them all, as W1 defines it; their pids are kept in an
+   * array, which W1's heap per process includes.
+   */
+  static final class Waiters implements Scaling.Population {
+    private final Node<Object> node;
+    private final long before;
+    private final Pid[] pids;
+    private final CountDownLatch ended;
+
+    private Waiters(Node<Object> node, long before, Pid[] pids, CountDownLatch ended) {
+      this.node = node;
+      this.before = before;
+      this.pids = pids;
+      this.ended = ended;
+    }
+
+    /** Spawns {@code n} waiters and returns once every one of them has started. */
+    static Waiters spawn(Node<Object> node, int n) throws Exception {
+      long before = node.metrics().liveProcesses();
+      CountDownLatch ready = new CountDownLatch(n);
+      CountDownLatch ended = new CountDownLatch(n);
+      Pid[] pids = new Pid[n];
+      CompletableFuture<Void> spawned = new CompletableFuture<>();
+      node.spawn(ctx -> {
+        for (int i = 0; i < n; i++) {
+          pids[i] = ctx.spawn(c -> {
+            ready.countDown();
+            c.receive(any(m -> m));
+            ended.countDown();
+          });
+        }
+        spawned.complete(null);
+      });
+      spawned.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      await(ready, "waiting processes to start");
+      return new Waiters(node, before, pids, ended);
+    }
+
+    /**
+     * How many processes the node has more than before they were spawned, once their parent has
+     * ended: theirs, if nothing else started or ended meanwhile.
+     */
+    @Override
+    public long count() throws InterruptedException {
+      awaitLive(node, before + pids.length);
+      return node.metrics().liveProcesses() - before;
+    }
+
+    @Override
+    public long waiting() {
+      return ended.getCount();
+    }
+
+    /** Sends each its message, dropping its pid, and returns once all have ended. */
+    @Override
+    public void release() throws InterruptedException {
+      for (int i = 0; i < pids.length; i++) {
+        node.send(pids[i], "go");
+        pids[i] = null;
+      }
+      await(ended, "waiting processes to end");
     }
   }
 
@@ -192,7 +245,7 @@ public final class DistprocWorkloads {
     }
   }
 
-  private static double w2Once(Node<Object> node, int n) throws Exception {
+  static double w2Once(Node<Object> node, int n) throws Exception {
     CompletableFuture<Long> done = new CompletableFuture<>();
     Pid ponger = node.spawn(ctx -> ctx.receiveLoop(
         on(Pid.class, from -> {
@@ -292,7 +345,7 @@ public final class DistprocWorkloads {
     }
   }
 
-  private static double w3Once(Node<Object> node, int perSender) throws Exception {
+  static double w3Once(Node<Object> node, int perSender) throws Exception {
     int total = Bench.W3_SENDERS * perSender;
     CompletableFuture<Long> done = new CompletableFuture<>();
     Pid receiver = node.spawn(ctx -> {
@@ -316,7 +369,7 @@ public final class DistprocWorkloads {
 
   // ---- the second node ---------------------------------------------------------------------------
 
-  private static NodeConfig remoteConfig(String name, Duration interval, Duration timeout) {
+  static NodeConfig remoteConfig(String name, Duration interval, Duration timeout) {
     return NodeConfig.remote(name)
         .bind("127.0.0.1", 0)
         .heartbeat(interval, timeout)
@@ -324,8 +377,8 @@ public final class DistprocWorkloads {
         .build();
   }
 
-  private static Bench.Peer startB(String name, Duration interval, Duration timeout)
-      throws Exception {
+  static Bench.Peer startB(String name, Duration interval, Duration timeout)
+      throws IOException {
     return Bench.Peer.start(
         Path.of("target", "bench-logs", "distproc-node-" + name + ".log"),
         DistprocWorkloads.class.getName(),
@@ -335,9 +388,23 @@ public final class DistprocWorkloads {
         Long.toString(timeout.toMillis()));
   }
 
-  /** Node B: a sink, an echo and a waiter, until the parent JVM lets go. */
+  /** Node B: the behaviours, until the parent JVM lets go. */
   private static void nodeB(String name, long intervalMs, long timeoutMs) {
-    Behaviours<Object> behaviours = Behaviours.<Object>builder()
+    Node<Object> node = Node.builder(
+            remoteConfig(name, Duration.ofMillis(intervalMs), Duration.ofMillis(timeoutMs)),
+            new BenchCodec())
+        .behaviours(behaviours())
+        .start();
+    Bench.readyThenAwaitParent(node.boundAddress().orElseThrow().getPort());
+  }
+
+  /**
+   * What a node B, and each node of W9's mesh, can be asked to spawn: W4's sink, W5's echo, W6's
+   * waiter, and W9's streamer, which streams to a sink it spawns on another node with W4's
+   * windowed protocol once its coordinator says go.
+   */
+  static Behaviours<Object> behaviours() {
+    return Behaviours.<Object>builder()
         .add("sink", arg -> ctx -> {
           SinkArgs a = (SinkArgs) arg;
           long count = 0;
@@ -360,13 +427,18 @@ public final class DistprocWorkloads {
               on(String.class, s -> false));
         })
         .add("waiter", arg -> ctx -> ctx.receive(any(m -> m)))
+        .add("streamer", arg -> ctx -> {
+          StreamArgs a = (StreamArgs) arg;
+          NodeId to = ctx.addRemoteNode("127.0.0.1", a.port(), a.node());
+          Pid sink = ctx.spawn(to, "sink", new SinkArgs(ctx.self(), a.messages(),
+              Bench.W4_ACK_EVERY));
+          ctx.send(a.coordinator(), "ready");
+          ctx.receive(on(String.class, "go"::equals, g -> g));
+          long t0 = System.nanoTime();
+          sendWindowed(ctx, sink, a.messages());
+          ctx.send(a.coordinator(), new Streamed(System.nanoTime() - t0));
+        })
         .build();
-    Node<Object> node = Node.builder(
-            remoteConfig(name, Duration.ofMillis(intervalMs), Duration.ofMillis(timeoutMs)),
-            new BenchCodec())
-        .behaviours(behaviours)
-        .start();
-    Bench.readyThenAwaitParent(node.boundAddress().orElseThrow().getPort());
   }
 
   // ---- W4: remote throughput ---------------------------------------------------------------------
@@ -404,15 +476,7 @@ public final class DistprocWorkloads {
         Pid sink = ctx.spawn(b, "sink", new SinkArgs(ctx.self(), n, ackEvery));
         long t0 = System.nanoTime();
         if (windowed) {
-          long sent = 0;
-          long acked = 0;
-          while (acked < n) {
-            while (sent < n && sent - acked < Bench.W4_WINDOW) {
-              ctx.send(sink, PAYLOAD);
-              sent++;
-            }
-            acked = Math.max(acked, ctx.receive(on(Ack.class, Ack::count)));
-          }
+          sendWindowed(ctx, sink, n);
         } else {
           for (int i = 0; i < n; i++) {
             ctx.send(sink, PAYLOAD);
@@ -427,6 +491,22 @@ public final class DistprocWorkloads {
         r.add(mode + ".rate", perSecond(n, nanos));
         r.add(mode + ".senderMaxHeapMiB", heap.max() / 1048576.0);
       }
+    }
+  }
+
+  /**
+   * W4's windowed stream: sends {@code n} payloads to a sink with at most {@link
+   * Bench#W4_WINDOW} unacknowledged, and returns once the sink has acknowledged them all.
+   */
+  static void sendWindowed(ProcessContext<Object> ctx, Pid sink, long n) {
+    long sent = 0;
+    long acked = 0;
+    while (acked < n) {
+      while (sent < n && sent - acked < Bench.W4_WINDOW) {
+        ctx.send(sink, PAYLOAD);
+        sent++;
+      }
+      acked = Math.max(acked, ctx.receive(on(Ack.class, Ack::count)));
     }
   }
 
@@ -758,14 +838,14 @@ public final class DistprocWorkloads {
   }
 
   /**
-   * Waits until at most {@code count} processes are alive on the node: those of one W10 step are
-   * gone before the next measures the heap (a process's end goes on after its last countdown).
+   * Waits until at most {@code count} processes are alive on the node: those of one step are gone
+   * before the next measures the heap (a process's end goes on after its last countdown).
    */
-  private static void awaitLive(Node<Object> node, long count) throws InterruptedException {
+  static void awaitLive(Node<Object> node, long count) throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (node.metrics().liveProcesses() > count) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("W10: " + node.metrics().liveProcesses()
+        throw new IllegalStateException(node.metrics().liveProcesses()
             + " processes still alive, expected at most " + count);
       }
       Thread.sleep(1);

@@ -26,10 +26,11 @@ import java.util.function.DoublePredicate;
 import java.util.stream.Stream;
 
 /**
- * Runs the workloads (BENCHMARKS.md's W1..W7, and W10 of the fault layer) on the three sides
- * (distproc, Pekko, Erlang/OTP), each workload and side in an OS process of its own (a JVM, or an
- * Erlang VM; each starts node B's itself for W4-W6), then prints the markdown table and writes
- * the results as JSON. See benchmarks/README.md; {@code scripts/bench.sh} builds and calls it.
+ * Runs the workloads (BENCHMARKS.md's W1..W7, the scaling W8 and W9, and W10 of the fault layer)
+ * on the three sides (distproc, Pekko, Erlang/OTP), each workload and side in an OS process of its
+ * own (a JVM, or an Erlang VM; each starts its other nodes itself: node B for W4-W6, three for
+ * W9), then prints the markdown table and writes the results as JSON. See benchmarks/README.md;
+ * {@code scripts/bench.sh} builds and calls it.
  *
  * <pre>
  * Driver --mode full|quick|smoke --pekko-classpath CP --erlang-dir DIR [--erl PATH]
@@ -37,8 +38,8 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>For the Erlang side it compiles {@code DIR/src/*.erl} with {@code erlc} into {@code
- * DIR/target/ebin}, and for W4-W6 starts an epmd of its own on a free port of 127.0.0.1, which it
- * stops at the end.
+ * DIR/target/ebin}, and for W4-W6 and W9 starts an epmd of its own on a free port of 127.0.0.1,
+ * which it stops at the end.
  *
  * <p>It fails (exit 1) only when a workload process crashes or times out (or the Erlang sources
  * do not compile), never on a number.
@@ -60,16 +61,27 @@ public final class Driver {
   static final String ERLANG_MODULE = "erlang_workloads";
 
   static final List<String> WORKLOADS =
-      List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W10");
+      List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10");
 
-  /** The workloads with a node B. */
-  static final List<String> REMOTE = List.of("W4", "W5", "W6");
+  /** The workloads with other nodes. */
+  static final List<String> REMOTE = List.of("W4", "W5", "W6", "W9");
+
+  /**
+   * The workloads that smoke mode runs at a hundredth instead of a tenth: even at a tenth, W8
+   * keeps its 10^6 idle processes and W9 starts three node processes and streams 12 links.
+   */
+  static final List<String> SMOKE_HUNDREDTH = List.of("W8", "W9");
 
   /** The sides, in the table's order. */
   static final List<String> SIDES = List.of("distproc", "pekko", "erlang");
 
   /** How big, how often, and how long to wait for one workload process. */
-  record Mode(String name, double scale, int runs, int w6Runs, long timeoutSeconds) {}
+  record Mode(String name, double scale, int runs, int w6Runs, long timeoutSeconds) {
+    /** The scale workload {@code w} runs at: {@link #scale}, but see {@link #SMOKE_HUNDREDTH}. */
+    double scale(String w) {
+      return name.equals("smoke") && SMOKE_HUNDREDTH.contains(w) ? scale / 10 : scale;
+    }
+  }
 
   static Mode mode(String name) {
     return switch (name) {
@@ -350,7 +362,7 @@ public final class Driver {
     }
     int runs = w.equals("W6") ? mode.w6Runs() : mode.runs();
     List<String> cmd = new ArrayList<>(side.command());
-    cmd.addAll(List.of("run", w, Double.toString(mode.scale()), Integer.toString(runs)));
+    cmd.addAll(List.of("run", w, Double.toString(mode.scale(w)), Integer.toString(runs)));
     String base = mode.name() + "-" + w + "-" + side.name();
     Path outLog = logs.resolve(base + ".out");
     Path errLog = logs.resolve(base + ".err");
@@ -507,6 +519,9 @@ public final class Driver {
     }
   }
 
+  /** W8's idle population at full size, as the table's rows name it. */
+  private static final String IDLE = "10^" + Math.round(Math.log10(Bench.W8_IDLE));
+
   static List<Row> rows() {
     return List.of(
         new Row("W1", "spawn, wait, 1 msg, end", "w1.rate", "w1.rate", "w1.rate", "procs/s", true,
@@ -553,6 +568,26 @@ public final class Driver {
             "w7.mark.rate", "w7.stash.rate", "w7.ref.rate", "round trips/s", true, null, null),
         new Row("W7", "  slowdown vs empty mailbox", "w7.mark.slowdown", "w7.stash.slowdown",
             "w7.ref.slowdown", "x", false, "<= 1.5x", v -> v <= 1.5),
+        // W8: W2 and W3 again, with the idle population alive; the target is issue #13's.
+        new Row("W8", "local ping-pong, " + IDLE + " idle processes alive", "w8.w2.rate",
+            "w8.w2.rate", "w8.w2.rate", "round trips/s", true, null, null),
+        new Row("W8", "  share of the empty node's rate, same run", "w8.w2.ofEmpty",
+            "w8.w2.ofEmpty", "w8.w2.ofEmpty", "x", true, ">= 0.9", v -> v >= 0.9),
+        new Row("W8", "local fan-in, 4 senders, " + IDLE + " idle processes alive", "w8.w3.rate",
+            "w8.w3.rate", "w8.w3.rate", "msgs/s", true, null, null),
+        new Row("W8", "  share of the empty node's rate, same run", "w8.w3.ofEmpty",
+            "w8.w3.ofEmpty", "w8.w3.ofEmpty", "x", true, ">= 0.9", v -> v >= 0.9),
+        // W9 has no goal yet: its rows are reported.
+        new Row("W9", "4-node mesh, 12 windowed streams at once, 100 B: total", "w9.rate",
+            "w9.rate", "w9.rate", "msgs/s", true, null, null),
+        new Row("W9", "  slowest link", "w9.minLinkRate", "w9.minLinkRate", "w9.minLinkRate",
+            "msgs/s", true, null, null),
+        new Row("W9", "  fastest link", "w9.maxLinkRate", "w9.maxLinkRate", "w9.maxLinkRate",
+            "msgs/s", true, null, null),
+        new Row("W9", "heap per link, a node's 3 links idle after the run", "w9.heapPerLinkKiB",
+            "w9.heapPerLinkKiB", "w9.heapPerLinkKiB", "KiB", false, null, null),
+        new Row("W9", "node max heap while streaming", "w9.nodeMaxHeapMiB", "w9.nodeMaxHeapMiB",
+            "w9.nodeMaxHeapMiB", "MiB", false, null, null),
         // W10 has no goal yet: its rows are reported.
         new Row("W10", "one-for-one supervisor: crash the child, wait for the new one",
             "w10.restartRate", "w10.restartRate", "w10.restartRate", "restarts/s", true, null,
@@ -636,11 +671,16 @@ public final class Driver {
           .append(" | ").append(row.target() == null ? "" : row.target())
           .append(" | ").append(met).append(" |\n");
     }
+    String sizes = switch (mode.name()) {
+      case "quick" -> "; sizes are a tenth of BENCHMARKS.md's (W7's depth and W8's idle"
+          + " population are not)";
+      case "smoke" -> "; sizes are a tenth of BENCHMARKS.md's (W7's depth is not), "
+          + String.join(" and ", SMOKE_HUNDREDTH) + " at a hundredth (W8's idle population too)";
+      default -> "";
+    };
     t.append("\nMode ").append(mode.name()).append(": median of ").append(mode.runs())
         .append(" runs [min..max] (W6: ").append(mode.w6Runs()).append(" per case)")
-        .append(", each after a warm-up at a tenth of the full size in the same VM")
-        .append(mode.scale() < 1 ? "; sizes are a tenth of BENCHMARKS.md's (W7's depth is not)"
-            : "")
+        .append(", each after a warm-up at a tenth of the full size in the same VM").append(sizes)
         .append(". Ratio: distproc against the better of Pekko and Erlang on that row, > 1:"
             + " distproc better. 100 B payloads; no batching by the workloads.\n");
     List<String> loads = new ArrayList<>();
