@@ -9,7 +9,6 @@ import io.distproc.Exit;
 import io.distproc.InvalidNodeException;
 import io.distproc.Matcher;
 import io.distproc.MonitorReason;
-import io.distproc.MonitorRef;
 import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.ProcessContext;
@@ -20,12 +19,9 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -49,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * for ever. Unlike Erlang's, the link stays while the child stops: were the supervisor killed
  * while it waits, the link still takes the child with it. The child's Exit then arrives around
  * its Down, in either order: it is taken if it is there, else the pid is remembered (the last
- * RECENT of them) and its Exit dropped when it comes; without that, it would look like an exit
- * signal from a stranger and stop the supervisor.
+ * ChildStopper.RECENT of them) and its Exit dropped when it comes; without that, it would look like
+ * an exit signal from a stranger and stop the supervisor. How a child is stopped is ChildStopper's.
  *
  * Restarts: each restart of a child, or of a group of children for one_for_all and rest_for_one,
  * first counts against the intensity; past it, the supervisor stops every child and gives up. A
@@ -75,9 +71,6 @@ import org.jspecify.annotations.Nullable;
 final class SupervisorProcess<M> {
   private static final Logger LOG = System.getLogger(Supervisor.class.getName());
 
-  /** How many stopped children's pids are remembered, to drop a late Exit of theirs. */
-  private static final int RECENT = 1024;
-
   /** The first delay before a group whose node was not connected is tried again. */
   static final Duration RETRY_MIN = Duration.ofMillis(50);
 
@@ -94,12 +87,11 @@ final class SupervisorProcess<M> {
   private final RestartIntensity intensity;
   private final List<Child<M>> children = new ArrayList<>();
   private final ArrayDeque<Exit> early = new ArrayDeque<>();
-  private final Set<Pid> stoppedSet = new HashSet<>();
-  private final ArrayDeque<Pid> stoppedOrder = new ArrayDeque<>();
   private final List<Matcher<M, Object>> entries =
       List.of(onExit(e -> e), onDown(d -> d), any(Stray::new));
   private ProcessContext<M> ctx;
   private Pid self;
+  private ChildStopper<M> stopper;
   private boolean stopping;
 
   /** Groups waiting for their node (see Restarts above), oldest first. */
@@ -161,6 +153,7 @@ final class SupervisorProcess<M> {
   void run(ProcessContext<M> context) {
     this.ctx = context;
     this.self = context.self();
+    this.stopper = new ChildStopper<>(context, early);
     String end = "crashed";
     try {
       ctx.trapExits(true);
@@ -295,8 +288,8 @@ final class SupervisorProcess<M> {
     Child<M> child = running(exit.from());
     if (child != null) {
       childEnded(child, exit.reason());
-    } else if (stoppedSet.remove(exit.from())) {
-      stoppedOrder.remove(exit.from());
+    } else if (stopper.forget(exit.from())) {
+      // the late Exit of a child this supervisor stopped
     } else if (exit.reason() instanceof MonitorReason.Normal) {
       // A linked process that is not a child ended normally: a command's doorbell (see
       // SupervisorHandle), which kills nobody.
@@ -465,105 +458,7 @@ final class SupervisorProcess<M> {
       return;
     }
     child.pid = null;
-    MonitorRef ref;
-    try {
-      ref = ctx.monitor(pid);
-    } catch (InvalidNodeException e) {
-      // A remote child whose node is gone (and with it the child, for this node): the link has
-      // fired or will fire with NodeDown.
-      if (takeExitOf(pid).isEmpty()) {
-        rememberStopped(pid);
-      }
-      LOG.log(Level.DEBUG, () -> "supervisor " + self + ": child '" + child.id() + "' is gone");
-      return;
-    }
-    Optional<Exit> ended = takeExitOf(pid);
-    if (ended.isPresent()) {
-      ctx.unmonitor(ref);
-      LOG.log(
-          Level.DEBUG,
-          () -> "supervisor " + self + ": child '" + child.id() + "' had ended: " + ended.get());
-      return;
-    }
-    MonitorReason reason =
-        switch (child.spec.shutdown()) {
-          case ShutdownPolicy.BrutalKill k -> {
-            kill(pid);
-            yield awaitDown(ref);
-          }
-          case ShutdownPolicy.Timeout t -> {
-            askToStop(pid);
-            Optional<MonitorReason> down = ctx.receive(t.deadline(), onDown(ref, Down::reason));
-            if (down.isPresent()) {
-              yield down.get();
-            }
-            LOG.log(
-                Level.WARNING,
-                () ->
-                    "supervisor "
-                        + self
-                        + ": child '"
-                        + child.id()
-                        + "' did not stop within "
-                        + t.deadline().toMillis()
-                        + " ms; killing it");
-            kill(pid);
-            yield awaitDown(ref);
-          }
-          case ShutdownPolicy.Infinity i -> {
-            askToStop(pid);
-            yield awaitDown(ref);
-          }
-        };
-    if (takeExitOf(pid).isEmpty()) {
-      rememberStopped(pid); // its link's Exit is still on its way
-    }
-    LOG.log(
-        Level.DEBUG,
-        () -> "supervisor " + self + ": child '" + child.id() + "' stopped: " + reason);
-  }
-
-  // A signal to a child whose node has just gone is not needed: its monitor fires with NodeDown.
-
-  private void askToStop(Pid pid) {
-    try {
-      ctx.exit(pid, SHUTDOWN);
-    } catch (InvalidNodeException e) {
-      LOG.log(Level.DEBUG, () -> "supervisor " + self + ": " + e.getMessage());
-    }
-  }
-
-  private void kill(Pid pid) {
-    try {
-      ctx.kill(pid);
-    } catch (InvalidNodeException e) {
-      LOG.log(Level.DEBUG, () -> "supervisor " + self + ": " + e.getMessage());
-    }
-  }
-
-  private MonitorReason awaitDown(MonitorRef ref) {
-    return ctx.receive(onDown(ref, Down::reason));
-  }
-
-  /** Takes an Exit of {@code pid} that was already taken by the loop or is queued. */
-  private Optional<Exit> takeExitOf(Pid pid) {
-    for (Iterator<Exit> it = early.iterator(); it.hasNext(); ) {
-      Exit e = it.next();
-      if (e.from().equals(pid)) {
-        it.remove();
-        return Optional.of(e);
-      }
-    }
-    return ctx.receive(Duration.ZERO, onExit(pid, e -> e));
-  }
-
-  private void rememberStopped(Pid pid) {
-    if (stoppedSet.add(pid)) {
-      stoppedOrder.addLast(pid);
-      if (stoppedOrder.size() > RECENT) {
-        stoppedSet.remove(stoppedOrder.pollFirst());
-      }
-    }
+    stopper.stop(pid, child.id(), child.spec.shutdown());
   }
 
   private @Nullable Child<M> running(Pid pid) {
