@@ -30,19 +30,12 @@ class MailboxKindsTest {
 
   private final Mailbox mailbox = new Mailbox();
 
-  /** The mailbox's select with one matcher or an array of them, as a receive hands them over. */
-  private Object select(
-      Stash.Segment after, Object matchers, boolean timed, long deadline) {
-    if (matchers instanceof Matcher<?, ?> one) {
-      return mailbox.select(after, Cases.one(one), Cases.NONE, timed, deadline);
-    }
-    return mailbox.select(after, null, Cases.of(List.of((Matcher<?, ?>[]) matchers)), timed, deadline);
+  private Object select(Stash.Segment after, Object matchers, boolean timed, long deadline) {
+    return MailboxCalls.select(mailbox, after, matchers, timed, deadline);
   }
 
-  /** Queues a notice of a monitor the owner holds. */
   private void offerHeldDown(Down d) {
-    mailbox.hold(d.ref());
-    mailbox.offerDown(d);
+    MailboxCalls.offerHeldDown(mailbox, d);
   }
 
   /** A message class of its own, as a mailbox full of unrelated traffic holds. */
