@@ -32,18 +32,20 @@ final class BadLinkLog {
 
   private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
 
-  private final GrpcTransport transport;
+  private final String nodeName;
+  private final TimerThread timer;
 
   // Guarded by this.
   private int warned;
   private int lowered;
 
-  BadLinkLog(GrpcTransport transport) {
-    this.transport = transport;
+  BadLinkLog(String nodeName, TimerThread timer) {
+    this.nodeName = nodeName;
+    this.timer = timer;
   }
 
-  /** Logs that {@code link} is closed because of {@code why}, naming the link. */
-  void closing(GrpcLink link, String why) {
+  /** Logs that {@code link} is closed because of {@code why}, naming the link (its toString). */
+  void closing(Object link, String why) {
     closing(link.toString(), "closing the link: " + why);
   }
 
@@ -61,7 +63,7 @@ final class BadLinkLog {
       }
     }
     if (startsPeriod) {
-      transport.schedule(this::endPeriod, PERIOD);
+      timer.schedule(this::endPeriod, PERIOD);
     }
     LOG.log(
         warn ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
@@ -80,7 +82,7 @@ final class BadLinkLog {
           System.Logger.Level.WARNING,
           () ->
               "node "
-                  + transport.self().name()
+                  + nodeName
                   + ": "
                   + n
                   + " more links closed for their peer's fault in the last "

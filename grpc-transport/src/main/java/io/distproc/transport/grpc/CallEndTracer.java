@@ -51,4 +51,27 @@ final class CallEndTracer extends ServerStreamTracer {
     Status s = closed;
     return s == null || s.isOk() || s.getCode() == Status.Code.CANCELLED ? otherwise : s;
   }
+
+  /**
+   * How a frames call ended, in words for linkDown and the log: {@code status} is null for a
+   * normal end; a failure names the innermost cause, which says why (an untrusted certificate, a
+   * missing client certificate) where the status only says UNAVAILABLE.
+   */
+  static String describe(Status status) {
+    if (status == null) {
+      return "stream ended without goodbye";
+    }
+    String detail =
+        "stream failed: "
+            + status.getCode()
+            + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
+    Throwable root = status.getCause();
+    if (root == null) {
+      return detail;
+    }
+    for (int depth = 0; root.getCause() != null && depth < 16; depth++) {
+      root = root.getCause();
+    }
+    return detail + ", because " + root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
 }

@@ -4,7 +4,6 @@ import io.distproc.proto.v1.LinkFrame;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ServerCallStreamObserver;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The outbound half of a link's frame stream, the same for the dialler (gRPC client) and the
@@ -14,23 +13,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * writer only ({@link Outbox}); gRPC allows {@code request} from any thread.
  */
 abstract class FrameStream {
-  /** gRPC messages written so far; written by the single writer, read by tests. */
-  private final AtomicLong messages = new AtomicLong();
+  private final FaultSeam faults;
+
+  private FrameStream(FaultSeam faults) {
+    this.faults = faults;
+  }
 
   /** Writes an encoded frame (one gRPC message); gRPC buffers it if the stream is not ready. */
   final void write(byte[] frame) {
     send(frame);
-    messages.lazySet(messages.get() + 1);
+    faults.wrote();
   }
 
   /** Writes a frame; gRPC buffers it if the stream is not ready. */
   final void write(LinkFrame frame) {
     write(frame.toByteArray());
-  }
-
-  /** How many gRPC messages this stream has written (tests: batching). Any thread. */
-  final long messagesWritten() {
-    return messages.get();
   }
 
   /** Hands one gRPC message to the call. */
@@ -48,8 +45,9 @@ abstract class FrameStream {
   /** Asks gRPC for {@code n} more inbound messages. Any thread. */
   abstract void request(int n);
 
-  static FrameStream client(ClientCallStreamObserver<byte[]> call) {
-    return new FrameStream() {
+  /** The dialler's stream; {@code faults} counts what it writes. */
+  static FrameStream client(ClientCallStreamObserver<byte[]> call, FaultSeam faults) {
+    return new FrameStream(faults) {
       @Override
       void send(byte[] frame) {
         call.onNext(frame);
@@ -77,8 +75,9 @@ abstract class FrameStream {
     };
   }
 
-  static FrameStream server(ServerCallStreamObserver<byte[]> call) {
-    return new FrameStream() {
+  /** The acceptor's stream; {@code faults} counts what it writes. */
+  static FrameStream server(ServerCallStreamObserver<byte[]> call, FaultSeam faults) {
+    return new FrameStream(faults) {
       @Override
       void send(byte[] frame) {
         call.onNext(frame);

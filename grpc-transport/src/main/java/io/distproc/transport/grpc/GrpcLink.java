@@ -1,58 +1,49 @@
 package io.distproc.transport.grpc;
 
-import io.distproc.DistprocException;
 import io.distproc.NodeDownEvent;
 import io.distproc.NodeId;
-import io.distproc.proto.v1.Goodbye;
 import io.distproc.proto.v1.GoodbyeReason;
 import io.distproc.proto.v1.LinkFrame;
-import io.distproc.proto.v1.Reject;
-import io.distproc.proto.v1.RejectReason;
 import io.distproc.runtime.internal.Frame;
 import io.distproc.runtime.internal.Link;
-import io.distproc.runtime.internal.LinkHandler;
-import io.distproc.runtime.internal.LinkRefusedException;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
-import io.grpc.Grpc;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLSession;
 
 /*
  * Design notes for maintainers.
  *
  * One link to one peer: one `NodeLink/Frames` call (this node is the client if it dialled, the
- * server if it accepted) plus one `NodeLink/Heartbeats` call on the same connection. Three roles
- * touch it, each with its own confinement:
+ * server if it accepted) plus one `NodeLink/Heartbeats` call on the same connection. This class
+ * is what both sides share; DialledLink and AcceptedLink add what only one side does (the
+ * dialler's channel and connect future; the acceptor's link token and Welcome). A link has parts,
+ * each given a narrow view (a Runnable, a small interface, the runtime's Link) and none the link
+ * itself: the Outbox (writer), the Inbox (deliverer), the Heartbeat (timer), the WireReader and
+ * the side's handshake state machine (reader). What it needs of the transport is its LinkContext;
+ * it never sees the transport. Three roles touch it, each with its own confinement:
  *
  *   - the READER: gRPC's inbound callbacks of the frames call (`onWire`, `onStreamEnd`), which
- *     gRPC serializes per call. It owns the handshake decision, the Reassembler and `inCodec`.
+ *     gRPC serializes per call. It owns the WireReader and, through it, the handshake machine.
  *   - the WRITER: the Outbox's drain (see Outbox), the only code that writes to the frames call.
  *   - the DELIVERER: whoever drains the Inbox (the reader itself for batches of envelopes, else
  *     a virtual thread of the link), the only code that calls the LinkHandler.
  *   The timer thread runs heartbeats (see Heartbeat) and the handshake and close deadlines.
  *
  * PHASES. HANDSHAKE: the dialler has written its Hello and waits for Welcome/Reject; the acceptor
- * waits for a Hello. Nothing but the handshake is read or written. When the acceptor has a valid
- * Hello it sets `peer` and moves to OPEN, but asks gRPC for no further message and writes no
- * Welcome until the runtime has answered linkUp (on the deliverer): the runtime registers the link
- * before the dialler can learn that it exists, which is how the runtime settles duplicate links
- * without a false node-down. linkUp true: Welcome, then whatever the runtime queued meanwhile;
- * false: Reject(REFUSED). The dialler moves to OPEN on the Welcome, calls linkUp, and on false
- * leaves with Goodbye(REFUSED); either way it is only then that its connect future completes.
+ * waits for a Hello. Nothing but the handshake is read or written: each frame goes to the side's
+ * state machine, and the link acts on the step it returns (a reply to write, a refusal, or
+ * agreement); `refuse` is the one place a refusal is carried out. On agreement the link moves to
+ * OPEN, but asks gRPC for no further message (and the acceptor writes no Welcome) until the
+ * runtime has answered linkUp (the link-up task, on the deliverer): the runtime registers the
+ * link before the dialler can learn that it exists, which is how the runtime settles duplicate
+ * links without a false node-down. linkUp true: the acceptor's Welcome, then whatever the runtime
+ * queued meanwhile; false: Reject(REFUSED) from the acceptor, Goodbye(REFUSED) from the dialler;
+ * either way it is only then that a dialler's connect future completes.
  *
  * END. Exactly one decision ends a link (`ended`, first wins), and it says three things: the
  * cause reported to linkDown (none for a link the runtime never kept), how the stream ends (an
@@ -63,43 +54,32 @@ import javax.net.ssl.SSLSession;
  * without a goodbye). Link.close flushes what is queued, then says goodbye, within the close
  * grace. Whatever the decision, the Inbox reports linkDown after the last frame it delivers, once,
  * and only for a link that linkUp kept. Heartbeats go on until the writer has ended the stream.
+ *
+ * ORDERING. Fields set in the constructors are final. The handshake's results (`peer`,
+ * `peerAddress`, `minorVersion`, then `phase`) are volatile, written by the reader before the
+ * link-up task is queued, so the runtime and every sender read them set; `goodbyeReceived` is
+ * volatile, written by the reader. `frames` is volatile, set once when the call starts (before
+ * the first read); `handshakeDeadline` is volatile, set once after the first frame is queued.
  */
 /** One link: the frames stream, the handshake, its end, and the runtime's view of it. */
-final class GrpcLink implements Link {
-  private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
+abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink {
+  static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
 
-  private enum Phase {
-    HANDSHAKE,
-    OPEN
-  }
-
-  private final GrpcTransport transport;
+  final LinkContext ctx;
+  final String remote; // the dialled host:port, or the accepted socket's address
+  final Outbox outbox;
+  final Inbox inbox;
+  final Heartbeat heartbeat;
   private final long serial;
-  private final boolean outbound;
-  private final String remote; // the dialled host:port, or the accepted socket's address
-  private final Outbox outbox;
-  private final Inbox inbox;
-  private final Heartbeat heartbeat;
 
-  // Dialler only (null or empty on an accepted link).
-  private final ManagedChannel channel;
-  private final Optional<String> expectedName;
-  private final CompletableFuture<Link> connected;
-
-  // Reader-confined.
-  private final Reassembler reassembler;
-  private final WireCodec inCodec = new WireCodec();
-  private final EnvelopeCodec inEnvelopes = new EnvelopeCodec();
+  /** Reader-confined: the inbound messages, and the side's handshake machine behind them. */
+  private final WireReader wire;
 
   /** Set once by the reader in the handshake, before the link reaches the runtime. */
   private volatile NodeId peer;
 
   private volatile String peerAddress = "";
-  private volatile byte[] token;
-  private volatile Phase phase = Phase.HANDSHAKE;
-
-  /** Set by the deliverer when linkUp returns true. */
-  private volatile boolean kept;
+  private volatile boolean open;
 
   /**
    * The link's minor version of the protocol (see link.proto): written by the reader at the end of
@@ -107,28 +87,9 @@ final class GrpcLink implements Link {
    */
   private volatile int minorVersion;
 
-  /** Set by the reader when a Goodbye arrives. */
   private volatile boolean goodbyeReceived;
-
   private final AtomicBoolean ended = new AtomicBoolean();
-  private volatile boolean deliveryEnded;
-  private volatile FrameStream frames;
-  private volatile long lastHeard = System.nanoTime();
-
-  /** An accepted link's TLS session: null on plaintext and for dialled links. Set before reads. */
-  private SSLSession tlsSession;
-
-  /** A dialled link's call, whose TLS session the Welcome's check reads. Set before reads. */
-  private volatile ClientCall<byte[], byte[]> dialCall;
-
-  /** A dialled link's Hello nonce. Set before the Hello is sent. */
-  private byte[] helloNonce;
-
-  /** Reader-confined: the acceptor's challenged Hello, awaiting its Proof. */
-  private Handshake.Pending pending;
-
-  /** Reader-confined: the dialler answered the acceptor's Challenge. */
-  private boolean challengeAnswered;
+  volatile FrameStream frames;
 
   /**
    * The handshake deadline, cancelled when the handshake completes or the link ends, so that a
@@ -136,161 +97,117 @@ final class GrpcLink implements Link {
    */
   private volatile Future<?> handshakeDeadline = CompletableFuture.completedFuture(null);
 
-  private GrpcLink(
-      GrpcTransport transport,
-      boolean outbound,
-      String remote,
-      ManagedChannel channel,
-      Optional<String> expectedName) {
-    this.transport = transport;
-    this.serial = transport.nextSerial();
-    this.outbound = outbound;
+  /**
+   * @param handshake the side's handshake state machine
+   * @param codec the reader's codec, which the machine shares
+   */
+  GrpcLink(LinkContext ctx, String remote, WireReader.Handshaking handshake, WireCodec codec) {
+    this.ctx = ctx;
+    this.serial = ctx.table().nextSerial();
     this.remote = remote;
-    this.channel = channel;
-    this.expectedName = expectedName;
-    this.connected = outbound ? new CompletableFuture<>() : null;
-    this.outbox = new Outbox(this, transport.io(), transport.settings());
+    this.wire = new WireReader(handshake, codec, ctx.limits().maxMessageBytes());
+    this.outbox = new Outbox(this, this::streamFinished, ctx.writers(), ctx.limits());
     this.inbox =
-        new Inbox(this, transport.handler(), transport, transport.threads().virtual("link"));
+        new Inbox(
+            this,
+            ctx.handler(),
+            ctx.faults(),
+            ctx.threads().virtual("link"),
+            this::requestMore,
+            () -> ctx.table().remove(this));
     this.heartbeat =
         new Heartbeat(
             this,
-            transport,
-            transport.config().heartbeatInterval(),
-            transport.config().heartbeatTimeout());
-    this.reassembler = new Reassembler(transport.settings().maxMessageBytes());
+            ctx.timer(),
+            ctx.faults(),
+            ctx.heartbeatInterval(),
+            ctx.heartbeatTimeout(),
+            this::heartbeatTimedOut);
   }
+
+  // ---- what one side does that the other does not ----------------------------------------------
+
+  /** The handshake agreed (reader), before the link-up task is queued. */
+  abstract void agreed(HandshakeStep.Agreed agreed);
+
+  /**
+   * The link-up task's first step, before the runtime is asked (deliverer).
+   *
+   * @return false if the link was refused instead
+   */
+  abstract boolean beforeLinkUp();
+
+  /** The handshake frame that opens the link once the runtime kept it, or null for none. */
+  abstract LinkFrame opening();
+
+  /** The runtime kept the link and it is open (deliverer). */
+  abstract void opened();
+
+  /** The link failed before the runtime kept it; a dialler's connect fails with {@code cause}. */
+  abstract void connectFailed(Throwable cause);
+
+  /** The link has just ended (the end decision's thread). */
+  abstract void ended(String detail);
 
   // ---- creation --------------------------------------------------------------------------------
 
-  /**
-   * For a link dialled under TLS without an expected name (a seed known by address only), why
-   * the accepting node's certificate does not name the node {@code answered}; empty when it
-   * does, when a name was expected (the handshake checked it), and on plaintext.
-   */
-  private Optional<String> acceptorMismatch(String answered) {
-    if (expectedName.isPresent() || transport.config().tls().isEmpty()) {
-      return Optional.empty();
+  /** Adds the link to the transport's table, or shuts it down if the transport closed. */
+  final void register() {
+    if (!ctx.table().add(this)) {
+      shutdown(); // raced with close(), which may not have seen it
     }
-    ClientCall<byte[], byte[]> call = dialCall;
-    SSLSession tls = call == null ? null : call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-    return tls == null
-        ? Optional.of("the link's TLS session is unknown: cannot check the accepting node's name")
-        : Security.acceptorMismatch(tls, answered);
   }
 
-  /** Dials: starts the frames call on {@code channel} and writes the Hello. */
-  static GrpcLink dial(
-      GrpcTransport transport,
-      ManagedChannel channel,
-      String remote,
-      Optional<String> expectedName) {
-    GrpcLink link = new GrpcLink(transport, true, remote, channel, expectedName);
-    link.connected.whenComplete(
-        (l, error) -> {
-          if (link.connected.isCancelled() && link.phase == Phase.HANDSHAKE) {
-            link.end(
-                NodeDownEvent.Cause.CONNECTION_LOST,
-                "connect cancelled",
-                Outbox.Finish.abort(Status.CANCELLED),
-                true);
-          }
-        });
-    transport.register(link);
-    try {
-      link.dialCall = channel.newCall(Methods.CLIENT_FRAMES, CallOptions.DEFAULT);
-      ClientCalls.asyncBidiStreamingCall(link.dialCall, link.new ClientInbound());
-    } catch (RuntimeException e) {
-      link.connected.completeExceptionally(
-          new HandshakeException("cannot start a call to " + remote + ": " + e, e));
-      link.end(
-          NodeDownEvent.Cause.CONNECTION_LOST,
-          "call not started",
-          Outbox.Finish.abort(Status.UNAVAILABLE),
-          true);
-      return link;
-    }
-    link.helloNonce = transport.newNonce();
-    link.outbox.handshake(Handshake.hello(transport, expectedName, link.helloNonce));
-    link.startHandshakeDeadline();
-    return link;
-  }
-
-  /**
-   * Accepts: binds a new link to a frames call the server received; {@code tls} is the call's
-   * TLS session, or null on plaintext; {@code tracer} learns why gRPC ended the call, if it did
-   * (null when the call has none).
-   */
-  static StreamObserver<byte[]> accept(
-      GrpcTransport transport,
-      ServerCallStreamObserver<byte[]> call,
-      String remote,
-      SSLSession tls,
-      CallEndTracer tracer) {
-    GrpcLink link = new GrpcLink(transport, false, remote, null, Optional.empty());
-    link.tlsSession = tls;
-    FrameStream stream = FrameStream.server(call);
-    call.disableAutoRequest();
-    call.setOnReadyHandler(link.outbox::signal);
-    Status cancelled = Status.CANCELLED.withDescription("call cancelled");
-    call.setOnCancelHandler(
-        () -> link.onStreamEnd(tracer == null ? cancelled : tracer.closedOr(cancelled)));
-    link.frames = stream;
-    link.outbox.attach(stream);
-    transport.register(link);
-    stream.request(1);
-    link.startHandshakeDeadline();
-    return link.new ServerInbound();
-  }
-
-  private void startHandshakeDeadline() {
-    Duration timeout = transport.config().requestTimeout();
-    handshakeDeadline = transport.scheduleCancellable(
-        () -> {
-          if (phase != Phase.HANDSHAKE || ended.get()) {
-            return;
-          }
-          String why =
-              "no "
-                  + (outbound ? "answer to the hello" : "hello")
-                  + " within "
-                  + timeout.toMillis()
-                  + " ms";
-          LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + why);
-          end(
-              NodeDownEvent.Cause.CONNECTION_LOST,
-              why,
-              Outbox.Finish.abort(Status.DEADLINE_EXCEEDED.withDescription(why)),
-              true);
-        },
-        timeout);
+  /** Ends the link unless its handshake is done within the handshake timeout. */
+  final void startHandshakeDeadline() {
+    handshakeDeadline = ctx.timer().scheduleCancellable(this::handshakeExpired,
+        ctx.handshakeTimeout());
     if (ended.get()) {
       handshakeDeadline.cancel(false);
     }
   }
 
-  long serial() {
+  private void handshakeExpired() {
+    if (open || ended.get()) {
+      return;
+    }
+    String why =
+        "no "
+            + (outbound() ? "answer to the hello" : "hello")
+            + " within "
+            + ctx.handshakeTimeout().toMillis()
+            + " ms";
+    LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + why);
+    end(
+        NodeDownEvent.Cause.CONNECTION_LOST,
+        why,
+        Outbox.Finish.abort(Status.DEADLINE_EXCEEDED.withDescription(why)),
+        true);
+  }
+
+  final long serial() {
     return serial;
   }
 
-  CompletableFuture<Link> connected() {
-    return connected;
+  /** Tells whether the handshake has agreed. */
+  final boolean isOpen() {
+    return open;
+  }
+
+  /** The link's minor version of the protocol, once the handshake has agreed. */
+  final int minorVersion() {
+    return minorVersion;
   }
 
   // ---- Link ------------------------------------------------------------------------------------
 
   @Override
-  public NodeId peer() {
+  public final NodeId peer() {
     return peer;
   }
 
   @Override
-  public boolean outbound() {
-    return outbound;
-  }
-
-  @Override
-  public String peerAddress() {
+  public final String peerAddress() {
     return peerAddress;
   }
 
@@ -301,55 +218,18 @@ final class GrpcLink implements Link {
    *     transport's message limit ({@value TransportSettings#MAX_MESSAGE_BYTES_PROPERTY})
    */
   @Override
-  public boolean send(Frame frame) {
+  public final boolean send(Frame frame) {
     Objects.requireNonNull(frame, "frame");
-    long size =
-        switch (frame) {
-          case Frame.Send s -> s.payload().length;
-          case Frame.Broadcast b -> b.payload().length;
-          case Frame.SpawnRequest r -> r.argument().length;
-          default -> 0;
-        };
-    long limit = transport.settings().maxMessageBytes() - 4096L; // room for the frame's fields
-    if (size > limit) {
-      throw new IllegalArgumentException(
-          "a message of "
-              + size
-              + " bytes exceeds the transport's limit of "
-              + limit
-              + " bytes (system property "
-              + TransportSettings.MAX_MESSAGE_BYTES_PROPERTY
-              + ")");
+    WireCodec.checkSize(frame, ctx.limits().maxMessageBytes());
+    int minor = minorVersion;
+    if (WireCodec.minorVersionOf(frame) > minor) {
+      frame = WireCodec.forOlderPeer(frame, minor, peer);
     }
-    if (WireCodec.minorVersionOf(frame) > minorVersion) {
-      frame = forOlderPeer(frame);
-    }
-    if (ended.get()) {
-      return false;
-    }
-    return outbox.send(frame);
-  }
-
-  /**
-   * A frame of a newer minor version than this link's, as the peer can take it: a down notice's
-   * new reason travels as a crash that names it; anything else is refused, since the peer could not
-   * act on it.
-   */
-  private Frame forOlderPeer(Frame frame) {
-    if (frame instanceof Frame.DownNotice d) {
-      io.distproc.MonitorReason r = d.reason();
-      return new Frame.DownNotice(
-          d.ref(),
-          new io.distproc.MonitorReason.Crashed(
-              r.pid(), io.distproc.ProcessExitException.class.getName(), r.toString(), ""));
-    }
-    throw new DistprocException(
-        "node " + peer + " speaks minor version " + minorVersion + " of the distproc wire protocol,"
-            + " which has no links, exit signals or registered names");
+    return !ended.get() && outbox.send(frame);
   }
 
   @Override
-  public void close(NodeDownEvent.Cause cause, String detail) {
+  public final void close(NodeDownEvent.Cause cause, String detail) {
     Objects.requireNonNull(cause, "cause");
     Objects.requireNonNull(detail, "detail");
     GoodbyeReason reason =
@@ -362,7 +242,7 @@ final class GrpcLink implements Link {
   }
 
   @Override
-  public void retire(String detail) {
+  public final void retire(String detail) {
     Objects.requireNonNull(detail, "detail");
     leave(NodeDownEvent.Cause.REMOVED, detail, GoodbyeReason.GOODBYE_REASON_REMOVED, false);
   }
@@ -372,239 +252,101 @@ final class GrpcLink implements Link {
       NodeDownEvent.Cause cause, String detail, GoodbyeReason reason, boolean dropUndelivered) {
     LinkFrame goodbye = Handshake.goodbye(reason, detail);
     if (end(cause, detail, Outbox.Finish.flushThen(goodbye), dropUndelivered)) {
-      transport.schedule(
-          () -> outbox.abortIfNotDone(Status.CANCELLED.withDescription("close grace expired")),
-          transport.settings().closeGrace());
+      ctx.timer()
+          .schedule(
+              () -> outbox.abortIfNotDone(Status.CANCELLED.withDescription("close grace expired")),
+              ctx.limits().closeGrace());
     }
   }
 
   /** Closes the link as part of {@link GrpcTransport#close()}. */
   void shutdown() {
-    String why = "node " + transport.self().name() + " is shutting down";
-    if (phase == Phase.HANDSHAKE) {
+    String why = "node " + ctx.nodeName() + " is shutting down";
+    if (!open) {
       end(
           NodeDownEvent.Cause.LOCAL_SHUTDOWN,
           why,
           Outbox.Finish.abort(Status.UNAVAILABLE.withDescription(why)),
           true);
-    } else if (!outbound && !kept) {
-      // The runtime is still deciding (linkUp): the dialler is owed a Reject, not a Goodbye.
-      LinkFrame reject = Handshake.reject(RejectReason.REJECT_REASON_SHUTTING_DOWN, why);
-      end(NodeDownEvent.Cause.LOCAL_SHUTDOWN, why, Outbox.Finish.now(reject), true);
     } else {
       close(NodeDownEvent.Cause.LOCAL_SHUTDOWN, why);
     }
   }
 
-  // ---- inbound ---------------------------------------------------------------------------------
+  // ---- inbound (reader) ------------------------------------------------------------------------
 
   /** A gRPC message arrived on the frames stream. Reader. */
-  private void onWire(byte[] bytes) {
-    touch(System.nanoTime());
+  final void onWire(byte[] bytes) {
+    heartbeat.heard(System.nanoTime());
     if (ended.get() || goodbyeReceived) {
       return;
     }
     try {
-      if (phase == Phase.OPEN && !reassembler.inProgress()) {
-        List<Frame> batch = inEnvelopes.decodeBatch(bytes); // the common frame, by hand
-        if (batch != null) {
-          inbox.deliver(batch);
-          return;
+      switch (wire.read(bytes, open)) {
+        case WireReader.Deliver d -> inbox.deliver(d.frames());
+        case WireReader.Partial p -> requestMore();
+        case WireReader.Left l -> {
+          goodbyeReceived = true;
+          end(NodeDownEvent.Cause.PEER_LEFT, l.detail(), Outbox.Finish.now(null), false);
         }
-      }
-      LinkFrame frame = WireCodec.parse(bytes);
-      if (phase == Phase.OPEN) {
-        onFrame(frame);
-      } else if (outbound) {
-        onAnswer(frame);
-      } else {
-        onHello(frame);
+        case WireReader.Step s -> onHandshake(s.step());
       }
     } catch (ProtocolException e) {
       protocolError(e.getMessage());
     }
   }
 
-  /** The acceptor's half of the handshake: a Hello, then a Proof. Reader. */
-  private void onHello(LinkFrame frame) {
-    Handshake.Verdict verdict =
-        pending == null
-            ? Handshake.checkHello(frame, inCodec, tlsSession, transport.newNonce())
-            : Handshake.checkProof(frame, transport, pending);
-    switch (verdict) {
-      case Handshake.Pending p -> {
-        pending = p;
-        outbox.handshake(Handshake.challenge(transport, p));
+  /** Acts on what the handshake machine decided about the last frame. Reader. */
+  private void onHandshake(HandshakeStep step) {
+    switch (step) {
+      case HandshakeStep.Reply r -> {
+        outbox.handshake(r.frame());
         requestMore();
       }
-      case Handshake.Refuse r -> {
-        transport
-            .badLinks()
-            .closing(
-                this,
-                "refused at the handshake"
-                    + (r.claimed() == null ? "" : " (the peer claimed to be " + r.claimed() + ")")
-                    + ": "
-                    + r.reason()
-                    + " ("
-                    + r.detail()
-                    + ")");
-        end(
-            NodeDownEvent.Cause.CONNECTION_LOST,
-            r.detail(),
-            Outbox.Finish.now(Handshake.reject(r.reason(), r.detail())),
-            true);
-      }
-      case Handshake.Accept a -> {
+      case HandshakeStep.Refusal r -> refuse(r);
+      case HandshakeStep.Agreed a -> {
         peer = a.peer();
         peerAddress = a.address();
         minorVersion = a.minorVersion();
-        phase = Phase.OPEN;
+        open = true;
         handshakeDeadline.cancel(false);
-        inbox.linkUp(); // no further message is requested before the runtime answers
+        agreed(a);
+        inbox.linkUp(this::linkUp); // no further message is requested before the runtime answers
       }
     }
   }
 
-  /** The dialler's half of the handshake. Reader. */
-  private void onAnswer(LinkFrame frame) throws ProtocolException {
-    switch (frame.getKindCase()) {
-      case CHALLENGE -> {
-        if (challengeAnswered) {
-          throw new ProtocolException("a second challenge");
-        }
-        challengeAnswered = true;
-        Optional<LinkFrame> proof = Handshake.answer(frame.getChallenge(), transport, helloNonce);
-        if (proof.isEmpty()) {
-          String why = "node at " + remote + " does not know the cluster cookie";
-          LOG.log(System.Logger.Level.WARNING, () -> this + ": refusing the link: " + why);
-          connected.completeExceptionally(new HandshakeException(why));
-          LinkFrame goodbye = Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REFUSED, why);
-          end(NodeDownEvent.Cause.CONNECTION_LOST, why, Outbox.Finish.now(goodbye), true);
-          return;
-        }
-        outbox.handshake(proof.get());
-        requestMore();
-      }
-      case WELCOME -> {
-        if (!challengeAnswered) {
-          throw new ProtocolException("a welcome without a challenge first");
-        }
-        Handshake.Welcomed welcome = Handshake.check(frame.getWelcome(), inCodec);
-        String name = welcome.peer().name();
-        if (expectedName.isPresent() && !expectedName.get().equals(name)) {
-          String why = remote + " answered as '" + name + "', not '" + expectedName.get() + "'";
-          LOG.log(System.Logger.Level.WARNING, () -> this + ": refusing the link: " + why);
-          connected.completeExceptionally(new HandshakeException(why));
-          LinkFrame goodbye = Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REFUSED, why);
-          end(NodeDownEvent.Cause.CONNECTION_LOST, why, Outbox.Finish.now(goodbye), true);
-          return;
-        }
-        Optional<String> unnamed = acceptorMismatch(name);
-        if (unnamed.isPresent()) {
-          String why = remote + ": " + unnamed.get();
-          LOG.log(System.Logger.Level.WARNING, () -> this + ": refusing the link: " + why);
-          connected.completeExceptionally(new HandshakeException(why));
-          LinkFrame goodbye = Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REFUSED, why);
-          end(NodeDownEvent.Cause.CONNECTION_LOST, why, Outbox.Finish.now(goodbye), true);
-          return;
-        }
-        peer = welcome.peer();
-        peerAddress = welcome.address();
-        minorVersion = welcome.minorVersion();
-        token = welcome.token();
-        phase = Phase.OPEN;
-        handshakeDeadline.cancel(false);
-        heartbeat.openClient(channel, welcome.token());
-        inbox.linkUp();
-      }
-      case REJECT -> {
-        Reject reject = frame.getReject();
-        String why =
-            "node at "
-                + remote
-                + " refused the link: "
-                + reject.getReason()
-                + " ("
-                + reject.getDetail()
-                + ")";
-        LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + why);
-        // REFUSED means the peer's runtime declined the link (a duplicate of a link that is up or
-        // coming up): the runtime waits for that other link instead of reporting a failure.
-        connected.completeExceptionally(
-            reject.getReason() == RejectReason.REJECT_REASON_REFUSED
-                ? new LinkRefusedException(why)
-                : new HandshakeException(why));
-        end(NodeDownEvent.Cause.CONNECTION_LOST, why, Outbox.Finish.now(null), true);
-      }
-      default ->
-          throw new ProtocolException("expected a welcome or reject, got " + frame.getKindCase());
+  /** Carries out a refusal of the link before the runtime has it: the one place that does. */
+  final void refuse(HandshakeStep.Refusal r) {
+    switch (r.log()) {
+      case PEERS_FAULT -> ctx.badLinks().closing(this, r.line());
+      case WARNING -> LOG.log(System.Logger.Level.WARNING, () -> this + ": " + r.line());
+      case DEBUG -> LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + r.line());
+      case NONE -> {}
     }
-  }
-
-  /** A frame after the handshake. Reader. */
-  private void onFrame(LinkFrame frame) throws ProtocolException {
-    LinkFrame.KindCase kind = frame.getKindCase();
-    if (reassembler.inProgress() && kind != LinkFrame.KindCase.CHUNK) {
-      throw new ProtocolException(
-          kind + " frame inside a chunk run, at " + reassembler.filled() + " bytes");
+    if (r.failure() != null) {
+      connectFailed(r.failure());
     }
-    switch (kind) {
-      case CHUNK -> {
-        byte[] whole = reassembler.accept(frame.getChunk());
-        if (whole == null) {
-          requestMore();
-          return;
-        }
-        List<Frame> batch = inEnvelopes.decodeBatch(whole);
-        if (batch != null) {
-          inbox.deliver(batch);
-          return;
-        }
-        LinkFrame inner = WireCodec.parse(whole);
-        switch (inner.getKindCase()) {
-          case CHUNK, HELLO, WELCOME, REJECT, GOODBYE, CHALLENGE, PROOF ->
-              throw new ProtocolException(
-                  "a chunk run carried a " + inner.getKindCase() + " frame");
-          default -> inbox.deliver(inCodec.frames(inner));
-        }
-      }
-      case GOODBYE -> {
-        goodbyeReceived = true;
-        Goodbye goodbye = frame.getGoodbye();
-        String detail =
-            "peer left: "
-                + goodbye.getReason()
-                + (goodbye.getDetail().isEmpty() ? "" : " (" + goodbye.getDetail() + ")");
-        end(NodeDownEvent.Cause.PEER_LEFT, detail, Outbox.Finish.now(null), false);
-      }
-      default -> inbox.deliver(inCodec.frames(frame));
-    }
+    end(NodeDownEvent.Cause.CONNECTION_LOST, r.detail(), Outbox.Finish.now(r.last()), true);
   }
 
   /** The frames call ended from the gRPC side; {@code status} is null for a normal end. Reader. */
-  private void onStreamEnd(Status status) {
+  final void onStreamEnd(Status status) {
     if (goodbyeReceived || ended.get()) {
       return;
     }
-    String detail =
-        status == null
-            ? "stream ended without goodbye"
-            : "stream failed: "
-                + status.getCode()
-                + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")")
-                + rootCause(status.getCause());
+    String detail = CallEndTracer.describe(status);
     boolean refusedByGrpc =
         status != null
             && (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
                 || status.getCode() == Status.Code.INTERNAL);
     if (refusedByGrpc) {
-      transport.badLinks().closing(this, detail);
+      ctx.badLinks().closing(this, detail);
     } else {
       LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + detail);
     }
-    if (outbound && phase == Phase.HANDSHAKE) {
-      connected.completeExceptionally(
+    if (!open) {
+      connectFailed(
           new HandshakeException(
               "cannot link to " + remote + ": " + detail,
               status == null ? null : status.asRuntimeException()));
@@ -616,24 +358,9 @@ final class GrpcLink implements Link {
         false);
   }
 
-  /**
-   * The innermost cause of a failed call, which says why (an untrusted certificate, a missing
-   * client certificate), where the status only says UNAVAILABLE; empty if there is none.
-   */
-  private static String rootCause(Throwable cause) {
-    if (cause == null) {
-      return "";
-    }
-    Throwable root = cause;
-    for (int depth = 0; root.getCause() != null && depth < 16; depth++) {
-      root = root.getCause();
-    }
-    return ", because " + root.getClass().getSimpleName() + ": " + root.getMessage();
-  }
-
   /** The peer broke the contract: close the link, never the node. */
   private void protocolError(String why) {
-    transport.badLinks().closing(this, "protocol error: " + why);
+    ctx.badLinks().closing(this, "protocol error: " + why);
     end(
         NodeDownEvent.Cause.CONNECTION_LOST,
         "protocol error: " + why,
@@ -643,64 +370,42 @@ final class GrpcLink implements Link {
 
   // ---- linkUp (deliverer) ----------------------------------------------------------------------
 
-  /** Asks the runtime whether to keep the link, and completes the handshake. Deliverer. */
-  void runLinkUp(LinkHandler handler) {
-    if (ended.get()) {
+  /** The link-up task: asks the runtime whether to keep the link, and opens it. Deliverer. */
+  private void linkUp() {
+    if (ended.get() || !beforeLinkUp()) {
       return;
-    }
-    if (outbound && connected.isCancelled()) {
-      LinkFrame goodbye =
-          Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REFUSED, "connect cancelled");
-      end(
-          NodeDownEvent.Cause.CONNECTION_LOST,
-          "connect cancelled",
-          Outbox.Finish.now(goodbye),
-          true);
-      return;
-    }
-    if (!outbound) {
-      token = transport.newToken();
-      transport.registerToken(token, this); // before the Welcome names it
     }
     boolean keep;
     try {
-      keep = handler.linkUp(this);
+      keep = ctx.handler().linkUp(this);
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.ERROR, this + ": the runtime's linkUp threw; refusing", t);
       keep = false;
     }
     if (!keep) {
-      String why = "refused by node " + transport.self().name() + " (a duplicate, or itself)";
-      LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + why);
-      if (outbound) {
-        connected.completeExceptionally(new HandshakeException("link to " + peer + " " + why));
-        LinkFrame goodbye = Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REFUSED, why);
-        end(NodeDownEvent.Cause.CONNECTION_LOST, why, Outbox.Finish.now(goodbye), true);
-      } else {
-        LinkFrame reject = Handshake.reject(RejectReason.REJECT_REASON_REFUSED, why);
-        end(NodeDownEvent.Cause.CONNECTION_LOST, why, Outbox.Finish.now(reject), true);
-      }
+      refuse(
+          HandshakeStep.Refusal.byRuntime(
+              outbound(), peer, "refused by node " + ctx.nodeName() + " (a duplicate, or itself)"));
       return;
     }
-    kept = true;
-    outbox.open(outbound ? null : Handshake.welcome(transport, token, minorVersion));
-    touch(System.nanoTime());
+    inbox.keep();
+    outbox.open(opening());
+    heartbeat.heard(System.nanoTime());
     heartbeat.start();
     FrameStream f = frames;
     if (f != null && !ended.get()) {
-      request(f, transport.settings().inboundWindow());
+      request(f, ctx.limits().inboundWindow());
     }
-    if (outbound) {
-      connected.complete(this);
-    }
+    opened();
   }
 
-  boolean kept() {
-    return kept;
+  /** Tells whether the runtime kept the link. */
+  final boolean kept() {
+    return inbox.kept();
   }
 
   /** Asks gRPC for the next frame after one was delivered. Deliverer or reader. */
-  void requestMore() {
+  private void requestMore() {
     FrameStream f = frames;
     if (f != null && !ended.get()) {
       request(f, 1);
@@ -715,12 +420,6 @@ final class GrpcLink implements Link {
     }
   }
 
-  /** The deliverer made its last call. */
-  void deliveryEnded() {
-    deliveryEnded = true;
-    transport.deregister(this);
-  }
-
   // ---- end -------------------------------------------------------------------------------------
 
   /**
@@ -731,24 +430,17 @@ final class GrpcLink implements Link {
    * @param dropUndelivered whether frames received and not yet delivered are dropped
    * @return whether this call ended it
    */
-  private boolean end(
+  final boolean end(
       NodeDownEvent.Cause cause, String detail, Outbox.Finish how, boolean dropUndelivered) {
     if (!ended.compareAndSet(false, true)) {
       return false;
     }
+    heartbeat.linkEnded();
     handshakeDeadline.cancel(false);
     outbox.stopAccepting();
     outbox.finish(how);
     inbox.end(cause, detail, dropUndelivered);
-    byte[] t = token;
-    if (t != null && !outbound) {
-      transport.forgetToken(t);
-    }
-    if (outbound) {
-      connected.completeExceptionally(new HandshakeException(remote + ": " + detail));
-      channel.shutdown(); // lets the frames call finish its goodbye; refuses new calls
-      transport.schedule(channel::shutdownNow, transport.settings().closeGrace().plusMillis(500));
-    }
+    ended(detail);
     return true;
   }
 
@@ -756,12 +448,12 @@ final class GrpcLink implements Link {
    * The writer has ended this side of the frames stream (or found it gone). Heartbeats stop only
    * now, so that a peer waiting for a slow flush and goodbye does not declare this node dead.
    */
-  void streamFinished() {
+  private void streamFinished() {
     heartbeat.stop();
   }
 
   /** The timer found the peer silent for longer than the heartbeat timeout. */
-  void heartbeatTimedOut(Duration silent, Duration timeout) {
+  private void heartbeatTimedOut(Duration silent, Duration timeout) {
     String why =
         "no heartbeat or frame for "
             + silent.toMillis()
@@ -774,108 +466,68 @@ final class GrpcLink implements Link {
     }
   }
 
-  /** Records that something arrived from the peer. */
-  void touch(long nanos) {
-    lastHeard = nanos;
+  // ---- state, for the transport, tests and metrics ---------------------------------------------
+
+  /** When anything last arrived from the peer ({@link System#nanoTime()}). */
+  final long lastHeard() {
+    return heartbeat.lastHeard();
   }
 
-  long lastHeard() {
-    return lastHeard;
-  }
-
-  boolean isEnded() {
+  final boolean isEnded() {
     return ended.get();
   }
 
-  boolean isDeliveryEnded() {
-    return deliveryEnded;
+  /** Tells whether the link's last handler call has returned. */
+  final boolean isDeliveryEnded() {
+    return inbox.isFinished();
   }
 
   /** Waits for the last handler call, up to the deadline; never for the calling thread itself. */
-  void awaitDelivery(long deadlineNanos) throws InterruptedException {
+  final void awaitDelivery(long deadlineNanos) throws InterruptedException {
     long left = deadlineNanos - System.nanoTime();
     if (left > 0) {
       inbox.await(Duration.ofNanos(left));
     }
   }
 
-  Heartbeat heartbeat() {
-    return heartbeat;
-  }
-
   /** Payload bytes queued for the peer and not yet handed to gRPC. For tests and metrics. */
-  long queuedBytes() {
+  final long queuedBytes() {
     return outbox.queuedBytes();
   }
 
-  /** How many gRPC messages this link has written on its frames stream. For tests. */
-  long messagesWritten() {
-    FrameStream f = frames;
-    return f == null ? 0 : f.messagesWritten();
-  }
-
   /** Tells whether a sender is blocked on this link's bound. For tests. */
-  boolean hasBlockedSenders() {
+  final boolean hasBlockedSenders() {
     return outbox.hasBlockedSenders();
   }
 
   /** The last heartbeat round trip measured on this link, if any. For metrics. */
   @Override
-  public Optional<Duration> roundTrip() {
+  public final Optional<Duration> roundTrip() {
     return heartbeatRoundTrip();
   }
 
-  Optional<Duration> heartbeatRoundTrip() {
+  final Optional<Duration> heartbeatRoundTrip() {
     return heartbeat.roundTrip();
   }
 
   /** Names the link for logs: {@code node alpha: link #3 to beta#17 (dialled 10.0.0.2:7001)}. */
   @Override
-  public String toString() {
+  public final String toString() {
     NodeId p = peer;
     return "node "
-        + transport.self().name()
+        + ctx.nodeName()
         + ": link #"
         + serial
         + " "
         + (p == null ? "with " + remote : "to " + p)
         + " ("
-        + (outbound ? "dialled " : "accepted from ")
+        + (outbound() ? "dialled " : "accepted from ")
         + remote
         + ")";
   }
 
-  // ---- gRPC observers --------------------------------------------------------------------------
-
-  /** The dialler's inbound side of the frames call. */
-  private final class ClientInbound implements ClientResponseObserver<byte[], byte[]> {
-    @Override
-    public void beforeStart(ClientCallStreamObserver<byte[]> call) {
-      call.disableAutoRequestWithInitial(1);
-      call.setOnReadyHandler(outbox::signal);
-      FrameStream stream = FrameStream.client(call);
-      frames = stream;
-      outbox.attach(stream);
-    }
-
-    @Override
-    public void onNext(byte[] bytes) {
-      onWire(bytes);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      onStreamEnd(Status.fromThrowable(t));
-    }
-
-    @Override
-    public void onCompleted() {
-      onStreamEnd(null);
-    }
-  }
-
-  /** The acceptor's inbound side of the frames call. */
-  private final class ServerInbound implements StreamObserver<byte[]> {
+  /** The inbound side of the frames call, for either side. */
+  class Inbound implements StreamObserver<byte[]> {
     @Override
     public void onNext(byte[] bytes) {
       onWire(bytes);

@@ -32,6 +32,7 @@ public final class GrpcTransportFactory implements TransportFactory {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(handler, "handler");
-    return GrpcTransport.start(config, self, handler, TransportSettings.fromSystemProperties());
+    return GrpcTransport.start(
+        config, self, handler, TransportSettings.fromSystemProperties(), FaultSeam.NONE);
   }
 }

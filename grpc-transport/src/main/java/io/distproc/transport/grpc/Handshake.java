@@ -62,13 +62,13 @@ final class Handshake {
 
   private Handshake() {}
 
-  static LinkFrame hello(GrpcTransport transport, Optional<String> expectedName, byte[] nonce) {
+  static LinkFrame hello(Identity identity, Optional<String> expectedName, byte[] nonce) {
     Hello.Builder hello =
         Hello.newBuilder()
             .setProtocolVersion(WireCodec.PROTOCOL_VERSION)
-            .setNode(WireCodec.node(transport.self()))
-            .setAdvertisedHost(transport.advertisedHost())
-            .setAdvertisedPort(transport.advertisedPort())
+            .setNode(WireCodec.node(identity.self()))
+            .setAdvertisedHost(identity.advertisedHost())
+            .setAdvertisedPort(identity.advertisedPort())
             .setNonce(ByteString.copyFrom(nonce))
             .setMinorVersion(WireCodec.MINOR_VERSION);
     expectedName.ifPresent(hello::setExpectedName);
@@ -76,14 +76,14 @@ final class Handshake {
   }
 
   /** The acceptor's Welcome, carrying the link's minor version (see link.proto). */
-  static LinkFrame welcome(GrpcTransport transport, byte[] token, int minorVersion) {
+  static LinkFrame welcome(Identity identity, byte[] token, int minorVersion) {
     return LinkFrame.newBuilder()
         .setWelcome(
             Welcome.newBuilder()
                 .setProtocolVersion(WireCodec.PROTOCOL_VERSION)
-                .setNode(WireCodec.node(transport.self()))
-                .setAdvertisedHost(transport.advertisedHost())
-                .setAdvertisedPort(transport.advertisedPort())
+                .setNode(WireCodec.node(identity.self()))
+                .setAdvertisedHost(identity.advertisedHost())
+                .setAdvertisedPort(identity.advertisedPort())
                 .setLinkToken(ByteString.copyFrom(token))
                 .setMinorVersion(minorVersion))
         .build();
@@ -158,23 +158,23 @@ final class Handshake {
   }
 
   /** The acceptor's Challenge to a pending dialler: its nonce, and its own proof of the cookie. */
-  static LinkFrame challenge(GrpcTransport transport, Pending p) {
+  static LinkFrame challenge(Identity identity, Pending p) {
     return LinkFrame.newBuilder()
         .setChallenge(
             Challenge.newBuilder()
                 .setNonce(ByteString.copyFrom(p.serverNonce()))
                 .setProof(
                     ByteString.copyFrom(
-                        proof(transport.cookie(), SERVER, p.clientNonce(), p.serverNonce(), p.peer()))))
+                        proof(identity.cookie(), SERVER, p.clientNonce(), p.serverNonce(), p.peer()))))
         .build();
   }
 
   /**
    * The acceptor's checks on the dialler's answer: a Proof at all, the proof (constant time), the
-   * expected name, and that this node is not shutting down. Only an authenticated dialler learns
-   * this node's name from a refusal.
+   * expected name, and that this node is not shutting down ({@code closing}). Only an
+   * authenticated dialler learns this node's name from a refusal.
    */
-  static Verdict checkProof(LinkFrame frame, GrpcTransport transport, Pending p) {
+  static Verdict checkProof(LinkFrame frame, Identity identity, Pending p, boolean closing) {
     String claimed = p.peer().name() + "#" + p.peer().incarnation();
     if (frame.getKindCase() != LinkFrame.KindCase.PROOF) {
       return new Refuse(
@@ -183,18 +183,18 @@ final class Handshake {
           claimed);
     }
     byte[] expected =
-        proof(transport.cookie(), CLIENT, p.clientNonce(), p.serverNonce(), p.peer());
+        proof(identity.cookie(), CLIENT, p.clientNonce(), p.serverNonce(), p.peer());
     if (!MessageDigest.isEqual(expected, frame.getProof().getProof().toByteArray())) {
       return new Refuse(RejectReason.REJECT_REASON_BAD_COOKIE, "cookie mismatch", claimed);
     }
     String expectedName = p.expectedName();
-    if (!expectedName.isEmpty() && !expectedName.equals(transport.self().name())) {
+    if (!expectedName.isEmpty() && !expectedName.equals(identity.self().name())) {
       return new Refuse(
           RejectReason.REJECT_REASON_WRONG_NODE,
-          "this is node '" + transport.self().name() + "', not '" + expectedName + "'",
+          "this is node '" + identity.self().name() + "', not '" + expectedName + "'",
           claimed);
     }
-    if (transport.isClosed()) {
+    if (closing) {
       return new Refuse(
           RejectReason.REJECT_REASON_SHUTTING_DOWN, "the node is shutting down", claimed);
     }
@@ -209,15 +209,15 @@ final class Handshake {
    * @throws ProtocolException if the Challenge is malformed
    */
   static Optional<LinkFrame> answer(
-      Challenge challenge, GrpcTransport transport, byte[] clientNonce) throws ProtocolException {
+      Challenge challenge, Identity identity, byte[] clientNonce) throws ProtocolException {
     checkNonce(challenge.getNonce(), "challenge.nonce");
     byte[] serverNonce = challenge.getNonce().toByteArray();
-    byte[] cookie = transport.cookie();
-    byte[] expected = proof(cookie, SERVER, clientNonce, serverNonce, transport.self());
+    byte[] cookie = identity.cookie();
+    byte[] expected = proof(cookie, SERVER, clientNonce, serverNonce, identity.self());
     if (!MessageDigest.isEqual(expected, challenge.getProof().toByteArray())) {
       return Optional.empty();
     }
-    byte[] mine = proof(cookie, CLIENT, clientNonce, serverNonce, transport.self());
+    byte[] mine = proof(cookie, CLIENT, clientNonce, serverNonce, identity.self());
     return Optional.of(
         LinkFrame.newBuilder()
             .setProof(Proof.newBuilder().setProof(ByteString.copyFrom(mine)))
@@ -268,7 +268,7 @@ final class Handshake {
     }
     NodeId peer = codec.node(welcome.getNode(), "welcome.node");
     checkPort(welcome.getAdvertisedPort(), "welcome.advertised_port");
-    if (welcome.getLinkToken().size() != GrpcTransport.TOKEN_BYTES) {
+    if (welcome.getLinkToken().size() != Identity.TOKEN_BYTES) {
       throw new ProtocolException(
           "welcome.link_token has " + welcome.getLinkToken().size() + " bytes");
     }

@@ -15,7 +15,6 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -37,10 +36,13 @@ import java.util.concurrent.TimeUnit;
  * the link dead. Arrivals only store a volatile time, so a busy link costs one timer task per
  * `timeout - interval` or so, never one per ping or frame. A hung peer is thus noticed `timeout`
  * after it last spoke, late only by the timer's scheduling delay (milliseconds). While the
- * transport is paused (tests), the check re-arms every interval and declares nothing. A link that
- * is closing keeps pinging until its frame stream has ended, so that the peer, still reading the
- * flushed frames, does not take the flush for a hang; its liveness check stops, since the link
- * has ended already.
+ * fault seam says the node is paused (tests), the check re-arms every interval and declares
+ * nothing. A link that is closing keeps pinging until its frame stream has ended, so that the
+ * peer, still reading the flushed frames, does not take the flush for a hang; its liveness check
+ * stops, since the link has ended already (linkEnded).
+ *
+ * The heartbeat knows its link only as a name for logs and a Silence to tell; `lastHeard` is its
+ * own (the link's reader stores arrivals in it).
  *
  * Round trip without replies: each ping echoes the send time of the latest ping received from the
  * peer and how long it was held here; the peer subtracts both from its clock.
@@ -51,9 +53,16 @@ final class Heartbeat {
 
   private record Echo(long peerSentNanos, long receivedAtNanos) {}
 
-  private final GrpcLink link;
-  private final GrpcTransport transport;
-  private final ScheduledExecutorService timer;
+  /** Told when the peer has been silent for longer than the timeout. */
+  interface Silence {
+    /** The peer said nothing for {@code silent}, longer than {@code timeout}. Timer thread. */
+    void timedOut(Duration silent, Duration timeout);
+  }
+
+  private final Object link; // names the link in logs (its toString)
+  private final TimerThread timer;
+  private final FaultSeam faults;
+  private final Silence silence;
   private final long intervalNanos;
   private final long timeoutNanos;
 
@@ -70,47 +79,84 @@ final class Heartbeat {
   private volatile Echo lastPing;
   private volatile long roundTripNanos = -1;
 
-  Heartbeat(GrpcLink link, GrpcTransport transport, Duration interval, Duration timeout) {
+  /** When anything (ping or frame) last arrived; written by gRPC's callbacks, read by the timer. */
+  private volatile long lastHeard = System.nanoTime();
+
+  /** Set once by the link when it has ended: the liveness check then has nothing to declare. */
+  private volatile boolean linkEnded;
+
+  /**
+   * @param link names the link in logs (its toString)
+   * @param silence told once the peer has been silent for longer than {@code timeout}
+   */
+  Heartbeat(
+      Object link,
+      TimerThread timer,
+      FaultSeam faults,
+      Duration interval,
+      Duration timeout,
+      Silence silence) {
     this.link = link;
-    this.transport = transport;
-    this.timer = transport.timer();
+    this.timer = timer;
+    this.faults = faults;
+    this.silence = silence;
     this.intervalNanos = interval.toNanos();
     this.timeoutNanos = timeout.toNanos();
   }
 
+  /** Records that something arrived from the peer at {@code nanos}. Any thread. */
+  void heard(long nanos) {
+    lastHeard = nanos;
+  }
+
+  /** When anything last arrived from the peer ({@link System#nanoTime()}). */
+  long lastHeard() {
+    return lastHeard;
+  }
+
+  /** The link has ended: no liveness verdict is wanted any more. Pings go on until {@link #stop}. */
+  void linkEnded() {
+    linkEnded = true;
+  }
+
   /** Starts the periodic ping and the liveness check. Once, when the link is up. */
   void start() {
-    transport.onTimer(
+    timer.execute(
         () -> {
           if (!stopped && ticks == null) {
             ticks =
-                timer.scheduleAtFixedRate(
-                    this::tick, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
-            armCheck(link.lastHeard() + timeoutNanos);
+                timer
+                    .executor()
+                    .scheduleAtFixedRate(
+                        this::tick, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+            armCheck(lastHeard + timeoutNanos);
           }
         });
   }
 
   /** Arms the liveness check for the given {@link System#nanoTime()}. Timer thread. */
   private void armCheck(long atNanos) {
-    check = timer.schedule(checkTask, atNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    check =
+        timer
+            .executor()
+            .schedule(checkTask, atNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
   /** The liveness check: runs at the deadline of the last thing heard. Timer thread. */
   private void checkSilence() {
-    if (stopped || link.isEnded()) {
+    if (stopped || linkEnded) {
       return;
     }
     long now = System.nanoTime();
     try {
-      if (transport.paused()) {
+      if (faults.paused()) {
         armCheck(now + intervalNanos);
         return;
       }
-      long heard = link.lastHeard();
+      long heard = lastHeard;
       long silent = now - heard;
       if (silent >= timeoutNanos) {
-        link.heartbeatTimedOut(Duration.ofNanos(silent), Duration.ofNanos(timeoutNanos));
+        silence.timedOut(Duration.ofNanos(silent), Duration.ofNanos(timeoutNanos));
         return;
       }
       armCheck(heard + timeoutNanos);
@@ -123,7 +169,7 @@ final class Heartbeat {
 
   /** The dialler opens the stream on the link's channel and names the link by its token. */
   void openClient(ManagedChannel channel, byte[] token) {
-    transport.onTimer(
+    timer.execute(
         () -> {
           if (stopped) {
             return;
@@ -143,7 +189,7 @@ final class Heartbeat {
 
   /** The acceptor attaches the stream the dialler opened for this link. */
   void attachServer(CallStreamObserver<HeartbeatFrame> stream) {
-    transport.onTimer(
+    timer.execute(
         () -> {
           if (stopped || out != null) {
             stream.onError(
@@ -160,7 +206,7 @@ final class Heartbeat {
   /** A ping arrived from the peer. Called by gRPC. */
   void onPing(Ping ping) {
     long now = System.nanoTime();
-    link.touch(now);
+    lastHeard = now;
     if (ping.getEchoSentNanos() != 0) {
       long rtt = now - ping.getEchoSentNanos() - ping.getEchoHoldNanos();
       if (rtt >= 0) {
@@ -178,7 +224,7 @@ final class Heartbeat {
 
   /** Stops pinging and ends the heartbeat stream. Idempotent. */
   void stop() {
-    transport.onTimer(
+    timer.execute(
         () -> {
           if (stopped) {
             return;
@@ -206,8 +252,14 @@ final class Heartbeat {
         });
   }
 
+  /** Names the link, for logs. */
+  @Override
+  public String toString() {
+    return String.valueOf(link);
+  }
+
   private void tick() {
-    if (stopped || transport.paused()) {
+    if (stopped || faults.paused()) {
       return;
     }
     long now = System.nanoTime();

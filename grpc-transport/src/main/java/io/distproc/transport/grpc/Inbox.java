@@ -2,6 +2,7 @@ package io.distproc.transport.grpc;
 
 import io.distproc.NodeDownEvent;
 import io.distproc.runtime.internal.Frame;
+import io.distproc.runtime.internal.Link;
 import io.distproc.runtime.internal.LinkHandler;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop, delivers them itself when nothing is queued ahead: no thread hand-off between the socket
  * and the mailbox. Everything that may take longer or wait (linkUp and linkDown, which reach user
  * listeners; broadcasts, which the runtime decodes; spawn, monitor and the other control frames;
- * any delivery to a handler that makes no promise; any delivery while the transport is paused for
- * a test) is handed, with the rest of the queue, to a virtual thread of the link
+ * any delivery to a handler that makes no promise; any delivery while the fault seam pauses the
+ * node for a test) is handed, with the rest of the queue, to a virtual thread of the link
  * (`distproc-io-<node>-link-<n>`), which drains until the queue is empty. A reader that finds a
  * drain under way only queues its message. So a slow handler holds up only its link, and the
  * event loop never waits.
@@ -35,10 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * slow handler slows the peer through flow control instead of filling memory.
  */
 /**
- * Calls the runtime's {@link LinkHandler} for one link, one call at a time and in order: {@code
- * linkUp} once, then {@code frame} for every frame in arrival order, then {@code linkDown} once,
- * after the last frame, if {@code linkUp} kept the link. Producers ({@link #linkUp}, {@link
- * #deliver}, {@link #end}) may be called from any thread.
+ * Calls the runtime's {@link LinkHandler} for one link, one call at a time and in order: the
+ * link-up task once (which asks the runtime and, if it keeps the link, calls {@link #keep()}),
+ * then {@code frame} for every frame in arrival order, then {@code linkDown} once, after the last
+ * frame, if the link was kept. Producers ({@link #linkUp}, {@link #deliver}, {@link #end}) may be
+ * called from any thread.
  */
 final class Inbox {
   private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
@@ -48,12 +50,15 @@ final class Inbox {
 
   private record End(NodeDownEvent.Cause cause, String detail) {}
 
-  private static final Object LINK_UP = new Object();
+  /** A task of the link's own, run in order with the frames (the link-up decision). */
+  private record Task(Runnable run) {}
 
-  private final GrpcLink link;
+  private final Link link; // what the handler is told the frames came on; names it in logs
   private final LinkHandler handler;
-  private final GrpcTransport transport;
+  private final FaultSeam faults;
   private final ThreadFactory threads;
+  private final Runnable requestMore;
+  private final Runnable onFinished;
   private final ConcurrentLinkedQueue<Object> events = new ConcurrentLinkedQueue<>();
   private final AtomicInteger wip = new AtomicInteger();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -67,16 +72,51 @@ final class Inbox {
   /** Set by the drainer after the end event: nothing is delivered any more. Drainer only. */
   private boolean ended;
 
-  Inbox(GrpcLink link, LinkHandler handler, GrpcTransport transport, ThreadFactory threads) {
+  /** Set by the link-up task (a drainer) when the runtime kept the link; read by any thread. */
+  private volatile boolean kept;
+
+  /**
+   * @param link the link, as the handler is given it
+   * @param threads makes the link's delivering virtual threads
+   * @param requestMore run (by the deliverer) after each delivered gRPC message, to read the next
+   * @param onFinished run (by the deliverer) once the last handler call has returned
+   */
+  Inbox(
+      Link link,
+      LinkHandler handler,
+      FaultSeam faults,
+      ThreadFactory threads,
+      Runnable requestMore,
+      Runnable onFinished) {
     this.link = link;
     this.handler = handler;
-    this.transport = transport;
+    this.faults = faults;
     this.threads = threads;
+    this.requestMore = requestMore;
+    this.onFinished = onFinished;
   }
 
-  /** Queues the {@code linkUp} call. */
-  void linkUp() {
-    submit(LINK_UP, false);
+  /**
+   * Queues the link-up task, run by the deliverer before any frame: it asks the runtime about the
+   * link and, if the runtime keeps it, calls {@link #keep()}.
+   */
+  void linkUp(Runnable task) {
+    submit(new Task(task), false);
+  }
+
+  /** The runtime kept the link: frames are delivered and linkDown will be called. Deliverer. */
+  void keep() {
+    kept = true;
+  }
+
+  /** Tells whether the runtime kept the link. Any thread. */
+  boolean kept() {
+    return kept;
+  }
+
+  /** Tells whether the last handler call has returned. Any thread. */
+  boolean isFinished() {
+    return finished.getCount() == 0;
   }
 
   /**
@@ -136,7 +176,7 @@ final class Inbox {
     try {
       while (true) {
         for (Object event; (event = events.peek()) != null; ) {
-          if (inline && !(event instanceof Deliver d && d.inline() && !transport.paused())) {
+          if (inline && !(event instanceof Deliver d && d.inline() && !faults.paused())) {
             drainer = null;
             handOver(missed);
             return;
@@ -160,33 +200,33 @@ final class Inbox {
     if (ended) {
       return;
     }
-    if (event == LINK_UP) {
-      link.runLinkUp(handler);
+    if (event instanceof Task t) {
+      t.run().run();
     } else if (event instanceof Deliver d) {
       deliverAll(d.frames());
     } else if (event instanceof End e) {
       ended = true;
-      if (link.kept()) {
+      if (kept) {
         try {
           handler.linkDown(link, e.cause(), e.detail());
         } catch (Throwable t) {
           LOG.log(System.Logger.Level.ERROR, link + ": the runtime's linkDown threw", t);
         }
       }
-      link.deliveryEnded();
+      onFinished.run();
       finished.countDown();
     }
   }
 
   private void deliverAll(List<Frame> frames) {
-    if (!link.kept()) {
+    if (!kept) {
       return;
     }
     for (Frame frame : frames) {
       if (discard) {
         return;
       }
-      transport.awaitUnpaused();
+      faults.awaitUnpaused();
       try {
         handler.frame(link, frame);
       } catch (Throwable t) {
@@ -196,6 +236,6 @@ final class Inbox {
             t);
       }
     }
-    link.requestMore();
+    requestMore.run();
   }
 }

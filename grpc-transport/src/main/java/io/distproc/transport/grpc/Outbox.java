@@ -91,7 +91,8 @@ final class Outbox {
    */
   private static final long IDLE_NANOS = 50_000;
 
-  private final GrpcLink link;
+  private final Object link; // names the link in logs (its toString)
+  private final Runnable streamFinished;
   private final Executor executor;
   private final long maxQueuedBytes;
   private final int chunkBytes;
@@ -117,7 +118,11 @@ final class Outbox {
   /** When the writer last emptied the queue; written by the writer, read by senders. */
   private volatile long lastDrained = System.nanoTime();
 
-  /** Set once by {@link #finish(Finish)}; read by the writer. */
+  /**
+   * How the stream ends: set by {@link #finish(Finish)}, called once (under the link's one end
+   * decision), and replaced by {@link #abortIfNotDone} (the close grace's timer task, after it);
+   * read by the writer.
+   */
   private volatile Finish finish;
 
   // Writer-confined.
@@ -130,8 +135,13 @@ final class Outbox {
   private long chunkRelease;
   private boolean done;
 
-  Outbox(GrpcLink link, Executor executor, TransportSettings settings) {
+  /**
+   * @param link names the link in logs (its toString)
+   * @param streamFinished told, by the writer, once it has ended the stream or found it gone
+   */
+  Outbox(Object link, Runnable streamFinished, Executor executor, TransportSettings settings) {
     this.link = link;
+    this.streamFinished = streamFinished;
     this.executor = executor;
     this.maxQueuedBytes = settings.maxQueuedBytes();
     this.chunkBytes = settings.chunkBytes();
@@ -320,7 +330,7 @@ final class Outbox {
         LOG.log(System.Logger.Level.DEBUG, () -> link + ": write failed: " + e);
         done = true;
         dropQueued();
-        link.streamFinished();
+        streamFinished.run();
       }
       lastDrained = System.nanoTime(); // before wip reaches 0: the next sender sees it
       missed = wip.addAndGet(-missed);
@@ -342,7 +352,7 @@ final class Outbox {
     if (end != null && end.callEnded()) {
       done = true;
       dropQueued();
-      link.streamFinished();
+      streamFinished.run();
       return;
     }
     for (LinkFrame first; (first = handshake.poll()) != null; ) {
@@ -354,7 +364,7 @@ final class Outbox {
       try {
         s.abort(end.abort());
       } finally {
-        link.streamFinished();
+        streamFinished.run();
       }
       return;
     }
@@ -393,7 +403,7 @@ final class Outbox {
       }
       s.complete();
     } finally {
-      link.streamFinished();
+      streamFinished.run();
     }
   }
 

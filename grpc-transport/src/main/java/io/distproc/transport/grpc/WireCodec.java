@@ -3,6 +3,7 @@ package io.distproc.transport.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
+import io.distproc.DistprocException;
 import io.distproc.NodeId;
 import io.distproc.proto.v1.Batch;
 import io.distproc.proto.v1.Broadcast;
@@ -127,13 +128,60 @@ final class WireCodec {
     return frame instanceof Frame.Send || frame instanceof Frame.Broadcast;
   }
 
-  /** The payload bytes a frame counts against the link's queue bound; 0 for control frames. */
-  static long payloadBytes(Frame frame) {
+  /** The bytes of user data a frame carries: a message's payload, a spawn's argument. */
+  static long dataBytes(Frame frame) {
     return switch (frame) {
       case Frame.Send s -> s.payload().length;
       case Frame.Broadcast b -> b.payload().length;
+      case Frame.SpawnRequest r -> r.argument().length;
       default -> 0;
     };
+  }
+
+  /** The payload bytes a frame counts against the link's queue bound; 0 for control frames. */
+  static long payloadBytes(Frame frame) {
+    return isEnvelope(frame) ? dataBytes(frame) : 0;
+  }
+
+  /**
+   * Refuses a frame whose user data cannot cross a link whose largest frame is {@code
+   * maxMessageBytes}, leaving room for the frame's other fields.
+   *
+   * @throws IllegalArgumentException if the frame's payload or argument is too large
+   */
+  static void checkSize(Frame frame, int maxMessageBytes) {
+    long size = dataBytes(frame);
+    long limit = maxMessageBytes - 4096L; // room for the frame's fields
+    if (size > limit) {
+      throw new IllegalArgumentException(
+          "a message of "
+              + size
+              + " bytes exceeds the transport's limit of "
+              + limit
+              + " bytes (system property "
+              + TransportSettings.MAX_MESSAGE_BYTES_PROPERTY
+              + ")");
+    }
+  }
+
+  /**
+   * A frame of a newer minor version than the link's ({@code minorVersion}, spoken by {@code
+   * peer}), as the peer can take it: a down notice's new reason travels as a crash that names it;
+   * anything else is refused, since the peer could not act on it.
+   *
+   * @throws DistprocException if the peer cannot take the frame at all
+   */
+  static Frame forOlderPeer(Frame frame, int minorVersion, NodeId peer) {
+    if (frame instanceof Frame.DownNotice d) {
+      io.distproc.MonitorReason r = d.reason();
+      return new Frame.DownNotice(
+          d.ref(),
+          new io.distproc.MonitorReason.Crashed(
+              r.pid(), io.distproc.ProcessExitException.class.getName(), r.toString(), ""));
+    }
+    throw new DistprocException(
+        "node " + peer + " speaks minor version " + minorVersion + " of the distproc wire protocol,"
+            + " which has no links, exit signals or registered names");
   }
 
   Envelope envelope(Frame frame) {

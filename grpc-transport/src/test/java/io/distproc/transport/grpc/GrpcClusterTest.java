@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class GrpcClusterTest extends AbstractFaultClusterTest {
   private final Map<NodeId, GrpcTransport> transports = new ConcurrentHashMap<>();
+  private final Map<NodeId, TestFaults> faults = new ConcurrentHashMap<>();
 
   /** The limits of the transports this test starts next. */
   private TransportSettings settings = TransportSettings.fromSystemProperties();
@@ -47,8 +48,10 @@ class GrpcClusterTest extends AbstractFaultClusterTest {
         new NodeStart<>(
             config.build(), Codec.utf8(), behaviours(), List.of(seen::add), Optional.empty()),
         (c, self, handler) -> {
-          GrpcTransport transport = GrpcTransport.start(c, self, handler, limits);
+          TestFaults seam = new TestFaults();
+          GrpcTransport transport = GrpcTransport.start(c, self, handler, limits, seam);
           transports.put(self, transport);
+          faults.put(self, seam);
           return transport;
         });
   }
@@ -57,24 +60,28 @@ class GrpcClusterTest extends AbstractFaultClusterTest {
     return Objects.requireNonNull(transports.get(node.id()), "transport of " + node.id());
   }
 
+  private TestFaults faults(Node<String> node) {
+    return Objects.requireNonNull(faults.get(node.id()), "fault seam of " + node.id());
+  }
+
   @Override
   protected void hang(Node<String> node) {
-    transport(node).pauseForTest(true);
+    faults(node).pause(true);
   }
 
   @Override
   protected void resume(Node<String> node) {
-    transport(node).pauseForTest(false);
+    faults(node).pause(false);
   }
 
   @Override
   protected void crash(Node<String> node) {
-    transport(node).killForTest();
+    faults(node).kill();
   }
 
   @Override
   protected long wireWrites(Node<String> node) {
-    return transport(node).links().stream().mapToLong(GrpcLink::messagesWritten).sum();
+    return faults(node).writes();
   }
 
   @Override

@@ -76,7 +76,7 @@ class HandshakeTest {
     byte[] secret = "a-secret-cookie".getBytes(UTF_8);
 
     byte[] hello =
-        Handshake.hello(alpha.transport(), Optional.of("beta"), new byte[32]).toByteArray();
+        Handshake.hello(alpha.transport().identity(), Optional.of("beta"), new byte[32]).toByteArray();
     assertThat(indexOf(hello, secret)).as("the cookie in the Hello").isEqualTo(-1);
     assertThat(alpha.dial(beta)).isNotNull(); // and the proofs still link them
   }

@@ -161,9 +161,9 @@ class LinkLifecycleTest {
         .until(() -> link.lastHeard() - beat >= Duration.ofMillis(200).toNanos());
 
     long paused = System.nanoTime();
-    beta.transport().pauseForTest(true);
+    beta.faults().pause(true);
     within(Duration.ofSeconds(10)).until(() -> alpha.handler().downOf(link).isPresent());
-    beta.transport().pauseForTest(false);
+    beta.faults().pause(false);
 
     RecordingHandler.Down down = alpha.handler().downOf(link).orElseThrow();
     assertThat(down.cause()).isEqualTo(Cause.HEARTBEAT_TIMEOUT);
@@ -187,9 +187,9 @@ class LinkLifecycleTest {
     acceptedOn(beta);
     within(Duration.ofSeconds(5)).until(() -> link.heartbeatRoundTrip().isPresent());
 
-    beta.transport().pauseForTest(true);
+    beta.faults().pause(true);
     within(Duration.ofSeconds(5)).until(() -> alpha.handler().downOf(link).isPresent());
-    beta.transport().pauseForTest(false);
+    beta.faults().pause(false);
 
     RecordingHandler.Down down = alpha.handler().downOf(link).orElseThrow();
     assertThat(down.cause()).isEqualTo(Cause.HEARTBEAT_TIMEOUT);
@@ -226,7 +226,7 @@ class LinkLifecycleTest {
     Link gammaSide = acceptedOn(gamma);
 
     long killed = System.nanoTime();
-    beta.transport().killForTest();
+    beta.faults().kill();
 
     within(Duration.ofSeconds(3))
         .until(

@@ -25,8 +25,9 @@ final class TestNodes implements AutoCloseable {
   static final int TIME_FACTOR = TestTimeFactor.FACTOR;
   private static final AtomicLong INCARNATIONS = new AtomicLong(System.currentTimeMillis());
 
-  /** A started transport and the handler that records what it reported. */
-  record Node(String name, NodeId id, GrpcTransport transport, RecordingHandler handler) {
+  /** A started transport, the handler that records what it reported, and its fault seam. */
+  record Node(
+      String name, NodeId id, GrpcTransport transport, RecordingHandler handler, TestFaults faults) {
     int port() {
       return transport.boundAddress().getPort();
     }
@@ -73,9 +74,10 @@ final class TestNodes implements AutoCloseable {
   Node start(String name, UnaryOperator<NodeConfig.Builder> configure, TransportSettings settings) {
     NodeId id = NodeId.of(name, INCARNATIONS.incrementAndGet());
     RecordingHandler handler = new RecordingHandler(name);
+    TestFaults faults = new TestFaults();
     GrpcTransport transport =
-        GrpcTransport.start(configure.apply(config(name)).build(), id, handler, settings);
-    Node node = new Node(name, id, transport, handler);
+        GrpcTransport.start(configure.apply(config(name)).build(), id, handler, settings, faults);
+    Node node = new Node(name, id, transport, handler, faults);
     started.add(node);
     return node;
   }
