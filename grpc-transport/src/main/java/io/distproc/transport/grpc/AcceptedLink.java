@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSession;
 final class AcceptedLink extends GrpcLink {
   private volatile byte[] token;
 
-  private AcceptedLink(LinkContext ctx, String remote, SSLSession tls, WireCodec codec) {
+  private AcceptedLink(LinkContext ctx, String remote, SSLSession tls, FrameCodec codec) {
     super(
         ctx,
         remote,
@@ -37,7 +37,7 @@ final class AcceptedLink extends GrpcLink {
       String remote,
       SSLSession tls,
       CallEndTracer tracer) {
-    AcceptedLink link = new AcceptedLink(ctx, remote, tls, new WireCodec());
+    AcceptedLink link = new AcceptedLink(ctx, remote, tls, new FrameCodec());
     FrameStream stream = FrameStream.server(call, ctx.faults());
     call.disableAutoRequest();
     call.setOnReadyHandler(link.outbox::signal);

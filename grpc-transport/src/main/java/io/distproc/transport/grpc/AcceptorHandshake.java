@@ -16,7 +16,7 @@ import javax.net.ssl.SSLSession;
 /** The acceptor's half of a link's handshake. Not thread-safe; confine to the link's reader. */
 final class AcceptorHandshake implements WireReader.Handshaking {
   private final Identity identity;
-  private final WireCodec codec;
+  private final FrameCodec codec;
   private final SSLSession tls;
   private final BooleanSupplier closing;
 
@@ -28,7 +28,7 @@ final class AcceptorHandshake implements WireReader.Handshaking {
    * @param tls the accepted call's TLS session, or null on plaintext
    * @param closing tells whether this node is shutting down (it then refuses a valid Proof)
    */
-  AcceptorHandshake(Identity identity, WireCodec codec, SSLSession tls, BooleanSupplier closing) {
+  AcceptorHandshake(Identity identity, FrameCodec codec, SSLSession tls, BooleanSupplier closing) {
     this.identity = identity;
     this.codec = codec;
     this.tls = tls;

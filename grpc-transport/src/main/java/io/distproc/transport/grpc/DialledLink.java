@@ -34,7 +34,7 @@ final class DialledLink extends GrpcLink {
       ManagedChannel channel,
       String remote,
       DiallerHandshake handshake,
-      WireCodec codec) {
+      FrameCodec codec) {
     super(ctx, remote, handshake, codec);
     this.channel = channel;
     this.handshake = handshake;
@@ -43,7 +43,7 @@ final class DialledLink extends GrpcLink {
   /** Dials: starts the frames call on {@code channel} and writes the Hello. */
   static DialledLink dial(
       LinkContext ctx, ManagedChannel channel, String remote, Optional<String> expectedName) {
-    WireCodec codec = new WireCodec();
+    FrameCodec codec = new FrameCodec();
     AtomicReference<ClientCall<byte[], byte[]>> call = new AtomicReference<>();
     DiallerHandshake handshake =
         new DiallerHandshake(

@@ -22,7 +22,7 @@ final class DiallerHandshake implements WireReader.Handshaking {
   private final Optional<String> expectedName;
   private final boolean tls;
   private final Supplier<SSLSession> session;
-  private final WireCodec codec;
+  private final FrameCodec codec;
   private final byte[] nonce;
 
   private boolean challengeAnswered;
@@ -39,7 +39,7 @@ final class DiallerHandshake implements WireReader.Handshaking {
       Optional<String> expectedName,
       boolean tls,
       Supplier<SSLSession> session,
-      WireCodec codec) {
+      FrameCodec codec) {
     this.identity = identity;
     this.remote = remote;
     this.expectedName = expectedName;

@@ -65,12 +65,12 @@ final class Handshake {
   static LinkFrame hello(Identity identity, Optional<String> expectedName, byte[] nonce) {
     Hello.Builder hello =
         Hello.newBuilder()
-            .setProtocolVersion(WireCodec.PROTOCOL_VERSION)
-            .setNode(WireCodec.node(identity.self()))
+            .setProtocolVersion(FrameCodec.PROTOCOL_VERSION)
+            .setNode(FrameCodec.node(identity.self()))
             .setAdvertisedHost(identity.advertisedHost())
             .setAdvertisedPort(identity.advertisedPort())
             .setNonce(ByteString.copyFrom(nonce))
-            .setMinorVersion(WireCodec.MINOR_VERSION);
+            .setMinorVersion(FrameCodec.MINOR_VERSION);
     expectedName.ifPresent(hello::setExpectedName);
     return LinkFrame.newBuilder().setHello(hello).build();
   }
@@ -80,8 +80,8 @@ final class Handshake {
     return LinkFrame.newBuilder()
         .setWelcome(
             Welcome.newBuilder()
-                .setProtocolVersion(WireCodec.PROTOCOL_VERSION)
-                .setNode(WireCodec.node(identity.self()))
+                .setProtocolVersion(FrameCodec.PROTOCOL_VERSION)
+                .setNode(FrameCodec.node(identity.self()))
                 .setAdvertisedHost(identity.advertisedHost())
                 .setAdvertisedPort(identity.advertisedPort())
                 .setLinkToken(ByteString.copyFrom(token))
@@ -95,7 +95,7 @@ final class Handshake {
             Reject.newBuilder()
                 .setReason(reason)
                 .setDetail(detail)
-                .addSupportedProtocolVersions(WireCodec.PROTOCOL_VERSION))
+                .addSupportedProtocolVersions(FrameCodec.PROTOCOL_VERSION))
         .build();
   }
 
@@ -114,7 +114,7 @@ final class Handshake {
    * @param serverNonce this link's fresh nonce, {@link #NONCE_BYTES} long
    */
   static Verdict checkHello(
-      LinkFrame frame, WireCodec codec, SSLSession tls, byte[] serverNonce) {
+      LinkFrame frame, FrameCodec codec, SSLSession tls, byte[] serverNonce) {
     if (frame.getKindCase() != LinkFrame.KindCase.HELLO) {
       return new Refuse(
           RejectReason.REJECT_REASON_MALFORMED_HELLO,
@@ -124,13 +124,13 @@ final class Handshake {
     Hello hello = frame.getHello();
     String claimed =
         hello.hasNode() ? hello.getNode().getName() + "#" + hello.getNode().getIncarnation() : null;
-    if (hello.getProtocolVersion() != WireCodec.PROTOCOL_VERSION) {
+    if (hello.getProtocolVersion() != FrameCodec.PROTOCOL_VERSION) {
       return new Refuse(
           RejectReason.REJECT_REASON_UNSUPPORTED_PROTOCOL_VERSION,
           "protocol version "
               + hello.getProtocolVersion()
               + " is not supported; this node speaks "
-              + WireCodec.PROTOCOL_VERSION,
+              + FrameCodec.PROTOCOL_VERSION,
           claimed);
     }
     NodeId peer;
@@ -154,7 +154,7 @@ final class Handshake {
         hello.getExpectedName(),
         hello.getNonce().toByteArray(),
         serverNonce,
-        Math.min(hello.getMinorVersion(), WireCodec.MINOR_VERSION));
+        Math.min(hello.getMinorVersion(), FrameCodec.MINOR_VERSION));
   }
 
   /** The acceptor's Challenge to a pending dialler: its nonce, and its own proof of the cookie. */
@@ -259,8 +259,8 @@ final class Handshake {
    *
    * @throws ProtocolException if the Welcome is malformed
    */
-  static Welcomed check(Welcome welcome, WireCodec codec) throws ProtocolException {
-    if (welcome.getProtocolVersion() != WireCodec.PROTOCOL_VERSION) {
+  static Welcomed check(Welcome welcome, FrameCodec codec) throws ProtocolException {
+    if (welcome.getProtocolVersion() != FrameCodec.PROTOCOL_VERSION) {
       throw new ProtocolException("welcome with protocol version " + welcome.getProtocolVersion());
     }
     if (!welcome.hasNode()) {
@@ -272,10 +272,10 @@ final class Handshake {
       throw new ProtocolException(
           "welcome.link_token has " + welcome.getLinkToken().size() + " bytes");
     }
-    if (welcome.getMinorVersion() > WireCodec.MINOR_VERSION) {
+    if (welcome.getMinorVersion() > FrameCodec.MINOR_VERSION) {
       throw new ProtocolException(
           "welcome with minor version " + welcome.getMinorVersion() + ", newer than the hello's "
-              + WireCodec.MINOR_VERSION);
+              + FrameCodec.MINOR_VERSION);
     }
     return new Welcomed(
         peer,

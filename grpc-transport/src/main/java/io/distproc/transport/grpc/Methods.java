@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
  * frame stream carried as raw bytes both ways. The transport parses each frame itself, so it can
  * say precisely why a malformed one closes the link (gRPC would only cancel the call), and encodes
  * each itself, so the common frame, a batch of envelopes, is written without protobuf's builders
- * (see EnvelopeCodec). The bytes are {@code LinkFrame}s either way. Immutable constants.
+ * (see FrameCodec). The bytes are {@code LinkFrame}s either way. Immutable constants.
  */
 final class Methods {
 

@@ -1,5 +1,6 @@
 package io.distproc.transport.grpc;
 
+import com.google.protobuf.UnsafeByteOperations;
 import io.distproc.proto.v1.Chunk;
 import io.distproc.proto.v1.LinkFrame;
 import io.distproc.runtime.internal.Frame;
@@ -41,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the count under the lock, and the writer checks `waiters` after it lowers the count.
  *
  * Batching: consecutive Send/Broadcast frames become one `Batch` of at most `chunkBytes` encoded,
- * written by hand (EnvelopeCodec); a control frame ends the batch (frames keep their order). A
+ * written by hand (FrameCodec); a control frame ends the batch (frames keep their order). A
  * frame larger than `chunkBytes` is encoded whole and written as a run of `Chunk`s, back to back:
  * nothing else is written until the run ends, which is what keeps per-link order.
  *
@@ -126,8 +127,7 @@ final class Outbox {
   private volatile Finish finish;
 
   // Writer-confined.
-  private final WireCodec codec = new WireCodec();
-  private final EnvelopeCodec envelopes = new EnvelopeCodec();
+  private final FrameCodec codec = new FrameCodec();
   private final ArrayList<Frame> batch = new ArrayList<>();
   private int[] batchSizes = new int[64];
   private byte[] chunkSource;
@@ -177,7 +177,7 @@ final class Outbox {
     if (!accepting) {
       return false;
     }
-    long bytes = WireCodec.payloadBytes(frame);
+    long bytes = FrameCodec.payloadBytes(frame);
     if (bytes > 0 && !reserve(bytes)) {
       return false;
     }
@@ -382,10 +382,10 @@ final class Outbox {
         if (next == null) {
           break;
         }
-        if (WireCodec.isEnvelope(next)) {
+        if (FrameCodec.isEnvelope(next)) {
           writeBatch(s, next);
         } else {
-          writeWhole(s, codec.control(next).toByteArray(), 0);
+          writeWhole(s, codec.encode(next), 0);
         }
       }
     }
@@ -409,13 +409,13 @@ final class Outbox {
 
   /** Writes {@code first} and the Send/Broadcast frames after it that fit in one batch. */
   private void writeBatch(FrameStream s, Frame first) {
-    int room = chunkBytes - EnvelopeCodec.HEADER_BYTES; // the LinkFrame's tag and length
+    int room = chunkBytes - FrameCodec.HEADER_BYTES; // the LinkFrame's tag and length
     int total = 0;
     long released = 0;
     Frame next = first;
     while (true) {
-      int size = envelopes.envelopeSize(next);
-      int inBatch = EnvelopeCodec.inBatch(size);
+      int size = codec.envelopeSize(next);
+      int inBatch = FrameCodec.inBatch(size);
       if (!batch.isEmpty()) {
         if (total + inBatch > room) {
           break; // next stays queued for the following batch
@@ -428,18 +428,18 @@ final class Outbox {
       batchSizes[batch.size()] = size;
       batch.add(next);
       total += inBatch;
-      released += WireCodec.payloadBytes(next);
+      released += FrameCodec.payloadBytes(next);
       if (total > room) {
         break; // one envelope larger than a batch: written as a run of chunks
       }
       next = queue.peek();
-      if (next == null || !WireCodec.isEnvelope(next)) {
+      if (next == null || !FrameCodec.isEnvelope(next)) {
         break;
       }
     }
     byte[] frame;
     try {
-      frame = envelopes.batch(batch, batchSizes, total);
+      frame = codec.batch(batch, batchSizes, total);
     } finally {
       batch.clear();
     }
@@ -464,7 +464,7 @@ final class Outbox {
     int n = Math.min(chunkBytes, source.length - chunkOffset);
     boolean last = chunkOffset + n == source.length;
     Chunk.Builder chunk =
-        Chunk.newBuilder().setData(WireCodec.slice(source, chunkOffset, n)).setLast(last);
+        Chunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(source, chunkOffset, n)).setLast(last);
     if (chunkOffset == 0) {
       chunk.setTotalSize(source.length);
     }
@@ -490,7 +490,7 @@ final class Outbox {
   private void dropFrames(long more) {
     long bytes = more;
     for (Frame f; (f = queue.poll()) != null; ) {
-      bytes += WireCodec.payloadBytes(f);
+      bytes += FrameCodec.payloadBytes(f);
     }
     release(bytes);
   }

@@ -11,9 +11,9 @@ import java.util.List;
  * What one gRPC message of a link's frames stream means, decided on the link's reader: during the
  * handshake, the step its side's state machine takes; after it, frames for the runtime, a piece
  * of a chunked frame (ask for the next), or the peer's Goodbye. The common message, a batch of
- * envelopes, is read by hand (EnvelopeCodec) before anything else is tried; a chunk run is put
- * back together (Reassembler) and read the same way. Everything else is parsed by protobuf and
- * checked (WireCodec). Confined to the link's reader, like everything it holds.
+ * envelopes, is read by hand (FrameCodec.decodeBatch) before anything else is tried; a chunk run
+ * is put back together (Reassembler) and read the same way. Everything else is parsed by protobuf
+ * and checked (FrameCodec.frames). Confined to the link's reader, like everything it holds.
  */
 /** Reads a link's inbound gRPC messages. Not thread-safe; confine to the link's reader. */
 final class WireReader {
@@ -43,14 +43,13 @@ final class WireReader {
 
   private final Handshaking handshake;
   private final Reassembler reassembler;
-  private final WireCodec codec;
-  private final EnvelopeCodec envelopes = new EnvelopeCodec();
+  private final FrameCodec codec;
 
   /**
    * @param codec the reader's codec, which the handshake's checks share (one node cache)
    * @param maxMessageBytes the largest frame a chunk run may rebuild
    */
-  WireReader(Handshaking handshake, WireCodec codec, int maxMessageBytes) {
+  WireReader(Handshaking handshake, FrameCodec codec, int maxMessageBytes) {
     this.handshake = handshake;
     this.codec = codec;
     this.reassembler = new Reassembler(maxMessageBytes);
@@ -63,15 +62,15 @@ final class WireReader {
    */
   Inbound read(byte[] bytes, boolean open) throws ProtocolException {
     if (!open) {
-      return new Step(handshake.onFrame(WireCodec.parse(bytes)));
+      return new Step(handshake.onFrame(FrameCodec.parse(bytes)));
     }
     if (!reassembler.inProgress()) {
-      List<Frame> batch = envelopes.decodeBatch(bytes); // the common frame, by hand
+      List<Frame> batch = codec.decodeBatch(bytes); // the common frame, by hand
       if (batch != null) {
         return new Deliver(batch);
       }
     }
-    LinkFrame frame = WireCodec.parse(bytes);
+    LinkFrame frame = FrameCodec.parse(bytes);
     LinkFrame.KindCase kind = frame.getKindCase();
     if (reassembler.inProgress() && kind != LinkFrame.KindCase.CHUNK) {
       throw new ProtocolException(
@@ -94,11 +93,11 @@ final class WireReader {
   }
 
   private List<Frame> reassembled(byte[] whole) throws ProtocolException {
-    List<Frame> batch = envelopes.decodeBatch(whole);
+    List<Frame> batch = codec.decodeBatch(whole);
     if (batch != null) {
       return batch;
     }
-    LinkFrame inner = WireCodec.parse(whole);
+    LinkFrame inner = FrameCodec.parse(whole);
     return switch (inner.getKindCase()) {
       case CHUNK, HELLO, WELCOME, REJECT, GOODBYE, CHALLENGE, PROOF ->
           throw new ProtocolException("a chunk run carried a " + inner.getKindCase() + " frame");

@@ -64,7 +64,7 @@ class BeforeProofTest {
     io.distproc.proto.v1.Pid there = io.distproc.proto.v1.Pid.newBuilder()
         .setNodeName("beta").setIncarnation(beta.id().incarnation()).setId(1).build();
     try (RawPeer peer = new RawPeer(beta.port())) {
-      peer.send(RawPeer.hello("mallory", 1, WireCodec.PROTOCOL_VERSION));
+      peer.send(RawPeer.hello("mallory", 1, FrameCodec.PROTOCOL_VERSION));
       assertThat(peer.next().hasChallenge()).isTrue();
 
       peer.send(ask(ask, there));
@@ -102,7 +102,7 @@ class BeforeProofTest {
       int port = beta.boundAddress().orElseThrow().getPort();
       for (Ask ask : Ask.values()) {
         try (RawPeer peer = new RawPeer(port)) {
-          peer.send(RawPeer.hello("mallory", 1, WireCodec.PROTOCOL_VERSION));
+          peer.send(RawPeer.hello("mallory", 1, FrameCodec.PROTOCOL_VERSION));
           assertThat(peer.next().hasChallenge()).isTrue();
           peer.send(ask(ask, there));
           assertThat(peer.next().hasReject()).as(ask.name()).isTrue();

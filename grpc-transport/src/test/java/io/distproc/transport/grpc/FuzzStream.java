@@ -52,7 +52,7 @@ final class FuzzStream extends ClientCall.Listener<byte[]> {
     call.start(this, new Metadata());
     call.request(Integer.MAX_VALUE);
     if (script.join()) {
-      LinkFrame hello = RawPeer.hello(script.name(), 1, WireCodec.PROTOCOL_VERSION);
+      LinkFrame hello = RawPeer.hello(script.name(), 1, FrameCodec.PROTOCOL_VERSION);
       helloNonce = hello.getHello().getNonce().toByteArray();
       call.sendMessage(hello.toByteArray());
     } else {

@@ -128,7 +128,7 @@ final class MalformedFrames {
   }
 
   private byte[] hello(int version) {
-    return RawPeer.hello(name, 1, version == 1 ? WireCodec.PROTOCOL_VERSION : version)
+    return RawPeer.hello(name, 1, version == 1 ? FrameCodec.PROTOCOL_VERSION : version)
         .toByteArray();
   }
 

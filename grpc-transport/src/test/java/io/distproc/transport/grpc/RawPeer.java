@@ -83,7 +83,7 @@ final class RawPeer implements AutoCloseable {
    */
   LinkFrame join(String name, long incarnation, String cookie)
       throws InterruptedException, InvalidProtocolBufferException {
-    LinkFrame hello = hello(name, incarnation, WireCodec.PROTOCOL_VERSION);
+    LinkFrame hello = hello(name, incarnation, FrameCodec.PROTOCOL_VERSION);
     send(hello);
     LinkFrame answer = next();
     if (!answer.hasChallenge()) {

@@ -20,16 +20,16 @@ import org.junit.jupiter.api.Test;
  * The hand-written batch encoding against protobuf's: the same bytes, read back the same by both
  * parsers, and anything unusual left to the general parser.
  */
-class EnvelopeCodecTest {
+class BatchFormatTest {
   private static final NodeId ALPHA = NodeId.of("alpha", 17);
   private static final NodeId BETA = NodeId.of("beta-2", 1L << 40);
 
-  private static byte[] encode(EnvelopeCodec codec, List<Frame> frames) {
+  private static byte[] encode(FrameCodec codec, List<Frame> frames) {
     int[] sizes = new int[frames.size()];
     int total = 0;
     for (int i = 0; i < frames.size(); i++) {
       sizes[i] = codec.envelopeSize(frames.get(i));
-      total += EnvelopeCodec.inBatch(sizes[i]);
+      total += FrameCodec.inBatch(sizes[i]);
     }
     return codec.batch(frames, sizes, total);
   }
@@ -51,24 +51,23 @@ class EnvelopeCodecTest {
   @Test
   void batch_sameFramesAsProtobuf_encodesTheSameBytes() throws Exception {
     List<Frame> frames = sample();
-    WireCodec wire = new WireCodec();
     Batch.Builder batch = Batch.newBuilder();
     for (Frame f : frames) {
-      batch.addEnvelopes(wire.envelope(f));
+      batch.addEnvelopes(ProtobufFrames.envelope(f));
     }
     byte[] expected = LinkFrame.newBuilder().setBatch(batch).build().toByteArray();
 
-    assertThat(encode(new EnvelopeCodec(), frames)).isEqualTo(expected);
+    assertThat(encode(new FrameCodec(), frames)).isEqualTo(expected);
   }
 
   @Test
   void decodeBatch_ownEncoding_readsTheSameFramesAsTheGeneralParser() throws Exception {
     List<Frame> frames = sample();
-    byte[] bytes = encode(new EnvelopeCodec(), frames);
-    EnvelopeCodec reader = new EnvelopeCodec();
+    byte[] bytes = encode(new FrameCodec(), frames);
+    FrameCodec reader = new FrameCodec();
 
     List<Frame> fast = reader.decodeBatch(bytes);
-    List<Frame> general = new WireCodec().frames(WireCodec.parse(bytes));
+    List<Frame> general = new FrameCodec().frames(FrameCodec.parse(bytes));
 
     assertThat(fast).isNotNull();
     assertThat(FrameText.of(fast))
@@ -88,9 +87,9 @@ class EnvelopeCodecTest {
         new Frame.Send(b, a, new byte[] {2}),
         new Frame.Send(b2, b, new byte[] {3}),
         new Frame.Send(b, b2, new byte[] {4}));
-    EnvelopeCodec reader = new EnvelopeCodec();
+    FrameCodec reader = new FrameCodec();
 
-    List<Frame> read = reader.decodeBatch(encode(new EnvelopeCodec(), frames));
+    List<Frame> read = reader.decodeBatch(encode(new FrameCodec(), frames));
 
     assertThat(FrameText.of(read)).isEqualTo(FrameText.of(frames));
     Frame.Send first = (Frame.Send) read.get(0);
@@ -104,11 +103,11 @@ class EnvelopeCodecTest {
         new Frame.Send(b, Pid.of(NodeId.of("a", 1), 1), new byte[] {5}),
         new Frame.Send(Pid.of(NodeId.of("gamma2", 1L << 40), 9), Pid.of(NodeId.of("b", 1), 1),
             new byte[] {6}));
-    assertThat(FrameText.of(reader.decodeBatch(encode(new EnvelopeCodec(), lookalikes))))
+    assertThat(FrameText.of(reader.decodeBatch(encode(new FrameCodec(), lookalikes))))
         .isEqualTo(FrameText.of(lookalikes));
     // The next batch starts from what the last one ended with.
-    List<Frame> again = reader.decodeBatch(encode(new EnvelopeCodec(), List.of(frames.get(3))));
-    List<Frame> more = reader.decodeBatch(encode(new EnvelopeCodec(), List.of(frames.get(3))));
+    List<Frame> again = reader.decodeBatch(encode(new FrameCodec(), List.of(frames.get(3))));
+    List<Frame> more = reader.decodeBatch(encode(new FrameCodec(), List.of(frames.get(3))));
     assertThat(((Frame.Send) more.get(0)).to()).isSameAs(((Frame.Send) again.get(0)).to());
   }
 
@@ -118,7 +117,7 @@ class EnvelopeCodecTest {
         io.distproc.proto.v1.Pid.newBuilder().setNodeName("a").setIncarnation(1).setId(2).build();
     Envelope good =
         Envelope.newBuilder().setTo(to).setPayload(ByteString.copyFrom(new byte[] {1})).build();
-    EnvelopeCodec reader = new EnvelopeCodec();
+    FrameCodec reader = new FrameCodec();
 
     assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(good)))).hasSize(1);
     // Not a batch, an empty batch, an envelope with no recipient or a pid that fails its checks.
@@ -148,8 +147,8 @@ class EnvelopeCodecTest {
     Envelope noRecipient = Envelope.newBuilder().setPayload(ByteString.copyFromUtf8("x")).build();
     byte[] bytes = frame(Batch.newBuilder().addEnvelopes(noRecipient));
 
-    assertThat(new EnvelopeCodec().decodeBatch(bytes)).isNull();
-    assertThatThrownBy(() -> new WireCodec().frames(WireCodec.parse(bytes)))
+    assertThat(new FrameCodec().decodeBatch(bytes)).isNull();
+    assertThatThrownBy(() -> new FrameCodec().frames(FrameCodec.parse(bytes)))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("has no recipient");
   }

@@ -1,8 +1,13 @@
 package io.distproc.transport.grpc;
 
+import static io.distproc.transport.grpc.ProtoWriter.putBytes;
+import static io.distproc.transport.grpc.ProtoWriter.putVarint;
+import static io.distproc.transport.grpc.ProtoWriter.varintSize;
+
 import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.runtime.internal.Frame;
+import io.distproc.transport.grpc.ProtoWriter.PidBytes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -30,20 +35,22 @@ import java.util.List;
  *
  * Writing: each pid is encoded once and its bytes reused while the same pid comes again (one
  * cache per role, recipient and sender: a stream of envelopes nearly always names the same two).
+ * The frame is sized first (envelopeSize, inBatch) and written once into an array of that size.
  *
  * Reading is optimistic: decodeBatch handles a frame that is exactly one well-formed batch, as a
  * conforming peer writes it, and returns null for anything else (another frame kind, an unknown
  * or repeated field, a malformed or invalid value), which the caller then parses with protobuf
- * and checks with WireCodec. So every error is still reported by one piece of code, with one
+ * and checks with FrameChecks. So every error is still reported by one piece of code, with one
  * wording, and the fast path never accepts what the general one would refuse. A node is
  * recognised by the bytes of its name, so a known node costs no string and no name check, and a
  * pid field whose bytes equal the previous one's in its role is not parsed again: its pid is
  * reused.
  *
- * Not thread-safe: one instance per role (the writer's, the reader's), confined to it.
+ * Stateless: the caches belong to the FrameCodec that calls it, one per link role (the writer's,
+ * the reader's), confined to that role.
  */
-/** Writes and reads the Batch frame by hand. Not thread-safe; confine to one link role. */
-final class EnvelopeCodec {
+/** Writes and reads the Batch frame by hand. Stateless; its callers' caches are not shared. */
+final class BatchFormat {
   private static final int LINK_FRAME_BATCH = (4 << 3) | 2;
   private static final int BATCH_ENVELOPES = (1 << 3) | 2;
   private static final int ENVELOPE_TO = (1 << 3) | 2;
@@ -60,67 +67,34 @@ final class EnvelopeCodec {
   /** The largest header of a frame or envelope: a tag byte and a 5-byte length. */
   static final int HEADER_BYTES = 6;
 
+  private BatchFormat() {}
+
   // ---- writing ---------------------------------------------------------------------------------
 
-  private final EncodedPid toPid = new EncodedPid();
-  private final EncodedPid fromPid = new EncodedPid();
-
-  /** One pid and its encoding. */
-  private static final class EncodedPid {
-    private Pid pid;
-    private byte[] bytes;
-
-    byte[] of(Pid p) {
-      if (p.equals(pid)) {
-        return bytes;
-      }
-      byte[] name = p.node().name().getBytes(StandardCharsets.UTF_8);
-      long incarnation = p.node().incarnation();
-      long id = p.id();
-      byte[] out =
-          new byte
-              [1 + varintSize(name.length) + name.length
-                  + (incarnation == 0 ? 0 : 1 + varintSize(incarnation))
-                  + (id == 0 ? 0 : 1 + varintSize(id))];
-      int pos = putVarint(out, 0, PID_NODE_NAME);
-      pos = putVarint(out, pos, name.length);
-      System.arraycopy(name, 0, out, pos, name.length);
-      pos += name.length;
-      if (incarnation != 0) {
-        pos = putVarint(out, pos, PID_INCARNATION);
-        pos = putVarint(out, pos, incarnation);
-      }
-      if (id != 0) {
-        pos = putVarint(out, pos, PID_ID);
-        putVarint(out, pos, id);
-      }
-      pid = p;
-      bytes = out;
-      return out;
-    }
-  }
-
-  /** The size of one envelope's fields, without the envelope's own tag and length. */
-  int envelopeSize(Frame frame) {
+  /**
+   * The size of one envelope's fields, without the envelope's own tag and length; {@code to} and
+   * {@code from} cache the pids of the recipient and sender roles.
+   */
+  static int envelopeSize(Frame frame, PidBytes to, PidBytes from) {
     int size;
-    Pid from;
+    Pid sender;
     byte[] payload;
     switch (frame) {
       case Frame.Send s -> {
-        int to = toPid.of(s.to()).length;
-        size = 1 + varintSize(to) + to;
-        from = s.from();
+        int t = to.of(s.to()).length;
+        size = 1 + varintSize(t) + t;
+        sender = s.from();
         payload = s.payload();
       }
       case Frame.Broadcast b -> {
         size = 2; // an empty Broadcast message
-        from = b.from();
+        sender = b.from();
         payload = b.payload();
       }
       default -> throw new IllegalArgumentException("not an envelope: " + frame);
     }
-    if (from != null) {
-      int f = fromPid.of(from).length;
+    if (sender != null) {
+      int f = from.of(sender).length;
       size += 1 + varintSize(f) + f;
     }
     if (payload.length > 0) {
@@ -137,16 +111,17 @@ final class EnvelopeCodec {
   /**
    * Encodes a LinkFrame holding one Batch of {@code frames}, whose envelope sizes {@link
    * #envelopeSize} returned in {@code sizes} and which take {@code batchSize} bytes in all (the
-   * sum of {@link #inBatch} of each).
+   * sum of {@link #inBatch} of each); {@code to} and {@code from} are the caches that sized them.
    */
-  byte[] batch(List<Frame> frames, int[] sizes, int batchSize) {
+  static byte[] batch(
+      List<Frame> frames, int[] sizes, int batchSize, PidBytes to, PidBytes from) {
     byte[] out = new byte[1 + varintSize(batchSize) + batchSize];
     int pos = putVarint(out, 0, LINK_FRAME_BATCH);
     pos = putVarint(out, pos, batchSize);
     for (int i = 0; i < frames.size(); i++) {
       pos = putVarint(out, pos, BATCH_ENVELOPES);
       pos = putVarint(out, pos, sizes[i]);
-      pos = writeEnvelope(out, pos, frames.get(i));
+      pos = writeEnvelope(out, pos, frames.get(i), to, from);
     }
     if (pos != out.length) {
       throw new IllegalStateException("batch encoded to " + pos + " of " + out.length + " bytes");
@@ -154,22 +129,23 @@ final class EnvelopeCodec {
     return out;
   }
 
-  private int writeEnvelope(byte[] out, int pos, Frame frame) {
-    Pid from;
+  private static int writeEnvelope(
+      byte[] out, int pos, Frame frame, PidBytes to, PidBytes from) {
+    Pid sender;
     byte[] payload;
     if (frame instanceof Frame.Send s) {
-      pos = putBytes(out, pos, ENVELOPE_TO, toPid.of(s.to()));
-      from = s.from();
+      pos = putBytes(out, pos, ENVELOPE_TO, to.of(s.to()));
+      sender = s.from();
       payload = s.payload();
     } else {
       Frame.Broadcast b = (Frame.Broadcast) frame;
       out[pos++] = (byte) ENVELOPE_BROADCAST;
       out[pos++] = 0;
-      from = b.from();
+      sender = b.from();
       payload = b.payload();
     }
-    if (from != null) {
-      pos = putBytes(out, pos, ENVELOPE_FROM, fromPid.of(from));
+    if (sender != null) {
+      pos = putBytes(out, pos, ENVELOPE_FROM, from.of(sender));
     }
     if (payload.length > 0) {
       pos = putBytes(out, pos, ENVELOPE_PAYLOAD, payload);
@@ -177,45 +153,14 @@ final class EnvelopeCodec {
     return pos;
   }
 
-  private static int putBytes(byte[] out, int pos, int tag, byte[] bytes) {
-    pos = putVarint(out, pos, tag);
-    pos = putVarint(out, pos, bytes.length);
-    System.arraycopy(bytes, 0, out, pos, bytes.length);
-    return pos + bytes.length;
-  }
-
-  private static int putVarint(byte[] out, int pos, long value) {
-    while ((value & ~0x7FL) != 0) {
-      out[pos++] = (byte) ((value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    out[pos++] = (byte) value;
-    return pos;
-  }
-
-  static int varintSize(long value) {
-    int n = 1;
-    while ((value & ~0x7FL) != 0) {
-      value >>>= 7;
-      n++;
-    }
-    return n;
-  }
-
   // ---- reading ---------------------------------------------------------------------------------
-
-  private final SeenPid lastTo = new SeenPid();
-  private final SeenPid lastFrom = new SeenPid();
-  private final KnownNode nodeA = new KnownNode();
-  private final KnownNode nodeB = new KnownNode();
-  private boolean replaceA = true;
 
   /**
    * The last pid read in one role, with the bytes it was read from: a stream of envelopes nearly
    * always names the same two pids, and the same bytes always parse to the same pid, so a field
    * equal to the last one's bytes costs one comparison instead of a parse.
    */
-  private static final class SeenPid {
+  static final class SeenPid {
     private Pid pid;
     private byte[] bytes = new byte[32];
     private int length;
@@ -246,18 +191,6 @@ final class EnvelopeCodec {
       System.arraycopy(in, from, bytes, 0, n);
       length = n;
       pid = p;
-    }
-  }
-
-  /** A node met before, by the UTF-8 bytes of its name. */
-  private static final class KnownNode {
-    private byte[] name;
-    private NodeId node;
-
-    boolean matches(byte[] bytes, int from, int to, long incarnation) {
-      return node != null
-          && node.incarnation() == incarnation
-          && Arrays.equals(name, 0, name.length, bytes, from, to);
     }
   }
 
@@ -308,8 +241,9 @@ final class EnvelopeCodec {
   /**
    * The frames of {@code bytes} if it is exactly one well-formed LinkFrame holding a Batch of
    * valid envelopes; null otherwise (then parse it the general way, which also reports errors).
+   * {@code to} and {@code from} are the last pids read in each role, {@code nodes} the last nodes.
    */
-  List<Frame> decodeBatch(byte[] bytes) {
+  static List<Frame> decodeBatch(byte[] bytes, SeenPid to, SeenPid from, NodeCache nodes) {
     try {
       Cursor in = new Cursor(bytes);
       if (in.varint(bytes.length) != LINK_FRAME_BATCH || in.end(bytes.length) != bytes.length) {
@@ -321,7 +255,7 @@ final class EnvelopeCodec {
           return null;
         }
         int end = in.end(bytes.length);
-        frames.add(envelope(in, end));
+        frames.add(envelope(in, end, to, from, nodes));
       }
       return frames.isEmpty() ? null : frames;
     } catch (Unusual e) {
@@ -329,7 +263,8 @@ final class EnvelopeCodec {
     }
   }
 
-  private Frame envelope(Cursor in, int end) throws Unusual {
+  private static Frame envelope(
+      Cursor in, int end, SeenPid lastTo, SeenPid lastFrom, NodeCache nodes) throws Unusual {
     Pid to = null;
     Pid from = null;
     byte[] payload = null;
@@ -342,7 +277,7 @@ final class EnvelopeCodec {
           if (to != null || broadcast) {
             throw Unusual.INSTANCE;
           }
-          to = pid(in, fieldEnd, lastTo);
+          to = pid(in, fieldEnd, lastTo, nodes);
         }
         case ENVELOPE_BROADCAST -> {
           if (to != null || broadcast || fieldEnd != in.pos) {
@@ -354,7 +289,7 @@ final class EnvelopeCodec {
           if (from != null) {
             throw Unusual.INSTANCE;
           }
-          from = pid(in, fieldEnd, lastFrom);
+          from = pid(in, fieldEnd, lastFrom, nodes);
         }
         case ENVELOPE_PAYLOAD -> {
           if (payload != null) {
@@ -378,7 +313,7 @@ final class EnvelopeCodec {
     throw Unusual.INSTANCE; // no recipient: the general parser says so
   }
 
-  private Pid pid(Cursor in, int end, SeenPid last) throws Unusual {
+  private static Pid pid(Cursor in, int end, SeenPid last, NodeCache nodes) throws Unusual {
     int start = in.pos;
     if (last.matches(in.bytes, start, end)) {
       in.pos = end;
@@ -421,17 +356,16 @@ final class EnvelopeCodec {
     if (nameStart < 0 || id <= 0 || incarnation <= 0) {
       throw Unusual.INSTANCE;
     }
-    Pid pid = Pid.of(node(in.bytes, nameStart, nameEnd, incarnation), id);
+    Pid pid = Pid.of(node(in.bytes, nameStart, nameEnd, incarnation, nodes), id);
     last.remember(pid, in.bytes, start, end);
     return pid;
   }
 
-  private NodeId node(byte[] bytes, int from, int to, long incarnation) throws Unusual {
-    if (nodeA.matches(bytes, from, to, incarnation)) {
-      return nodeA.node;
-    }
-    if (nodeB.matches(bytes, from, to, incarnation)) {
-      return nodeB.node;
+  private static NodeId node(byte[] bytes, int from, int to, long incarnation, NodeCache nodes)
+      throws Unusual {
+    NodeId known = nodes.find(bytes, from, to, incarnation);
+    if (known != null) {
+      return known;
     }
     NodeId node;
     try {
@@ -446,10 +380,7 @@ final class EnvelopeCodec {
     } catch (CharacterCodingException | IllegalArgumentException e) {
       throw Unusual.INSTANCE;
     }
-    KnownNode k = replaceA ? nodeA : nodeB;
-    replaceA = !replaceA;
-    k.name = Arrays.copyOfRange(bytes, from, to);
-    k.node = node;
+    nodes.remember(node, Arrays.copyOfRange(bytes, from, to));
     return node;
   }
 }
