@@ -34,7 +34,7 @@ final class Context<M> implements ProcessContext<M> {
   }
 
   /** The node this process runs on. */
-  private NodeImpl<M> local() {
+  private ProcessHost<M> local() {
     return p.node();
   }
 

@@ -16,15 +16,12 @@ import io.distproc.runtime.internal.TransportFactory;
 import io.distproc.spi.NodeStart;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * A node is a registry of live processes (pid number -> ProcessImpl), counters, a lifecycle, and
  * a Remoting for everything addressed to other nodes. No node state is static: any number of
  * nodes run in one JVM, and none sees another's processes, counters or peers. The one static
- * value is LAST_INCARNATION, a JVM-wide clock that hands out incarnations (see there).
+ * value is the incarnation clock, a JVM-wide one that hands out incarnations (Incarnations).
  *
  * Spawning is Spawner's (the process table's writer at a start), the lifecycle Lifecycle's; a
  * spawn of a behaviour on another node goes to the remoting.
@@ -50,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  * Lifecycle (see Lifecycle): RUNNING -> SHUTDOWN (no new processes) -> STOPPING (every process
  * interrupted); terminated when shut down with no process left.
  */
-final class NodeImpl<M> implements Node<M> {
+final class NodeImpl<M> implements Node<M>, ProcessHost<M> {
   private static final System.Logger LOG = System.getLogger("io.distproc.runtime");
 
   private final NodeId id;
@@ -76,7 +73,7 @@ final class NodeImpl<M> implements Node<M> {
 
   private NodeImpl(NodeStart<M> start) {
     this.config = start.config();
-    this.id = NodeId.of(config.name(), newIncarnation());
+    this.id = NodeId.of(config.name(), Incarnations.next());
     this.codec = start.codec();
     this.nodeWatch = new NodeWatch<>(start.nodeDownListeners(), start.nodeUpListeners());
     this.delivery = new LocalDelivery<>(id, processes, names, codec, counters);
@@ -91,18 +88,21 @@ final class NodeImpl<M> implements Node<M> {
     this.timers = new Timers(config.name());
     this.lifecycle = new Lifecycle(id, processes, timers, remoting);
     this.spawner =
-        new Spawner<>(this, start.behaviours(), processes, counters, threads, lifecycle);
+        new Spawner<>(id, this, start.behaviours(), processes, counters, threads, lifecycle);
   }
 
-  ExitSignals<M> signals() {
+  @Override
+  public ExitSignals<M> signals() {
     return signals;
   }
 
-  NameRegistry<M> names() {
+  @Override
+  public NameRegistry<M> names() {
     return names;
   }
 
-  ProcessGroups<M> groups() {
+  @Override
+  public ProcessGroups<M> groups() {
     return groups;
   }
 
@@ -147,54 +147,40 @@ final class NodeImpl<M> implements Node<M> {
         : Optional.empty();
   }
 
-  /**
-   * The last incarnation given out in this JVM: the runtime's one static field that changes. It is
-   * a clock, not node state: it only ever grows, no node reads another node's anything through it,
-   * and a node keeps no reference to it after taking its incarnation; closing a node leaves it
-   * alone. It exists because {@link io.distproc.NodeId#incarnation()} promises a different and
-   * larger number each time a node of a name starts, which the wall clock alone cannot keep within
-   * one JVM (where tests restart a node of the same name): two starts can read the same
-   * microsecond, and the clock can step back while the JVM runs. A per-node derivation cannot see
-   * the previous node of the name, so it could not keep the promise; peers rely on the order (a
-   * link from an older incarnation of a connected name is refused). Across JVMs the wall clock in
-   * microseconds carries the order. Thread-safe: updated with one atomic accumulate.
-   */
-  private static final AtomicLong LAST_INCARNATION = new AtomicLong();
-
-  /** A new incarnation: the start time in microseconds, larger than any given out before. */
-  private static long newIncarnation() {
-    long now = Math.max(1, ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
-    return LAST_INCARNATION.accumulateAndGet(now, (last, clock) -> Math.max(last + 1, clock));
-  }
-
-  void log(System.Logger.Level level, Supplier<String> message) {
+  @Override
+  public void log(System.Logger.Level level, Supplier<String> message) {
     LOG.log(level, message);
   }
 
   // ---- spawning --------------------------------------------------------------------------------
 
   /** Spawns a local process. */
-  Pid spawnLocal(Process<M> body) {
+  @Override
+  public Pid spawnLocal(Process<M> body) {
     return spawner.spawn(body);
   }
 
   /** Spawns a local process with a monitor held by {@code watcher} installed before it runs. */
-  Spawned spawnLocalMonitored(Process<M> body, ProcessImpl<M> watcher) {
+  @Override
+  public Spawned spawnLocalMonitored(Process<M> body, ProcessImpl<M> watcher) {
     return spawner.spawnMonitored(body, watcher);
   }
 
   /** Spawns a local process linked with {@code parent} before it runs. */
-  Pid spawnLocalLinked(Process<M> body, ProcessImpl<M> parent) {
+  @Override
+  public Pid spawnLocalLinked(Process<M> body, ProcessImpl<M> parent) {
     return spawner.spawnLinked(body, parent);
   }
 
   /** Spawns a registered behaviour on any node. */
-  Pid spawnBehaviour(NodeId where, String name, M argument) {
+  @Override
+  public Pid spawnBehaviour(NodeId where, String name, M argument) {
     return spawnBehaviour(where, name, argument, null).pid();
   }
 
   /** Spawns a registered behaviour on any node, with a monitor held by {@code watcher}. */
-  Spawned spawnBehaviourMonitored(
+  @Override
+  public Spawned spawnBehaviourMonitored(
       NodeId where, String name, M argument, ProcessImpl<M> watcher) {
     Spawner.Child child = spawnBehaviour(where, name, argument, watcher);
     return new Spawned(child.pid(), Objects.requireNonNull(child.monitor(), "a watcher's monitor"));
@@ -219,7 +205,8 @@ final class NodeImpl<M> implements Node<M> {
   }
 
   /** Spawns a registered behaviour on any node, linked with {@code parent} before it runs. */
-  Pid spawnBehaviourLinked(NodeId where, String name, M argument, ProcessImpl<M> parent) {
+  @Override
+  public Pid spawnBehaviourLinked(NodeId where, String name, M argument, ProcessImpl<M> parent) {
     checkSpawn(where, name, argument);
     if (where.equals(id)) {
       return spawner.spawnBehaviourLinked(name, argument, parent);
@@ -237,7 +224,8 @@ final class NodeImpl<M> implements Node<M> {
 
   // ---- messages --------------------------------------------------------------------------------
 
-  void send(@Nullable Pid from, Pid to, M message) {
+  @Override
+  public void send(@Nullable Pid from, Pid to, M message) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "message");
     if (delivery.isThisNode(to.node())) {
@@ -249,7 +237,8 @@ final class NodeImpl<M> implements Node<M> {
   }
 
   /** Sends to the process registered under {@code name} on {@code where}. */
-  void sendNamed(@Nullable Pid from, NodeId where, String name, M message) {
+  @Override
+  public void sendNamed(@Nullable Pid from, NodeId where, String name, M message) {
     Objects.requireNonNull(where, "node");
     NameRegistry.check(name);
     Objects.requireNonNull(message, "message");
@@ -267,7 +256,8 @@ final class NodeImpl<M> implements Node<M> {
   }
 
   /** Schedules a send from {@code from}; local sends run on the timer thread, remote ones off it. */
-  TimerRef sendAfter(Pid from, Duration delay, Pid to, M message) {
+  @Override
+  public TimerRef sendAfter(Pid from, Duration delay, Pid to, M message) {
     lifecycle.checkRunning();
     return timers.schedule(
         delay,
@@ -286,7 +276,8 @@ final class NodeImpl<M> implements Node<M> {
         });
   }
 
-  void broadcast(@Nullable Pid from, NodeId where, M message) {
+  @Override
+  public void broadcast(@Nullable Pid from, NodeId where, M message) {
     Objects.requireNonNull(where, "node");
     Objects.requireNonNull(message, "message");
     if (!where.equals(id)) {
@@ -298,7 +289,8 @@ final class NodeImpl<M> implements Node<M> {
 
   // ---- monitors --------------------------------------------------------------------------------
 
-  MonitorRef monitor(ProcessImpl<M> watcher, Pid target) {
+  @Override
+  public MonitorRef monitor(ProcessImpl<M> watcher, Pid target) {
     NodeId where = target.node();
     if (!delivery.isThisNode(where)) {
       MonitorRef ref = spawner.newRef(watcher.pid(), target);
@@ -315,7 +307,8 @@ final class NodeImpl<M> implements Node<M> {
     return ref;
   }
 
-  void demonitor(MonitorRef ref) {
+  @Override
+  public void demonitor(MonitorRef ref) {
     Pid target = ref.target();
     if (target.node().equals(id)) {
       ProcessImpl<M> p = delivery.local(target);
@@ -328,7 +321,8 @@ final class NodeImpl<M> implements Node<M> {
   }
 
   /** Called on the dying process's thread after its last line. */
-  void exit(ProcessImpl<M> p, MonitorReason reason) {
+  @Override
+  public void exit(ProcessImpl<M> p, MonitorReason reason) {
     names.release(p); // before the end: a name never names a dead process for long
     if (p.sociable()) {
       nodeWatch.watch(p, false);
@@ -451,7 +445,8 @@ final class NodeImpl<M> implements Node<M> {
   }
 
   /** Subscribes {@code p} to node events, or ends it. */
-  void watchNodes(ProcessImpl<M> p, boolean watch) {
+  @Override
+  public void watchNodes(ProcessImpl<M> p, boolean watch) {
     nodeWatch.watch(p, watch);
   }
 

@@ -67,7 +67,7 @@ final class ProcessImpl<M> implements Runnable {
     }
   }
 
-  private final NodeImpl<M> node;
+  private final ProcessHost<M> node;
   private final Pid pid;
   private final Process<M> body;
   private final Mailbox mailbox = new Mailbox();
@@ -115,7 +115,7 @@ final class ProcessImpl<M> implements Runnable {
     }
   }
 
-  ProcessImpl(NodeImpl<M> node, Pid pid, Process<M> body) {
+  ProcessImpl(ProcessHost<M> node, Pid pid, Process<M> body) {
     this.node = node;
     this.pid = pid;
     this.body = body;
@@ -399,7 +399,7 @@ final class ProcessImpl<M> implements Runnable {
   }
 
   /** The node this process runs on. */
-  NodeImpl<M> node() {
+  ProcessHost<M> node() {
     return node;
   }
 

@@ -27,14 +27,14 @@ import org.jspecify.annotations.Nullable;
  * A behaviour this node does not have is spawned as a pid that names no process: its monitor says
  * NoProcess, its link ends the parent (as a spawn that failed at once).
  *
- * The spawner holds the node only to hand it to each new process, which belongs to it; it calls
- * nothing on it.
+ * The spawner holds the node (as the ProcessHost a process asks things of) only to hand it to
+ * each new process; it calls nothing on it.
  */
 /** Starts this node's processes, for its own processes and for peers; hands out pids and refs. */
 final class Spawner<M> implements PeerSpawner<M> {
   private static final System.Logger LOG = System.getLogger("io.distproc.runtime");
 
-  private final NodeImpl<M> node;
+  private final ProcessHost<M> node;
   private final NodeId id;
   private final Behaviours<M> behaviours;
   private final ProcessTable<M> processes;
@@ -45,14 +45,15 @@ final class Spawner<M> implements PeerSpawner<M> {
   private final AtomicLong lastRef = new AtomicLong();
 
   Spawner(
-      NodeImpl<M> node,
+      NodeId id,
+      ProcessHost<M> node,
       Behaviours<M> behaviours,
       ProcessTable<M> processes,
       NodeCounters counters,
       ThreadFactory threads,
       Lifecycle lifecycle) {
     this.node = node;
-    this.id = node.id();
+    this.id = id;
     this.behaviours = behaviours;
     this.processes = processes;
     this.counters = counters;
