@@ -25,11 +25,11 @@ final class Command<M, T> {
   private static final int ABANDONED = 2;
 
   private final String what;
-  private final Function<SupervisorProcess<M>, T> action;
+  private final Function<SupervisorCalls<M>, T> action;
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final CompletableFuture<T> answer = new CompletableFuture<>();
 
-  Command(String what, Function<SupervisorProcess<M>, T> action) {
+  Command(String what, Function<SupervisorCalls<M>, T> action) {
     this.what = what;
     this.action = action;
   }
@@ -43,7 +43,7 @@ final class Command<M, T> {
    *
    * @return whether it was carried out (or failed trying)
    */
-  boolean run(SupervisorProcess<M> supervisor) {
+  boolean run(SupervisorCalls<M> supervisor) {
     if (!state.compareAndSet(NEW, RUNNING)) {
       return false;
     }

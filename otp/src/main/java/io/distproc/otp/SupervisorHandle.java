@@ -111,7 +111,7 @@ final class SupervisorHandle<M> implements SupervisorRef<M> {
     }
   }
 
-  private <T> T submit(String what, Function<SupervisorProcess<M>, T> action, Duration timeout) {
+  private <T> T submit(String what, Function<SupervisorCalls<M>, T> action, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     Command<M, T> command = new Command<>(what, action);
     synchronized (lock) {
@@ -164,12 +164,12 @@ final class SupervisorHandle<M> implements SupervisorRef<M> {
 
   @Override
   public List<ChildInfo> whichChildren(Duration timeout) {
-    return submit("which_children", SupervisorProcess::whichChildren, timeout);
+    return submit("which_children", SupervisorCalls::whichChildren, timeout);
   }
 
   @Override
   public void stop(Duration timeout) {
-    submit("stop", SupervisorProcess::stop, timeout);
+    submit("stop", SupervisorCalls::stop, timeout);
   }
 
   @Override

@@ -67,8 +67,13 @@ import org.jspecify.annotations.Nullable;
  * Starting a nested supervisor waits for its handle's start future on this thread: the nested
  * process's body completes it on every path (its finally), and it runs unless the node is
  * shutting down, which interrupts this process too.
+ *
+ * Size: somewhat over the 500 lines the style reviews, this note a tenth of it. What is left is
+ * the one loop with the restart strategies and the commands, all of which read and write the
+ * same children list on this thread; how a child is stopped is ChildStopper's, and what the
+ * handle may ask is SupervisorCalls.
  */
-final class SupervisorProcess<M> {
+final class SupervisorProcess<M> implements SupervisorCalls<M> {
   private static final Logger LOG = System.getLogger(Supervisor.class.getName());
 
   /** The first delay before a group whose node was not connected is tried again. */
@@ -488,9 +493,10 @@ final class SupervisorProcess<M> {
     return c;
   }
 
-  // ---- commands (called by Command.run, on this process's thread) -----------------------------
+  // ---- SupervisorCalls (called by Command.run, on this process's thread) ----------------------
 
-  Pid startChild(ChildSpec<M> childSpec) {
+  @Override
+  public Pid startChild(ChildSpec<M> childSpec) {
     Child<M> existing = find(childSpec.id());
     if (existing != null) {
       throw new SupervisorException(
@@ -512,7 +518,8 @@ final class SupervisorProcess<M> {
     return Objects.requireNonNull(child.pid, "pid"); // start() set it or threw
   }
 
-  Void terminateChild(String id) {
+  @Override
+  public Void terminateChild(String id) {
     Child<M> child = require(id, "terminate_child");
     stopWaiting(child);
     stopChild(child);
@@ -522,7 +529,8 @@ final class SupervisorProcess<M> {
     return null;
   }
 
-  Pid restartChild(String id) {
+  @Override
+  public Pid restartChild(String id) {
     Child<M> child = require(id, "restart_child");
     if (child.pid != null) {
       throw new SupervisorException("restart_child: child '" + id + "' is running as " + child.pid);
@@ -531,7 +539,8 @@ final class SupervisorProcess<M> {
     return Objects.requireNonNull(child.pid, "pid"); // start() set it or threw
   }
 
-  Void deleteChild(String id) {
+  @Override
+  public Void deleteChild(String id) {
     Child<M> child = require(id, "delete_child");
     if (child.pid != null) {
       throw new SupervisorException("delete_child: child '" + id + "' is running as " + child.pid);
@@ -541,7 +550,8 @@ final class SupervisorProcess<M> {
     return null;
   }
 
-  List<ChildInfo> whichChildren() {
+  @Override
+  public List<ChildInfo> whichChildren() {
     List<ChildInfo> infos = new ArrayList<>(children.size());
     for (Child<M> c : children) {
       infos.add(new ChildInfo(c.id(), c.pid, c.spec.type(), c.spec.restart()));
@@ -549,7 +559,8 @@ final class SupervisorProcess<M> {
     return List.copyOf(infos);
   }
 
-  Void stop() {
+  @Override
+  public Void stop() {
     stopAll();
     stopping = true;
     return null;
