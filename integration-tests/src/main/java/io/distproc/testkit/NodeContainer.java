@@ -22,9 +22,11 @@ import java.util.UUID;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import org.testcontainers.containers.ContainerLaunchException;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 import org.jspecify.annotations.Nullable;
@@ -113,7 +115,7 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     withEnv("DISTPROC_SECURITY", "plaintext"); // until withTls: the node image requires a choice
     withLogConsumer(this::record);
     waitingFor(
-        new ReadyEventWait(this).withStartupTimeout(TimeFactor.dilated(Duration.ofSeconds(60))));
+        new ReadyEventWait().withStartupTimeout(TimeFactor.dilated(Duration.ofSeconds(60))));
   }
 
   /**
@@ -430,5 +432,28 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
   @Override
   public int hashCode() {
     return System.identityHashCode(this);
+  }
+
+  /**
+   * Waits until this container's own copy of its log has the node's ready event, read with the
+   * node image's event format: once {@code start()} returns, {@link #nodeId()} has the new
+   * incarnation. Part of the container (it reads the container's log), so nested in it.
+   */
+  private final class ReadyEventWait extends AbstractWaitStrategy {
+    @Override
+    protected void waitUntilReady() {
+      try {
+        if (awaitReady(startupTimeout).isEmpty()) {
+          List<String> log = linesFrom(startMark()).stream().map(LogLine::text).toList();
+          throw new ContainerLaunchException(
+              "node " + nodeName + " logged no ready event within "
+                  + startupTimeout.toMillis() + " ms; its log:\n  " + String.join("\n  ",
+                  log.subList(Math.max(0, log.size() - 30), log.size())));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ContainerLaunchException("interrupted while waiting for " + nodeName, e);
+      }
+    }
   }
 }
