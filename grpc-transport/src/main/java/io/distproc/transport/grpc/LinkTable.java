@@ -2,6 +2,7 @@ package io.distproc.transport.grpc;
 
 import com.google.protobuf.ByteString;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LinkTable {
   private final AtomicLong serials = new AtomicLong();
-  private final ConcurrentHashMap<Long, GrpcLink> links = new ConcurrentHashMap<>();
+  private final Set<GrpcLink> links = ConcurrentHashMap.newKeySet(); // by identity
   private final ConcurrentHashMap<ByteString, Heartbeat> tokens = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -32,13 +33,13 @@ final class LinkTable {
    *     must then shut itself down
    */
   boolean add(GrpcLink link) {
-    links.put(link.serial(), link);
+    links.add(link);
     return !closed.get();
   }
 
   /** Removes a link after its last handler call. */
   void remove(GrpcLink link) {
-    links.remove(link.serial(), link);
+    links.remove(link);
   }
 
   /** Names an accepted link's heartbeat by the token of its Welcome. */
@@ -66,6 +67,6 @@ final class LinkTable {
 
   /** The links from creation until their last handler call, a snapshot. */
   List<GrpcLink> links() {
-    return List.copyOf(links.values());
+    return List.copyOf(links);
   }
 }
