@@ -4,6 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+/*
+ * Size: over the 500 lines the style reviews, on purpose. About 70 of its lines are code; the
+ * rest is the contract of each call (delivery order, threading, what it throws, Erlang's name for
+ * it), which users read here, in the one interface a process body is given. Splitting the
+ * interface to shorten the file would make users look for a process's calls in several places.
+ */
+
 /**
  * What a running process is and may do: its identity, spawning, sending, selective receive,
  * monitors, links and exit signals, names, timers and calls, and the cluster's nodes. A process body gets its own context as its argument.
