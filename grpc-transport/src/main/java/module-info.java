@@ -11,6 +11,8 @@
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.distproc.transport.grpc {
+  requires static transitive org.jspecify;
+
   requires transitive io.distproc;
   requires io.distproc.runtime;
   requires io.distproc.proto;

@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A link a peer dialled and this node's server accepted: its Welcome, and the link token that
@@ -16,9 +17,9 @@ import javax.net.ssl.SSLSession;
  * Welcome names it and read by the end decision on any thread.
  */
 final class AcceptedLink extends GrpcLink {
-  private volatile byte[] token;
+  private volatile byte @Nullable [] token;
 
-  private AcceptedLink(LinkContext ctx, String remote, SSLSession tls, FrameCodec codec) {
+  private AcceptedLink(LinkContext ctx, String remote, @Nullable SSLSession tls, FrameCodec codec) {
     super(
         ctx,
         remote,
@@ -35,8 +36,8 @@ final class AcceptedLink extends GrpcLink {
       LinkContext ctx,
       ServerCallStreamObserver<byte[]> call,
       String remote,
-      SSLSession tls,
-      CallEndTracer tracer) {
+      @Nullable SSLSession tls,
+      @Nullable CallEndTracer tracer) {
     AcceptedLink link = new AcceptedLink(ctx, remote, tls, new FrameCodec());
     FrameStream stream = FrameStream.server(call, ctx.faults());
     call.disableAutoRequest();

@@ -3,6 +3,7 @@ package io.distproc.transport.grpc;
 import io.distproc.proto.v1.LinkFrame;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -17,18 +18,19 @@ import javax.net.ssl.SSLSession;
 final class AcceptorHandshake implements WireReader.Handshaking {
   private final Identity identity;
   private final FrameCodec codec;
-  private final SSLSession tls;
+  private final @Nullable SSLSession tls;
   private final BooleanSupplier closing;
 
   /** The challenged Hello awaiting its Proof; null before the Hello. */
-  private Handshake.Pending pending;
+  private Handshake.@Nullable Pending pending;
 
   /**
    * @param codec the reader's codec, whose node cache the Hello's node goes through
    * @param tls the accepted call's TLS session, or null on plaintext
    * @param closing tells whether this node is shutting down (it then refuses a valid Proof)
    */
-  AcceptorHandshake(Identity identity, FrameCodec codec, SSLSession tls, BooleanSupplier closing) {
+  AcceptorHandshake(
+      Identity identity, FrameCodec codec, @Nullable SSLSession tls, BooleanSupplier closing) {
     this.identity = identity;
     this.codec = codec;
     this.tls = tls;

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -243,7 +244,8 @@ final class BatchFormat {
    * valid envelopes; null otherwise (then parse it the general way, which also reports errors).
    * {@code to} and {@code from} are the last pids read in each role, {@code nodes} the last nodes.
    */
-  static List<Frame> decodeBatch(byte[] bytes, SeenPid to, SeenPid from, NodeCache nodes) {
+  static @Nullable List<Frame> decodeBatch(
+      byte[] bytes, SeenPid to, SeenPid from, NodeCache nodes) {
     try {
       Cursor in = new Cursor(bytes);
       if (in.varint(bytes.length) != LINK_FRAME_BATCH || in.end(bytes.length) != bytes.length) {

@@ -4,6 +4,7 @@ import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Learns how gRPC closed a server call. When gRPC itself refuses an inbound message (larger than
@@ -26,10 +27,10 @@ final class CallEndTracer extends ServerStreamTracer {
         }
       };
 
-  private volatile Status closed;
+  private volatile @Nullable Status closed;
 
   /** The tracer of the call the current thread handles, or null if it has none. */
-  static CallEndTracer current() {
+  static @Nullable CallEndTracer current() {
     return KEY.get();
   }
 
@@ -57,7 +58,7 @@ final class CallEndTracer extends ServerStreamTracer {
    * normal end; a failure names the innermost cause, which says why (an untrusted certificate, a
    * missing client certificate) where the status only says UNAVAILABLE.
    */
-  static String describe(Status status) {
+  static String describe(@Nullable Status status) {
     if (status == null) {
       return "stream ended without goodbye";
     }

@@ -6,6 +6,7 @@ import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.runtime.internal.Frame;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -113,7 +114,8 @@ final class ControlFormat {
     return w.toByteArray();
   }
 
-  private static void optionalPid(ProtoWriter w, int number, Pid p, ProtoWriter.PidBytes pids) {
+  private static void optionalPid(
+      ProtoWriter w, int number, @Nullable Pid p, ProtoWriter.PidBytes pids) {
     if (p != null) {
       w.message(number, pids.of(p));
     }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A link this node dialled: a channel of its own (closing the link closes the connection), the
@@ -79,7 +80,7 @@ final class DialledLink extends GrpcLink {
   }
 
   /** A dialled call's TLS session, or null (plaintext, or no call yet). */
-  private static SSLSession sessionOf(ClientCall<byte[], byte[]> call) {
+  private static @Nullable SSLSession sessionOf(@Nullable ClientCall<byte[], byte[]> call) {
     return call == null ? null : call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
   }
 
@@ -108,7 +109,7 @@ final class DialledLink extends GrpcLink {
   }
 
   @Override
-  LinkFrame opening() {
+  @Nullable LinkFrame opening() {
     return null;
   }
 

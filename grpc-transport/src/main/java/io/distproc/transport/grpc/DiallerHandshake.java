@@ -4,6 +4,7 @@ import io.distproc.proto.v1.LinkFrame;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -21,7 +22,7 @@ final class DiallerHandshake implements WireReader.Handshaking {
   private final String remote;
   private final Optional<String> expectedName;
   private final boolean tls;
-  private final Supplier<SSLSession> session;
+  private final Supplier<@Nullable SSLSession> session;
   private final FrameCodec codec;
   private final byte[] nonce;
 
@@ -38,7 +39,7 @@ final class DiallerHandshake implements WireReader.Handshaking {
       String remote,
       Optional<String> expectedName,
       boolean tls,
-      Supplier<SSLSession> session,
+      Supplier<@Nullable SSLSession> session,
       FrameCodec codec) {
     this.identity = identity;
     this.remote = remote;

@@ -8,6 +8,7 @@ import io.distproc.proto.v1.NodeRef;
 import io.distproc.runtime.internal.Frame;
 import java.io.IOException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -189,7 +190,7 @@ final class FrameCodec {
    * valid envelopes; null otherwise (then {@link #parse} it and take its {@link #frames}, which
    * also reports errors).
    */
-  List<Frame> decodeBatch(byte[] bytes) {
+  @Nullable List<Frame> decodeBatch(byte[] bytes) {
     return BatchFormat.decodeBatch(bytes, lastTo, lastFrom, nodes);
   }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -82,7 +83,7 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   private final WireReader wire;
 
   /** Set once by the reader in the handshake, before the link reaches the runtime. */
-  private volatile NodeId peer;
+  private volatile @Nullable NodeId peer;
 
   private volatile String peerAddress = "";
   private volatile boolean open;
@@ -95,7 +96,7 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
 
   private volatile boolean goodbyeReceived;
   private final AtomicBoolean ended = new AtomicBoolean();
-  volatile FrameStream frames;
+  volatile @Nullable FrameStream frames;
 
   /**
    * The handshake deadline, cancelled when the handshake completes or the link ends, so that a
@@ -144,7 +145,7 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   abstract boolean beforeLinkUp();
 
   /** The handshake frame that opens the link once the runtime kept it, or null for none. */
-  abstract LinkFrame opening();
+  abstract @Nullable LinkFrame opening();
 
   /** The runtime kept the link and it is open (deliverer). */
   abstract void opened();
@@ -337,7 +338,7 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   }
 
   /** The frames call ended from the gRPC side; {@code status} is null for a normal end. Reader. */
-  final void onStreamEnd(Status status) {
+  final void onStreamEnd(@Nullable Status status) {
     if (goodbyeReceived || ended.get()) {
       return;
     }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The handshake messages of {@code link.proto} and the checks on them: what a dialler says, and
@@ -55,7 +56,7 @@ final class Handshake {
       implements Verdict {}
 
   /** The Hello is refused; {@code claimed} is who it said it was, for the log. */
-  record Refuse(RejectReason reason, String detail, String claimed) implements Verdict {}
+  record Refuse(RejectReason reason, String detail, @Nullable String claimed) implements Verdict {}
 
   /** What the dialler learnt from a Welcome. */
   record Welcomed(NodeId peer, String address, byte[] token, int minorVersion) {}
@@ -114,7 +115,7 @@ final class Handshake {
    * @param serverNonce this link's fresh nonce, {@link #NONCE_BYTES} long
    */
   static Verdict checkHello(
-      LinkFrame frame, FrameCodec codec, SSLSession tls, byte[] serverNonce) {
+      LinkFrame frame, FrameCodec codec, @Nullable SSLSession tls, byte[] serverNonce) {
     if (frame.getKindCase() != LinkFrame.KindCase.HELLO) {
       return new Refuse(
           RejectReason.REJECT_REASON_MALFORMED_HELLO,

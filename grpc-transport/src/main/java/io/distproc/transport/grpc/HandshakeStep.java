@@ -6,6 +6,7 @@ import io.distproc.proto.v1.LinkFrame;
 import io.distproc.proto.v1.Reject;
 import io.distproc.proto.v1.RejectReason;
 import io.distproc.runtime.internal.LinkRefusedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a handshake state machine ({@link DiallerHandshake}, {@link AcceptorHandshake}) decided
@@ -34,7 +35,8 @@ sealed interface HandshakeStep {
    * @param log how the refusal is logged
    * @param line the log line, after the link's name
    */
-  record Refusal(String detail, LinkFrame last, Throwable failure, Log log, String line)
+  record Refusal(
+      String detail, @Nullable LinkFrame last, @Nullable Throwable failure, Log log, String line)
       implements HandshakeStep {
 
     /** How a refusal is logged. */

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -67,16 +68,16 @@ final class Heartbeat {
   private final long timeoutNanos;
 
   // Timer-thread-confined.
-  private CallStreamObserver<HeartbeatFrame> out;
+  private @Nullable CallStreamObserver<HeartbeatFrame> out;
   private boolean outIsClient;
   private long sequence;
-  private ScheduledFuture<?> ticks;
-  private ScheduledFuture<?> check;
+  private @Nullable ScheduledFuture<?> ticks;
+  private @Nullable ScheduledFuture<?> check;
   private boolean stopped;
   private final Runnable checkTask = this::checkSilence;
 
   // Written by gRPC's inbound callbacks, read by the timer thread.
-  private volatile Echo lastPing;
+  private volatile @Nullable Echo lastPing;
   private volatile long roundTripNanos = -1;
 
   /** When anything (ping or frame) last arrived; written by gRPC's callbacks, read by the timer. */

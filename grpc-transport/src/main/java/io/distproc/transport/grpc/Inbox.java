@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -64,7 +65,7 @@ final class Inbox {
   private final CountDownLatch finished = new CountDownLatch(1);
 
   /** The thread draining right now, or null. Written by the drainer. */
-  private volatile Thread drainer;
+  private volatile @Nullable Thread drainer;
 
   /** Set when the link ended by a local decision: frames not yet delivered are dropped. */
   private volatile boolean discard;

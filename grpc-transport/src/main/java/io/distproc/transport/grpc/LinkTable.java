@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The links of one transport: every link from creation until its last handler call (so that
@@ -52,7 +53,7 @@ final class LinkTable {
   }
 
   /** The heartbeat of the open accepted link with this token, or null. */
-  Heartbeat heartbeatOf(ByteString token) {
+  @Nullable Heartbeat heartbeatOf(ByteString token) {
     return tokens.get(token);
   }
 

@@ -3,6 +3,7 @@ package io.distproc.transport.grpc;
 import io.distproc.NodeId;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last two nodes a link's reader met (its peer and this node, mostly), by name and
@@ -32,7 +33,7 @@ final class NodeCache {
   }
 
   /** The node named {@code name}, if met; else null. */
-  NodeId find(String name, long incarnation) {
+  @Nullable NodeId find(String name, long incarnation) {
     if (a != null && a.incarnation() == incarnation && a.name().equals(name)) {
       return a;
     }
@@ -43,7 +44,7 @@ final class NodeCache {
   }
 
   /** Remembers {@code node}, whose name's UTF-8 bytes are {@code name} (null: from the node). */
-  void remember(NodeId node, byte[] name) {
+  void remember(NodeId node, byte @Nullable [] name) {
     byte[] bytes = name != null ? name : node.name().getBytes(StandardCharsets.UTF_8);
     if (replaceA) {
       a = node;

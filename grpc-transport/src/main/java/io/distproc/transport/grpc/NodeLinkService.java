@@ -11,6 +11,7 @@ import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -31,7 +32,7 @@ final class NodeLinkService {
   private final BadLinkLog badLinks;
 
   /** Published once by {@link #open}, after the bind; read by every call. */
-  private volatile LinkContext context;
+  private volatile @Nullable LinkContext context;
 
   NodeLinkService(String nodeName, LinkTable table, BadLinkLog badLinks) {
     this.nodeName = nodeName;
@@ -61,7 +62,10 @@ final class NodeLinkService {
   }
 
   private StreamObserver<byte[]> accept(
-      ServerCallStreamObserver<byte[]> call, String remote, SSLSession tls, CallEndTracer tracer) {
+      ServerCallStreamObserver<byte[]> call,
+      String remote,
+      @Nullable SSLSession tls,
+      @Nullable CallEndTracer tracer) {
     LinkContext ctx = context;
     if (ctx == null) {
       call.onError(Status.UNAVAILABLE.withDescription("node starting").asRuntimeException());
@@ -79,7 +83,7 @@ final class NodeLinkService {
     return AcceptedLink.accept(ctx, call, remote, tls, tracer);
   }
 
-  private static String describe(SocketAddress address) {
+  private static String describe(@Nullable SocketAddress address) {
     if (address instanceof InetSocketAddress inet) {
       return inet.getHostString() + ":" + inet.getPort();
     }
@@ -92,7 +96,7 @@ final class NodeLinkService {
     call.setOnCancelHandler(() -> {}); // writes after a cancel are dropped, not thrown
     return new StreamObserver<>() {
       // Confined to this call's callbacks, which gRPC serializes.
-      private Heartbeat link;
+      private @Nullable Heartbeat link;
       private boolean refused;
 
       @Override

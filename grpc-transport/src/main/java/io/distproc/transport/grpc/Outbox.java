@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -60,12 +61,13 @@ final class Outbox {
    * How a link's frame stream ends; {@code callEnded} says gRPC has ended the call already, so
    * nothing more may be written to it, not even an end.
    */
-  record Finish(LinkFrame last, boolean flush, Status abort, boolean callEnded) {
+  record Finish(
+      @Nullable LinkFrame last, boolean flush, @Nullable Status abort, boolean callEnded) {
     static Finish flushThen(LinkFrame last) {
       return new Finish(last, true, null, false);
     }
 
-    static Finish now(LinkFrame last) {
+    static Finish now(@Nullable LinkFrame last) {
       return new Finish(last, false, null, false);
     }
 
@@ -114,7 +116,7 @@ final class Outbox {
   private volatile boolean open;
 
   /** Set once, before the first signal, by the thread that starts the stream. */
-  private volatile FrameStream stream;
+  private volatile @Nullable FrameStream stream;
 
   /** When the writer last emptied the queue; written by the writer, read by senders. */
   private volatile long lastDrained = System.nanoTime();
@@ -124,13 +126,13 @@ final class Outbox {
    * decision), and replaced by {@link #abortIfNotDone} (the close grace's timer task, after it);
    * read by the writer.
    */
-  private volatile Finish finish;
+  private volatile @Nullable Finish finish;
 
   // Writer-confined.
   private final FrameCodec codec = new FrameCodec();
   private final ArrayList<Frame> batch = new ArrayList<>();
   private int[] batchSizes = new int[64];
-  private byte[] chunkSource;
+  private byte @Nullable [] chunkSource;
   private int chunkOffset;
   private long chunkRelease;
   private boolean done;
@@ -160,7 +162,7 @@ final class Outbox {
   }
 
   /** The handshake is done: frames may flow. Optionally writes one handshake frame first. */
-  void open(LinkFrame first) {
+  void open(@Nullable LinkFrame first) {
     if (first != null) {
       handshake.add(first);
     }

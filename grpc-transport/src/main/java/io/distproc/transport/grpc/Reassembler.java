@@ -2,6 +2,7 @@ package io.distproc.transport.grpc;
 
 import io.distproc.proto.v1.Chunk;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Puts a chunked frame back together (see {@code Chunk} in {@code link.proto}), refusing runs that
@@ -11,7 +12,8 @@ import java.util.Arrays;
  */
 final class Reassembler {
   private final int limit;
-  private byte[] buffer; // null when no run is in progress; grows towards total as pieces come
+  // Null when no run is in progress; grows towards total as pieces come.
+  private byte @Nullable [] buffer;
   private int total;
   private int filled;
 

@@ -43,6 +43,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /** Turns a node's {@link TlsConfig} into gRPC credentials; plaintext when there is none. */
 final class Security {
@@ -276,7 +277,7 @@ final class Security {
    * @param claimed the node name the dialler's Hello claims
    * @return why the identity is refused, or empty
    */
-  static Optional<String> identityMismatch(SSLSession tls, String claimed) {
+  static Optional<String> identityMismatch(@Nullable SSLSession tls, String claimed) {
     if (tls == null) {
       return Optional.empty();
     }
@@ -328,12 +329,12 @@ final class Security {
       throw new CertificateException("the accepting node's name is unknown: cannot check it");
     }
 
-    static void checkName(X509Certificate cert, String host) throws CertificateException {
+    static void checkName(X509Certificate cert, @Nullable String host) throws CertificateException {
       checkName(cert, host, "the accepting node's certificate");
     }
 
     /** Checks that {@code cert} names {@code host}; the refusal calls the certificate {@code whose}. */
-    static void checkName(X509Certificate cert, String host, String whose)
+    static void checkName(X509Certificate cert, @Nullable String host, String whose)
         throws CertificateException {
       if (host == null || host.isEmpty()) {
         throw new CertificateException("the accepting node's name is unknown: cannot check it");
