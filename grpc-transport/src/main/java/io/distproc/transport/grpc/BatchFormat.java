@@ -162,26 +162,30 @@ final class BatchFormat {
    * equal to the last one's bytes costs one comparison instead of a parse.
    */
   static final class SeenPid {
-    private Pid pid;
+    private @Nullable Pid pid;
     private byte[] bytes = new byte[32];
     private int length;
 
-    boolean matches(byte[] in, int from, int to) {
+    /** The last pid read, if {@code in[from, to)} are its bytes; else null. */
+    @Nullable Pid match(byte[] in, int from, int to) {
+      Pid p = pid;
       int n = length;
-      if (pid == null || to - from != n) {
-        return false;
+      if (p == null || to - from != n) {
+        return null;
       }
       if (n < Long.BYTES) {
-        return Arrays.equals(bytes, 0, n, in, from, to);
+        return Arrays.equals(bytes, 0, n, in, from, to) ? p : null;
       }
       // A pid is a dozen to a few dozen bytes: compared a long at a time, the last long overlapping
       // the one before it, without the call and set-up of a general comparison.
       for (int i = 0; i < n - Long.BYTES; i += Long.BYTES) {
         if ((long) LONGS.get(bytes, i) != (long) LONGS.get(in, from + i)) {
-          return false;
+          return null;
         }
       }
-      return (long) LONGS.get(bytes, n - Long.BYTES) == (long) LONGS.get(in, to - Long.BYTES);
+      return (long) LONGS.get(bytes, n - Long.BYTES) == (long) LONGS.get(in, to - Long.BYTES)
+          ? p
+          : null;
     }
 
     void remember(Pid p, byte[] in, int from, int to) {
@@ -317,9 +321,10 @@ final class BatchFormat {
 
   private static Pid pid(Cursor in, int end, SeenPid last, NodeCache nodes) throws Unusual {
     int start = in.pos;
-    if (last.matches(in.bytes, start, end)) {
+    Pid seen = last.match(in.bytes, start, end);
+    if (seen != null) {
       in.pos = end;
-      return last.pid;
+      return seen;
     }
     int nameStart = -1;
     int nameEnd = -1;

@@ -13,14 +13,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe: confined to the link's reader.
  */
 final class NodeCache {
-  private NodeId a;
-  private byte[] aName;
-  private NodeId b;
-  private byte[] bName;
+  private static final byte[] NO_NAME = {};
+
+  // A name is NO_NAME while its node is null.
+  private @Nullable NodeId a;
+  private byte[] aName = NO_NAME;
+  private @Nullable NodeId b;
+  private byte[] bName = NO_NAME;
   private boolean replaceA = true;
 
   /** The node whose name is the UTF-8 bytes {@code bytes[from, to)}, if met; else null. */
-  NodeId find(byte[] bytes, int from, int to, long incarnation) {
+  @Nullable NodeId find(byte[] bytes, int from, int to, long incarnation) {
     if (a != null && a.incarnation() == incarnation && Arrays.equals(aName, 0, aName.length,
         bytes, from, to)) {
       return a;

@@ -376,8 +376,9 @@ final class Outbox {
     }
     if (open) {
       while (s.isReady()) {
-        if (chunkSource != null) {
-          writeChunk(s);
+        byte[] source = chunkSource;
+        if (source != null) {
+          writeChunk(s, source);
           continue;
         }
         Frame next = queue.poll();
@@ -458,11 +459,11 @@ final class Outbox {
     chunkSource = frame;
     chunkOffset = 0;
     chunkRelease = release;
-    writeChunk(s);
+    writeChunk(s, frame);
   }
 
-  private void writeChunk(FrameStream s) {
-    byte[] source = chunkSource;
+  /** Writes the next chunk of {@code source}, the run in progress ({@code chunkSource}). */
+  private void writeChunk(FrameStream s, byte[] source) {
     int n = Math.min(chunkBytes, source.length - chunkOffset);
     boolean last = chunkOffset + n == source.length;
     Chunk.Builder chunk =

@@ -3,6 +3,7 @@ package io.distproc.transport.grpc;
 import io.distproc.Pid;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -145,8 +146,8 @@ final class ProtoWriter {
     private static final int INCARNATION = tag(2, VARINT);
     private static final int ID = tag(3, VARINT);
 
-    private Pid pid;
-    private byte[] bytes;
+    private @Nullable Pid pid;
+    private byte[] bytes = {}; // pid's encoding, once there is a pid
 
     /** The encoding of {@code p}, reused if {@code p} was the last pid asked for. */
     byte[] of(Pid p) {

@@ -46,9 +46,10 @@ final class Reassembler {
    * @return the whole encoded frame once the last piece is in, otherwise null
    * @throws ProtocolException if the piece does not fit the run
    */
-  byte[] accept(Chunk chunk) throws ProtocolException {
+  byte @Nullable [] accept(Chunk chunk) throws ProtocolException {
     long total = chunk.getTotalSize();
-    if (buffer == null) {
+    byte[] run = buffer;
+    if (run == null) {
       if (total == 0) {
         throw new ProtocolException("chunk without a run: the first piece must carry total_size");
       }
@@ -63,7 +64,8 @@ final class Reassembler {
                 + ")");
       }
       this.total = (int) total;
-      buffer = new byte[0];
+      run = new byte[0];
+      buffer = run;
       filled = 0;
     } else if (total != 0) {
       throw new ProtocolException(
@@ -77,11 +79,12 @@ final class Reassembler {
       throw new ProtocolException(
           "chunks overrun their total: " + filled + " + " + n + " > " + this.total + " bytes");
     }
-    if (n > buffer.length - filled) {
-      long grown = Math.max((long) filled + n, 2L * buffer.length);
-      buffer = Arrays.copyOf(buffer, (int) Math.min(grown, this.total));
+    if (n > run.length - filled) {
+      long grown = Math.max((long) filled + n, 2L * run.length);
+      run = Arrays.copyOf(run, (int) Math.min(grown, this.total));
+      buffer = run;
     }
-    chunk.getData().copyTo(buffer, filled);
+    chunk.getData().copyTo(run, filled);
     filled += n;
     if (chunk.getLast() != (filled == this.total)) {
       throw new ProtocolException(
@@ -92,9 +95,8 @@ final class Reassembler {
     if (!chunk.getLast()) {
       return null;
     }
-    byte[] whole = buffer;
     buffer = null;
     filled = 0;
-    return whole;
+    return run;
   }
 }
