@@ -63,14 +63,20 @@ final class AcceptedLink extends GrpcLink {
 
   @Override
   boolean beforeLinkUp() {
-    token = ctx.identity().newToken();
-    ctx.table().bindToken(token, heartbeat); // before the Welcome names it
+    byte[] t = ctx.identity().newToken();
+    token = t;
+    ctx.table().bindToken(t, heartbeat); // before the Welcome names it
     return true;
   }
 
+  /** The Welcome, naming the token that {@link #beforeLinkUp()} bound just before. */
   @Override
   LinkFrame opening() {
-    return Handshake.welcome(ctx.identity(), token, minorVersion());
+    byte[] t = token;
+    if (t == null) {
+      throw new IllegalStateException(this + ": opening before the link token was made");
+    }
+    return Handshake.welcome(ctx.identity(), t, minorVersion());
   }
 
   @Override

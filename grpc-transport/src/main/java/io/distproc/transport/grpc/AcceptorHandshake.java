@@ -51,7 +51,7 @@ final class AcceptorHandshake implements WireReader.Handshaking {
       }
       case Handshake.Refuse r -> HandshakeStep.Refusal.atAcceptor(r);
       case Handshake.Accept a ->
-          new HandshakeStep.Agreed(a.peer(), a.address(), a.minorVersion(), null);
+          new HandshakeStep.Agreed(a.peer(), a.address(), a.minorVersion(), new byte[0]);
     };
   }
 }

@@ -208,9 +208,19 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
 
   // ---- Link ------------------------------------------------------------------------------------
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException before the handshake has agreed (the runtime never has the link
+   *     then)
+   */
   @Override
   public final NodeId peer() {
-    return peer;
+    NodeId p = peer;
+    if (p == null) {
+      throw new IllegalStateException(this + ": the handshake has not named the peer yet");
+    }
+    return p;
   }
 
   @Override
@@ -230,7 +240,7 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
     FrameCodec.checkSize(frame, ctx.limits().maxMessageBytes());
     int minor = minorVersion;
     if (FrameCodec.minorVersionOf(frame) > minor) {
-      frame = FrameCodec.forOlderPeer(frame, minor, peer);
+      frame = FrameCodec.forOlderPeer(frame, minor, peer());
     }
     return !ended.get() && outbox.send(frame);
   }
@@ -353,10 +363,11 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
       LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + detail);
     }
     if (!open) {
+      String why = "cannot link to " + remote + ": " + detail;
       connectFailed(
-          new HandshakeException(
-              "cannot link to " + remote + ": " + detail,
-              status == null ? null : status.asRuntimeException()));
+          status == null
+              ? new HandshakeException(why)
+              : new HandshakeException(why, status.asRuntimeException()));
     }
     end(
         NodeDownEvent.Cause.CONNECTION_LOST,
@@ -392,7 +403,9 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
     if (!keep) {
       refuse(
           HandshakeStep.Refusal.byRuntime(
-              outbound(), peer, "refused by node " + ctx.nodeName() + " (a duplicate, or itself)"));
+              outbound(),
+              peer(),
+              "refused by node " + ctx.nodeName() + " (a duplicate, or itself)"));
       return;
     }
     inbox.keep();

@@ -20,7 +20,7 @@ sealed interface HandshakeStep {
   /**
    * Both sides agree: the runtime may now be asked about the link.
    *
-   * @param token the link token of the acceptor's Welcome (dialler); null on the acceptor, which
+   * @param token the link token of the acceptor's Welcome (dialler); empty on the acceptor, which
    *     makes one once the runtime kept the link
    */
   record Agreed(NodeId peer, String address, int minorVersion, byte[] token)
