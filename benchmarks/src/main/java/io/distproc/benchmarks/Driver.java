@@ -19,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 import java.util.stream.Stream;
@@ -108,40 +106,6 @@ public final class Driver {
     final Map<String, String> info = new LinkedHashMap<>();
   }
 
-  /** The workload processes, the node-B processes they started and epmd, to stop what is left. */
-  private static final Set<Long> LIVE = ConcurrentHashMap.newKeySet();
-
-  /**
-   * Where the pids in {@link #LIVE} are written, one a line, for scripts/bench.sh to stop them if
-   * this driver is killed: Erlang's node B runs in a session of its own (the VM starts every
-   * port program with setsid), out of reach of a signal to the driver's process group.
-   */
-  private static Path pidFile;
-
-  private static void track(long pid) {
-    LIVE.add(pid);
-    writePids();
-  }
-
-  private static void untrack(long pid) {
-    LIVE.remove(pid);
-    writePids();
-  }
-
-  private static synchronized void writePids() {
-    if (pidFile != null) {
-      StringBuilder b = new StringBuilder();
-      for (long pid : LIVE) {
-        b.append(pid).append('\n');
-      }
-      try {
-        Files.writeString(pidFile, b);
-      } catch (IOException e) {
-        System.err.println("bench: writing " + pidFile + ": " + e);
-      }
-    }
-  }
-
   /**
    * Runs the benchmarks.
    *
@@ -157,8 +121,7 @@ public final class Driver {
     Path out = Path.of(opts.getOrDefault("out", "benchmarks/target")).toAbsolutePath();
     Path logs = out.resolve("bench-logs");
     Files.createDirectories(logs);
-    pidFile = out.resolve("bench.pids");
-    writePids();
+    ChildProcesses.writeTo(out.resolve("bench.pids"));
     List<String> only = opts.containsKey("only")
         ? Arrays.asList(opts.get("only").toUpperCase(Locale.ROOT).split(","))
         : WORKLOADS;
@@ -174,7 +137,7 @@ public final class Driver {
     if (!extra.isBlank()) {
       flags.addAll(Arrays.asList(extra.strip().split("\\s+")));
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(Driver::stopAll));
+    Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::stopAll));
     List<Side> sides = new ArrayList<>();
     if (sideNames.contains("distproc")) {
       sides.add(javaSide("distproc", flags, System.getProperty("java.class.path"),
@@ -237,7 +200,7 @@ public final class Driver {
     Files.writeString(json, json(mode, flags, loadBefore, loadAfter, started, rows, all));
     Files.writeString(out.resolve("results-" + mode.name() + ".md"), table);
     System.out.println("bench: results in " + json);
-    stopAll();
+    ChildProcesses.stopAll();
     System.exit(failed ? 1 : 0);
   }
 
@@ -333,7 +296,7 @@ public final class Driver {
     } catch (IOException e) {
       return "epmd did not start (" + e.getMessage() + ")";
     }
-    track(p.pid());
+    ChildProcesses.track(p.pid());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline && p.isAlive()) {
       try (Socket s = new Socket()) {
@@ -375,7 +338,7 @@ public final class Driver {
         .redirectError(errLog.toFile());
     pb.environment().putAll(side.env());
     java.lang.Process p = pb.start();
-    track(p.pid());
+    ChildProcesses.track(p.pid());
     List<Long> children = Collections.synchronizedList(new ArrayList<>());
     Thread reader = Thread.ofPlatform().start(() -> {
       try (BufferedReader in = new BufferedReader(
@@ -400,7 +363,7 @@ public final class Driver {
           } else if (line.startsWith("CHILD ")) {
             long pid = Long.parseLong(line.substring(6).strip());
             children.add(pid);
-            track(pid);
+            ChildProcesses.track(pid);
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -410,43 +373,19 @@ public final class Driver {
     boolean finished = p.waitFor(mode.timeoutSeconds(), TimeUnit.SECONDS);
     if (!finished) {
       o.status = "timed out after " + mode.timeoutSeconds() + " s";
-      stop(p.toHandle());
+      ChildProcesses.stop(p.toHandle());
     } else {
       o.status = p.exitValue() == 0 ? "ok" : "crashed (exit " + p.exitValue() + ", see " + errLog
           + ")";
     }
     reader.join(TimeUnit.SECONDS.toMillis(10));
     for (long pid : children.toArray(new Long[0])) {
-      ProcessHandle.of(pid).ifPresent(Driver::stop);
-      untrack(pid);
+      ProcessHandle.of(pid).ifPresent(ChildProcesses::stop);
+      ChildProcesses.untrack(pid);
     }
-    untrack(p.pid());
+    ChildProcesses.untrack(p.pid());
     o.seconds = (System.nanoTime() - t0) / 1e9;
     return o;
-  }
-
-  /** Stops a process for sure: continue it (it may be SIGSTOPped), then SIGKILL. */
-  private static void stop(ProcessHandle h) {
-    h.descendants().forEach(Driver::stop);
-    if (h.isAlive()) {
-      try {
-        new ProcessBuilder("kill", "-CONT", Long.toString(h.pid())).start()
-            .waitFor(5, TimeUnit.SECONDS);
-      } catch (IOException e) {
-        // SIGKILL works on a stopped process too
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      h.destroyForcibly();
-      h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> h).join();
-    }
-  }
-
-  private static void stopAll() {
-    for (long pid : LIVE.toArray(new Long[0])) {
-      ProcessHandle.of(pid).ifPresent(Driver::stop);
-      untrack(pid);
-    }
   }
 
   /**
