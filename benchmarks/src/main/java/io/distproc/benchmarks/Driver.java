@@ -137,7 +137,7 @@ public final class Driver {
           flags, remote, logs));
     }
 
-    String loadBefore = loadAverage();
+    String loadBefore = CpuLoad.loadAverage();
     Instant started = Instant.now();
     System.out.printf("bench: mode %s (scale %s, %d runs after a warm-up at a tenth of the full size),"
             + " %d cores, load average %s%n", mode.name(), mode.scale(), mode.runs(),
@@ -165,7 +165,7 @@ public final class Driver {
         failed |= !o.status.equals("ok");
       }
     }
-    String loadAfter = loadAverage();
+    String loadAfter = CpuLoad.loadAverage();
     List<Row> rows = rows();
     String table = table(rows, all, mode);
     System.out.println();
@@ -196,8 +196,8 @@ public final class Driver {
     String base = mode.name() + "-" + w + "-" + side.name();
     Path outLog = logs.resolve(base + ".out");
     Path errLog = logs.resolve(base + ".err");
-    o.loadBefore = loadAverage();
-    o.busyBefore = cpuBusy();
+    o.loadBefore = CpuLoad.loadAverage();
+    o.busyBefore = CpuLoad.cpuBusy();
     System.out.printf("bench: %s %s ... (CPU busy with other work %.0f %%, load average %s)%n", w,
         side.name(), 100 * o.busyBefore, o.loadBefore);
     long t0 = System.nanoTime();
@@ -253,45 +253,6 @@ public final class Driver {
     ChildProcesses.untrack(p.pid());
     o.seconds = (System.nanoTime() - t0) / 1e9;
     return o;
-  }
-
-  /**
-   * How busy the CPUs are over one second while no workload JVM runs: the share of the machine
-   * that other work takes (0 to 1), or NaN where /proc/stat is not there. Unlike the load
-   * average, it does not remember the previous workload.
-   */
-  private static double cpuBusy() {
-    try {
-      long[] a = cpuTimes();
-      Thread.sleep(1000);
-      long[] b = cpuTimes();
-      long total = b[0] - a[0];
-      return total <= 0 ? Double.NaN : 1.0 - (double) (b[1] - a[1]) / total;
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Double.NaN;
-    }
-  }
-
-  /** Total and idle (idle + iowait) jiffies of all CPUs. */
-  private static long[] cpuTimes() throws IOException {
-    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-    long total = 0;
-    for (int i = 1; i < f.length; i++) {
-      total += Long.parseLong(f[i]);
-    }
-    return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 
   // ---- the table ------------------------------------------------------------------------------
