@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It fails (exit 1) only when a workload process crashes or times out (or the Erlang sources
  * do not compile), never on a number.
+ *
+ * <p>This class reads the options and runs each workload process; {@link Sides} makes the sides'
+ * command lines (and compiles the Erlang side, and starts its epmd), {@link ChildProcesses} stops
+ * what was started, {@link CpuLoad} samples the machine's load, {@link Report} makes the table and
+ * {@link ReportJson} the JSON.
  */
 public final class Driver {
   private Driver() {}
