@@ -3,10 +3,10 @@ package io.distproc.benchmarks;
 import static io.distproc.Matcher.on;
 import static io.distproc.benchmarks.Bench.heapAfterFullGc;
 import static io.distproc.benchmarks.Bench.info;
+import static io.distproc.benchmarks.DistprocLocal.w2Once;
+import static io.distproc.benchmarks.DistprocLocal.w3Once;
 import static io.distproc.benchmarks.DistprocWorkloads.PATIENCE;
 import static io.distproc.benchmarks.DistprocWorkloads.awaitLive;
-import static io.distproc.benchmarks.DistprocWorkloads.w2Once;
-import static io.distproc.benchmarks.DistprocWorkloads.w3Once;
 
 import io.distproc.Node;
 import io.distproc.NodeConfig;
@@ -15,7 +15,7 @@ import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.benchmarks.BenchCodec.StreamArgs;
 import io.distproc.benchmarks.BenchCodec.Streamed;
-import io.distproc.benchmarks.DistprocWorkloads.Waiters;
+import io.distproc.benchmarks.DistprocLocal.Waiters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,14 +69,14 @@ final class DistprocScaling {
     // patience: on a machine whose cores other work takes, a node starved past the heartbeat
     // timeout is declared down.
     CompletableFuture<NodeDownEvent> down = new CompletableFuture<>();
-    try (Node<Object> a = Node.builder(DistprocWorkloads.remoteConfig(MESH[0], interval, timeout),
+    try (Node<Object> a = Node.builder(DistprocNodes.remoteConfig(MESH[0], interval, timeout),
             new BenchCodec())
-        .behaviours(DistprocWorkloads.behaviours())
+        .behaviours(DistprocNodes.behaviours())
         .onNodeDown(down::complete)
         .start()) {
       long noLinks = heapAfterFullGc();
       try (Bench.Peers peers = Bench.Peers.start(Bench.W9_NODES - 1,
-          i -> DistprocWorkloads.startB(MESH[i + 1], interval, timeout))) {
+          i -> DistprocNodes.startB(MESH[i + 1], interval, timeout))) {
         List<Member> mesh = new ArrayList<>();
         mesh.add(new Member(a.id(), MESH[0], a.boundAddress().orElseThrow().getPort()));
         for (int i = 0; i < peers.size(); i++) {

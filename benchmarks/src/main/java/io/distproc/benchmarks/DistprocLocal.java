@@ -1,0 +1,277 @@
+package io.distproc.benchmarks;
+
+import static io.distproc.Matcher.any;
+import static io.distproc.Matcher.on;
+import static io.distproc.benchmarks.Bench.Runs;
+import static io.distproc.benchmarks.Bench.await;
+import static io.distproc.benchmarks.Bench.heapAfterFullGc;
+import static io.distproc.benchmarks.Bench.perSecond;
+import static io.distproc.benchmarks.Bench.result;
+import static io.distproc.benchmarks.Bench.scaled;
+import static io.distproc.benchmarks.DistprocWorkloads.PATIENCE;
+import static io.distproc.benchmarks.DistprocWorkloads.awaitLive;
+import static io.distproc.benchmarks.DistprocWorkloads.localNode;
+
+import io.distproc.Node;
+import io.distproc.Pid;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The local workloads on distproc, each on one node with no distribution: W1 (spawn waiting
+ * processes, one message each, all end), W2 (ping-pong, with the platform's reference) and W3
+ * (fan-in). W8 runs W2 and W3 again, and W1's waiters, in {@link DistprocScaling}.
+ */
+final class DistprocLocal {
+  private DistprocLocal() {}
+
+  /** W2: the reply. */
+  enum Pong {
+    PONG
+  }
+
+  // ---- W1: spawn waiting processes, one message each, all end ---------------------------------
+
+  static void w1(double scale, int runs) throws Exception {
+    int n = scaled(Bench.W1_PROCESSES, scale);
+    result("w1.processes", n);
+    try (Node<Object> node = localNode()) {
+      w1Once(node, Bench.warmup(Bench.W1_PROCESSES), null);
+      Runs r = new Runs("w1");
+      for (int i = 0; i < runs; i++) {
+        w1Once(node, n, r);
+      }
+      r.print();
+    }
+  }
+
+  private static void w1Once(Node<Object> node, int n, Runs r) throws Exception {
+    long base = r == null ? 0 : heapAfterFullGc();
+    long t0 = System.nanoTime();
+    Waiters waiters = Waiters.spawn(node, n);
+    long t1 = System.nanoTime();
+    long alive = r == null ? 0 : heapAfterFullGc();
+    long t2 = System.nanoTime();
+    waiters.release();
+    long t3 = System.nanoTime();
+    if (r != null) {
+      r.add("rate", perSecond(n, (t1 - t0) + (t3 - t2)));
+      r.add("spawnRate", perSecond(n, t1 - t0));
+      // The heap with none of them alive: before the run, and after it (the smaller counts).
+      Thread.sleep(200);
+      long after = heapAfterFullGc();
+      r.add("bytesPerProcess", (double) (alive - Math.min(base, after)) / n);
+    }
+  }
+
+  /**
+   * Processes that each wait in a receive for one message, then end: W1's, and W8's idle
+   * population. One parent process spawns them all, as W1 defines it; their pids are kept in an
+   * array, which W1's heap per process includes.
+   */
+  static final class Waiters implements Scaling.Population {
+    private final Node<Object> node;
+    private final long before;
+    private final Pid[] pids;
+    private final CountDownLatch ended;
+
+    private Waiters(Node<Object> node, long before, Pid[] pids, CountDownLatch ended) {
+      this.node = node;
+      this.before = before;
+      this.pids = pids;
+      this.ended = ended;
+    }
+
+    /** Spawns {@code n} waiters and returns once every one of them has started. */
+    static Waiters spawn(Node<Object> node, int n) throws Exception {
+      long before = node.metrics().liveProcesses();
+      CountDownLatch ready = new CountDownLatch(n);
+      CountDownLatch ended = new CountDownLatch(n);
+      Pid[] pids = new Pid[n];
+      CompletableFuture<Void> spawned = new CompletableFuture<>();
+      node.spawn(ctx -> {
+        for (int i = 0; i < n; i++) {
+          pids[i] = ctx.spawn(c -> {
+            ready.countDown();
+            c.receive(any(m -> m));
+            ended.countDown();
+          });
+        }
+        spawned.complete(null);
+      });
+      spawned.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      await(ready, "waiting processes to start");
+      return new Waiters(node, before, pids, ended);
+    }
+
+    /**
+     * How many processes the node has more than before they were spawned, once their parent has
+     * ended: theirs, if nothing else started or ended meanwhile.
+     */
+    @Override
+    public long count() throws InterruptedException {
+      awaitLive(node, before + pids.length);
+      return node.metrics().liveProcesses() - before;
+    }
+
+    @Override
+    public long waiting() {
+      return ended.getCount();
+    }
+
+    /** Sends each its message, dropping its pid, and returns once all have ended. */
+    @Override
+    public void release() throws InterruptedException {
+      for (int i = 0; i < pids.length; i++) {
+        node.send(pids[i], "go");
+        pids[i] = null;
+      }
+      await(ended, "waiting processes to end");
+    }
+  }
+
+  // ---- W2: local ping-pong ---------------------------------------------------------------------
+
+  static void w2(double scale, int runs) throws Exception {
+    int n = scaled(Bench.W2_ROUND_TRIPS, scale);
+    result("w2.roundTrips", n);
+    try (Node<Object> node = localNode()) {
+      w2Once(node, Bench.warmup(Bench.W2_ROUND_TRIPS));
+      w2Floor(Bench.warmup(Bench.W2_ROUND_TRIPS));
+      Runs r = new Runs("w2");
+      for (int i = 0; i < runs; i++) {
+        double rate = w2Once(node, n);
+        double floor = w2Floor(n);
+        r.add("rate", rate);
+        r.add("floor.rate", floor);
+        r.add("ofFloor", rate / floor);
+      }
+      r.print();
+    }
+  }
+
+  static double w2Once(Node<Object> node, int n) throws Exception {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Pid ponger = node.spawn(ctx -> ctx.receiveLoop(
+        on(Pid.class, from -> {
+          ctx.send(from, Pong.PONG);
+          return true;
+        }),
+        on(String.class, s -> false)));
+    node.spawn(ctx -> {
+      Pid self = ctx.self();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        ctx.send(ponger, self);
+        ctx.receive(on(Pong.class, p -> p));
+      }
+      long t = System.nanoTime() - t0;
+      ctx.send(ponger, "stop");
+      done.complete(t);
+    });
+    return perSecond(n, done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  /**
+   * The platform's reference for W2, measured in the same JVM right after each run: two bare
+   * virtual threads passing a token through one atomic slot each, spinning as long as a mailbox
+   * may before they park. No runtime could do a round trip faster on these carriers; how fast
+   * this goes depends on where the machine placed the two cores (from 2M to 15M round trips/s
+   * on the same kind of machine), which is why W2 is read as a share of it.
+   */
+  private static double w2Floor(int n) throws Exception {
+    Slot toPonger = new Slot();
+    Slot toPinger = new Slot();
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      for (int i = 0; i < n; i++) {
+        toPinger.put(toPonger.take());
+      }
+    });
+    Thread.ofVirtual().start(() -> {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        toPonger.put(Pong.PONG);
+        toPinger.take();
+      }
+      done.complete(System.nanoTime() - t0);
+    });
+    return perSecond(n, done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  /** One token at a time, from one thread to another, with the mailbox's spin-then-park wait. */
+  private static final class Slot {
+    private final AtomicReference<Object> item = new AtomicReference<>();
+    private volatile Thread waiter;
+
+    void put(Object token) {
+      item.set(token);
+      Thread t = waiter;
+      if (t != null) {
+        waiter = null;
+        LockSupport.unpark(t);
+      }
+    }
+
+    Object take() {
+      for (; ; ) {
+        for (int i = 0; i < 2048; i++) {
+          Object o = item.getAndSet(null);
+          if (o != null) {
+            return o;
+          }
+          Thread.onSpinWait();
+        }
+        waiter = Thread.currentThread();
+        Object o = item.getAndSet(null);
+        if (o != null) {
+          waiter = null;
+          return o;
+        }
+        LockSupport.park(this);
+        waiter = null;
+      }
+    }
+  }
+
+  // ---- W3: fan-in --------------------------------------------------------------------------------
+
+  static void w3(double scale, int runs) throws Exception {
+    int perSender = scaled(Bench.W3_PER_SENDER, scale);
+    result("w3.senders", Bench.W3_SENDERS);
+    result("w3.perSender", perSender);
+    try (Node<Object> node = localNode()) {
+      w3Once(node, Bench.warmup(Bench.W3_PER_SENDER));
+      Runs r = new Runs("w3");
+      for (int i = 0; i < runs; i++) {
+        r.add("rate", w3Once(node, perSender));
+      }
+      r.print();
+    }
+  }
+
+  static double w3Once(Node<Object> node, int perSender) throws Exception {
+    int total = Bench.W3_SENDERS * perSender;
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Pid receiver = node.spawn(ctx -> {
+      for (int i = 0; i < total; i++) {
+        ctx.receive(any(m -> m));
+      }
+      done.complete(System.nanoTime());
+    });
+    Integer one = 1;
+    long t0 = System.nanoTime();
+    for (int s = 0; s < Bench.W3_SENDERS; s++) {
+      node.spawn(ctx -> {
+        for (int i = 0; i < perSender; i++) {
+          ctx.send(receiver, one);
+        }
+      });
+    }
+    long end = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    return perSecond(total, end - t0);
+  }
+}
