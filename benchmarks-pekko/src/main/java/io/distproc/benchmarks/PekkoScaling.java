@@ -2,15 +2,15 @@ package io.distproc.benchmarks;
 
 import static io.distproc.benchmarks.Bench.heapAfterFullGc;
 import static io.distproc.benchmarks.Bench.info;
-import static io.distproc.benchmarks.PekkoWorkloads.DEFAULT;
+import static io.distproc.benchmarks.PekkoLocal.w2Once;
+import static io.distproc.benchmarks.PekkoLocal.w3Once;
+import static io.distproc.benchmarks.PekkoNodes.DEFAULT;
 import static io.distproc.benchmarks.PekkoWorkloads.PATIENCE;
 import static io.distproc.benchmarks.PekkoWorkloads.get;
-import static io.distproc.benchmarks.PekkoWorkloads.w2Once;
-import static io.distproc.benchmarks.PekkoWorkloads.w3Once;
 
-import io.distproc.benchmarks.PekkoWorkloads.Sink;
-import io.distproc.benchmarks.PekkoWorkloads.ThroughputSender;
-import io.distproc.benchmarks.PekkoWorkloads.Waiters;
+import io.distproc.benchmarks.PekkoLocal.Waiters;
+import io.distproc.benchmarks.PekkoNodes.Sink;
+import io.distproc.benchmarks.PekkoRemote.ThroughputSender;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -170,15 +170,15 @@ final class PekkoScaling {
     info("w9.heap", "heapPerLinkKiB: system a's heap after a full GC with its 3 associations"
         + " (after each run) less the same before it had any, / 3; nodeMaxHeapMiB: a's largest"
         + " heap in use during a run (garbage included), after a full GC at its start, as W4's");
-    ActorSystem a = ActorSystem.create("a", PekkoWorkloads.remoteConfig(DEFAULT));
+    ActorSystem a = ActorSystem.create("a", PekkoNodes.remoteConfig(DEFAULT));
     try {
       List<ActorRef> meshes = new ArrayList<>();
       List<String> paths = new ArrayList<>();
       meshes.add(a.actorOf(Props.create(MeshNode.class, MeshNode::new), "mesh"));
-      paths.add("pekko://a@127.0.0.1:" + PekkoWorkloads.port(a) + "/user/mesh");
+      paths.add("pekko://a@127.0.0.1:" + PekkoNodes.port(a) + "/user/mesh");
       long noLinks = heapAfterFullGc();
       try (Bench.Peers peers = Bench.Peers.start(Bench.W9_NODES - 1,
-          i -> PekkoWorkloads.startB("mesh" + (i + 1), DEFAULT))) {
+          i -> PekkoNodes.startB("mesh" + (i + 1), DEFAULT))) {
         for (int i = 0; i < peers.size(); i++) {
           String path = "pekko://b@127.0.0.1:" + peers.get(i).port() + "/user/mesh";
           paths.add(path);
