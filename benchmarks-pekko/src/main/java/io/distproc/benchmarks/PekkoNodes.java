@@ -127,19 +127,19 @@ final class PekkoNodes {
     system.actorOf(Props.create(Idle.class, Idle::new), "waiter");
     system.actorOf(Props.create(PekkoScaling.MeshNode.class, PekkoScaling.MeshNode::new), "mesh");
     log("node " + name + " up: " + ((ExtendedActorSystem) system).provider().getDefaultAddress());
-    Bench.readyThenAwaitParent(port(system));
+    Peer.readyThenAwaitParent(port(system));
     shutdown(system);
   }
 
   private static int peers;
 
-  static Bench.Peer startB(String watch) throws Exception {
+  static Peer startB(String watch) throws Exception {
     return startB("b" + (++peers), watch);
   }
 
   /** Starts a node B named {@code name} (in its log's name). */
-  static Bench.Peer startB(String name, String watch) throws java.io.IOException {
-    return Bench.Peer.start(
+  static Peer startB(String name, String watch) throws java.io.IOException {
+    return Peer.start(
         Path.of("target", "bench-logs", "pekko-node-" + name + ".log"),
         PekkoWorkloads.class.getName(),
         "node-b",
@@ -147,7 +147,7 @@ final class PekkoNodes {
         watch);
   }
 
-  static ActorRef resolve(ActorSystem system, Bench.Peer peer, String actor)
+  static ActorRef resolve(ActorSystem system, Peer peer, String actor)
       throws Exception {
     String path = "pekko://b@127.0.0.1:" + peer.port() + "/user/" + actor;
     return system.actorSelection(path).resolveOne(Duration.ofSeconds(30))

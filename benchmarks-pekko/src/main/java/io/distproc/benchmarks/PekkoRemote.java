@@ -99,7 +99,7 @@ final class PekkoRemote {
     info("w4.blastConfig", "pekko.remote.artery.advanced.outbound-message-queue-size = "
         + (Bench.W4_MESSAGES + 10_000) + " (windowed: the default)");
     Bench.Runs r = new Bench.Runs("w4");
-    try (Bench.Peer peer = startB(DEFAULT)) {
+    try (Peer peer = startB(DEFAULT)) {
       for (boolean windowed : new boolean[] {false, true}) {
         // Blast needs a larger outbound queue; windowed runs with Pekko's defaults.
         ActorSystem system = ActorSystem.create("a", remoteConfig(DEFAULT, !windowed));
@@ -180,7 +180,7 @@ final class PekkoRemote {
     result("w5.roundTrips", n);
     result("w5.payloadBytes", Bench.W4_PAYLOAD);
     ActorSystem system = ActorSystem.create("a", remoteConfig(DEFAULT));
-    try (Bench.Peer peer = startB(DEFAULT)) {
+    try (Peer peer = startB(DEFAULT)) {
       ActorRef echo = resolve(system, peer, "echo");
       w5Once(system, echo, Bench.warmup(Bench.W5_ROUND_TRIPS), null);
       Bench.Runs r = new Bench.Runs("w5");
@@ -260,7 +260,7 @@ final class PekkoRemote {
 
   private static double w6Once(ActorSystem system, String watch, String signal)
       throws Exception {
-    try (Bench.Peer peer = startB(watch)) {
+    try (Peer peer = startB(watch)) {
       ActorRef waiter = resolve(system, peer, "waiter");
       CompletableFuture<Long> firedAt = new CompletableFuture<>();
       CompletableFuture<Terminated> notice = new CompletableFuture<>();

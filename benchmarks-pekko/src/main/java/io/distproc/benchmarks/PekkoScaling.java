@@ -177,7 +177,7 @@ final class PekkoScaling {
       meshes.add(a.actorOf(Props.create(MeshNode.class, MeshNode::new), "mesh"));
       paths.add("pekko://a@127.0.0.1:" + PekkoNodes.port(a) + "/user/mesh");
       long noLinks = heapAfterFullGc();
-      try (Bench.Peers peers = Bench.Peers.start(Bench.W9_NODES - 1,
+      try (Peers peers = Peers.start(Bench.W9_NODES - 1,
           i -> PekkoNodes.startB("mesh" + (i + 1), DEFAULT))) {
         for (int i = 0; i < peers.size(); i++) {
           String path = "pekko://b@127.0.0.1:" + peers.get(i).port() + "/user/mesh";

@@ -35,9 +35,9 @@ final class DistprocNodes {
         .build();
   }
 
-  static Bench.Peer startB(String name, Duration interval, Duration timeout)
+  static Peer startB(String name, Duration interval, Duration timeout)
       throws IOException {
-    return Bench.Peer.start(
+    return Peer.start(
         Path.of("target", "bench-logs", "distproc-node-" + name + ".log"),
         DistprocWorkloads.class.getName(),
         "node-b",
@@ -53,7 +53,7 @@ final class DistprocNodes {
             new BenchCodec())
         .behaviours(behaviours())
         .start();
-    Bench.readyThenAwaitParent(node.boundAddress().orElseThrow().getPort());
+    Peer.readyThenAwaitParent(node.boundAddress().orElseThrow().getPort());
   }
 
   /**

@@ -53,7 +53,7 @@ final class DistprocRemote {
     Duration interval = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL;
     Duration timeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
     try (Node<Object> a = Node.start(remoteConfig("a", interval, timeout), new BenchCodec());
-        Bench.Peer peer = startB("b", interval, timeout)) {
+        Peer peer = startB("b", interval, timeout)) {
       NodeId b = a.addRemoteNode("127.0.0.1", peer.port(), "b");
       Runs r = new Runs("w4");
       for (boolean windowed : new boolean[] {false, true}) {
@@ -119,7 +119,7 @@ final class DistprocRemote {
     Duration interval = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL;
     Duration timeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
     try (Node<Object> a = Node.start(remoteConfig("a", interval, timeout), new BenchCodec());
-        Bench.Peer peer = startB("b", interval, timeout)) {
+        Peer peer = startB("b", interval, timeout)) {
       NodeId b = a.addRemoteNode("127.0.0.1", peer.port(), "b");
       w5Once(a, b, Bench.warmup(Bench.W5_ROUND_TRIPS), null);
       Runs r = new Runs("w5");
@@ -200,7 +200,7 @@ final class DistprocRemote {
   private static double w6Once(Node<Object> a, String signal, Duration interval,
       Duration timeout, CompletableFuture<NodeDownEvent> down) throws Exception {
     String name = "b" + (++peers);
-    try (Bench.Peer peer = startB(name, interval, timeout)) {
+    try (Peer peer = startB(name, interval, timeout)) {
       NodeId b = a.addRemoteNode("127.0.0.1", peer.port(), name);
       CompletableFuture<Void> watching = new CompletableFuture<>();
       CompletableFuture<Long> firedAt = new CompletableFuture<>();

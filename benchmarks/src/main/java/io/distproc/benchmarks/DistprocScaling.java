@@ -75,7 +75,7 @@ final class DistprocScaling {
         .onNodeDown(down::complete)
         .start()) {
       long noLinks = heapAfterFullGc();
-      try (Bench.Peers peers = Bench.Peers.start(Bench.W9_NODES - 1,
+      try (Peers peers = Peers.start(Bench.W9_NODES - 1,
           i -> DistprocNodes.startB(MESH[i + 1], interval, timeout))) {
         List<Member> mesh = new ArrayList<>();
         mesh.add(new Member(a.id(), MESH[0], a.boundAddress().orElseThrow().getPort()));
