@@ -48,12 +48,13 @@ final class InboundFrames<M> {
    * watched by it, while the spawner was told the spawn failed. The link is broken as if the
    * spawner had ended (a child that does not trap exits ends), and the monitor is taken back.
    */
-  private static void endAbandoned(Link link, Peer.PendingSpawn pending, Frame.SpawnReply reply) {
+  private static void endAbandoned(
+      Link link, @Nullable Peer peer, Peer.PendingSpawn pending, Frame.SpawnReply reply) {
     if (!reply.started()) {
       return;
     }
     if (pending.link()) {
-      link.send(
+      answer(link, peer,
           new Frame.ExitSignal(
               pending.watcher(),
               reply.child(),
@@ -61,8 +62,24 @@ final class InboundFrames<M> {
               ExitKind.LINK));
     }
     if (pending.monitorId() != 0) {
-      link.send(
+      answer(link, peer,
           new Frame.Demonitor(MonitorRef.of(pending.watcher(), reply.child(), pending.monitorId())));
+    }
+  }
+
+  /**
+   * Answers a frame that came on {@code arrivedOn}: on that link, which the peer surely reads, or,
+   * if it has just ended, on the link this node sends to that peer on now. A duplicate link that
+   * this node retired still delivers what the peer sent on it before it learnt so, but carries
+   * nothing back: without the second try, the answer to such a request (a spawn's reply) would be
+   * lost while the peer stays up.
+   */
+  private static void answer(Link arrivedOn, @Nullable Peer peer, Frame answer) {
+    if (!arrivedOn.send(answer)
+        && peer != null
+        && peer.id.equals(arrivedOn.peer())
+        && peer.link != arrivedOn) {
+      peer.link.send(answer);
     }
   }
 
@@ -100,7 +117,7 @@ final class InboundFrames<M> {
       case Frame.SpawnReply reply -> {
         Peer.PendingSpawn pending = peer == null ? null : peer.pendingSpawns.remove(reply.requestId());
         if (pending != null && pending.abandoned()) {
-          endAbandoned(link, pending, reply);
+          endAbandoned(link, peer, pending, reply);
         } else if (pending != null && !reply.started()) {
           // Nothing runs there: what the spawner asked for reports NoProcess before the spawn
           // returns; the notice or signal the peer sends after this reply finds nothing to fire.
@@ -128,7 +145,7 @@ final class InboundFrames<M> {
         if (peer != null && delivery.watchForPeer(ref)) {
           peer.incoming.add(ref);
         } else {
-          link.send(new Frame.DownNotice(ref, new MonitorReason.NoProcess(ref.target())));
+          answer(link, peer, new Frame.DownNotice(ref, new MonitorReason.NoProcess(ref.target())));
         }
       }
       case Frame.Demonitor demonitor -> {
@@ -147,7 +164,7 @@ final class InboundFrames<M> {
         if (peer != null && signals.linkHere(request.to(), request.from())) {
           peer.links.add(new Peer.LinkPair(request.to(), request.from()));
         } else {
-          link.send(
+          answer(link, peer,
               new Frame.ExitSignal(
                   request.to(), request.from(), new MonitorReason.NoProcess(request.to()),
                   ExitKind.LINK));
@@ -203,17 +220,17 @@ final class InboundFrames<M> {
               if (isLinked && peer != null) {
                 peer.links.add(new Peer.LinkPair(pid, request.watcher()));
               }
-              link.send(new Frame.SpawnReply(request.requestId(), pid, started));
+              answer(link, peer, new Frame.SpawnReply(request.requestId(), pid, started));
             });
     if (ref[0] == null && request.monitorId() != 0) {
       // No such behaviour, or shutting down: the pid names no process.
-      link.send(
+      answer(link, peer,
           new Frame.DownNotice(
               MonitorRef.of(request.watcher(), child, request.monitorId()),
               new MonitorReason.NoProcess(child)));
     }
     if (!linked[0] && request.link()) {
-      link.send(
+      answer(link, peer,
           new Frame.ExitSignal(
               child, request.watcher(), new MonitorReason.NoProcess(child), ExitKind.LINK));
     }

@@ -22,6 +22,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -295,6 +296,38 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
     assertThat(a.remoteNodes()).containsExactly(b.id());
     assertThat(b.remoteNodes()).containsExactly(a.id());
     assertEchoBothWays(a, b);
+    assertThat(downs.get("alpha")).isEmpty();
+    assertThat(downs.get("beta")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a request that reaches a duplicate link as it is retired is answered on the link kept")
+  void crossingDials_requestOnARetiredDuplicate_isAnsweredOnTheLinkKept() throws Exception {
+    Node<String> a = node("alpha"); // its dial is the preferred link
+    Node<String> b = node("beta");
+    // Both dials are up at beta (alpha's as its link, its own as a spare), only beta's at alpha,
+    // which sends on it until alpha's own dial is up on its side, and then retires it.
+    InMemoryNetwork.Crossing crossing =
+        network.cross(
+            port(a), port(b), List.of(Step.FIRST_ACCEPTED, Step.SECOND_ACCEPTED, Step.SECOND_DIALLED));
+    network.hold(b.id());
+    long sentBefore = network.framesSent(port(a));
+    CompletableFuture<Void> echo =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                assertEcho(a, b); // its spawn request goes on beta's dial, and waits at beta
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    await().atMost(WAIT).until(() -> network.framesSent(port(a)) > sentBefore);
+
+    crossing.step(Step.FIRST_DIALLED); // alpha retires beta's dial, the request still on it
+    network.release(b.id());
+
+    echo.get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // the reply came on alpha's dial
+    assertThat(a.remoteNodes()).containsExactly(b.id());
     assertThat(downs.get("alpha")).isEmpty();
     assertThat(downs.get("beta")).isEmpty();
   }

@@ -75,12 +75,28 @@ final class InMemoryNetwork {
    * @return the two links, to fail one of them afterwards
    */
   Crossing cross(int firstPort, int secondPort, List<Step> order) {
-    MemTransport first = byPort.get(firstPort);
-    MemTransport second = byPort.get(secondPort);
-    MemLink[] firstDial = pair(first, second);
-    MemLink[] secondDial = pair(second, first);
-    boolean[] acceptedKept = new boolean[2];
-    for (Step step : order) {
+    Crossing crossing = new Crossing(byPort.get(firstPort), byPort.get(secondPort));
+    order.forEach(crossing::step);
+    return crossing;
+  }
+
+  /** The two links of {@link #cross}, to take further steps on or fail one of them afterwards. */
+  final class Crossing {
+    private final MemTransport first;
+    private final MemTransport second;
+    private final MemLink[] firstDial;
+    private final MemLink[] secondDial;
+    private final boolean[] acceptedKept = new boolean[2];
+
+    private Crossing(MemTransport first, MemTransport second) {
+      this.first = first;
+      this.second = second;
+      this.firstDial = pair(first, second);
+      this.secondDial = pair(second, first);
+    }
+
+    /** Takes one more step; each link's acceptor step must come before its dialler's. */
+    void step(Step step) {
       int which = step == Step.FIRST_ACCEPTED || step == Step.FIRST_DIALLED ? 0 : 1;
       MemLink[] dial = which == 0 ? firstDial : secondDial;
       MemTransport dialler = which == 0 ? first : second;
@@ -98,11 +114,7 @@ final class InMemoryNetwork {
         }
       }
     }
-    return new Crossing(firstDial, secondDial);
-  }
 
-  /** The two links of {@link #cross}. */
-  record Crossing(MemLink[] firstDial, MemLink[] secondDial) {
     /** Breaks the first node's dial, as a lost connection would. */
     void abortFirst() {
       firstDial[0].abort();
@@ -339,12 +351,12 @@ final class InMemoryNetwork {
       if (closed.get() || other.closed.get()) {
         return false;
       }
-      owner.sent.incrementAndGet();
       if (owner.network().deaf.contains(peer)) {
         owner.network().dropped.incrementAndGet();
-        return true; // lost on the way
+      } else {
+        other.inbox.add(frame);
       }
-      other.inbox.add(frame);
+      owner.sent.incrementAndGet(); // after the frame is queued there: a test may act on it
       return true;
     }
 
