@@ -53,7 +53,10 @@ import org.jspecify.annotations.Nullable;
  * CONNECTION_LOST) deliver every frame received before them first, and so do heartbeat timeouts
  * and protocol errors (reported as CONNECTION_LOST with the reason; both abort the stream
  * without a goodbye). Link.close flushes what is queued, then says goodbye, within the close
- * grace. Whatever the decision, the Inbox reports linkDown after the last frame it delivers, once,
+ * grace. Link.retire (a duplicate) does too, but goes on reading and delivering, with the stream
+ * held open, until the peer, told by the goodbye's REMOVED, has flushed and closed its side (or
+ * the grace runs out): only then does the Inbox end, so nothing the peer sent before it learnt
+ * of the retirement is lost. Whatever the decision, the Inbox reports linkDown after the last frame it delivers, once,
  * and only for a link that linkUp kept. Heartbeats go on until the writer has ended the stream.
  *
  * ORDERING. Fields set in the constructors are final. The handshake's results (`peer`,
@@ -95,6 +98,16 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   private volatile int minorVersion;
 
   private volatile boolean goodbyeReceived;
+
+  /**
+   * Set by {@link #retire}, just before it ends the link: frames are still read and delivered, and
+   * the stream kept open after the goodbye, until the peer closes its side (or the close grace
+   * runs out); then {@link #drained} ends both ({@code drainEnded}).
+   */
+  private volatile boolean draining;
+
+  private volatile String drainDetail = "";
+  private final AtomicBoolean drainEnded = new AtomicBoolean();
   private final AtomicBoolean ended = new AtomicBoolean();
   volatile @Nullable FrameStream frames;
 
@@ -258,10 +271,44 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
     leave(cause, detail, reason, true);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here the link also goes on reading until the peer has closed its side (it does once it
+   * reads the goodbye), or the close grace runs out, and delivers what it reads: the frames the
+   * peer sent on it before it learnt that this side retired it are not lost.
+   */
   @Override
   public final void retire(String detail) {
     Objects.requireNonNull(detail, "detail");
-    leave(NodeDownEvent.Cause.REMOVED, detail, GoodbyeReason.GOODBYE_REASON_REMOVED, false);
+    LinkFrame goodbye = Handshake.goodbye(GoodbyeReason.GOODBYE_REASON_REMOVED, detail);
+    drainDetail = detail;
+    draining = true; // before the end: a reader that sees the link ended sees it draining
+    if (stop(Outbox.Finish.flushThenHold(goodbye), detail)) {
+      ctx.timer()
+          .schedule(
+              () -> {
+                outbox.abortIfNotDone(Status.CANCELLED.withDescription("close grace expired"));
+                drained(false);
+              },
+              ctx.limits().closeGrace());
+    }
+  }
+
+  /**
+   * A retired link has read its last frame (or stopped waiting for it): its stream ends ({@code
+   * gone} if gRPC has ended the call already), then linkDown follows the frames read.
+   */
+  private void drained(boolean gone) {
+    if (draining && drainEnded.compareAndSet(false, true)) {
+      outbox.release(gone);
+      inbox.end(NodeDownEvent.Cause.REMOVED, drainDetail, false);
+    }
+  }
+
+  /** Tells whether frames read now are delivered: the link is up, or retired and draining. */
+  private boolean reading() {
+    return !ended.get() || (draining && !drainEnded.get());
   }
 
   /** Flushes what is queued, then says goodbye, within the close grace. */
@@ -295,7 +342,7 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   /** A gRPC message arrived on the frames stream. Reader. */
   final void onWire(byte[] bytes) {
     heartbeat.heard(System.nanoTime());
-    if (ended.get() || goodbyeReceived) {
+    if (!reading() || goodbyeReceived) {
       return;
     }
     try {
@@ -304,7 +351,20 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
         case WireReader.Partial p -> requestMore();
         case WireReader.Left l -> {
           goodbyeReceived = true;
-          end(NodeDownEvent.Cause.PEER_LEFT, l.detail(), Outbox.Finish.now(null), false);
+          if (draining) {
+            drained(false); // both sides retired this link at once
+          } else if (l.peerReads()) {
+            // The peer retired a duplicate and reads until this side ends: flush what is queued.
+            if (end(NodeDownEvent.Cause.PEER_LEFT, l.detail(), Outbox.Finish.flushThen(null), false)) {
+              ctx.timer()
+                  .schedule(
+                      () -> outbox.abortIfNotDone(
+                          Status.CANCELLED.withDescription("close grace expired")),
+                      ctx.limits().closeGrace());
+            }
+          } else {
+            end(NodeDownEvent.Cause.PEER_LEFT, l.detail(), Outbox.Finish.now(null), false);
+          }
         }
         case WireReader.Step s -> onHandshake(s.step());
       }
@@ -349,6 +409,10 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
 
   /** The frames call ended from the gRPC side; {@code status} is null for a normal end. Reader. */
   final void onStreamEnd(@Nullable Status status) {
+    if (draining) {
+      drained(status != null); // the peer closed its side of a retired link: nothing more comes
+      return;
+    }
     if (goodbyeReceived || ended.get()) {
       return;
     }
@@ -379,6 +443,11 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   /** The peer broke the contract: close the link, never the node. */
   private void protocolError(String why) {
     ctx.badLinks().closing(this, "protocol error: " + why);
+    if (draining) {
+      outbox.abortIfNotDone(Status.INVALID_ARGUMENT.withDescription(why));
+      drained(false);
+      return;
+    }
     end(
         NodeDownEvent.Cause.CONNECTION_LOST,
         "protocol error: " + why,
@@ -427,7 +496,7 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   /** Asks gRPC for the next frame after one was delivered. Deliverer or reader. */
   private void requestMore() {
     FrameStream f = frames;
-    if (f != null && !ended.get()) {
+    if (f != null && reading()) {
       request(f, 1);
     }
   }
@@ -452,6 +521,15 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
    */
   final boolean end(
       NodeDownEvent.Cause cause, String detail, Outbox.Finish how, boolean dropUndelivered) {
+    if (!stop(how, detail)) {
+      return false;
+    }
+    inbox.end(cause, detail, dropUndelivered);
+    return true;
+  }
+
+  /** The end decision, without the inbox's end (which a retired link defers): first call wins. */
+  private boolean stop(Outbox.Finish how, String detail) {
     if (!ended.compareAndSet(false, true)) {
       return false;
     }
@@ -459,7 +537,6 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
     handshakeDeadline.cancel(false);
     outbox.stopAccepting();
     outbox.finish(how);
-    inbox.end(cause, detail, dropUndelivered);
     ended(detail);
     return true;
   }

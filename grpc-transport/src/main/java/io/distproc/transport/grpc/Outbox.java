@@ -59,20 +59,33 @@ final class Outbox {
 
   /**
    * How a link's frame stream ends; {@code callEnded} says gRPC has ended the call already, so
-   * nothing more may be written to it, not even an end.
+   * nothing more may be written to it, not even an end; {@code hold} keeps the stream open after
+   * {@code last} until {@link #release}.
    */
   record Finish(
-      @Nullable LinkFrame last, boolean flush, @Nullable Status abort, boolean callEnded) {
-    static Finish flushThen(LinkFrame last) {
-      return new Finish(last, true, null, false);
+      @Nullable LinkFrame last,
+      boolean flush,
+      @Nullable Status abort,
+      boolean callEnded,
+      boolean hold) {
+    static Finish flushThen(@Nullable LinkFrame last) {
+      return new Finish(last, true, null, false, false);
+    }
+
+    /**
+     * Flushes, writes {@code last}, and then writes nothing more but leaves the stream open until
+     * {@link #release} (or an abort): a server that ended its side could read no more.
+     */
+    static Finish flushThenHold(LinkFrame last) {
+      return new Finish(last, true, null, false, true);
     }
 
     static Finish now(@Nullable LinkFrame last) {
-      return new Finish(last, false, null, false);
+      return new Finish(last, false, null, false, false);
     }
 
     static Finish abort(Status status) {
-      return new Finish(null, false, status, false);
+      return new Finish(null, false, status, false, false);
     }
 
     /**
@@ -82,7 +95,7 @@ final class Outbox {
      * with every other stream on it.
      */
     static Finish gone() {
-      return new Finish(null, false, null, true);
+      return new Finish(null, false, null, true, false);
     }
   }
 
@@ -136,6 +149,14 @@ final class Outbox {
   private int chunkOffset;
   private long chunkRelease;
   private boolean done;
+
+  /** The stream a {@link Finish#flushThenHold} finish left open, until it is released. */
+  private @Nullable FrameStream held;
+
+  /** Set by {@link #release}; {@code releasedGone} if the call has ended already. */
+  private volatile boolean released;
+
+  private volatile boolean releasedGone;
 
   /**
    * @param link names the link in logs (its toString)
@@ -210,6 +231,16 @@ final class Outbox {
     if (finish == null) {
       finish = how;
     }
+    signal();
+  }
+
+  /**
+   * Ends a stream that a {@link Finish#flushThenHold} finish keeps open, once its last frame is
+   * written; {@code gone} if gRPC has ended the call already, so that nothing is written to it.
+   */
+  void release(boolean gone) {
+    releasedGone = gone;
+    released = true;
     signal();
   }
 
@@ -344,10 +375,12 @@ final class Outbox {
 
   private void drain() {
     FrameStream s = stream;
-    if (done || s == null) {
-      if (done) {
-        dropQueued();
-      }
+    if (done) {
+      dropQueued();
+      endHeldIfDue();
+      return;
+    }
+    if (s == null) {
       return;
     }
     Finish end = finish;
@@ -400,11 +433,42 @@ final class Outbox {
   private void finishNow(FrameStream s, Finish end) {
     done = true;
     dropQueued();
+    if (end.hold()) {
+      if (end.last() != null) {
+        s.write(end.last());
+      }
+      held = s;
+      endHeldIfDue();
+      return;
+    }
     try {
       if (end.last() != null) {
         s.write(end.last());
       }
       s.complete();
+    } finally {
+      streamFinished.run();
+    }
+  }
+
+  /** Ends the held stream once it is released (or the finish became an abort). Writer. */
+  private void endHeldIfDue() {
+    FrameStream h = held;
+    Finish end = finish;
+    if (h == null || end == null) {
+      return;
+    }
+    Status abort = end.abort();
+    if (abort == null && !released) {
+      return;
+    }
+    held = null;
+    try {
+      if (abort != null) {
+        h.abort(abort);
+      } else if (!releasedGone) {
+        h.complete();
+      }
     } finally {
       streamFinished.run();
     }

@@ -1,6 +1,7 @@
 package io.distproc.transport.grpc;
 
 import io.distproc.proto.v1.Goodbye;
+import io.distproc.proto.v1.GoodbyeReason;
 import io.distproc.proto.v1.LinkFrame;
 import io.distproc.runtime.internal.Frame;
 import java.util.List;
@@ -33,8 +34,11 @@ final class WireReader {
   /** A piece of a chunked frame; more are to come. */
   record Partial() implements Inbound {}
 
-  /** The peer said goodbye; {@code detail} says how, for linkDown. */
-  record Left(String detail) implements Inbound {}
+  /**
+   * The peer said goodbye; {@code detail} says how, for linkDown; {@code peerReads} if it retired the link as a duplicate, and so reads
+   * until this side has flushed and closed its half.
+   */
+  record Left(String detail, boolean peerReads) implements Inbound {}
 
   /** A handshake frame, and the step the handshake takes. */
   record Step(HandshakeStep step) implements Inbound {}
@@ -86,7 +90,8 @@ final class WireReader {
         yield new Left(
             "peer left: "
                 + goodbye.getReason()
-                + (goodbye.getDetail().isEmpty() ? "" : " (" + goodbye.getDetail() + ")"));
+                + (goodbye.getDetail().isEmpty() ? "" : " (" + goodbye.getDetail() + ")"),
+            goodbye.getReason() == GoodbyeReason.GOODBYE_REASON_REMOVED);
       }
       default -> new Deliver(codec.frames(frame));
     };

@@ -82,6 +82,45 @@ class LinkLifecycleTest {
   }
 
   @Test
+  void retire_aDuplicate_stillDeliversWhatThePeerSentBeforeItHeardTheGoodbye() {
+    TestNodes.Node alpha = nodes.start("alpha");
+    TestNodes.Node beta = nodes.start("beta");
+    Link dialled = alpha.dial(beta);
+    Link accepted = acceptedOn(beta);
+    Pid to = Pid.of(beta.id(), 1);
+    int sent = 0;
+    for (int i = 0; i < 2000; i++) {
+      assertThat(dialled.send(frame(to, i))).isTrue();
+      sent++;
+    }
+
+    accepted.retire("a duplicate: both nodes keep the link beta dialled");
+    // alpha goes on sending until it hears the goodbye: these frames, and those of the 2000 not
+    // yet read at beta, cross the goodbye on the wire.
+    for (int i = 2000; i < 100_000 && dialled.send(frame(to, i)); i++) {
+      sent++;
+    }
+
+    within(Duration.ofSeconds(5))
+        .until(
+            () ->
+                alpha.handler().downOf(dialled).isPresent()
+                    && beta.handler().downOf(accepted).isPresent());
+    assertThat(alpha.handler().downOf(dialled).orElseThrow().cause()).isEqualTo(Cause.PEER_LEFT);
+    assertThat(beta.handler().downOf(accepted).orElseThrow().cause()).isEqualTo(Cause.REMOVED);
+    List<Frame> received = beta.handler().framesOn(accepted);
+    assertThat(received).hasSize(sent);
+    assertThat(ByteBuffer.wrap(((Frame.Send) received.getLast()).payload()).getInt())
+        .isEqualTo(sent - 1);
+    assertThat(alpha.handler().violations()).isEmpty();
+    assertThat(beta.handler().violations()).isEmpty();
+  }
+
+  private static Frame frame(Pid to, int i) {
+    return new Frame.Send(to, null, ByteBuffer.allocate(4).putInt(i).array());
+  }
+
+  @Test
   void close_byTheAcceptor_reportsItsCauseHereAndPeerLeftThere() {
     TestNodes.Node alpha = nodes.start("alpha");
     TestNodes.Node beta = nodes.start("beta");
