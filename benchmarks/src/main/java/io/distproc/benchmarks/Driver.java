@@ -20,11 +20,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the workloads (BENCHMARKS.md's W1..W7, the scaling W8 and W9, and W10 of the fault layer)
- * on the three sides (distproc, Pekko, Erlang/OTP), each workload and side in an OS process of its
- * own (a JVM, or an Erlang VM; each starts its other nodes itself: node B for W4-W6, three for
- * W9), then prints the markdown table and writes the results as JSON. See benchmarks/README.md;
- * {@code scripts/bench.sh} builds and calls it.
+ * Runs the workloads (BENCHMARKS.md's W1..W7, the scaling W8 and W9, and W10 of the fault layer) on
+ * the three sides (distproc, Pekko, Erlang/OTP), each workload and side in an OS process of its own
+ * (a JVM, or an Erlang VM; each starts its other nodes itself: node B for W4-W6, three for W9),
+ * then prints the markdown table and writes the results as JSON. See benchmarks/README.md; {@code
+ * scripts/bench.sh} builds and calls it.
  *
  * <pre>
  * Driver --mode full|quick|smoke --pekko-classpath CP --erlang-dir DIR [--erl PATH]
@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  * DIR/target/ebin}, and for W4-W6 and W9 starts an epmd of its own on a free port of 127.0.0.1,
  * which it stops at the end.
  *
- * <p>It fails (exit 1) only when a workload process crashes or times out (or the Erlang sources
- * do not compile), never on a number.
+ * <p>It fails (exit 1) only when a workload process crashes or times out (or the Erlang sources do
+ * not compile), never on a number.
  *
  * <p>This class reads the options and runs each workload process; {@link Sides} makes the sides'
  * command lines (and compiles the Erlang side, and starts its epmd), {@link ChildProcesses} stops
@@ -53,8 +53,8 @@ public final class Driver {
   static final List<String> REMOTE = List.of("W4", "W5", "W6", "W9");
 
   /**
-   * The workloads that smoke mode runs at a hundredth instead of a tenth: even at a tenth, W8
-   * keeps its 10^6 idle processes and W9 starts three node processes and streams 12 links.
+   * The workloads that smoke mode runs at a hundredth instead of a tenth: even at a tenth, W8 keeps
+   * its 10^6 idle processes and W9 starts three node processes and streams 12 links.
    */
   static final List<String> SMOKE_HUNDREDTH = List.of("W8", "W9");
 
@@ -104,9 +104,10 @@ public final class Driver {
     Path logs = out.resolve("bench-logs");
     Files.createDirectories(logs);
     ChildProcesses.writeTo(out.resolve("bench.pids"));
-    List<String> only = opts.containsKey("only")
-        ? Arrays.asList(opts.get("only").toUpperCase(Locale.ROOT).split(","))
-        : WORKLOADS;
+    List<String> only =
+        opts.containsKey("only")
+            ? Arrays.asList(opts.get("only").toUpperCase(Locale.ROOT).split(","))
+            : WORKLOADS;
     List<String> sideNames =
         Arrays.asList(opts.getOrDefault("sides", String.join(",", SIDES)).split(","));
     for (String name : sideNames) {
@@ -115,15 +116,20 @@ public final class Driver {
       }
     }
     List<String> flags = new ArrayList<>(Sides.JVM_FLAGS);
-    String extra = opts.getOrDefault("jvm-flags", System.getenv().getOrDefault("BENCH_JVM_FLAGS", ""));
+    String extra =
+        opts.getOrDefault("jvm-flags", System.getenv().getOrDefault("BENCH_JVM_FLAGS", ""));
     if (!extra.isBlank()) {
       flags.addAll(Arrays.asList(extra.strip().split("\\s+")));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::stopAll));
     List<Side> sides = new ArrayList<>();
     if (sideNames.contains("distproc")) {
-      sides.add(Sides.javaSide("distproc", flags, System.getProperty("java.class.path"),
-          DistprocWorkloads.class.getName()));
+      sides.add(
+          Sides.javaSide(
+              "distproc",
+              flags,
+              System.getProperty("java.class.path"),
+              DistprocWorkloads.class.getName()));
     }
     if (sideNames.contains("pekko")) {
       String cp = opts.get("pekko-classpath");
@@ -138,22 +144,31 @@ public final class Driver {
         throw new IllegalArgumentException("--erlang-dir is needed for the Erlang side");
       }
       boolean remote = only.stream().anyMatch(REMOTE::contains);
-      sides.add(Sides.erlangSide(Path.of(dir).toAbsolutePath(), opts.getOrDefault("erl", "erl"),
-          flags, remote, logs));
+      sides.add(
+          Sides.erlangSide(
+              Path.of(dir).toAbsolutePath(), opts.getOrDefault("erl", "erl"), flags, remote, logs));
     }
 
     String loadBefore = CpuLoad.loadAverage();
     Instant started = Instant.now();
-    System.out.printf("bench: mode %s (scale %s, %d runs after a warm-up at a tenth of the full size),"
-            + " %d cores, load average %s%n", mode.name(), mode.scale(), mode.runs(),
-        Runtime.getRuntime().availableProcessors(), loadBefore);
+    System.out.printf(
+        "bench: mode %s (scale %s, %d runs after a warm-up at a tenth of the full size),"
+            + " %d cores, load average %s%n",
+        mode.name(),
+        mode.scale(),
+        mode.runs(),
+        Runtime.getRuntime().availableProcessors(),
+        loadBefore);
     System.out.println("bench: JVM flags (distproc and Pekko): " + String.join(" ", flags));
     for (Side side : sides) {
       if (side.name().equals("erlang")) {
-        System.out.println("bench: Erlang: " + String.join(" ", side.command())
-            + (side.env().containsKey("ERL_EPMD_PORT") ? " (epmd on 127.0.0.1:"
-                + side.env().get("ERL_EPMD_PORT") + ")" : "")
-            + (side.problem() == null ? "" : "; not run: " + side.problem()));
+        System.out.println(
+            "bench: Erlang: "
+                + String.join(" ", side.command())
+                + (side.env().containsKey("ERL_EPMD_PORT")
+                    ? " (epmd on 127.0.0.1:" + side.env().get("ERL_EPMD_PORT") + ")"
+                    : "")
+                + (side.problem() == null ? "" : "; not run: " + side.problem()));
       }
     }
     System.out.println("bench: logs in " + logs);
@@ -171,16 +186,21 @@ public final class Driver {
       }
     }
     String loadAfter = CpuLoad.loadAverage();
-    List<Row> rows = Report.rows();
+    List<Row> rows = Rows.all();
     String table = Report.table(rows, all, mode);
     System.out.println();
     System.out.println(table);
-    System.out.printf("Load average before: %s; after: %s. Started %s, took %d s.%n", loadBefore,
-        loadAfter, started, java.time.Duration.between(started, Instant.now()).toSeconds());
-    Path json = out.resolve(mode.name().equals("full") ? "results.json"
-        : "results-" + mode.name() + ".json");
-    Files.writeString(json,
-        ReportJson.json(mode, flags, loadBefore, loadAfter, started, rows, all));
+    System.out.printf(
+        "Load average before: %s; after: %s. Started %s, took %d s.%n",
+        loadBefore,
+        loadAfter,
+        started,
+        java.time.Duration.between(started, Instant.now()).toSeconds());
+    Path json =
+        out.resolve(
+            mode.name().equals("full") ? "results.json" : "results-" + mode.name() + ".json");
+    Files.writeString(
+        json, ReportJson.json(mode, flags, loadBefore, loadAfter, started, rows, all));
     Files.writeString(out.resolve("results-" + mode.name() + ".md"), table);
     System.out.println("bench: results in " + json);
     ChildProcesses.stopAll();
@@ -204,52 +224,57 @@ public final class Driver {
     Path errLog = logs.resolve(base + ".err");
     o.loadBefore = CpuLoad.loadAverage();
     o.busyBefore = CpuLoad.cpuBusy();
-    System.out.printf("bench: %s %s ... (CPU busy with other work %.0f %%, load average %s)%n", w,
-        side.name(), 100 * o.busyBefore, o.loadBefore);
+    System.out.printf(
+        "bench: %s %s ... (CPU busy with other work %.0f %%, load average %s)%n",
+        w, side.name(), 100 * o.busyBefore, o.loadBefore);
     long t0 = System.nanoTime();
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
-        .redirectError(errLog.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).directory(workDir.toFile()).redirectError(errLog.toFile());
     pb.environment().putAll(side.env());
     java.lang.Process p = pb.start();
     ChildProcesses.track(p.pid());
     List<Long> children = Collections.synchronizedList(new ArrayList<>());
-    Thread reader = Thread.ofPlatform().start(() -> {
-      try (BufferedReader in = new BufferedReader(
-              new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-          PrintWriter log = new PrintWriter(Files.newBufferedWriter(outLog))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          log.println(line);
-          if (line.startsWith("RESULT ") || line.startsWith("INFO ")) {
-            int sp = line.indexOf(' ');
-            int eq = line.indexOf('=', sp);
-            if (eq > 0) {
-              String key = line.substring(sp + 1, eq);
-              String value = line.substring(eq + 1);
-              synchronized (o) {
-                if (line.startsWith("RESULT ")) {
-                  o.results.put(key, Double.parseDouble(value));
-                } else {
-                  o.info.put(key, value);
-                }
-              }
-            }
-          } else if (line.startsWith("CHILD ")) {
-            long pid = Long.parseLong(line.substring(6).strip());
-            children.add(pid);
-            ChildProcesses.track(pid);
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        System.err.println("bench: reading " + base + ": " + e);
-      }
-    });
+    Thread reader =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try (BufferedReader in =
+                          new BufferedReader(
+                              new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                      PrintWriter log = new PrintWriter(Files.newBufferedWriter(outLog))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                      log.println(line);
+                      if (line.startsWith("RESULT ") || line.startsWith("INFO ")) {
+                        int sp = line.indexOf(' ');
+                        int eq = line.indexOf('=', sp);
+                        if (eq > 0) {
+                          String key = line.substring(sp + 1, eq);
+                          String value = line.substring(eq + 1);
+                          synchronized (o) {
+                            if (line.startsWith("RESULT ")) {
+                              o.results.put(key, Double.parseDouble(value));
+                            } else {
+                              o.info.put(key, value);
+                            }
+                          }
+                        }
+                      } else if (line.startsWith("CHILD ")) {
+                        long pid = Long.parseLong(line.substring(6).strip());
+                        children.add(pid);
+                        ChildProcesses.track(pid);
+                      }
+                    }
+                  } catch (IOException | RuntimeException e) {
+                    System.err.println("bench: reading " + base + ": " + e);
+                  }
+                });
     boolean finished = p.waitFor(mode.timeoutSeconds(), TimeUnit.SECONDS);
     if (!finished) {
       o.status = "timed out after " + mode.timeoutSeconds() + " s";
       ChildProcesses.stop(p.toHandle());
     } else {
-      o.status = p.exitValue() == 0 ? "ok" : "crashed (exit " + p.exitValue() + ", see " + errLog
-          + ")";
+      o.status =
+          p.exitValue() == 0 ? "ok" : "crashed (exit " + p.exitValue() + ", see " + errLog + ")";
     }
     reader.join(TimeUnit.SECONDS.toMillis(10));
     for (long pid : children.toArray(new Long[0])) {

@@ -21,16 +21,33 @@ final class Report {
   private Report() {}
 
   /**
-   * One line of the table: the metric on each side (the key of its result; null where a side has
-   * no counterpart), whether more or less is better, the goal from BENCHMARKS.md (a test on
-   * distproc's value; null when the row has no goal), and the smallest distproc value a ratio is
-   * taken of (0 for most rows): below it, the measurement cannot tell the value from nothing, and
-   * a ratio against it would be a ratio against noise.
+   * One line of the table: the metric on each side (the key of its result; null where a side has no
+   * counterpart), whether more or less is better, the goal from BENCHMARKS.md (a test on distproc's
+   * value; null when the row has no goal), and the smallest distproc value a ratio is taken of (0
+   * for most rows): below it, the measurement cannot tell the value from nothing, and a ratio
+   * against it would be a ratio against noise.
    */
-  record Row(String workload, String what, String distprocKey, String pekkoKey, String erlangKey,
-      String unit, boolean higherIsBetter, String target, DoublePredicate met, double resolution) {
-    Row(String workload, String what, String distprocKey, String pekkoKey, String erlangKey,
-        String unit, boolean higherIsBetter, String target, DoublePredicate met) {
+  record Row(
+      String workload,
+      String what,
+      String distprocKey,
+      String pekkoKey,
+      String erlangKey,
+      String unit,
+      boolean higherIsBetter,
+      String target,
+      DoublePredicate met,
+      double resolution) {
+    Row(
+        String workload,
+        String what,
+        String distprocKey,
+        String pekkoKey,
+        String erlangKey,
+        String unit,
+        boolean higherIsBetter,
+        String target,
+        DoublePredicate met) {
       this(workload, what, distprocKey, pekkoKey, erlangKey, unit, higherIsBetter, target, met, 0);
     }
 
@@ -47,92 +64,6 @@ final class Report {
         default -> throw new IllegalArgumentException(side);
       };
     }
-  }
-
-  /** W8's idle population at full size, as the table's rows name it. */
-  private static final String IDLE = "10^" + Math.round(Math.log10(Bench.W8_IDLE));
-
-  static List<Row> rows() {
-    return List.of(
-        new Row("W1", "spawn, wait, 1 msg, end", "w1.rate", "w1.rate", "w1.rate", "procs/s", true,
-            ">= 340k", v -> v >= 340_000),
-        new Row("W1", "heap per waiting process", "w1.bytesPerProcess", "w1.bytesPerProcess",
-            "w1.bytesPerProcess", "B", false, "<= 1 KB", v -> v <= 1024),
-        new Row("W2", "local ping-pong", "w2.rate", "w2.rate", "w2.rate", "round trips/s", true,
-            ">= 3M", v -> v >= 3_000_000),
-        new Row("W2", "  platform reference: bare virtual threads, one slot", "w2.floor.rate",
-            null, null, "round trips/s", true, null, null),
-        new Row("W2", "  share of the platform reference", "w2.ofFloor", null, null, "x", true,
-            null, null),
-        new Row("W3", "local fan-in, 4 senders", "w3.rate", "w3.rate", "w3.rate", "msgs/s", true,
-            ">= 10M", v -> v >= 10_000_000),
-        new Row("W4", "remote blast, 100 B", "w4.blast.rate", "w4.blast.rate", "w4.blast.rate",
-            "msgs/s", true, null, null),
-        new Row("W4", "remote windowed, 100 B", "w4.windowed.rate", "w4.windowed.rate",
-            "w4.windowed.rate", "msgs/s", true, ">= 1M", v -> v >= 1_000_000),
-        new Row("W4", "sender max heap, blast", "w4.blast.senderMaxHeapMiB",
-            "w4.blast.senderMaxHeapMiB", "w4.blast.senderMaxHeapMiB", "MiB", false, null, null),
-        new Row("W4", "sender max heap, windowed", "w4.windowed.senderMaxHeapMiB",
-            "w4.windowed.senderMaxHeapMiB", "w4.windowed.senderMaxHeapMiB", "MiB", false, null,
-            null),
-        new Row("W5", "remote ping-pong p50", "w5.p50us", "w5.p50us", "w5.p50us", "us", false,
-            "<= 100", v -> v <= 100),
-        new Row("W5", "remote ping-pong p99", "w5.p99us", "w5.p99us", "w5.p99us", "us", false,
-            "<= 250", v -> v <= 250),
-        new Row("W5", "remote ping-pong p99.9", "w5.p999us", "w5.p999us", "w5.p999us", "us",
-            false, null, null),
-        new Row("W6", "node-down after SIGKILL, default", "w6.kill.defaultSeconds",
-            "w6.kill.defaultSeconds", "w6.kill.defaultSeconds", "s", false, "<= 0.1",
-            v -> v <= 0.1),
-        new Row("W6", "node-down after SIGSTOP, default", "w6.hang.defaultSeconds",
-            "w6.hang.defaultSeconds", "w6.hang.defaultSeconds", "s", false, "<= 2", v -> v <= 2),
-        new Row("W6", "node-down after SIGKILL, tuned", "w6.kill.tunedSeconds",
-            "w6.kill.tunedSeconds", "w6.kill.tunedSeconds", "s", false, null, null),
-        new Row("W6", "node-down after SIGSTOP, tuned", "w6.hang.tunedSeconds",
-            "w6.hang.tunedSeconds", "w6.hang.tunedSeconds", "s", false, null, null),
-        new Row("W7", "req/reply, 10^4 queued: plain receive (Pekko: Stash; Erlang: integer ref)",
-            "w7.plain.rate", "w7.stash.rate", "w7.plain.rate", "round trips/s", true, null, null),
-        new Row("W7", "  slowdown vs empty mailbox", "w7.plain.slowdown", "w7.stash.slowdown",
-            "w7.plain.slowdown", "x", false, "<= 1.5x", v -> v <= 1.5),
-        new Row("W7", "req/reply, 10^4 queued: receive after mark() (Erlang: make_ref())",
-            "w7.mark.rate", "w7.stash.rate", "w7.ref.rate", "round trips/s", true, null, null),
-        new Row("W7", "  slowdown vs empty mailbox", "w7.mark.slowdown", "w7.stash.slowdown",
-            "w7.ref.slowdown", "x", false, "<= 1.5x", v -> v <= 1.5),
-        // W8: W2 and W3 again, with the idle population alive; the target is issue #13's.
-        new Row("W8", "local ping-pong, " + IDLE + " idle processes alive", "w8.w2.rate",
-            "w8.w2.rate", "w8.w2.rate", "round trips/s", true, null, null),
-        new Row("W8", "  share of the empty node's rate, same run", "w8.w2.ofEmpty",
-            "w8.w2.ofEmpty", "w8.w2.ofEmpty", "x", true, ">= 0.9", v -> v >= 0.9),
-        new Row("W8", "local fan-in, 4 senders, " + IDLE + " idle processes alive", "w8.w3.rate",
-            "w8.w3.rate", "w8.w3.rate", "msgs/s", true, null, null),
-        new Row("W8", "  share of the empty node's rate, same run", "w8.w3.ofEmpty",
-            "w8.w3.ofEmpty", "w8.w3.ofEmpty", "x", true, ">= 0.9", v -> v >= 0.9),
-        // W9 has no goal yet: its rows are reported.
-        new Row("W9", "4-node mesh, 12 windowed streams at once, 100 B: total", "w9.rate",
-            "w9.rate", "w9.rate", "msgs/s", true, null, null),
-        new Row("W9", "  slowest link", "w9.minLinkRate", "w9.minLinkRate", "w9.minLinkRate",
-            "msgs/s", true, null, null),
-        new Row("W9", "  fastest link", "w9.maxLinkRate", "w9.maxLinkRate", "w9.maxLinkRate",
-            "msgs/s", true, null, null),
-        new Row("W9", "heap per link, a node's 3 links idle after the run", "w9.heapPerLinkKiB",
-            "w9.heapPerLinkKiB", "w9.heapPerLinkKiB", "KiB", false, null, null),
-        new Row("W9", "node max heap while streaming", "w9.nodeMaxHeapMiB", "w9.nodeMaxHeapMiB",
-            "w9.nodeMaxHeapMiB", "MiB", false, null, null),
-        // W10 has no goal yet: its rows are reported.
-        new Row("W10", "one-for-one supervisor: crash the child, wait for the new one",
-            "w10.restartRate", "w10.restartRate", "w10.restartRate", "restarts/s", true, null,
-            null),
-        new Row("W10", String.format(Locale.ROOT, "  the first %,d restarts of each run",
-                Bench.W10_FIRST_RESTARTS), "w10.firstRestartRate", "w10.firstRestartRate",
-            "w10.firstRestartRate", "restarts/s", true, null, null),
-        // A difference of two heaps after full GCs: below 16 B per link it is not told apart
-        // from nothing at a tenth of the size, so distproc's first link (a field) gets no ratio.
-        new Row("W10", "heap per link, pairs of waiting processes (Pekko: mutual DeathWatch;"
-                + " Erlang: process_info(memory) of the pairs)",
-            "w10.bytesPerLink", "w10.bytesPerLink", "w10.bytesPerLink", "B", false, null, null,
-            16),
-        new Row("W10", "  Erlang: erlang:memory(processes), W1's measure", null, null,
-            "w10.processesBytesPerLink", "B", false, null, null));
   }
 
   private static Outcome outcome(Map<String, Map<String, Outcome>> all, String side, String w) {
@@ -188,31 +119,53 @@ final class Report {
       Double dv = value(all, "distproc", row);
       Double ratio = ratio(row, all);
       String met = row.met() == null ? "" : dv == null ? "?" : row.met().test(dv) ? "yes" : "no";
-      t.append("| ").append(row.workload())
-          .append(" | ").append(row.what()).append(" (").append(row.unit()).append(")");
+      t.append("| ")
+          .append(row.workload())
+          .append(" | ")
+          .append(row.what())
+          .append(" (")
+          .append(row.unit())
+          .append(")");
       for (String side : SIDES) {
         t.append(" | ").append(cell(outcome(all, side, row.workload()), row.key(side)));
       }
-      String r = ratio != null ? String.format(Locale.ROOT, "%.2f", ratio)
-          : row.belowResolution(dv) && bestPeer(row, all) != null
-              ? String.format(Locale.ROOT, "distproc < %.0f %s", row.resolution(), row.unit())
-              : "";
-      t.append(" | ").append(r)
-          .append(" | ").append(row.target() == null ? "" : row.target())
-          .append(" | ").append(met).append(" |\n");
+      String r =
+          ratio != null
+              ? String.format(Locale.ROOT, "%.2f", ratio)
+              : row.belowResolution(dv) && bestPeer(row, all) != null
+                  ? String.format(Locale.ROOT, "distproc < %.0f %s", row.resolution(), row.unit())
+                  : "";
+      t.append(" | ")
+          .append(r)
+          .append(" | ")
+          .append(row.target() == null ? "" : row.target())
+          .append(" | ")
+          .append(met)
+          .append(" |\n");
     }
-    String sizes = switch (mode.name()) {
-      case "quick" -> "; sizes are a tenth of BENCHMARKS.md's (W7's depth and W8's idle"
-          + " population are not)";
-      case "smoke" -> "; sizes are a tenth of BENCHMARKS.md's (W7's depth is not), "
-          + String.join(" and ", SMOKE_HUNDREDTH) + " at a hundredth (W8's idle population too)";
-      default -> "";
-    };
-    t.append("\nMode ").append(mode.name()).append(": median of ").append(mode.runs())
-        .append(" runs [min..max] (W6: ").append(mode.w6Runs()).append(" per case)")
-        .append(", each after a warm-up at a tenth of the full size in the same VM").append(sizes)
-        .append(". Ratio: distproc against the better of Pekko and Erlang on that row, > 1:"
-            + " distproc better. 100 B payloads; no batching by the workloads.\n");
+    String sizes =
+        switch (mode.name()) {
+          case "quick" ->
+              "; sizes are a tenth of BENCHMARKS.md's (W7's depth and W8's idle"
+                  + " population are not)";
+          case "smoke" ->
+              "; sizes are a tenth of BENCHMARKS.md's (W7's depth is not), "
+                  + String.join(" and ", SMOKE_HUNDREDTH)
+                  + " at a hundredth (W8's idle population too)";
+          default -> "";
+        };
+    t.append("\nMode ")
+        .append(mode.name())
+        .append(": median of ")
+        .append(mode.runs())
+        .append(" runs [min..max] (W6: ")
+        .append(mode.w6Runs())
+        .append(" per case)")
+        .append(", each after a warm-up at a tenth of the full size in the same VM")
+        .append(sizes)
+        .append(
+            ". Ratio: distproc against the better of Pekko and Erlang on that row, > 1:"
+                + " distproc better. 100 B payloads; no batching by the workloads.\n");
     List<String> loads = new ArrayList<>();
     for (String w : WORKLOADS) {
       List<String> per = new ArrayList<>();
@@ -226,15 +179,21 @@ final class Report {
         loads.add(w + " " + String.join(" / ", per));
       }
     }
-    t.append("\nCPU busy with other work in the second before each workload, distproc / Pekko /"
-            + " Erlang: ")
+    t.append(
+            "\nCPU busy with other work in the second before each workload, distproc / Pekko /"
+                + " Erlang: ")
         .append(String.join("; ", loads))
-        .append(". Where it is well above 0 %, other work shared the 2 cores: read those figures"
-            + " as a smoke test.\n");
+        .append(
+            ". Where it is well above 0 %, other work shared the 2 cores: read those figures"
+                + " as a smoke test.\n");
     for (Map.Entry<String, Map<String, Outcome>> side : all.entrySet()) {
       for (Map.Entry<String, Outcome> w : side.getValue().entrySet()) {
         if (!w.getValue().status.equals("ok")) {
-          t.append("\n").append(w.getKey()).append(" on ").append(side.getKey()).append(": ")
+          t.append("\n")
+              .append(w.getKey())
+              .append(" on ")
+              .append(side.getKey())
+              .append(": ")
               .append(w.getValue().status);
         }
       }
@@ -243,7 +202,8 @@ final class Report {
   }
 
   private static String busy(Outcome o) {
-    return o == null || Double.isNaN(o.busyBefore) ? "-"
+    return o == null || Double.isNaN(o.busyBefore)
+        ? "-"
         : String.format(Locale.ROOT, "%.0f %%", 100 * o.busyBefore);
   }
 
