@@ -5,14 +5,14 @@
  * module path and never name its classes.
  *
  * <p>It exports only {@code io.distproc.protobuf}: {@link io.distproc.protobuf.ProtobufCodec}, a
- * codec for clusters whose messages are protobuf. The transport itself is implementation. It reads the runtime's transport seam ({@code
- * io.distproc.runtime.internal}, exported to this module only) and the generated wire contract of
- * {@code io.distproc.proto}. The gRPC jars are automatic modules.
+ * codec for clusters whose messages are protobuf. The transport itself is implementation. It reads
+ * the runtime's transport seam ({@code io.distproc.runtime.internal}, exported to this module only)
+ * and the generated wire contract of {@code io.distproc.proto}. The gRPC jars are automatic
+ * modules.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.distproc.transport.grpc {
   requires static transitive org.jspecify;
-
   requires transitive io.distproc;
   requires io.distproc.runtime;
   requires io.distproc.proto;

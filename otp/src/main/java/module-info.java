@@ -8,7 +8,6 @@
  */
 module io.distproc.otp {
   requires static transitive org.jspecify;
-
   requires transitive io.distproc;
 
   exports io.distproc.otp;

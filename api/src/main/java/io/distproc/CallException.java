@@ -28,7 +28,9 @@ public class CallException extends DistprocException {
   public CallException(Pid server, MonitorReason serverReason) {
     this(
         server,
-        "call to " + Objects.requireNonNull(server, "server") + " failed: the server is gone: "
+        "call to "
+            + Objects.requireNonNull(server, "server")
+            + " failed: the server is gone: "
             + Objects.requireNonNull(serverReason, "serverReason"),
         serverReason);
   }

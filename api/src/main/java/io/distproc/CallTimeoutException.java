@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Thrown by {@link ProcessContext#call} when no reply came within the deadline while the server
- * was still alive (Erlang's {@code timeout} exit from {@code gen_server:call}).
+ * Thrown by {@link ProcessContext#call} when no reply came within the deadline while the server was
+ * still alive (Erlang's {@code timeout} exit from {@code gen_server:call}).
  *
  * @since 0.1.0
  */
@@ -23,8 +23,11 @@ public class CallTimeoutException extends CallException {
   public CallTimeoutException(Pid server, Duration timeout) {
     super(
         server,
-        "call to " + Objects.requireNonNull(server, "server") + " got no reply within "
-            + Objects.requireNonNull(timeout, "timeout").toMillis() + " ms",
+        "call to "
+            + Objects.requireNonNull(server, "server")
+            + " got no reply within "
+            + Objects.requireNonNull(timeout, "timeout").toMillis()
+            + " ms",
         null);
   }
 }

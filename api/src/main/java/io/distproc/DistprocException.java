@@ -5,9 +5,9 @@ import java.io.Serial;
 /**
  * The root of every exception distproc throws of its own; all are unchecked.
  *
- * <p>Arguments that are wrong in themselves (null, negative, malformed) are reported with the
- * JDK's {@link NullPointerException}, {@link IllegalArgumentException} and {@link
- * IllegalStateException} instead, as each method documents.
+ * <p>Arguments that are wrong in themselves (null, negative, malformed) are reported with the JDK's
+ * {@link NullPointerException}, {@link IllegalArgumentException} and {@link IllegalStateException}
+ * instead, as each method documents.
  *
  * @since 0.1.0
  */

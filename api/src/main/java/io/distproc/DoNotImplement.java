@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks an interface that user code may use but must not implement: the runtime supplies the
- * only implementation, and methods may be added to it in any release.
+ * Marks an interface that user code may use but must not implement: the runtime supplies the only
+ * implementation, and methods may be added to it in any release.
  *
  * @since 0.1.0
  */

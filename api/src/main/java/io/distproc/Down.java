@@ -3,8 +3,8 @@ package io.distproc;
 import java.util.Objects;
 
 /**
- * The notice a monitor delivers, once, when the process it watches is gone (the seed's
- * termination case, Erlang's {@code 'DOWN'} message).
+ * The notice a monitor delivers, once, when the process it watches is gone (the seed's termination
+ * case, Erlang's {@code 'DOWN'} message).
  *
  * <p>It enters the watcher's mailbox as an ordinary entry, after every message the dead process
  * sent the watcher earlier, and is taken by a {@link Matcher#onDown} matcher. A notice whose

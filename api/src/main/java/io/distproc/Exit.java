@@ -5,13 +5,13 @@ import java.util.Objects;
 /**
  * An exit signal as a mailbox entry (Erlang's {@code {'EXIT', From, Reason}} message): what a
  * process that {@linkplain ProcessContext#trapExits(boolean) traps exits} receives instead of
- * ending when a linked process ends, or when another process calls {@link
- * ProcessContext#exit(Pid, String)} on it.
+ * ending when a linked process ends, or when another process calls {@link ProcessContext#exit(Pid,
+ * String)} on it.
  *
- * <p>It enters the mailbox as an ordinary entry, after every message {@code from} sent this
- * process before the signal, and is taken by a {@link Matcher#onExit} matcher. A linked process
- * that ends normally sends an {@code Exit} with {@link MonitorReason.Normal}, which only a trapping
- * process sees.
+ * <p>It enters the mailbox as an ordinary entry, after every message {@code from} sent this process
+ * before the signal, and is taken by a {@link Matcher#onExit} matcher. A linked process that ends
+ * normally sends an {@code Exit} with {@link MonitorReason.Normal}, which only a trapping process
+ * sees.
  *
  * <p>Instances are immutable and thread-safe.
  *

@@ -16,8 +16,8 @@ import java.util.function.Predicate;
  * factories), {@link Down} notices (made by {@code onDown}), trapped exit signals, {@link Exit}
  * (made by {@code onExit}), or node events, {@link NodeUpEvent} and {@link NodeDownEvent} (made by
  * {@code onNodeUp} and {@code onNodeDown}). Given several matchers, {@code receive} takes the
- * oldest entry that any of them accepts, and the first matcher in the list that accepts it
- * handles it. Entries no matcher accepts stay in the mailbox, in arrival order.
+ * oldest entry that any of them accepts, and the first matcher in the list that accepts it handles
+ * it. Entries no matcher accepts stay in the mailbox, in arrival order.
  *
  * <pre>{@code
  * import static io.distproc.Matcher.on;
@@ -178,8 +178,8 @@ public sealed interface Matcher<M, R> permits Case {
   }
 
   /**
-   * Accepts the node-down events of a process that {@linkplain
-   * ProcessContext#monitorNodes(boolean) monitors nodes} (Erlang's {@code {nodedown, Node}}).
+   * Accepts the node-down events of a process that {@linkplain ProcessContext#monitorNodes(boolean)
+   * monitors nodes} (Erlang's {@code {nodedown, Node}}).
    *
    * @param handler handles a taken event
    * @param <M> the node's message type
@@ -216,7 +216,9 @@ public sealed interface Matcher<M, R> permits Case {
     return (Predicate<? super M>) accepts;
   }
 
-  /** A handler of instances of {@code T} as one of messages, as for {@link #eraseTest(Predicate)}. */
+  /**
+   * A handler of instances of {@code T} as one of messages, as for {@link #eraseTest(Predicate)}.
+   */
   @SuppressWarnings("unchecked")
   private static <M, R> Function<? super M, ? extends R> eraseApply(
       Function<?, ? extends R> handler) {

@@ -24,10 +24,10 @@ import java.util.Objects;
  *
  * <p>Every reason names the monitored {@link #pid()}. Instances are thread-safe.
  *
- * <p>The same values say why a linked process sent an exit signal ({@link Exit#reason()}), and
- * the ones that are not {@linkplain #isAbnormal() abnormal} are the ends that kill no linked
- * process and that a supervisor does not restart a transient child for (Erlang's {@code normal}
- * and {@code shutdown}).
+ * <p>The same values say why a linked process sent an exit signal ({@link Exit#reason()}), and the
+ * ones that are not {@linkplain #isAbnormal() abnormal} are the ends that kill no linked process
+ * and that a supervisor does not restart a transient child for (Erlang's {@code normal} and {@code
+ * shutdown}).
  *
  * @since 0.1.0
  */
@@ -209,9 +209,9 @@ public sealed interface MonitorReason {
 
   /**
    * The process asked for an orderly stop (Erlang's {@code shutdown}): it ended by throwing a
-   * {@link ProcessExitException} with this reason, or, as the reason of an exit signal, {@code
-   * pid} called {@link ProcessContext#exit(Pid, String)}. Not an {@linkplain #isAbnormal()
-   * abnormal} end, but it still ends the linked processes that do not trap exits.
+   * {@link ProcessExitException} with this reason, or, as the reason of an exit signal, {@code pid}
+   * called {@link ProcessContext#exit(Pid, String)}. Not an {@linkplain #isAbnormal() abnormal}
+   * end, but it still ends the linked processes that do not trap exits.
    *
    * @param pid the process that stopped, or that asked the receiver of the signal to stop
    * @param detail why, for people; may be empty
@@ -258,8 +258,8 @@ public sealed interface MonitorReason {
     }
 
     /**
-     * The reason a process ends with when a signal from {@code from} with {@code reason} reaches
-     * it untrapped: an {@code Exited} that keeps the first cause of a chain.
+     * The reason a process ends with when a signal from {@code from} with {@code reason} reaches it
+     * untrapped: an {@code Exited} that keeps the first cause of a chain.
      *
      * @param pid the process the signal ends
      * @param from the signal's sender

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * carried by the {@link Down} notice the monitor delivers, and given to {@link
  * ProcessContext#unmonitor(MonitorRef)} to cancel it. Each ref fires at most once.
  *
- * <p>Instances are immutable values and thread-safe; two refs are equal when they were made by
- * the same watcher node incarnation with the same number.
+ * <p>Instances are immutable values and thread-safe; two refs are equal when they were made by the
+ * same watcher node incarnation with the same number.
  *
  * @since 0.1.0
  */

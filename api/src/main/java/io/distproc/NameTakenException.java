@@ -23,8 +23,11 @@ public class NameTakenException extends DistprocException {
    * @throws NullPointerException if an argument is null
    */
   public NameTakenException(String name, Pid holder) {
-    super("the name '" + Objects.requireNonNull(name, "name") + "' is registered by "
-        + Objects.requireNonNull(holder, "holder"));
+    super(
+        "the name '"
+            + Objects.requireNonNull(name, "name")
+            + "' is registered by "
+            + Objects.requireNonNull(holder, "holder"));
     this.name = name;
     this.holder = holder;
   }

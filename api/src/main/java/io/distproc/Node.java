@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p><b>Lifecycle.</b> A node is running once returned. {@link #shutdown()} refuses new processes
- * and lets running ones finish; {@link #shutdownNow()} also interrupts every process, which ends
- * it (its monitors get {@link MonitorReason.NodeDown}); {@link #close()} is {@code shutdownNow()}
+ * and lets running ones finish; {@link #shutdownNow()} also interrupts every process, which ends it
+ * (its monitors get {@link MonitorReason.NodeDown}); {@link #close()} is {@code shutdownNow()}
  * followed by waiting for every process thread to end. All three are idempotent.
  *
  * <p>This interface is thread-safe. DO NOT MOCK: start a local node instead, which takes
@@ -137,8 +137,8 @@ public interface Node<M> extends AutoCloseable {
    * @param message the message
    * @throws NullPointerException if an argument is null
    * @throws InvalidNodeException if {@code to} is on a node that is not known
-   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and is larger
-   *     than the transport carries in one message (128 MiB by default); nothing is sent
+   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and
+   *     is larger than the transport carries in one message (128 MiB by default); nothing is sent
    */
   void send(Pid to, M message);
 
@@ -149,8 +149,8 @@ public interface Node<M> extends AutoCloseable {
    * @param message the message
    * @throws NullPointerException if an argument is null
    * @throws InvalidNodeException if {@code node} is not known
-   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and is larger
-   *     than the transport carries in one message (128 MiB by default); nothing is sent
+   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and
+   *     is larger than the transport carries in one message (128 MiB by default); nothing is sent
    */
   void broadcast(NodeId node, M message);
 
@@ -213,8 +213,8 @@ public interface Node<M> extends AutoCloseable {
    * @return the connected node
    * @throws LocalOnlyModeException in local-only mode
    * @throws NullPointerException if {@code host} or {@code name} is null
-   * @throws IllegalArgumentException if an argument is malformed: a blank host, a port outside 1
-   *     to 65535, a malformed name
+   * @throws IllegalArgumentException if an argument is malformed: a blank host, a port outside 1 to
+   *     65535, a malformed name
    * @throws DistprocException if the node cannot be reached within the request timeout
    */
   NodeId addRemoteNode(String host, int port, String name);
@@ -324,8 +324,8 @@ public interface Node<M> extends AutoCloseable {
 
     /**
      * Adds a listener called once each time a remote node connects, on an internal thread (a
-     * restarted node is a new incarnation, reported again after its old one's node-down). It
-     * should return quickly: the link waits for it; what it throws is logged and ignored.
+     * restarted node is a new incarnation, reported again after its old one's node-down). It should
+     * return quickly: the link waits for it; what it throws is logged and ignored.
      *
      * @param listener the listener
      * @return this builder
@@ -379,12 +379,12 @@ public interface Node<M> extends AutoCloseable {
                               + " class path or module path"));
       return provider.start(
           new NodeStart<>(
-                  config,
-                  codec,
-                  behaviours,
-                  List.copyOf(nodeDownListeners),
-                  List.copyOf(nodeUpListeners),
-                  initial));
+              config,
+              codec,
+              behaviours,
+              List.copyOf(nodeDownListeners),
+              List.copyOf(nodeUpListeners),
+              initial));
     }
   }
 }

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How to run a node: its name and, for a node that talks to others, where it listens, how others
- * reach it, whom to connect to at start-up, and how fast to notice a silent peer (the seed's
- * {@code Local_config} and {@code Remote_config}).
+ * reach it, whom to connect to at start-up, and how fast to notice a silent peer (the seed's {@code
+ * Local_config} and {@code Remote_config}).
  *
  * <pre>{@code
  * NodeConfig config = NodeConfig.remote("alpha")
@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * <p>A remote configuration must say how its links are secured: {@link Builder#tls} or, knowingly,
  * {@link Builder#plaintext()}; there is no silent default.
  *
- * <p>Instances are immutable and thread-safe; builders are not thread-safe. {@link
- * Builder#build()} checks every field and reports all bad ones in one {@link
- * IllegalArgumentException}, one line each.
+ * <p>Instances are immutable and thread-safe; builders are not thread-safe. {@link Builder#build()}
+ * checks every field and reports all bad ones in one {@link IllegalArgumentException}, one line
+ * each.
  *
  * @since 0.1.0
  */
@@ -199,8 +199,8 @@ public final class NodeConfig {
   }
 
   /**
-   * Returns how links are secured: TLS as configured, or empty for plaintext links (which a
-   * remote configuration must ask for with {@link Builder#plaintext()}).
+   * Returns how links are secured: TLS as configured, or empty for plaintext links (which a remote
+   * configuration must ask for with {@link Builder#plaintext()}).
    *
    * @return the TLS configuration, or empty for plaintext
    */
@@ -339,16 +339,16 @@ public final class NodeConfig {
     }
 
     /**
-     * Sets how often heartbeats are sent and how long a silent peer has before it is declared
-     * down. Defaults: 500 ms and 2 s.
+     * Sets how often heartbeats are sent and how long a silent peer has before it is declared down.
+     * Defaults: 500 ms and 2 s.
      *
      * <p>The bound: a peer is declared down (cause {@code HEARTBEAT_TIMEOUT}) when nothing, neither
      * a heartbeat nor a message, has arrived from it for {@code timeout}. The check runs at that
      * deadline, not on the heartbeat's beat, so a peer that stops answering is detected {@code
-     * timeout} after the last thing it sent arrived, late only by the node's timer scheduling
-     * delay (milliseconds on a machine that is not overloaded): with the defaults, 2 s. The
-     * interval does not add to the bound; a peer is never declared down sooner than {@code
-     * timeout} after it was last heard. A broken connection is detected at once, without waiting.
+     * timeout} after the last thing it sent arrived, late only by the node's timer scheduling delay
+     * (milliseconds on a machine that is not overloaded): with the defaults, 2 s. The interval does
+     * not add to the bound; a peer is never declared down sooner than {@code timeout} after it was
+     * last heard. A broken connection is detected at once, without waiting.
      *
      * @param interval between heartbeats, positive
      * @param timeout of silence before node-down, at least twice the interval

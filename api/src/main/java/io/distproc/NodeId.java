@@ -5,13 +5,13 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who a node is: its name, unique in a cluster, and its incarnation, new each time a node of
- * that name starts.
+ * Who a node is: its name, unique in a cluster, and its incarnation, new each time a node of that
+ * name starts.
  *
- * <p>Host and port say how to reach a node, not who it is, so they are not part of its id: a
- * test JVM may reach a container through a mapped port while the other containers use its
- * network alias. Because the incarnation is part of every {@link Pid}, a message or monitor meant
- * for a process of an old incarnation never reaches a process of the new one.
+ * <p>Host and port say how to reach a node, not who it is, so they are not part of its id: a test
+ * JVM may reach a container through a mapped port while the other containers use its network alias.
+ * Because the incarnation is part of every {@link Pid}, a message or monitor meant for a process of
+ * an old incarnation never reaches a process of the new one.
  *
  * <p>Instances are immutable values and thread-safe; equality compares name and incarnation.
  *
@@ -46,9 +46,9 @@ public final class NodeId implements Comparable<NodeId> {
   }
 
   /**
-   * Checks that a node name is well formed: 1 to 63 characters of ASCII letters, digits, {@code
-   * .}, {@code _} and {@code -}, starting with a letter or digit, so that it can also serve as a
-   * host name, a container alias or a metric label.
+   * Checks that a node name is well formed: 1 to 63 characters of ASCII letters, digits, {@code .},
+   * {@code _} and {@code -}, starting with a letter or digit, so that it can also serve as a host
+   * name, a container alias or a metric label.
    *
    * @param name the name to check
    * @return the name

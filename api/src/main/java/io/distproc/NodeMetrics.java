@@ -94,8 +94,8 @@ public interface NodeMetrics {
   long linksUp();
 
   /**
-   * Returns how many times a link to a remote node went down since the node started (each
-   * node-down event).
+   * Returns how many times a link to a remote node went down since the node started (each node-down
+   * event).
    *
    * @return the link-down count
    */

@@ -13,21 +13,22 @@ import java.util.Optional;
 
 /**
  * What a running process is and may do: its identity, spawning, sending, selective receive,
- * monitors, links and exit signals, names, timers and calls, and the cluster's nodes. A process body gets its own context as its argument.
+ * monitors, links and exit signals, names, timers and calls, and the cluster's nodes. A process
+ * body gets its own context as its argument.
  *
- * <p><b>Threading.</b> The receive methods, {@link #monitor(Pid)}, {@link
- * #unmonitor(MonitorRef)}, the {@code spawnMonitored} and {@code spawnLinked} methods, {@link
- * #link(Pid)}, {@link #unlink(Pid)}, {@link #trapExits(boolean)}, {@link #monitorNodes(boolean)},
- * {@link #joinGroup(String)}, {@link #leaveGroup(String)}, {@link #monitorGroup(String)}, {@link
- * #demonitorGroup(String)}, {@link #register(String)},
- * {@link #unregister()} and {@link #call} act on the calling process's own mailbox, monitors,
- * links or name: they must be called from the owning process's thread only, and throw {@link
- * IllegalStateException} otherwise. The other methods are thread-safe.
+ * <p><b>Threading.</b> The receive methods, {@link #monitor(Pid)}, {@link #unmonitor(MonitorRef)},
+ * the {@code spawnMonitored} and {@code spawnLinked} methods, {@link #link(Pid)}, {@link
+ * #unlink(Pid)}, {@link #trapExits(boolean)}, {@link #monitorNodes(boolean)}, {@link
+ * #joinGroup(String)}, {@link #leaveGroup(String)}, {@link #monitorGroup(String)}, {@link
+ * #demonitorGroup(String)}, {@link #register(String)}, {@link #unregister()} and {@link #call} act
+ * on the calling process's own mailbox, monitors, links or name: they must be called from the
+ * owning process's thread only, and throw {@link IllegalStateException} otherwise. The other
+ * methods are thread-safe.
  *
- * <p><b>Exit signals.</b> A process that an untrapped exit signal has ended (see {@link
- * #link(Pid)} and {@link #kill(Pid)}) is interrupted if it waits, and every call into its context
- * from then on throws {@link ProcessExitException}; it ends with the signal's reason whatever its
- * body does. A process that computes for long without calling its context ends at its next call.
+ * <p><b>Exit signals.</b> A process that an untrapped exit signal has ended (see {@link #link(Pid)}
+ * and {@link #kill(Pid)}) is interrupted if it waits, and every call into its context from then on
+ * throws {@link ProcessExitException}; it ends with the signal's reason whatever its body does. A
+ * process that computes for long without calling its context ends at its next call.
  *
  * <p><b>Delivery guarantees</b> of {@link #send(Pid, Object)} and receive:
  *
@@ -44,20 +45,20 @@ import java.util.Optional;
  *   <li>Receive takes the oldest entry that any matcher accepts; among matchers, the first in the
  *       list that accepts it handles it.
  *   <li>Entries no matcher accepts stay in the mailbox in arrival order, ahead of newer ones.
- *   <li>A send to a process that has ended, or never existed, on a known node is dropped
- *       silently (and counted as a dead letter).
+ *   <li>A send to a process that has ended, or never existed, on a known node is dropped silently
+ *       (and counted as a dead letter).
  *   <li>A timeout bounds only the wait for a match: a matched message is never lost to it.
  * </ul>
  *
  * <p><b>Fairness.</b> Processes run on virtual threads, which the JDK never preempts. So that a
  * process which sends and receives without ever waiting (to itself, from a mailbox that is never
- * empty) cannot keep a carrier thread from the node's other processes, it gives its carrier up
- * for a moment after every few thousand sends and receives, as Erlang processes do after their
+ * empty) cannot keep a carrier thread from the node's other processes, it gives its carrier up for
+ * a moment after every few thousand sends and receives, as Erlang processes do after their
  * reductions. A process that computes for long without sending or receiving keeps its carrier:
  * split such work, or run it outside the node's processes.
  *
- * <p>DO NOT MOCK: the runtime provides the only implementation; test process bodies on a local
- * node ({@code Node.start(NodeConfig.local("test"), codec)}), which starts in microseconds.
+ * <p>DO NOT MOCK: the runtime provides the only implementation; test process bodies on a local node
+ * ({@code Node.start(NodeConfig.local("test"), codec)}), which starts in microseconds.
  *
  * @param <M> the node's message type
  * @since 0.1.0
@@ -115,8 +116,8 @@ public interface ProcessContext<M> {
    * @throws InvalidNodeException if {@code node} is not known, or goes down before it answers
    * @throws DistprocException if {@code node} does not answer within the request timeout ({@link
    *     NodeConfig#requestTimeout()})
-   * @throws IllegalArgumentException if the encoded {@code argument} must cross to another node and is larger
-   *     than the transport carries in one message (128 MiB by default); nothing is sent
+   * @throws IllegalArgumentException if the encoded {@code argument} must cross to another node and
+   *     is larger than the transport carries in one message (128 MiB by default); nothing is sent
    * @throws IllegalStateException if the node is shutting down
    */
   Pid spawn(NodeId node, String behaviour, M argument);
@@ -133,8 +134,8 @@ public interface ProcessContext<M> {
    * @throws InvalidNodeException if {@code node} is not known, or goes down before it answers
    * @throws DistprocException if {@code node} does not answer within the request timeout ({@link
    *     NodeConfig#requestTimeout()})
-   * @throws IllegalArgumentException if the encoded {@code argument} must cross to another node and is larger
-   *     than the transport carries in one message (128 MiB by default); nothing is sent
+   * @throws IllegalArgumentException if the encoded {@code argument} must cross to another node and
+   *     is larger than the transport carries in one message (128 MiB by default); nothing is sent
    * @throws IllegalStateException if the node is shutting down, or if called from another thread
    */
   Spawned spawnMonitored(NodeId node, String behaviour, M argument);
@@ -147,8 +148,8 @@ public interface ProcessContext<M> {
    * @param message the message; handed over by reference on the same node, so keep it immutable
    * @throws NullPointerException if an argument is null
    * @throws InvalidNodeException if {@code to} is on a node that is not known
-   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and is larger
-   *     than the transport carries in one message (128 MiB by default); nothing is sent
+   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and
+   *     is larger than the transport carries in one message (128 MiB by default); nothing is sent
    */
   void send(Pid to, M message);
 
@@ -159,8 +160,8 @@ public interface ProcessContext<M> {
    * @param message the message
    * @throws NullPointerException if an argument is null
    * @throws InvalidNodeException if {@code node} is not known
-   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and is larger
-   *     than the transport carries in one message (128 MiB by default); nothing is sent
+   * @throws IllegalArgumentException if the encoded {@code message} must cross to another node and
+   *     is larger than the transport carries in one message (128 MiB by default); nothing is sent
    */
   void broadcast(NodeId node, M message);
 
@@ -191,8 +192,7 @@ public interface ProcessContext<M> {
   <R> R receive(Matcher<? super M, ? extends R> first, Matcher<? super M, ? extends R> second);
 
   /**
-   * Like {@link #receive(Matcher)} with three matchers; the first that accepts an entry handles
-   * it.
+   * Like {@link #receive(Matcher)} with three matchers; the first that accepts an entry handles it.
    *
    * @param first tried first
    * @param second tried second
@@ -297,8 +297,8 @@ public interface ProcessContext<M> {
    * for later receives. Must be called from the owning process's thread only.
    *
    * <p>A receive without a mark whose matchers each take one class of message (made with {@code
-   * Matcher.on(Class, ...)}) or only down notices already passes over the waiting messages of
-   * other classes at no cost; the mark is for the reply awaited among many of its own class.
+   * Matcher.on(Class, ...)}) or only down notices already passes over the waiting messages of other
+   * classes at no cost; the mark is for the reply awaited among many of its own class.
    *
    * <pre>{@code
    * ReceiveMark mark = ctx.mark();
@@ -474,8 +474,8 @@ public interface ProcessContext<M> {
 
   /**
    * Starts a process on this node, linked to this one before it runs its first line (Erlang's
-   * {@code spawn_link/1}), so that neither can end abnormally without the other hearing of it.
-   * Must be called from the owning process's thread only.
+   * {@code spawn_link/1}), so that neither can end abnormally without the other hearing of it. Must
+   * be called from the owning process's thread only.
    *
    * @param body the child's body
    * @return the child's pid
@@ -509,9 +509,9 @@ public interface ProcessContext<M> {
   /**
    * Turns the trapping of exit signals on or off (Erlang's {@code process_flag(trap_exit, ...)}).
    * While it is on, an exit signal does not end this process but enters its mailbox as an {@link
-   * Exit}, after every message its sender sent before it, taken by {@link Matcher#onExit}. A
-   * signal from {@link #kill(Pid)} cannot be trapped. Off when a process starts. Must be called
-   * from the owning process's thread only.
+   * Exit}, after every message its sender sent before it, taken by {@link Matcher#onExit}. A signal
+   * from {@link #kill(Pid)} cannot be trapped. Off when a process starts. Must be called from the
+   * owning process's thread only.
    *
    * @param trap whether to trap exit signals from now on
    * @return whether it trapped them before this call
@@ -523,8 +523,8 @@ public interface ProcessContext<M> {
   /**
    * Sends {@code pid} an exit signal asking it to stop (Erlang's {@code exit(Pid, shutdown)}), with
    * the reason {@link MonitorReason.Shutdown} of this process and {@code reason}. A process that
-   * does not trap exits ends with {@link MonitorReason.Exited}; one that traps gets an {@link Exit}.
-   * Asynchronous, like a send: a signal to a process that has ended is dropped.
+   * does not trap exits ends with {@link MonitorReason.Exited}; one that traps gets an {@link
+   * Exit}. Asynchronous, like a send: a signal to a process that has ended is dropped.
    *
    * @param pid the process
    * @param reason why, for people; may be empty
@@ -568,8 +568,8 @@ public interface ProcessContext<M> {
    * Adds this process to the process group {@code group} (Erlang's {@code pg:join/2}). Groups span
    * the cluster without a global lock: each node owns its own members and tells every connected
    * node of each change, and a node that connects is told every member at once, so the views
-   * converge. A process leaves its groups when it ends; joining a group it is in does nothing.
-   * Must be called from the owning process's thread only.
+   * converge. A process leaves its groups when it ends; joining a group it is in does nothing. Must
+   * be called from the owning process's thread only.
    *
    * @param group 1 to 255 characters
    * @throws NullPointerException if {@code group} is null
@@ -645,9 +645,9 @@ public interface ProcessContext<M> {
 
   /**
    * Registers this process under {@code name} on its node (Erlang's {@code register/2}), so that
-   * {@link #sendNamed(String, Object)} and {@link #sendNamed(NodeId, String, Object)} reach it. The name is
-   * released when the process ends, or by {@link #unregister()}. A process has at most one name.
-   * Must be called from the owning process's thread only.
+   * {@link #sendNamed(String, Object)} and {@link #sendNamed(NodeId, String, Object)} reach it. The
+   * name is released when the process ends, or by {@link #unregister()}. A process has at most one
+   * name. Must be called from the owning process's thread only.
    *
    * @param name 1 to 255 characters
    * @throws NameTakenException if a live process of this node holds the name
@@ -680,9 +680,9 @@ public interface ProcessContext<M> {
   Optional<Pid> whereis(String name);
 
   /**
-   * Sends a message to the process registered under {@code name} on this node (Erlang's {@code
-   * Name ! Msg}), with the delivery guarantees of {@link #send(Pid, Object)}. If no process holds
-   * the name, the message is counted as a dead letter and dropped; nothing is thrown.
+   * Sends a message to the process registered under {@code name} on this node (Erlang's {@code Name
+   * ! Msg}), with the delivery guarantees of {@link #send(Pid, Object)}. If no process holds the
+   * name, the message is counted as a dead letter and dropped; nothing is thrown.
    *
    * @param name the name
    * @param message the message
@@ -692,10 +692,10 @@ public interface ProcessContext<M> {
   void sendNamed(String name, M message);
 
   /**
-   * Sends a message to the process registered under {@code name} on {@code node}, which may be
-   * this one (Erlang's {@code {Name, Node} ! Msg}). The name is looked up on that node when the
-   * message arrives; one that no process holds there makes the message a dead letter there.
-   * Messages from one process to one name on one node arrive in send order.
+   * Sends a message to the process registered under {@code name} on {@code node}, which may be this
+   * one (Erlang's {@code {Name, Node} ! Msg}). The name is looked up on that node when the message
+   * arrives; one that no process holds there makes the message a dead letter there. Messages from
+   * one process to one name on one node arrive in send order.
    *
    * @param node the node
    * @param name the name
@@ -731,9 +731,9 @@ public interface ProcessContext<M> {
    * arrives after the request, so its cost does not grow with the messages waiting in the mailbox.
    * Must be called from the owning process's thread only.
    *
-   * <p>The request should carry {@link #self()} and something that names this call (a counter),
-   * and {@code reply} should accept only the answer that carries it back. A reply that arrives
-   * after the deadline stays in the mailbox, as with Erlang.
+   * <p>The request should carry {@link #self()} and something that names this call (a counter), and
+   * {@code reply} should accept only the answer that carries it back. A reply that arrives after
+   * the deadline stays in the mailbox, as with Erlang.
    *
    * @param server the process that answers
    * @param request the request
@@ -777,8 +777,8 @@ public interface ProcessContext<M> {
    * @return the connected node
    * @throws LocalOnlyModeException in local-only mode
    * @throws NullPointerException if {@code host} or {@code name} is null
-   * @throws IllegalArgumentException if an argument is malformed: a blank host, a port outside 1
-   *     to 65535, a malformed name
+   * @throws IllegalArgumentException if an argument is malformed: a blank host, a port outside 1 to
+   *     65535, a malformed name
    * @throws DistprocException if the node cannot be reached within the request timeout
    */
   NodeId addRemoteNode(String host, int port, String name);

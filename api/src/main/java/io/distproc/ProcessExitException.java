@@ -10,9 +10,9 @@ import java.util.Objects;
  * own, such as {@link MonitorReason.Shutdown}.
  *
  * <p>A process told to end by a signal ends with the signal's reason even if its body catches this
- * exception: every later call into its context throws it again. A body should let it propagate.
- * The reason travels to monitors and linked processes as a value (never by Java serialization),
- * as {@link #reason()} returns it.
+ * exception: every later call into its context throws it again. A body should let it propagate. The
+ * reason travels to monitors and linked processes as a value (never by Java serialization), as
+ * {@link #reason()} returns it.
  *
  * @since 0.1.0
  */
@@ -23,8 +23,8 @@ public class ProcessExitException extends DistprocException {
 
   /**
    * Creates the exception. Thrown from a process body, it ends the process with {@code reason} if
-   * {@code reason.pid()} is that process (a reason about another process is reported as a crash
-   * of this exception).
+   * {@code reason.pid()} is that process (a reason about another process is reported as a crash of
+   * this exception).
    *
    * @param reason why the process ends
    * @throws NullPointerException if {@code reason} is null

@@ -82,7 +82,8 @@ public final class SeedNode {
   static String checkHost(String host) {
     Objects.requireNonNull(host, "host");
     if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ')) {
-      throw new IllegalArgumentException("host must be a non-blank name or address: '" + host + "'");
+      throw new IllegalArgumentException(
+          "host must be a non-blank name or address: '" + host + "'");
     }
     return host;
   }

@@ -13,8 +13,7 @@ public interface TimerRef {
   /**
    * Cancels the timer. The answer to "was it cancelled before it was sent" is exact: {@code true}
    * means the message was not sent and never will be; {@code false} means it was already sent (or
-   * is being sent at this instant, and will arrive), or the timer was cancelled before.
-   * Idempotent.
+   * is being sent at this instant, and will arrive), or the timer was cancelled before. Idempotent.
    *
    * @return {@code true} if this call stopped the message
    */

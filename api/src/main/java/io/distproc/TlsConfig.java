@@ -15,11 +15,11 @@ import org.jspecify.annotations.Nullable;
  * How a node secures its links with TLS: its certificate chain and private key, and the
  * certificates it trusts, either as PEM files (what Kubernetes secrets and cert-manager produce),
  * as JDK key and trust managers (for keys in a keystore or an HSM, or for managers that reload
- * rotated certificates, such as grpc-java's {@code AdvancedTlsX509KeyManager}), or as a JDK
- * {@link SSLContext} that an application has set up already.
+ * rotated certificates, such as grpc-java's {@code AdvancedTlsX509KeyManager}), or as a JDK {@link
+ * SSLContext} that an application has set up already.
  *
- * <p>Every node is both a server (it accepts links) and a client (it dials them), so each needs
- * its own certificate and the authorities it trusts. With {@code mutual} (the usual choice for a
+ * <p>Every node is both a server (it accepts links) and a client (it dials them), so each needs its
+ * own certificate and the authorities it trusts. With {@code mutual} (the usual choice for a
  * cluster) a node also demands a certificate from every dialler, signed by a trusted authority;
  * with {@code serverOnly} only the accepting node proves who it is. A dialler checks that the
  * accepting node's certificate names the node it expects, and under mutual TLS the accepting node
@@ -103,8 +103,8 @@ public final class TlsConfig {
   }
 
   /**
-   * TLS where only the accepting node presents a certificate, with identity and trust given as
-   * JDK managers; see {@link #mutual(X509KeyManager, X509TrustManager)}.
+   * TLS where only the accepting node presents a certificate, with identity and trust given as JDK
+   * managers; see {@link #mutual(X509KeyManager, X509TrustManager)}.
    *
    * @param keyManager this node's certificate chain and key, presented when it accepts a link
    * @param trustManager decides which accepting nodes' certificates to trust
@@ -116,19 +116,19 @@ public final class TlsConfig {
   }
 
   /**
-   * Mutual TLS from a JDK {@link SSLContext} the application has initialised: its key managers
-   * give this node's certificate, its trust managers decide which peers to trust. The context is
-   * used for links in both directions.
+   * Mutual TLS from a JDK {@link SSLContext} the application has initialised: its key managers give
+   * this node's certificate, its trust managers decide which peers to trust. The context is used
+   * for links in both directions.
    *
    * <p>A dialler still checks that the accepting node's certificate names the node it expects (or
    * the host it dialled): it asks the context's engines for HTTPS endpoint identification, which
    * the JDK's trust managers perform, and which the JDK also performs around a plain {@link
    * X509TrustManager}. A context whose trust manager is an {@code X509ExtendedTrustManager} that
    * ignores the endpoint identification algorithm turns that check off: use {@link
-   * #mutual(X509KeyManager, X509TrustManager)} for such a manager, which checks the name itself.
-   * A seed given only by a DNS name is dialled at each address it resolves to, so with a context
-   * the accepting node's certificate must name that address; with files or managers it need only
-   * name the node (the node's name is checked once its handshake gives it).
+   * #mutual(X509KeyManager, X509TrustManager)} for such a manager, which checks the name itself. A
+   * seed given only by a DNS name is dialled at each address it resolves to, so with a context the
+   * accepting node's certificate must name that address; with files or managers it need only name
+   * the node (the node's name is checked once its handshake gives it).
    *
    * @param sslContext an initialised context of the JDK's TLS implementation (or one that supports
    *     ALPN, which gRPC needs)
@@ -165,7 +165,8 @@ public final class TlsConfig {
     check("privateKey", Objects.requireNonNull(key, "privateKey"), errors);
     check("trustedCertificates", Objects.requireNonNull(trusted, "trustedCertificates"), errors);
     if (!errors.isEmpty()) {
-      throw new IllegalArgumentException("invalid TLS configuration:\n  " + String.join("\n  ", errors));
+      throw new IllegalArgumentException(
+          "invalid TLS configuration:\n  " + String.join("\n  ", errors));
     }
     return new TlsConfig(chain, key, trusted, null, null, null, mutual);
   }

@@ -160,7 +160,8 @@ class NodeConfigTest {
         .containsExactly("cookie: must be 1 to 255 characters");
     assertThat(remoteErrors(b -> b.cookie("c".repeat(256))))
         .containsExactly("cookie: must be 1 to 255 characters");
-    assertThat(NodeConfig.remote("alpha").cookie("c".repeat(255)).plaintext().build().cookie()).isPresent();
+    assertThat(NodeConfig.remote("alpha").cookie("c".repeat(255)).plaintext().build().cookie())
+        .isPresent();
   }
 
   @Test

@@ -6,9 +6,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * INTERNAL API: what the runtime asks of a {@link Matcher}. Every matcher is a case (the
- * interface is sealed to this class), so the runtime turns one into the other with a cast, and
- * user code sees none of these methods.
+ * INTERNAL API: what the runtime asks of a {@link Matcher}. Every matcher is a case (the interface
+ * is sealed to this class), so the runtime turns one into the other with a cast, and user code sees
+ * none of these methods.
  *
  * <p>A case takes messages or signal entries (down notices, trapped exit signals, node events,
  * group changes), never both. Immutable; its methods run on the receiving process's thread.
@@ -53,8 +53,8 @@ public abstract sealed class Case<M, R> implements Matcher<M, R>
   public abstract boolean acceptsMessage(Object message);
 
   /**
-   * Tells whether this case takes a signal entry: a {@code Down}, an {@code Exit}, a node event
-   * or a group change.
+   * Tells whether this case takes a signal entry: a {@code Down}, an {@code Exit}, a node event or
+   * a group change.
    *
    * @param signal a signal entry from the mailbox
    * @return whether this case takes it

@@ -20,8 +20,8 @@ public final class MessageCase<M, R> extends Case<M, R> {
   private final Function<? super M, ? extends R> handler;
 
   /**
-   * A matcher of the messages that are instances of {@code type} and that {@code accepts} says
-   * yes to. The predicate and the handler are given only instances of {@code type}.
+   * A matcher of the messages that are instances of {@code type} and that {@code accepts} says yes
+   * to. The predicate and the handler are given only instances of {@code type}.
    *
    * @param type the class of the messages taken; {@code Object.class} for any
    * @param accepts decides whether an instance is taken; null takes every instance

@@ -64,27 +64,32 @@ final class PekkoDeepMailbox {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals("start", s -> {
-            t0 = System.nanoTime();
-            getContext().become(awaiting());
-            request();
-          })
+          .matchEquals(
+              "start",
+              s -> {
+                t0 = System.nanoTime();
+                getContext().become(awaiting());
+                request();
+              })
           .matchAny(m -> stash())
           .build();
     }
 
     private Receive awaiting() {
       return receiveBuilder()
-          .match(Reply.class, x -> x.ref() == ref, x -> {
-            if (ref < n) {
-              request();
-            } else {
-              long t = System.nanoTime() - t0;
-              getContext().become(counting(t));
-              unstashAll();
-              getSelf().tell("end", getSelf());
-            }
-          })
+          .match(
+              Reply.class,
+              x -> x.ref() == ref,
+              x -> {
+                if (ref < n) {
+                  request();
+                } else {
+                  long t = System.nanoTime() - t0;
+                  getContext().become(counting(t));
+                  unstashAll();
+                  getSelf().tell("end", getSelf());
+                }
+              })
           .matchAny(m -> stash())
           .build();
     }
@@ -129,8 +134,7 @@ final class PekkoDeepMailbox {
   private static double w7Once(ActorSystem system, int depth, int n) throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
     ActorRef server = system.actorOf(Props.create(Server.class, Server::new));
-    ActorRef client =
-        system.actorOf(Props.create(Client.class, () -> new Client(server, n, done)));
+    ActorRef client = system.actorOf(Props.create(Client.class, () -> new Client(server, n, done)));
     for (int i = 0; i < depth; i++) {
       client.tell(new Noise(i), ActorRef.noSender());
     }

@@ -24,8 +24,8 @@ import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.pattern.Patterns;
 
 /**
- * W10 on Pekko, the fault layer: the restarts of a OneForOneStrategy's child that is made to
- * crash, and the heap a mutual DeathWatch costs (Pekko's nearest to a link).
+ * W10 on Pekko, the fault layer: the restarts of a OneForOneStrategy's child that is made to crash,
+ * and the heap a mutual DeathWatch costs (Pekko's nearest to a link).
  */
 final class PekkoFault {
   private PekkoFault() {}
@@ -71,9 +71,11 @@ final class PekkoFault {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals(W10.CRASH, c -> {
-            throw new IllegalStateException("W10: crashing as asked");
-          })
+          .matchEquals(
+              W10.CRASH,
+              c -> {
+                throw new IllegalStateException("W10: crashing as asked");
+              })
           .build();
     }
   }
@@ -88,10 +90,15 @@ final class PekkoFault {
 
     W10Supervisor(Props child, int maxRestarts) {
       this.child = child;
-      this.strategy = new OneForOneStrategy(maxRestarts, Duration.ofHours(1),
-          t -> t instanceof IllegalStateException ? SupervisorStrategy.restart()
-              : SupervisorStrategy.escalate(),
-          false);
+      this.strategy =
+          new OneForOneStrategy(
+              maxRestarts,
+              Duration.ofHours(1),
+              t ->
+                  t instanceof IllegalStateException
+                      ? SupervisorStrategy.restart()
+                      : SupervisorStrategy.escalate(),
+              false);
     }
 
     @Override
@@ -131,19 +138,21 @@ final class PekkoFault {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals(W10.STARTED, s -> {
-            if (++starts == 1) {
-              t0 = System.nanoTime(); // the first instance
-            }
-            if (starts == first + 1) {
-              tFirst = System.nanoTime();
-            }
-            if (starts == n + 1) {
-              done.complete(new long[] {System.nanoTime() - t0, tFirst - t0});
-            } else {
-              getSender().tell(W10.CRASH, getSelf());
-            }
-          })
+          .matchEquals(
+              W10.STARTED,
+              s -> {
+                if (++starts == 1) {
+                  t0 = System.nanoTime(); // the first instance
+                }
+                if (starts == first + 1) {
+                  tFirst = System.nanoTime();
+                }
+                if (starts == n + 1) {
+                  done.complete(new long[] {System.nanoTime() - t0, tFirst - t0});
+                } else {
+                  getSender().tell(W10.CRASH, getSelf());
+                }
+              })
           .build();
     }
   }
@@ -152,8 +161,8 @@ final class PekkoFault {
    * One actor of a W10 pair. The second (partner not null) answers NOP by sending the first HELLO,
    * and WATCH by watching the first and sending it HELLO_WATCH, which makes the first watch it; the
    * first answers either with ACK, on which the second counts down (a watch's system message is
-   * taken before any message sent after it, so both watches are in place by then). Both stop on
-   * GO, and ignore the other's Terminated.
+   * taken before any message sent after it, so both watches are in place by then). Both stop on GO,
+   * and ignore the other's Terminated.
    */
   static final class PairMember extends AbstractActor {
     private final ActorRef partner;
@@ -161,8 +170,8 @@ final class PekkoFault {
     private final CountDownLatch[] step;
     private final CountDownLatch ended;
 
-    PairMember(ActorRef partner, CountDownLatch ready, CountDownLatch[] step,
-        CountDownLatch ended) {
+    PairMember(
+        ActorRef partner, CountDownLatch ready, CountDownLatch[] step, CountDownLatch ended) {
       this.partner = partner;
       this.ready = ready;
       this.step = step;
@@ -183,15 +192,19 @@ final class PekkoFault {
     public Receive createReceive() {
       return receiveBuilder()
           .matchEquals(W10.NOP, m -> partner.tell(W10.HELLO, getSelf()))
-          .matchEquals(W10.WATCH, m -> {
-            getContext().watch(partner);
-            partner.tell(W10.HELLO_WATCH, getSelf());
-          })
+          .matchEquals(
+              W10.WATCH,
+              m -> {
+                getContext().watch(partner);
+                partner.tell(W10.HELLO_WATCH, getSelf());
+              })
           .matchEquals(W10.HELLO, m -> getSender().tell(W10.ACK, getSelf()))
-          .matchEquals(W10.HELLO_WATCH, m -> {
-            getContext().watch(getSender());
-            getSender().tell(W10.ACK, getSelf());
-          })
+          .matchEquals(
+              W10.HELLO_WATCH,
+              m -> {
+                getContext().watch(getSender());
+                getSender().tell(W10.ACK, getSelf());
+              })
           .matchEquals(W10.ACK, m -> step[0].countDown())
           .matchEquals(W10.GO, m -> getContext().stop(getSelf()))
           .match(Terminated.class, t -> {})
@@ -207,8 +220,12 @@ final class PekkoFault {
     private final CountDownLatch ended;
     private final CompletableFuture<Void> spawned;
 
-    PairSpawner(ActorRef[] refs, CountDownLatch ready, CountDownLatch[] step,
-        CountDownLatch ended, CompletableFuture<Void> spawned) {
+    PairSpawner(
+        ActorRef[] refs,
+        CountDownLatch ready,
+        CountDownLatch[] step,
+        CountDownLatch ended,
+        CompletableFuture<Void> spawned) {
       this.refs = refs;
       this.ready = ready;
       this.step = step;
@@ -219,16 +236,26 @@ final class PekkoFault {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals("spawn", m -> {
-            for (int i = 0; i < refs.length; i += 2) {
-              ActorRef first = getContext().actorOf(Props.create(PairMember.class,
-                  () -> new PairMember(null, ready, step, ended)));
-              refs[i] = first;
-              refs[i + 1] = getContext().actorOf(Props.create(PairMember.class,
-                  () -> new PairMember(first, ready, step, ended)));
-            }
-            spawned.complete(null);
-          })
+          .matchEquals(
+              "spawn",
+              m -> {
+                for (int i = 0; i < refs.length; i += 2) {
+                  ActorRef first =
+                      getContext()
+                          .actorOf(
+                              Props.create(
+                                  PairMember.class,
+                                  () -> new PairMember(null, ready, step, ended)));
+                  refs[i] = first;
+                  refs[i + 1] =
+                      getContext()
+                          .actorOf(
+                              Props.create(
+                                  PairMember.class,
+                                  () -> new PairMember(first, ready, step, ended)));
+                }
+                spawned.complete(null);
+              })
           .build();
     }
   }
@@ -238,13 +265,17 @@ final class PekkoFault {
     int pairs = scaled(Bench.W10_PAIRS, scale);
     result("w10.restarts", n);
     result("w10.pairs", pairs);
-    info("w10.restart.how", "a parent actor with OneForOneStrategy(restarts+1, 1 h, Restart on the"
-        + " child's exception, logging off) and one child; the driver sends the child CRASH (it"
-        + " throws) and waits for the new instance's STARTED, sent from preStart");
-    info("w10.link.how", "pairs of actors, children of one parent; each pair makes a round trip"
-        + " that changes nothing, another, then one that makes each watch the other (context.watch"
-        + " both ways: DeathWatch, Pekko's nearest to a link), a full GC after each; heap after the"
-        + " watches less heap after the second, per pair");
+    info(
+        "w10.restart.how",
+        "a parent actor with OneForOneStrategy(restarts+1, 1 h, Restart on the"
+            + " child's exception, logging off) and one child; the driver sends the child CRASH (it"
+            + " throws) and waits for the new instance's STARTED, sent from preStart");
+    info(
+        "w10.link.how",
+        "pairs of actors, children of one parent; each pair makes a round trip"
+            + " that changes nothing, another, then one that makes each watch the other (context.watch"
+            + " both ways: DeathWatch, Pekko's nearest to a link), a full GC after each; heap after the"
+            + " watches less heap after the second, per pair");
     ActorSystem system = localSystem();
     try {
       Bench.Runs r = new Bench.Runs("w10");
@@ -291,8 +322,10 @@ final class PekkoFault {
     CountDownLatch ended = new CountDownLatch(2 * pairs);
     ActorRef[] refs = new ActorRef[2 * pairs];
     CompletableFuture<Void> spawned = new CompletableFuture<>();
-    ActorRef spawner = system.actorOf(Props.create(PairSpawner.class,
-        () -> new PairSpawner(refs, ready, step, ended, spawned)));
+    ActorRef spawner =
+        system.actorOf(
+            Props.create(
+                PairSpawner.class, () -> new PairSpawner(refs, ready, step, ended, spawned)));
     spawner.tell("spawn", ActorRef.noSender());
     get(spawned);
     await(ready, "W10 pairs to start");

@@ -21,9 +21,9 @@ import org.apache.pekko.actor.Props;
 import org.apache.pekko.pattern.Patterns;
 
 /**
- * The local workloads on Pekko, each on a local actor system with the default dispatcher: W1
- * (spawn waiting actors, one message each, all end), W2 (ping-pong) and W3 (fan-in). W8 runs W2
- * and W3 again, and W1's waiters, in {@link PekkoScaling}.
+ * The local workloads on Pekko, each on a local actor system with the default dispatcher: W1 (spawn
+ * waiting actors, one message each, all end), W2 (ping-pong) and W3 (fan-in). W8 runs W2 and W3
+ * again, and W1's waiters, in {@link PekkoScaling}.
  */
 final class PekkoLocal {
   private PekkoLocal() {}
@@ -71,19 +71,23 @@ final class PekkoLocal {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals("spawn", m -> {
-            for (int i = 0; i < refs.length; i++) {
-              refs[i] = getContext().actorOf(props);
-            }
-            spawned.complete(null);
-          })
-          .matchEquals("count", m -> {
-            int children = 0;
-            for (ActorRef child : getContext().getChildren()) {
-              children++;
-            }
-            getSender().tell(children, getSelf());
-          })
+          .matchEquals(
+              "spawn",
+              m -> {
+                for (int i = 0; i < refs.length; i++) {
+                  refs[i] = getContext().actorOf(props);
+                }
+                spawned.complete(null);
+              })
+          .matchEquals(
+              "count",
+              m -> {
+                int children = 0;
+                for (ActorRef child : getContext().getChildren()) {
+                  children++;
+                }
+                getSender().tell(children, getSelf());
+              })
           .build();
     }
   }
@@ -122,8 +126,10 @@ final class PekkoLocal {
     /** How many are alive: the parent's children, as it counts them. */
     @Override
     public long count() throws Exception {
-      return (Integer) Patterns.ask(spawner, "count", PATIENCE).toCompletableFuture()
-          .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      return (Integer)
+          Patterns.ask(spawner, "count", PATIENCE)
+              .toCompletableFuture()
+              .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Override
@@ -225,17 +231,21 @@ final class PekkoLocal {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals("start", s -> {
-            t0 = System.nanoTime();
-            ponger.tell(Ping.PING, getSelf());
-          })
-          .matchEquals(Ping.PONG, p -> {
-            if (++count < n) {
-              ponger.tell(Ping.PING, getSelf());
-            } else {
-              done.complete(System.nanoTime() - t0);
-            }
-          })
+          .matchEquals(
+              "start",
+              s -> {
+                t0 = System.nanoTime();
+                ponger.tell(Ping.PING, getSelf());
+              })
+          .matchEquals(
+              Ping.PONG,
+              p -> {
+                if (++count < n) {
+                  ponger.tell(Ping.PING, getSelf());
+                } else {
+                  done.complete(System.nanoTime() - t0);
+                }
+              })
           .build();
     }
   }
@@ -259,8 +269,7 @@ final class PekkoLocal {
   static double w2Once(ActorSystem system, int n) throws Exception {
     CompletableFuture<Long> done = new CompletableFuture<>();
     ActorRef ponger = system.actorOf(Props.create(Ponger.class, Ponger::new));
-    ActorRef pinger =
-        system.actorOf(Props.create(Pinger.class, () -> new Pinger(ponger, n, done)));
+    ActorRef pinger = system.actorOf(Props.create(Pinger.class, () -> new Pinger(ponger, n, done)));
     pinger.tell("start", ActorRef.noSender());
     long nanos = get(done);
     system.stop(pinger);
@@ -268,7 +277,8 @@ final class PekkoLocal {
     return perSecond(n, nanos);
   }
 
-  // ---- W3: fan-in --------------------------------------------------------------------------------
+  // ---- W3: fan-in
+  // --------------------------------------------------------------------------------
 
   /** Counts messages until it has them all. */
   static final class Receiver extends AbstractActor {
@@ -284,11 +294,12 @@ final class PekkoLocal {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchAny(m -> {
-            if (++count == total) {
-              done.complete(System.nanoTime());
-            }
-          })
+          .matchAny(
+              m -> {
+                if (++count == total) {
+                  done.complete(System.nanoTime());
+                }
+              })
           .build();
     }
   }
@@ -307,11 +318,13 @@ final class PekkoLocal {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals("go", g -> {
-            for (int i = 0; i < perSender; i++) {
-              receiver.tell(ONE, getSelf());
-            }
-          })
+          .matchEquals(
+              "go",
+              g -> {
+                for (int i = 0; i < perSender; i++) {
+                  receiver.tell(ONE, getSelf());
+                }
+              })
           .build();
     }
   }

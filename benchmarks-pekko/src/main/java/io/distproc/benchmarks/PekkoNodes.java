@@ -16,10 +16,10 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Props;
 
 /**
- * The actor systems of Pekko's remote workloads: the Artery TCP configuration every system gets
- * (on 127.0.0.1), with the watch failure detector W6 tunes, and node B's JVM: how it is started
- * ({@code node-b NAME default|tuned}, through {@link PekkoWorkloads}), the actors it runs, and how
- * node A finds them.
+ * The actor systems of Pekko's remote workloads: the Artery TCP configuration every system gets (on
+ * 127.0.0.1), with the watch failure detector W6 tunes, and node B's JVM: how it is started ({@code
+ * node-b NAME default|tuned}, through {@link PekkoWorkloads}), the actors it runs, and how node A
+ * finds them.
  */
 final class PekkoNodes {
   private PekkoNodes() {}
@@ -61,8 +61,10 @@ final class PekkoNodes {
         pekko.remote.warn-about-direct-use = off
         """;
     if (blast) {
-      artery += "pekko.remote.artery.advanced.outbound-message-queue-size = "
-          + (Bench.W4_MESSAGES + 10_000) + "\n";
+      artery +=
+          "pekko.remote.artery.advanced.outbound-message-queue-size = "
+              + (Bench.W4_MESSAGES + 10_000)
+              + "\n";
     }
     return ConfigFactory.systemProperties()
         .withFallback(
@@ -70,7 +72,8 @@ final class PekkoNodes {
         .withFallback(ConfigFactory.load());
   }
 
-  // ---- the second node ---------------------------------------------------------------------------
+  // ---- the second node
+  // ---------------------------------------------------------------------------
 
   /** B's sink: counts payloads, acknowledges to their sender. */
   static final class Sink extends AbstractActor {
@@ -81,19 +84,24 @@ final class PekkoNodes {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .match(byte[].class, b -> {
-            count++;
-            if ((ackEvery > 0 && count % ackEvery == 0) || count == total) {
-              getSender().tell(count, getSelf());
-            }
-          })
-          .match(String.class, s -> s.startsWith("reset "), s -> {
-            String[] f = s.split(" ");
-            total = Long.parseLong(f[1]);
-            ackEvery = Integer.parseInt(f[2]);
-            count = 0;
-            getSender().tell("ok", getSelf());
-          })
+          .match(
+              byte[].class,
+              b -> {
+                count++;
+                if ((ackEvery > 0 && count % ackEvery == 0) || count == total) {
+                  getSender().tell(count, getSelf());
+                }
+              })
+          .match(
+              String.class,
+              s -> s.startsWith("reset "),
+              s -> {
+                String[] f = s.split(" ");
+                total = Long.parseLong(f[1]);
+                ackEvery = Integer.parseInt(f[2]);
+                count = 0;
+                getSender().tell("ok", getSelf());
+              })
           .build();
     }
   }
@@ -102,9 +110,7 @@ final class PekkoNodes {
   static final class Echo extends AbstractActor {
     @Override
     public Receive createReceive() {
-      return receiveBuilder()
-          .match(byte[].class, b -> getSender().tell(b, getSelf()))
-          .build();
+      return receiveBuilder().match(byte[].class, b -> getSender().tell(b, getSelf())).build();
     }
   }
 
@@ -147,10 +153,12 @@ final class PekkoNodes {
         watch);
   }
 
-  static ActorRef resolve(ActorSystem system, Peer peer, String actor)
-      throws Exception {
+  static ActorRef resolve(ActorSystem system, Peer peer, String actor) throws Exception {
     String path = "pekko://b@127.0.0.1:" + peer.port() + "/user/" + actor;
-    return system.actorSelection(path).resolveOne(Duration.ofSeconds(30))
-        .toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return system
+        .actorSelection(path)
+        .resolveOne(Duration.ofSeconds(30))
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
   }
 }

@@ -40,7 +40,8 @@ final class PekkoRemote {
 
   private static final byte[] PAYLOAD = payload();
 
-  // ---- W4: remote throughput ---------------------------------------------------------------------
+  // ---- W4: remote throughput
+  // ---------------------------------------------------------------------
 
   /**
    * Sends n payloads to the sink, all at once or within a window, until all are acknowledged; then
@@ -65,18 +66,22 @@ final class PekkoRemote {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals("start", s -> {
-            t0 = System.nanoTime();
-            fill();
-          })
-          .match(Long.class, ack -> {
-            acked = Math.max(acked, ack);
-            if (acked >= n) {
-              done.accept(System.nanoTime() - t0);
-            } else {
-              fill();
-            }
-          })
+          .matchEquals(
+              "start",
+              s -> {
+                t0 = System.nanoTime();
+                fill();
+              })
+          .match(
+              Long.class,
+              ack -> {
+                acked = Math.max(acked, ack);
+                if (acked >= n) {
+                  done.accept(System.nanoTime() - t0);
+                } else {
+                  fill();
+                }
+              })
           .build();
     }
 
@@ -96,8 +101,11 @@ final class PekkoRemote {
     result("w4.window", Bench.W4_WINDOW);
     result("w4.ackEvery", Bench.W4_ACK_EVERY);
     info("w4.batching", "none by the workload; Artery batches itself");
-    info("w4.blastConfig", "pekko.remote.artery.advanced.outbound-message-queue-size = "
-        + (Bench.W4_MESSAGES + 10_000) + " (windowed: the default)");
+    info(
+        "w4.blastConfig",
+        "pekko.remote.artery.advanced.outbound-message-queue-size = "
+            + (Bench.W4_MESSAGES + 10_000)
+            + " (windowed: the default)");
     Bench.Runs r = new Bench.Runs("w4");
     try (Peer peer = startB(DEFAULT)) {
       for (boolean windowed : new boolean[] {false, true}) {
@@ -117,16 +125,20 @@ final class PekkoRemote {
     r.print();
   }
 
-  private static void w4Once(ActorSystem system, ActorRef sink, int n, boolean windowed,
-      Bench.Runs r) throws Exception {
+  private static void w4Once(
+      ActorSystem system, ActorRef sink, int n, boolean windowed, Bench.Runs r) throws Exception {
     int ackEvery = windowed ? Bench.W4_ACK_EVERY : 0;
     Patterns.ask(sink, "reset " + n + " " + ackEvery, Duration.ofSeconds(30))
-        .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
     heapAfterFullGc();
     CompletableFuture<Long> done = new CompletableFuture<>();
     try (Bench.HeapSampler heap = new Bench.HeapSampler()) {
-      ActorRef sender = system.actorOf(Props.create(ThroughputSender.class,
-          () -> new ThroughputSender(sink, n, windowed, done::complete)));
+      ActorRef sender =
+          system.actorOf(
+              Props.create(
+                  ThroughputSender.class,
+                  () -> new ThroughputSender(sink, n, windowed, done::complete)));
       sender.tell("start", ActorRef.noSender());
       long nanos = get(done);
       system.stop(sender);
@@ -138,7 +150,8 @@ final class PekkoRemote {
     }
   }
 
-  // ---- W5: remote ping-pong latency --------------------------------------------------------------
+  // ---- W5: remote ping-pong latency
+  // --------------------------------------------------------------
 
   /** Sends a payload to the echo, waits for it, n times, recording each round trip. */
   static final class LatencyPinger extends AbstractActor {
@@ -158,14 +171,16 @@ final class PekkoRemote {
     public Receive createReceive() {
       return receiveBuilder()
           .matchEquals("start", s -> ping())
-          .match(byte[].class, b -> {
-            lat[i++] = System.nanoTime() - t;
-            if (i < lat.length) {
-              ping();
-            } else {
-              done.complete(lat);
-            }
-          })
+          .match(
+              byte[].class,
+              b -> {
+                lat[i++] = System.nanoTime() - t;
+                if (i < lat.length) {
+                  ping();
+                } else {
+                  done.complete(lat);
+                }
+              })
           .build();
     }
 
@@ -196,8 +211,8 @@ final class PekkoRemote {
   private static void w5Once(ActorSystem system, ActorRef echo, int n, Bench.Runs r)
       throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
-    ActorRef pinger = system.actorOf(
-        Props.create(LatencyPinger.class, () -> new LatencyPinger(echo, n, done)));
+    ActorRef pinger =
+        system.actorOf(Props.create(LatencyPinger.class, () -> new LatencyPinger(echo, n, done)));
     pinger.tell("start", ActorRef.noSender());
     long[] lat = get(done);
     system.stop(pinger);
@@ -212,7 +227,8 @@ final class PekkoRemote {
     }
   }
 
-  // ---- W6: node-down detection ---------------------------------------------------------------------
+  // ---- W6: node-down detection
+  // ---------------------------------------------------------------------
 
   /** Watches the actor it is given; notes when Terminated arrives. */
   static final class Watcher extends AbstractActor {
@@ -228,19 +244,24 @@ final class PekkoRemote {
     public Receive createReceive() {
       return receiveBuilder()
           .match(ActorRef.class, ref -> getContext().watch(ref))
-          .match(Terminated.class, t -> {
-            firedAt.complete(System.nanoTime());
-            notice.complete(t);
-          })
+          .match(
+              Terminated.class,
+              t -> {
+                firedAt.complete(System.nanoTime());
+                notice.complete(t);
+              })
           .build();
     }
   }
 
   static void w6(int runs) throws Exception {
-    info("w6.default", "pekko.remote.watch-failure-detector as in reference.conf (heartbeat 1 s,"
-        + " acceptable pause 10 s, reaper 1 s)");
-    info("w6.tuned", TUNED_WATCH.replace('\n', ' ').replaceAll(" +", " ").strip()
-        + " on both systems");
+    info(
+        "w6.default",
+        "pekko.remote.watch-failure-detector as in reference.conf (heartbeat 1 s,"
+            + " acceptable pause 10 s, reaper 1 s)");
+    info(
+        "w6.tuned",
+        TUNED_WATCH.replace('\n', ' ').replaceAll(" +", " ").strip() + " on both systems");
     Bench.Runs r = new Bench.Runs("w6");
     for (String watch : new String[] {DEFAULT, TUNED}) {
       ActorSystem system = ActorSystem.create("a", remoteConfig(watch));
@@ -258,14 +279,13 @@ final class PekkoRemote {
     r.print();
   }
 
-  private static double w6Once(ActorSystem system, String watch, String signal)
-      throws Exception {
+  private static double w6Once(ActorSystem system, String watch, String signal) throws Exception {
     try (Peer peer = startB(watch)) {
       ActorRef waiter = resolve(system, peer, "waiter");
       CompletableFuture<Long> firedAt = new CompletableFuture<>();
       CompletableFuture<Terminated> notice = new CompletableFuture<>();
-      ActorRef watcher = system.actorOf(
-          Props.create(Watcher.class, () -> new Watcher(firedAt, notice)));
+      ActorRef watcher =
+          system.actorOf(Props.create(Watcher.class, () -> new Watcher(firedAt, notice)));
       watcher.tell(waiter, ActorRef.noSender());
       // Heartbeats flowing: three intervals, as on distproc's side.
       Thread.sleep(TUNED.equals(watch) ? 600 : 3000);

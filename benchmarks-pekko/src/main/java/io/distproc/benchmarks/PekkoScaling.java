@@ -23,11 +23,11 @@ import org.apache.pekko.pattern.Patterns;
 
 /**
  * The scaling workloads on Pekko ({@link Scaling} has their procedure), run by {@link
- * PekkoWorkloads}: W8, W2's and W3's rates with
- * 10^6 idle actors alive in the actor system, against the same system's rates with none; and W9,
- * four actor systems on Artery TCP (this JVM's and three more) in which each streams to the three
- * others at once, with W4's windowed protocol on each of the 12 directed links. Control messages
- * are Strings and Longs, carried by Pekko's built-in serializers, as in W4.
+ * PekkoWorkloads}: W8, W2's and W3's rates with 10^6 idle actors alive in the actor system, against
+ * the same system's rates with none; and W9, four actor systems on Artery TCP (this JVM's and three
+ * more) in which each streams to the three others at once, with W4's windowed protocol on each of
+ * the 12 directed links. Control messages are Strings and Longs, carried by Pekko's built-in
+ * serializers, as in W4.
  */
 final class PekkoScaling {
   private PekkoScaling() {}
@@ -35,15 +35,23 @@ final class PekkoScaling {
   // ---- W8: local rates with an idle population -------------------------------------------------
 
   static void w8(double scale, int runs) throws Exception {
-    info("w8.how", "each run: W2 and W3 on an actor system with no other actor of ours, then the"
-        + " same with the idle population alive (W1's waiting actors, children of one parent that"
-        + " counts them), then the population is stopped and awaited; a full GC before each of the"
-        + " two measurements");
+    info(
+        "w8.how",
+        "each run: W2 and W3 on an actor system with no other actor of ours, then the"
+            + " same with the idle population alive (W1's waiting actors, children of one parent that"
+            + " counts them), then the population is stopped and awaited; a full GC before each of the"
+            + " two measurements");
     ActorSystem system = PekkoWorkloads.localSystem();
     try {
       // W2's and W3's actors are stopped when they are done, and W8 does not count them.
-      Scaling.w8(scale, runs, new Scaling.Local(n -> w2Once(system, n), n -> w3Once(system, n),
-          () -> {}, n -> Waiters.spawn(system, n)));
+      Scaling.w8(
+          scale,
+          runs,
+          new Scaling.Local(
+              n -> w2Once(system, n),
+              n -> w3Once(system, n),
+              () -> {},
+              n -> Waiters.spawn(system, n)));
     } finally {
       PekkoWorkloads.shutdown(system);
     }
@@ -61,27 +69,38 @@ final class PekkoScaling {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .match(String.class, s -> s.startsWith("stream "), s -> {
-            String[] f = s.split(" ");
-            ActorRef coordinator = getSender();
-            getContext().actorOf(Props.create(Streamer.class,
-                () -> new Streamer(coordinator, Long.parseLong(f[1]), f[2])));
-          })
-          .match(String.class, s -> s.startsWith("sink "), s -> {
-            ActorRef sink = getContext().actorOf(Props.create(Sink.class, Sink::new));
-            sink.forward("reset " + s.substring("sink ".length()), getContext());
-          })
-          .matchEquals("clear", m -> {
-            getContext().getChildren().forEach(getContext()::stop);
-            getSender().tell("cleared", getSelf());
-          })
+          .match(
+              String.class,
+              s -> s.startsWith("stream "),
+              s -> {
+                String[] f = s.split(" ");
+                ActorRef coordinator = getSender();
+                getContext()
+                    .actorOf(
+                        Props.create(
+                            Streamer.class,
+                            () -> new Streamer(coordinator, Long.parseLong(f[1]), f[2])));
+              })
+          .match(
+              String.class,
+              s -> s.startsWith("sink "),
+              s -> {
+                ActorRef sink = getContext().actorOf(Props.create(Sink.class, Sink::new));
+                sink.forward("reset " + s.substring("sink ".length()), getContext());
+              })
+          .matchEquals(
+              "clear",
+              m -> {
+                getContext().getChildren().forEach(getContext()::stop);
+                getSender().tell("cleared", getSelf());
+              })
           .build();
     }
   }
 
   /**
-   * One directed link: asks the mesh actor at the other end for a sink, tells the coordinator it
-   * is ready once the sink answers, and on go streams to it with a W4 {@link ThroughputSender}
+   * One directed link: asks the mesh actor at the other end for a sink, tells the coordinator it is
+   * ready once the sink answers, and on go streams to it with a W4 {@link ThroughputSender}
    * (windowed), which reports its time to the coordinator.
    */
   static final class Streamer extends AbstractActor {
@@ -98,29 +117,40 @@ final class PekkoScaling {
 
     @Override
     public void preStart() {
-      getContext().actorSelection(target)
-          .tell("sink " + n + " " + Bench.W4_ACK_EVERY, getSelf());
+      getContext().actorSelection(target).tell("sink " + n + " " + Bench.W4_ACK_EVERY, getSelf());
     }
 
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals("ok", m -> {
-            sink = getSender();
-            coordinator.tell("ready", getSelf());
-          })
-          .matchEquals("go", m -> getContext()
-              .actorOf(Props.create(ThroughputSender.class, () -> new ThroughputSender(sink, n,
-                  true, nanos -> coordinator.tell(nanos, ActorRef.noSender()))))
-              .tell("start", getSelf()))
+          .matchEquals(
+              "ok",
+              m -> {
+                sink = getSender();
+                coordinator.tell("ready", getSelf());
+              })
+          .matchEquals(
+              "go",
+              m ->
+                  getContext()
+                      .actorOf(
+                          Props.create(
+                              ThroughputSender.class,
+                              () ->
+                                  new ThroughputSender(
+                                      sink,
+                                      n,
+                                      true,
+                                      nanos -> coordinator.tell(nanos, ActorRef.noSender()))))
+                      .tell("start", getSelf()))
           .build();
     }
   }
 
   /**
-   * The coordinator, on this JVM's system: counts the streamers' "ready", sends each "go" when
-   * told to, and collects their times; {@code done} gets the time from go to the last report
-   * first, then each link's.
+   * The coordinator, on this JVM's system: counts the streamers' "ready", sends each "go" when told
+   * to, and collects their times; {@code done} gets the time from go to the last report first, then
+   * each link's.
    */
   static final class Coordinator extends AbstractActor {
     private final CompletableFuture<Void> ready;
@@ -139,37 +169,47 @@ final class PekkoScaling {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals("ready", m -> {
-            streamers.add(getSender());
-            if (streamers.size() == nanos.length - 1) {
-              ready.complete(null);
-            }
-          })
-          .matchEquals("go", m -> {
-            t0 = System.nanoTime();
-            streamers.forEach(s -> s.tell("go", getSelf()));
-          })
-          .match(Long.class, t -> {
-            nanos[++reported] = t;
-            if (reported == nanos.length - 1) {
-              nanos[0] = System.nanoTime() - t0;
-              done.complete(nanos);
-            }
-          })
+          .matchEquals(
+              "ready",
+              m -> {
+                streamers.add(getSender());
+                if (streamers.size() == nanos.length - 1) {
+                  ready.complete(null);
+                }
+              })
+          .matchEquals(
+              "go",
+              m -> {
+                t0 = System.nanoTime();
+                streamers.forEach(s -> s.tell("go", getSelf()));
+              })
+          .match(
+              Long.class,
+              t -> {
+                nanos[++reported] = t;
+                if (reported == nanos.length - 1) {
+                  nanos[0] = System.nanoTime() - t0;
+                  done.complete(nanos);
+                }
+              })
           .build();
     }
   }
 
   static void w9(double scale, int runs) throws Exception {
     Scaling.w9Sizes(scale);
-    info("w9.how", "actor system a (this JVM) and three in JVMs of their own, Artery TCP; on each,"
-        + " one streamer actor per other system gets a sink there from its mesh actor and waits;"
-        + " on go, all 12 stream with W4's windowed ThroughputSender at once. Mesh rate = all"
-        + " messages / (go until the last report reaches a); a link's rate = its messages / its"
-        + " own stream's time");
-    info("w9.heap", "heapPerLinkKiB: system a's heap after a full GC with its 3 associations"
-        + " (after each run) less the same before it had any, / 3; nodeMaxHeapMiB: a's largest"
-        + " heap in use during a run (garbage included), after a full GC at its start, as W4's");
+    info(
+        "w9.how",
+        "actor system a (this JVM) and three in JVMs of their own, Artery TCP; on each,"
+            + " one streamer actor per other system gets a sink there from its mesh actor and waits;"
+            + " on go, all 12 stream with W4's windowed ThroughputSender at once. Mesh rate = all"
+            + " messages / (go until the last report reaches a); a link's rate = its messages / its"
+            + " own stream's time");
+    info(
+        "w9.heap",
+        "heapPerLinkKiB: system a's heap after a full GC with its 3 associations"
+            + " (after each run) less the same before it had any, / 3; nodeMaxHeapMiB: a's largest"
+            + " heap in use during a run (garbage included), after a full GC at its start, as W4's");
     ActorSystem a = ActorSystem.create("a", PekkoNodes.remoteConfig(DEFAULT));
     try {
       List<ActorRef> meshes = new ArrayList<>();
@@ -177,16 +217,23 @@ final class PekkoScaling {
       meshes.add(a.actorOf(Props.create(MeshNode.class, MeshNode::new), "mesh"));
       paths.add("pekko://a@127.0.0.1:" + PekkoNodes.port(a) + "/user/mesh");
       long noLinks = heapAfterFullGc();
-      try (Peers peers = Peers.start(Bench.W9_NODES - 1,
-          i -> PekkoNodes.startB("mesh" + (i + 1), DEFAULT))) {
+      try (Peers peers =
+          Peers.start(Bench.W9_NODES - 1, i -> PekkoNodes.startB("mesh" + (i + 1), DEFAULT))) {
         for (int i = 0; i < peers.size(); i++) {
           String path = "pekko://b@127.0.0.1:" + peers.get(i).port() + "/user/mesh";
           paths.add(path);
-          meshes.add(a.actorSelection(path).resolveOne(PATIENCE).toCompletableFuture()
-              .get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+          meshes.add(
+              a.actorSelection(path)
+                  .resolveOne(PATIENCE)
+                  .toCompletableFuture()
+                  .get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
         }
-        Scaling.w9(scale, runs, noLinks, new Scaling.Mesh(meshes.size(),
-            n -> w9Stream(a, meshes, paths, n), () -> clear(meshes)));
+        Scaling.w9(
+            scale,
+            runs,
+            noLinks,
+            new Scaling.Mesh(
+                meshes.size(), n -> w9Stream(a, meshes, paths, n), () -> clear(meshes)));
       }
     } finally {
       PekkoWorkloads.shutdown(a);
@@ -196,7 +243,8 @@ final class PekkoScaling {
   /** Has each mesh actor stop the streamers and sinks it made, and waits for its answer. */
   private static void clear(List<ActorRef> meshes) throws Exception {
     for (ActorRef mesh : meshes) {
-      Patterns.ask(mesh, "clear", PATIENCE).toCompletableFuture()
+      Patterns.ask(mesh, "clear", PATIENCE)
+          .toCompletableFuture()
           .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
   }

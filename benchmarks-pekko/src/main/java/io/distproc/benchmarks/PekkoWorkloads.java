@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 
 /**
- * The workloads of BENCHMARKS.md (W1..W7), the scaling ones (W8, W9: {@link PekkoScaling}) and
- * the fault layer's (W10) on Apache Pekko classic actors, the peer distproc is measured against; the same command line as distproc's side
- * ({@code run W SCALE RUNS}, and {@code node-b NAME default|tuned} for the second node). Local
- * workloads run on a local actor system with the default dispatcher; remote ones on Artery TCP on
- * 127.0.0.1, payloads being {@code byte[]} carried by Pekko's byte-array serializer, control
- * messages by its String and Long serializers.
+ * The workloads of BENCHMARKS.md (W1..W7), the scaling ones (W8, W9: {@link PekkoScaling}) and the
+ * fault layer's (W10) on Apache Pekko classic actors, the peer distproc is measured against; the
+ * same command line as distproc's side ({@code run W SCALE RUNS}, and {@code node-b NAME
+ * default|tuned} for the second node). Local workloads run on a local actor system with the default
+ * dispatcher; remote ones on Artery TCP on 127.0.0.1, payloads being {@code byte[]} carried by
+ * Pekko's byte-array serializer, control messages by its String and Long serializers.
  *
  * <p>This class is the JVM's entry point, and holds what the workloads share. The workloads are in
  * {@link PekkoLocal} (W1-W3), {@link PekkoRemote} (W4-W6), {@link PekkoDeepMailbox} (W7), {@link
@@ -76,9 +76,11 @@ public final class PekkoWorkloads {
       """;
 
   static ActorSystem localSystem() {
-    return ActorSystem.create("bench", ConfigFactory.systemProperties()
-        .withFallback(ConfigFactory.parseString(QUIET))
-        .withFallback(ConfigFactory.load()));
+    return ActorSystem.create(
+        "bench",
+        ConfigFactory.systemProperties()
+            .withFallback(ConfigFactory.parseString(QUIET))
+            .withFallback(ConfigFactory.load()));
   }
 
   static void shutdown(ActorSystem system) {

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the second node's JVM). Uses the JDK alone: the Pekko module runs it with no distproc library on
  * its class path (it depends on this module's jar, without its dependencies).
  *
- * <p>Protocol with the driver: each result is one line {@code RESULT key=value} on standard
- * output; {@code INFO key=value} lines are recorded as text; {@code CHILD pid} names a JVM this
- * one started, so that the driver can stop it even if this JVM dies.
+ * <p>Protocol with the driver: each result is one line {@code RESULT key=value} on standard output;
+ * {@code INFO key=value} lines are recorded as text; {@code CHILD pid} names a JVM this one
+ * started, so that the driver can stop it even if this JVM dies.
  */
 final class Bench {
   private Bench() {}
@@ -42,8 +42,8 @@ final class Bench {
 
   /**
    * W4 windowed: the most unacknowledged messages, 2,000 as BENCHMARKS.md defines it; {@code
-   * -Dbench.w4.window=N} (through {@code --jvm-flags}) changes it on both sides, to see how much
-   * of W4's rate the window decides. The results record the value used.
+   * -Dbench.w4.window=N} (through {@code --jvm-flags}) changes it on both sides, to see how much of
+   * W4's rate the window decides. The results record the value used.
    */
   static final int W4_WINDOW = Integer.getInteger("bench.w4.window", 2_000);
 
@@ -60,8 +60,8 @@ final class Bench {
   static final int W7_ROUND_TRIPS = 100_000;
 
   /**
-   * W8: the idle processes (actors) alive on the node while W2's and W3's rates are measured
-   * again. The population is the point, as W7's depth is: see {@link #kept}.
+   * W8: the idle processes (actors) alive on the node while W2's and W3's rates are measured again.
+   * The population is the point, as W7's depth is: see {@link #kept}.
    */
   static final int W8_IDLE = 1_000_000;
 
@@ -96,8 +96,8 @@ final class Bench {
   }
 
   /**
-   * The warm-up size of a workload that smoke mode runs below a tenth (W8, W9): a tenth of the
-   * full size, or the measured size where that is smaller.
+   * The warm-up size of a workload that smoke mode runs below a tenth (W8, W9): a tenth of the full
+   * size, or the measured size where that is smaller.
    */
   static int warmup(int full, double scale) {
     return Math.min(warmup(full), scaled(full, scale));
@@ -231,16 +231,21 @@ final class Bench {
 
     /** Starts sampling. */
     HeapSampler() {
-      thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
-        while (running) {
-          max.accumulateAndGet(heapUsed(), Math::max);
-          try {
-            Thread.sleep(5);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("heap-sampler")
+              .start(
+                  () -> {
+                    while (running) {
+                      max.accumulateAndGet(heapUsed(), Math::max);
+                      try {
+                        Thread.sleep(5);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
     }
 
     /** The largest heap in use seen so far, in bytes. */
@@ -263,18 +268,26 @@ final class Bench {
     info("jvm.version", System.getProperty("java.vm.name") + " " + Runtime.version());
     info("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     info("heap.max", Long.toString(Runtime.getRuntime().maxMemory()));
-    info("gc", String.join(",", ManagementFactory.getGarbageCollectorMXBeans().stream()
-        .map(b -> b.getName()).toList()));
+    info(
+        "gc",
+        String.join(
+            ",",
+            ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(b -> b.getName())
+                .toList()));
   }
 
   /**
-   * This JVM's flags, for node B's: without a flight recording or {@code -Dbench.peerFlags}
-   * (flags for node B only, separated by {@code |}, such as its own flight recording).
+   * This JVM's flags, for node B's: without a flight recording or {@code -Dbench.peerFlags} (flags
+   * for node B only, separated by {@code |}, such as its own flight recording).
    */
   static List<String> jvmFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> !a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-XX:FlightRecorder")
-            && !a.startsWith("-Dbench.peerFlags"))
+        .filter(
+            a ->
+                !a.startsWith("-XX:StartFlightRecording")
+                    && !a.startsWith("-XX:FlightRecorder")
+                    && !a.startsWith("-Dbench.peerFlags"))
         .toList();
   }
 
@@ -285,8 +298,8 @@ final class Bench {
   static void await(java.util.concurrent.CountDownLatch latch, String what)
       throws InterruptedException {
     if (!latch.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-      throw new IllegalStateException("timed out waiting for " + what + ": " + latch.getCount()
-          + " left");
+      throw new IllegalStateException(
+          "timed out waiting for " + what + ": " + latch.getCount() + " left");
     }
   }
 

@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The codec of the remote workloads: a payload is a {@code byte[]} written as one tag byte and
- * its bytes (so a 100 B payload is 101 B on the wire, before the transport's framing); the rest
- * are small control messages.
+ * The codec of the remote workloads: a payload is a {@code byte[]} written as one tag byte and its
+ * bytes (so a 100 B payload is 101 B on the wire, before the transport's framing); the rest are
+ * small control messages.
  */
 final class BenchCodec implements Codec<Object> {
   private static final byte BYTES = 0;
@@ -46,14 +46,16 @@ final class BenchCodec implements Codec<Object> {
         yield out;
       }
       case Pid p -> pid(ByteBuffer.allocate(pidSize(p) + 1).put(PID), p).array();
-      case SinkArgs s -> pid(ByteBuffer.allocate(pidSize(s.replyTo()) + 13).put(SINK), s.replyTo())
-          .putLong(s.total())
-          .putInt(s.ackEvery())
-          .array();
+      case SinkArgs s ->
+          pid(ByteBuffer.allocate(pidSize(s.replyTo()) + 13).put(SINK), s.replyTo())
+              .putLong(s.total())
+              .putInt(s.ackEvery())
+              .array();
       case Ack a -> ByteBuffer.allocate(9).put(ACK).putLong(a.count()).array();
       case StreamArgs s -> {
         byte[] node = s.node().getBytes(StandardCharsets.UTF_8);
-        yield pid(ByteBuffer.allocate(pidSize(s.coordinator()) + 15 + node.length).put(STREAM),
+        yield pid(
+                ByteBuffer.allocate(pidSize(s.coordinator()) + 15 + node.length).put(STREAM),
                 s.coordinator())
             .putShort((short) node.length)
             .put(node)
@@ -97,7 +99,9 @@ final class BenchCodec implements Codec<Object> {
 
   private static ByteBuffer pid(ByteBuffer out, Pid p) {
     byte[] name = p.node().name().getBytes(StandardCharsets.UTF_8);
-    return out.putShort((short) name.length).put(name).putLong(p.node().incarnation())
+    return out.putShort((short) name.length)
+        .put(name)
+        .putLong(p.node().incarnation())
         .putLong(p.id());
   }
 

@@ -19,8 +19,8 @@ final class ChildProcesses {
 
   /**
    * Where the pids in {@link #LIVE} are written, one a line, for scripts/bench.sh to stop them if
-   * this driver is killed: Erlang's node B runs in a session of its own (the VM starts every
-   * port program with setsid), out of reach of a signal to the driver's process group.
+   * this driver is killed: Erlang's node B runs in a session of its own (the VM starts every port
+   * program with setsid), out of reach of a signal to the driver's process group.
    */
   private static Path pidFile;
 
@@ -59,7 +59,8 @@ final class ChildProcesses {
     h.descendants().forEach(ChildProcesses::stop);
     if (h.isAlive()) {
       try {
-        new ProcessBuilder("kill", "-CONT", Long.toString(h.pid())).start()
+        new ProcessBuilder("kill", "-CONT", Long.toString(h.pid()))
+            .start()
             .waitFor(5, TimeUnit.SECONDS);
       } catch (IOException e) {
         // SIGKILL works on a stopped process too

@@ -5,16 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How busy the machine is when the {@link Driver} looks, before each workload and around the
- * whole run: the share of the CPUs that other work takes, from /proc/stat, and the load average.
+ * How busy the machine is when the {@link Driver} looks, before each workload and around the whole
+ * run: the share of the CPUs that other work takes, from /proc/stat, and the load average.
  */
 final class CpuLoad {
   private CpuLoad() {}
 
   /**
-   * How busy the CPUs are over one second while no workload JVM runs: the share of the machine
-   * that other work takes (0 to 1), or NaN where /proc/stat is not there. Unlike the load
-   * average, it does not remember the previous workload.
+   * How busy the CPUs are over one second while no workload JVM runs: the share of the machine that
+   * other work takes (0 to 1), or NaN where /proc/stat is not there. Unlike the load average, it
+   * does not remember the previous workload.
    */
   static double cpuBusy() {
     try {

@@ -16,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * W7 on distproc: a request/reply loop whose client has 10^4 messages nobody asks for queued in
- * its mailbox, with a plain selective receive and with one after {@code mark()}, each against the
- * same loop with an empty mailbox.
+ * W7 on distproc: a request/reply loop whose client has 10^4 messages nobody asks for queued in its
+ * mailbox, with a plain selective receive and with one after {@code mark()}, each against the same
+ * loop with an empty mailbox.
  */
 final class DistprocDeepMailbox {
   private DistprocDeepMailbox() {}
@@ -32,7 +32,8 @@ final class DistprocDeepMailbox {
   /** W7: a message nobody asks for, queued in the client's mailbox. */
   record Noise(int n) {}
 
-  // ---- W7: selective receive on a deep mailbox ---------------------------------------------------
+  // ---- W7: selective receive on a deep mailbox
+  // ---------------------------------------------------
 
   static void w7(double scale, int runs) throws Exception {
     int n = scaled(Bench.W7_ROUND_TRIPS, scale);
@@ -61,36 +62,44 @@ final class DistprocDeepMailbox {
 
   private static double w7Once(Node<Object> node, int depth, int n, boolean useMark)
       throws Exception {
-    Pid server = node.spawn(ctx -> ctx.receiveLoop(
-        on(Request.class, q -> {
-          ctx.send(q.from(), new Reply(q.ref()));
-          return true;
-        }),
-        on(String.class, s -> false)));
+    Pid server =
+        node.spawn(
+            ctx ->
+                ctx.receiveLoop(
+                    on(
+                        Request.class,
+                        q -> {
+                          ctx.send(q.from(), new Reply(q.ref()));
+                          return true;
+                        }),
+                    on(String.class, s -> false)));
     CompletableFuture<long[]> done = new CompletableFuture<>();
-    Pid client = node.spawn(ctx -> {
-      ctx.receive(on(String.class, "start"::equals, s -> s)); // the noise before it stays queued
-      Pid self = ctx.self();
-      long t0 = System.nanoTime();
-      for (long i = 1; i <= n; i++) {
-        long ref = i;
-        if (useMark) {
-          ReceiveMark mark = ctx.mark();
-          ctx.send(server, new Request(self, ref));
-          ctx.receive(mark, on(Reply.class, x -> x.ref() == ref, x -> x));
-        } else {
-          ctx.send(server, new Request(self, ref));
-          ctx.receive(on(Reply.class, x -> x.ref() == ref, x -> x));
-        }
-      }
-      long t = System.nanoTime() - t0;
-      long left = 0;
-      while (ctx.receive(Duration.ZERO, on(Noise.class, x -> x)).isPresent()) {
-        left++;
-      }
-      ctx.send(server, "stop");
-      done.complete(new long[] {t, left});
-    });
+    Pid client =
+        node.spawn(
+            ctx -> {
+              ctx.receive(
+                  on(String.class, "start"::equals, s -> s)); // the noise before it stays queued
+              Pid self = ctx.self();
+              long t0 = System.nanoTime();
+              for (long i = 1; i <= n; i++) {
+                long ref = i;
+                if (useMark) {
+                  ReceiveMark mark = ctx.mark();
+                  ctx.send(server, new Request(self, ref));
+                  ctx.receive(mark, on(Reply.class, x -> x.ref() == ref, x -> x));
+                } else {
+                  ctx.send(server, new Request(self, ref));
+                  ctx.receive(on(Reply.class, x -> x.ref() == ref, x -> x));
+                }
+              }
+              long t = System.nanoTime() - t0;
+              long left = 0;
+              while (ctx.receive(Duration.ZERO, on(Noise.class, x -> x)).isPresent()) {
+                left++;
+              }
+              ctx.send(server, "stop");
+              done.complete(new long[] {t, left});
+            });
     for (int i = 0; i < depth; i++) {
       node.send(client, new Noise(i));
     }

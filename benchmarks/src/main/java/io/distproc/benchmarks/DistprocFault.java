@@ -29,8 +29,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * W10 on distproc, the fault layer: the restarts of a one-for-one supervisor whose child is made
- * to crash, and the heap a link costs.
+ * W10 on distproc, the fault layer: the restarts of a one-for-one supervisor whose child is made to
+ * crash, and the heap a link costs.
  */
 final class DistprocFault {
   private DistprocFault() {}
@@ -57,12 +57,16 @@ final class DistprocFault {
     int pairs = scaled(Bench.W10_PAIRS, scale);
     result("w10.restarts", n);
     result("w10.pairs", pairs);
-    info("w10.restart.how", "io.distproc.otp supervisor, ONE_FOR_ONE, intensity restarts+1 in 1 h,"
-        + " one permanent worker; the driver sends the child CRASH (it throws) and waits for the"
-        + " new child's Started(pid); the supervisor's WARNING line per child end off");
-    info("w10.link.how", "pairs of waiting processes; the second of each takes a message that"
-        + " does nothing, another, then one that makes it call ctx.link(first), a full GC after"
-        + " each; heap after the link less heap after the second, per pair");
+    info(
+        "w10.restart.how",
+        "io.distproc.otp supervisor, ONE_FOR_ONE, intensity restarts+1 in 1 h,"
+            + " one permanent worker; the driver sends the child CRASH (it throws) and waits for the"
+            + " new child's Started(pid); the supervisor's WARNING line per child end off");
+    info(
+        "w10.link.how",
+        "pairs of waiting processes; the second of each takes a message that"
+            + " does nothing, another, then one that makes it call ctx.link(first), a full GC after"
+            + " each; heap after the link less heap after the second, per pair");
     SUPERVISOR_LOG.setLevel(Level.SEVERE);
     try (Node<Object> node = localNode()) {
       Runs r = new Runs("w10");
@@ -84,37 +88,46 @@ final class DistprocFault {
 
   /**
    * One supervisor with one permanent child; the driver crashes the child n times, each time
-   * waiting for the new child to say it has started. Restarts per second, over all n and over
-   * the first {@link Bench#W10_FIRST_RESTARTS}.
+   * waiting for the new child to say it has started. Restarts per second, over all n and over the
+   * first {@link Bench#W10_FIRST_RESTARTS}.
    */
   private static double[] w10Restarts(Node<Object> node, int n) throws Exception {
     long live = node.metrics().liveProcesses();
     int first = Math.min(n, Bench.W10_FIRST_RESTARTS);
     CompletableFuture<long[]> done = new CompletableFuture<>();
-    Pid driver = node.spawn(ctx -> {
-      Pid child = ctx.receive(on(Started.class, Started::child)); // the first child
-      long t0 = System.nanoTime();
-      long tFirst = 0;
-      for (int i = 1; i <= n; i++) {
-        ctx.send(child, Crash.CRASH);
-        child = ctx.receive(on(Started.class, Started::child));
-        if (i == first) {
-          tFirst = System.nanoTime();
-        }
-      }
-      done.complete(new long[] {System.nanoTime() - t0, tFirst - t0});
-    });
-    Process<Object> worker = ctx -> {
-      ctx.send(driver, new Started(ctx.self()));
-      ctx.receive(on(Crash.class, c -> {
-        throw new IllegalStateException("W10: crashing as asked");
-      }));
-    };
-    SupervisorRef<Object> sup = Supervisor.start(node, SupervisorSpec.<Object>builder()
-        .strategy(Strategy.ONE_FOR_ONE)
-        .intensity(n + 1, Duration.ofHours(1))
-        .child(ChildSpec.worker("w10", worker).build())
-        .build());
+    Pid driver =
+        node.spawn(
+            ctx -> {
+              Pid child = ctx.receive(on(Started.class, Started::child)); // the first child
+              long t0 = System.nanoTime();
+              long tFirst = 0;
+              for (int i = 1; i <= n; i++) {
+                ctx.send(child, Crash.CRASH);
+                child = ctx.receive(on(Started.class, Started::child));
+                if (i == first) {
+                  tFirst = System.nanoTime();
+                }
+              }
+              done.complete(new long[] {System.nanoTime() - t0, tFirst - t0});
+            });
+    Process<Object> worker =
+        ctx -> {
+          ctx.send(driver, new Started(ctx.self()));
+          ctx.receive(
+              on(
+                  Crash.class,
+                  c -> {
+                    throw new IllegalStateException("W10: crashing as asked");
+                  }));
+        };
+    SupervisorRef<Object> sup =
+        Supervisor.start(
+            node,
+            SupervisorSpec.<Object>builder()
+                .strategy(Strategy.ONE_FOR_ONE)
+                .intensity(n + 1, Duration.ofHours(1))
+                .child(ChildSpec.worker("w10", worker).build())
+                .build());
     try {
       long[] nanos = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       return new double[] {perSecond(n, nanos[0]), perSecond(first, nanos[1])};
@@ -140,31 +153,39 @@ final class DistprocFault {
     CountDownLatch ended = new CountDownLatch(2 * pairs);
     Pid[] pids = new Pid[2 * pairs];
     CompletableFuture<Void> spawned = new CompletableFuture<>();
-    node.spawn(ctx -> {
-      for (int i = 0; i < pairs; i++) {
-        Pid first = ctx.spawn(c -> {
-          ready.countDown();
-          c.receive(any(m -> m));
-          ended.countDown();
+    node.spawn(
+        ctx -> {
+          for (int i = 0; i < pairs; i++) {
+            Pid first =
+                ctx.spawn(
+                    c -> {
+                      ready.countDown();
+                      c.receive(any(m -> m));
+                      ended.countDown();
+                    });
+            pids[2 * i] = first;
+            pids[2 * i + 1] =
+                ctx.spawn(
+                    c -> {
+                      ready.countDown();
+                      c.receiveLoop(
+                          on(
+                              String.class,
+                              m -> {
+                                if (m.equals("go")) {
+                                  return false;
+                                }
+                                if (m.equals("link")) {
+                                  c.link(first);
+                                }
+                                step[0].countDown();
+                                return true;
+                              }));
+                      ended.countDown();
+                    });
+          }
+          spawned.complete(null);
         });
-        pids[2 * i] = first;
-        pids[2 * i + 1] = ctx.spawn(c -> {
-          ready.countDown();
-          c.receiveLoop(on(String.class, m -> {
-            if (m.equals("go")) {
-              return false;
-            }
-            if (m.equals("link")) {
-              c.link(first);
-            }
-            step[0].countDown();
-            return true;
-          }));
-          ended.countDown();
-        });
-      }
-      spawned.complete(null);
-    });
     spawned.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     await(ready, "W10 pairs to start");
     String[] steps = {"nop", "nop", "link"};

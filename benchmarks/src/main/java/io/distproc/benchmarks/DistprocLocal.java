@@ -92,16 +92,19 @@ final class DistprocLocal {
       CountDownLatch ended = new CountDownLatch(n);
       Pid[] pids = new Pid[n];
       CompletableFuture<Void> spawned = new CompletableFuture<>();
-      node.spawn(ctx -> {
-        for (int i = 0; i < n; i++) {
-          pids[i] = ctx.spawn(c -> {
-            ready.countDown();
-            c.receive(any(m -> m));
-            ended.countDown();
+      node.spawn(
+          ctx -> {
+            for (int i = 0; i < n; i++) {
+              pids[i] =
+                  ctx.spawn(
+                      c -> {
+                        ready.countDown();
+                        c.receive(any(m -> m));
+                        ended.countDown();
+                      });
+            }
+            spawned.complete(null);
           });
-        }
-        spawned.complete(null);
-      });
       spawned.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       await(ready, "waiting processes to start");
       return new Waiters(node, before, pids, ended);
@@ -155,50 +158,60 @@ final class DistprocLocal {
 
   static double w2Once(Node<Object> node, int n) throws Exception {
     CompletableFuture<Long> done = new CompletableFuture<>();
-    Pid ponger = node.spawn(ctx -> ctx.receiveLoop(
-        on(Pid.class, from -> {
-          ctx.send(from, Pong.PONG);
-          return true;
-        }),
-        on(String.class, s -> false)));
-    node.spawn(ctx -> {
-      Pid self = ctx.self();
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        ctx.send(ponger, self);
-        ctx.receive(on(Pong.class, p -> p));
-      }
-      long t = System.nanoTime() - t0;
-      ctx.send(ponger, "stop");
-      done.complete(t);
-    });
+    Pid ponger =
+        node.spawn(
+            ctx ->
+                ctx.receiveLoop(
+                    on(
+                        Pid.class,
+                        from -> {
+                          ctx.send(from, Pong.PONG);
+                          return true;
+                        }),
+                    on(String.class, s -> false)));
+    node.spawn(
+        ctx -> {
+          Pid self = ctx.self();
+          long t0 = System.nanoTime();
+          for (int i = 0; i < n; i++) {
+            ctx.send(ponger, self);
+            ctx.receive(on(Pong.class, p -> p));
+          }
+          long t = System.nanoTime() - t0;
+          ctx.send(ponger, "stop");
+          done.complete(t);
+        });
     return perSecond(n, done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
   }
 
   /**
    * The platform's reference for W2, measured in the same JVM right after each run: two bare
-   * virtual threads passing a token through one atomic slot each, spinning as long as a mailbox
-   * may before they park. No runtime could do a round trip faster on these carriers; how fast
-   * this goes depends on where the machine placed the two cores (from 2M to 15M round trips/s
-   * on the same kind of machine), which is why W2 is read as a share of it.
+   * virtual threads passing a token through one atomic slot each, spinning as long as a mailbox may
+   * before they park. No runtime could do a round trip faster on these carriers; how fast this goes
+   * depends on where the machine placed the two cores (from 2M to 15M round trips/s on the same
+   * kind of machine), which is why W2 is read as a share of it.
    */
   private static double w2Floor(int n) throws Exception {
     Slot toPonger = new Slot();
     Slot toPinger = new Slot();
     CompletableFuture<Long> done = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      for (int i = 0; i < n; i++) {
-        toPinger.put(toPonger.take());
-      }
-    });
-    Thread.ofVirtual().start(() -> {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        toPonger.put(Pong.PONG);
-        toPinger.take();
-      }
-      done.complete(System.nanoTime() - t0);
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              for (int i = 0; i < n; i++) {
+                toPinger.put(toPonger.take());
+              }
+            });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              long t0 = System.nanoTime();
+              for (int i = 0; i < n; i++) {
+                toPonger.put(Pong.PONG);
+                toPinger.take();
+              }
+              done.complete(System.nanoTime() - t0);
+            });
     return perSecond(n, done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
   }
 
@@ -237,7 +250,8 @@ final class DistprocLocal {
     }
   }
 
-  // ---- W3: fan-in --------------------------------------------------------------------------------
+  // ---- W3: fan-in
+  // --------------------------------------------------------------------------------
 
   static void w3(double scale, int runs) throws Exception {
     int perSender = scaled(Bench.W3_PER_SENDER, scale);
@@ -256,20 +270,23 @@ final class DistprocLocal {
   static double w3Once(Node<Object> node, int perSender) throws Exception {
     int total = Bench.W3_SENDERS * perSender;
     CompletableFuture<Long> done = new CompletableFuture<>();
-    Pid receiver = node.spawn(ctx -> {
-      for (int i = 0; i < total; i++) {
-        ctx.receive(any(m -> m));
-      }
-      done.complete(System.nanoTime());
-    });
+    Pid receiver =
+        node.spawn(
+            ctx -> {
+              for (int i = 0; i < total; i++) {
+                ctx.receive(any(m -> m));
+              }
+              done.complete(System.nanoTime());
+            });
     Integer one = 1;
     long t0 = System.nanoTime();
     for (int s = 0; s < Bench.W3_SENDERS; s++) {
-      node.spawn(ctx -> {
-        for (int i = 0; i < perSender; i++) {
-          ctx.send(receiver, one);
-        }
-      });
+      node.spawn(
+          ctx -> {
+            for (int i = 0; i < perSender; i++) {
+              ctx.send(receiver, one);
+            }
+          });
     }
     long end = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     return perSecond(total, end - t0);

@@ -41,7 +41,8 @@ final class DistprocRemote {
 
   private static final byte[] PAYLOAD = payload();
 
-  // ---- W4: remote throughput ---------------------------------------------------------------------
+  // ---- W4: remote throughput
+  // ---------------------------------------------------------------------
 
   static void w4(double scale, int runs) throws Exception {
     int n = scaled(Bench.W4_MESSAGES, scale);
@@ -71,20 +72,21 @@ final class DistprocRemote {
     heapAfterFullGc(); // the sender's peak heap is measured from a clean start
     CompletableFuture<Long> done = new CompletableFuture<>();
     try (Bench.HeapSampler heap = new Bench.HeapSampler()) {
-      a.spawn(ctx -> {
-        int ackEvery = windowed ? Bench.W4_ACK_EVERY : 0;
-        Pid sink = ctx.spawn(b, "sink", new SinkArgs(ctx.self(), n, ackEvery));
-        long t0 = System.nanoTime();
-        if (windowed) {
-          sendWindowed(ctx, sink, n);
-        } else {
-          for (int i = 0; i < n; i++) {
-            ctx.send(sink, PAYLOAD);
-          }
-          ctx.receive(on(Ack.class, x -> x.count() == n, Ack::count));
-        }
-        done.complete(System.nanoTime() - t0);
-      });
+      a.spawn(
+          ctx -> {
+            int ackEvery = windowed ? Bench.W4_ACK_EVERY : 0;
+            Pid sink = ctx.spawn(b, "sink", new SinkArgs(ctx.self(), n, ackEvery));
+            long t0 = System.nanoTime();
+            if (windowed) {
+              sendWindowed(ctx, sink, n);
+            } else {
+              for (int i = 0; i < n; i++) {
+                ctx.send(sink, PAYLOAD);
+              }
+              ctx.receive(on(Ack.class, x -> x.count() == n, Ack::count));
+            }
+            done.complete(System.nanoTime() - t0);
+          });
       long nanos = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       if (r != null) {
         String mode = windowed ? "windowed" : "blast";
@@ -95,8 +97,8 @@ final class DistprocRemote {
   }
 
   /**
-   * W4's windowed stream: sends {@code n} payloads to a sink with at most {@link
-   * Bench#W4_WINDOW} unacknowledged, and returns once the sink has acknowledged them all.
+   * W4's windowed stream: sends {@code n} payloads to a sink with at most {@link Bench#W4_WINDOW}
+   * unacknowledged, and returns once the sink has acknowledged them all.
    */
   static void sendWindowed(ProcessContext<Object> ctx, Pid sink, long n) {
     long sent = 0;
@@ -132,18 +134,19 @@ final class DistprocRemote {
 
   private static void w5Once(Node<Object> a, NodeId b, int n, Runs r) throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
-    a.spawn(ctx -> {
-      Pid echo = ctx.spawn(b, "echo", ctx.self());
-      long[] lat = new long[n];
-      for (int i = 0; i < n; i++) {
-        long t = System.nanoTime();
-        ctx.send(echo, PAYLOAD);
-        ctx.receive(on(byte[].class, x -> x));
-        lat[i] = System.nanoTime() - t;
-      }
-      ctx.send(echo, "stop");
-      done.complete(lat);
-    });
+    a.spawn(
+        ctx -> {
+          Pid echo = ctx.spawn(b, "echo", ctx.self());
+          long[] lat = new long[n];
+          for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            ctx.send(echo, PAYLOAD);
+            ctx.receive(on(byte[].class, x -> x));
+            lat[i] = System.nanoTime() - t;
+          }
+          ctx.send(echo, "stop");
+          done.complete(lat);
+        });
     long[] lat = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     if (r != null) {
       long total = Arrays.stream(lat).sum();
@@ -156,7 +159,8 @@ final class DistprocRemote {
     }
   }
 
-  // ---- W6: node-down detection ---------------------------------------------------------------------
+  // ---- W6: node-down detection
+  // ---------------------------------------------------------------------
 
   private static int peers;
 
@@ -165,23 +169,33 @@ final class DistprocRemote {
     Duration defTimeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
     Duration tunedInterval = Duration.ofMillis(200);
     Duration tunedTimeout = Duration.ofMillis(1000);
-    info("w6.default", "NodeConfig.heartbeat(" + defInterval.toMillis() + " ms, "
-        + defTimeout.toMillis() + " ms) (the defaults)");
-    info("w6.tuned", "NodeConfig.heartbeat(" + tunedInterval.toMillis() + " ms, "
-        + tunedTimeout.toMillis() + " ms) on both nodes");
+    info(
+        "w6.default",
+        "NodeConfig.heartbeat("
+            + defInterval.toMillis()
+            + " ms, "
+            + defTimeout.toMillis()
+            + " ms) (the defaults)");
+    info(
+        "w6.tuned",
+        "NodeConfig.heartbeat("
+            + tunedInterval.toMillis()
+            + " ms, "
+            + tunedTimeout.toMillis()
+            + " ms) on both nodes");
     Runs r = new Runs("w6");
     w6Config("default", defInterval, defTimeout, runs, r);
     w6Config("tuned", tunedInterval, tunedTimeout, runs, r);
     r.print();
   }
 
-  private static void w6Config(
-      String label, Duration interval, Duration timeout, int runs, Runs r) throws Exception {
+  private static void w6Config(String label, Duration interval, Duration timeout, int runs, Runs r)
+      throws Exception {
     CompletableFuture<NodeDownEvent>[] downs = newDowns();
-    try (Node<Object> a = Node.builder(remoteConfig("a" + label, interval, timeout),
-            new BenchCodec())
-        .onNodeDown(e -> downs[0].complete(e))
-        .start()) {
+    try (Node<Object> a =
+        Node.builder(remoteConfig("a" + label, interval, timeout), new BenchCodec())
+            .onNodeDown(e -> downs[0].complete(e))
+            .start()) {
       for (int i = 0; i < runs; i++) {
         for (String signal : new String[] {"KILL", "STOP"}) {
           downs[0] = new CompletableFuture<>();
@@ -197,29 +211,40 @@ final class DistprocRemote {
     return new CompletableFuture[] {new CompletableFuture<NodeDownEvent>()};
   }
 
-  private static double w6Once(Node<Object> a, String signal, Duration interval,
-      Duration timeout, CompletableFuture<NodeDownEvent> down) throws Exception {
+  private static double w6Once(
+      Node<Object> a,
+      String signal,
+      Duration interval,
+      Duration timeout,
+      CompletableFuture<NodeDownEvent> down)
+      throws Exception {
     String name = "b" + (++peers);
     try (Peer peer = startB(name, interval, timeout)) {
       NodeId b = a.addRemoteNode("127.0.0.1", peer.port(), name);
       CompletableFuture<Void> watching = new CompletableFuture<>();
       CompletableFuture<Long> firedAt = new CompletableFuture<>();
       CompletableFuture<Down> notice = new CompletableFuture<>();
-      a.spawn(ctx -> {
-        Spawned waiter = ctx.spawnMonitored(b, "waiter", "");
-        watching.complete(null);
-        Down d = ctx.receive(onDown(waiter.monitor(), x -> x));
-        firedAt.complete(System.nanoTime());
-        notice.complete(d);
-      });
+      a.spawn(
+          ctx -> {
+            Spawned waiter = ctx.spawnMonitored(b, "waiter", "");
+            watching.complete(null);
+            Down d = ctx.receive(onDown(waiter.monitor(), x -> x));
+            firedAt.complete(System.nanoTime());
+            notice.complete(d);
+          });
       watching.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       Thread.sleep(interval.toMillis() * 3); // heartbeats flowing
       long t0 = System.nanoTime();
       peer.signal(signal);
       long t1 = firedAt.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       NodeDownEvent e = down.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-      log("W6 " + signal + ": monitor fired with " + notice.join().reason()
-          + "; node-down cause " + e.cause());
+      log(
+          "W6 "
+              + signal
+              + ": monitor fired with "
+              + notice.join().reason()
+              + "; node-down cause "
+              + e.cause());
       return (t1 - t0) / 1e9;
     }
   }

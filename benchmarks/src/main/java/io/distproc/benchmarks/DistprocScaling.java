@@ -38,14 +38,22 @@ final class DistprocScaling {
   // ---- W8: local rates with an idle population -------------------------------------------------
 
   static void w8(double scale, int runs) throws Exception {
-    info("w8.how", "each run: W2 and W3 on the node with no other process, then the same with the"
-        + " idle population alive (W1's waiting processes, each blocked in a receive; counted by"
-        + " NodeMetrics.liveProcesses), then the population is released and awaited; a full GC"
-        + " before each of the two measurements");
+    info(
+        "w8.how",
+        "each run: W2 and W3 on the node with no other process, then the same with the"
+            + " idle population alive (W1's waiting processes, each blocked in a receive; counted by"
+            + " NodeMetrics.liveProcesses), then the population is released and awaited; a full GC"
+            + " before each of the two measurements");
     try (Node<Object> node = DistprocWorkloads.localNode()) {
       long none = node.metrics().liveProcesses();
-      Scaling.w8(scale, runs, new Scaling.Local(n -> w2Once(node, n), n -> w3Once(node, n),
-          () -> awaitLive(node, none), n -> Waiters.spawn(node, n)));
+      Scaling.w8(
+          scale,
+          runs,
+          new Scaling.Local(
+              n -> w2Once(node, n),
+              n -> w3Once(node, n),
+              () -> awaitLive(node, none),
+              n -> Waiters.spawn(node, n)));
     }
   }
 
@@ -56,77 +64,96 @@ final class DistprocScaling {
 
   static void w9(double scale, int runs) throws Exception {
     Scaling.w9Sizes(scale);
-    info("w9.how", "node a (this JVM) and three node JVMs; on each node, one streamer per other"
-        + " node spawns a sink there (connecting to it first) and waits; on go, all 12 stream"
-        + " with W4's windowed protocol at once. Mesh rate = all messages / (go until the last"
-        + " streamer's report reaches a); a link's rate = its messages / its own stream's time");
-    info("w9.heap", "heapPerLinkKiB: node a's heap after a full GC with its 3 links (after each"
-        + " run) less the same before it had any, / 3; nodeMaxHeapMiB: node a's largest heap in"
-        + " use during a run (garbage included), after a full GC at its start, as W4's sender's");
+    info(
+        "w9.how",
+        "node a (this JVM) and three node JVMs; on each node, one streamer per other"
+            + " node spawns a sink there (connecting to it first) and waits; on go, all 12 stream"
+            + " with W4's windowed protocol at once. Mesh rate = all messages / (go until the last"
+            + " streamer's report reaches a); a link's rate = its messages / its own stream's time");
+    info(
+        "w9.heap",
+        "heapPerLinkKiB: node a's heap after a full GC with its 3 links (after each"
+            + " run) less the same before it had any, / 3; nodeMaxHeapMiB: node a's largest heap in"
+            + " use during a run (garbage included), after a full GC at its start, as W4's sender's");
     Duration interval = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL;
     Duration timeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
     // A link of node a that goes down ends the workload at once, naming it, instead of after the
     // patience: on a machine whose cores other work takes, a node starved past the heartbeat
     // timeout is declared down.
     CompletableFuture<NodeDownEvent> down = new CompletableFuture<>();
-    try (Node<Object> a = Node.builder(DistprocNodes.remoteConfig(MESH[0], interval, timeout),
-            new BenchCodec())
-        .behaviours(DistprocNodes.behaviours())
-        .onNodeDown(down::complete)
-        .start()) {
+    try (Node<Object> a =
+        Node.builder(DistprocNodes.remoteConfig(MESH[0], interval, timeout), new BenchCodec())
+            .behaviours(DistprocNodes.behaviours())
+            .onNodeDown(down::complete)
+            .start()) {
       long noLinks = heapAfterFullGc();
-      try (Peers peers = Peers.start(Bench.W9_NODES - 1,
-          i -> DistprocNodes.startB(MESH[i + 1], interval, timeout))) {
+      try (Peers peers =
+          Peers.start(
+              Bench.W9_NODES - 1, i -> DistprocNodes.startB(MESH[i + 1], interval, timeout))) {
         List<Member> mesh = new ArrayList<>();
         mesh.add(new Member(a.id(), MESH[0], a.boundAddress().orElseThrow().getPort()));
         for (int i = 0; i < peers.size(); i++) {
           int port = peers.get(i).port();
-          mesh.add(new Member(a.addRemoteNode("127.0.0.1", port, MESH[i + 1]), MESH[i + 1],
-              port));
+          mesh.add(new Member(a.addRemoteNode("127.0.0.1", port, MESH[i + 1]), MESH[i + 1], port));
         }
         long live = a.metrics().liveProcesses();
-        Scaling.w9(scale, runs, noLinks, new Scaling.Mesh(mesh.size(),
-            n -> w9Stream(a, mesh, n, down), () -> awaitLive(a, live)));
+        Scaling.w9(
+            scale,
+            runs,
+            noLinks,
+            new Scaling.Mesh(
+                mesh.size(), n -> w9Stream(a, mesh, n, down), () -> awaitLive(a, live)));
       }
     }
   }
 
   /**
-   * A coordinator process on node a spawns a streamer on each node for each other node, waits
-   * for all to be ready, says go, and collects their reports.
+   * A coordinator process on node a spawns a streamer on each node for each other node, waits for
+   * all to be ready, says go, and collects their reports.
    */
-  private static long[] w9Stream(Node<Object> a, List<Member> mesh, int n,
-      CompletableFuture<NodeDownEvent> down) throws Exception {
+  private static long[] w9Stream(
+      Node<Object> a, List<Member> mesh, int n, CompletableFuture<NodeDownEvent> down)
+      throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
-    a.spawn(ctx -> {
-      List<Pid> streamers = new ArrayList<>();
-      for (Member from : mesh) {
-        for (Member to : mesh) {
-          if (from != to) {
-            streamers.add(ctx.spawn(from.id(), "streamer",
-                new StreamArgs(ctx.self(), to.name(), to.port(), n)));
+    a.spawn(
+        ctx -> {
+          List<Pid> streamers = new ArrayList<>();
+          for (Member from : mesh) {
+            for (Member to : mesh) {
+              if (from != to) {
+                streamers.add(
+                    ctx.spawn(
+                        from.id(),
+                        "streamer",
+                        new StreamArgs(ctx.self(), to.name(), to.port(), n)));
+              }
+            }
           }
-        }
-      }
-      for (int i = 0; i < streamers.size(); i++) {
-        ctx.receive(on(String.class, "ready"::equals, s -> s));
-      }
-      long t0 = System.nanoTime();
-      for (Pid s : streamers) {
-        ctx.send(s, "go");
-      }
-      long[] nanos = new long[streamers.size() + 1];
-      for (int i = 1; i < nanos.length; i++) {
-        nanos[i] = ctx.receive(on(Streamed.class, Streamed::nanos));
-      }
-      nanos[0] = System.nanoTime() - t0;
-      done.complete(nanos);
-    });
+          for (int i = 0; i < streamers.size(); i++) {
+            ctx.receive(on(String.class, "ready"::equals, s -> s));
+          }
+          long t0 = System.nanoTime();
+          for (Pid s : streamers) {
+            ctx.send(s, "go");
+          }
+          long[] nanos = new long[streamers.size() + 1];
+          for (int i = 1; i < nanos.length; i++) {
+            nanos[i] = ctx.receive(on(Streamed.class, Streamed::nanos));
+          }
+          nanos[0] = System.nanoTime() - t0;
+          done.complete(nanos);
+        });
     CompletableFuture.anyOf(done, down).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     if (down.isDone()) {
       NodeDownEvent e = down.join();
-      throw new IllegalStateException("W9: node a's link to " + e.node() + " went down: "
-          + e.cause() + " (" + e.detail() + ")");
+      throw new IllegalStateException(
+          "W9: node a's link to "
+              + e.node()
+              + " went down: "
+              + e.cause()
+              + " ("
+              + e.detail()
+              + ")");
     }
     return done.join();
   }

@@ -11,8 +11,8 @@ import java.time.Duration;
  * The workloads of BENCHMARKS.md (W1..W7), the scaling ones (W8, W9: {@link DistprocScaling}) and
  * the fault layer's (W10) on distproc, one per JVM: {@code run W SCALE RUNS} runs workload W at
  * SCALE of its full size (1 or 0.1), first once at a tenth of the full size as warm-up, then RUNS
- * times, and prints the median, min and max of each metric. The remote workloads (W4-W6, W9)
- * start their other nodes in JVMs of their own ({@code node-b NAME INTERVAL_MS TIMEOUT_MS}), on
+ * times, and prints the median, min and max of each metric. The remote workloads (W4-W6, W9) start
+ * their other nodes in JVMs of their own ({@code node-b NAME INTERVAL_MS TIMEOUT_MS}), on
  * 127.0.0.1.
  *
  * <p>This class is the JVM's entry point, and holds what the workloads share. The workloads are in
@@ -76,8 +76,8 @@ public final class DistprocWorkloads {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (node.metrics().liveProcesses() > count) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(node.metrics().liveProcesses()
-            + " processes still alive, expected at most " + count);
+        throw new IllegalStateException(
+            node.metrics().liveProcesses() + " processes still alive, expected at most " + count);
       }
       Thread.sleep(1);
     }

@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx4g"})
 @State(Scope.Benchmark)
 public class LocalBenchmarks {
   static final int SPAWNS = 100_000;
@@ -68,10 +70,12 @@ public class LocalBenchmarks {
     CountDownLatch done = new CountDownLatch(SPAWNS);
     Pid[] pids = new Pid[SPAWNS];
     for (int i = 0; i < SPAWNS; i++) {
-      pids[i] = node.spawn(ctx -> {
-        ctx.receive(any(m -> m));
-        done.countDown();
-      });
+      pids[i] =
+          node.spawn(
+              ctx -> {
+                ctx.receive(any(m -> m));
+                done.countDown();
+              });
     }
     for (Pid pid : pids) {
       node.send(pid, "go");
@@ -88,18 +92,26 @@ public class LocalBenchmarks {
   @OperationsPerInvocation(ROUND_TRIPS)
   public void w2PingPong() throws Exception {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Pid ponger = node.spawn(ctx -> ctx.receiveLoop(on(Pid.class, from -> {
-      ctx.send(from, "pong");
-      return true;
-    }), on(String.class, s -> false)));
-    node.spawn(ctx -> {
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        ctx.send(ponger, ctx.self());
-        ctx.receive(on(String.class, s -> s));
-      }
-      ctx.send(ponger, "stop");
-      done.complete(null);
-    });
+    Pid ponger =
+        node.spawn(
+            ctx ->
+                ctx.receiveLoop(
+                    on(
+                        Pid.class,
+                        from -> {
+                          ctx.send(from, "pong");
+                          return true;
+                        }),
+                    on(String.class, s -> false)));
+    node.spawn(
+        ctx -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            ctx.send(ponger, ctx.self());
+            ctx.receive(on(String.class, s -> s));
+          }
+          ctx.send(ponger, "stop");
+          done.complete(null);
+        });
     done.get();
   }
 
@@ -112,19 +124,22 @@ public class LocalBenchmarks {
   @OperationsPerInvocation(SENDERS * PER_SENDER)
   public void w3FanIn() throws Exception {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Pid receiver = node.spawn(ctx -> {
-      for (int i = 0; i < SENDERS * PER_SENDER; i++) {
-        ctx.receive(any(m -> m));
-      }
-      done.complete(null);
-    });
+    Pid receiver =
+        node.spawn(
+            ctx -> {
+              for (int i = 0; i < SENDERS * PER_SENDER; i++) {
+                ctx.receive(any(m -> m));
+              }
+              done.complete(null);
+            });
     Integer one = 1;
     for (int s = 0; s < SENDERS; s++) {
-      node.spawn(ctx -> {
-        for (int i = 0; i < PER_SENDER; i++) {
-          ctx.send(receiver, one);
-        }
-      });
+      node.spawn(
+          ctx -> {
+            for (int i = 0; i < PER_SENDER; i++) {
+              ctx.send(receiver, one);
+            }
+          });
     }
     done.get();
   }

@@ -29,8 +29,8 @@ final class Peer implements AutoCloseable {
   }
 
   /**
-   * Starts the JVM and waits for its {@code READY port} line; its further output goes to
-   * {@code log}. The peer ends by itself when this JVM goes (its standard input closes).
+   * Starts the JVM and waits for its {@code READY port} line; its further output goes to {@code
+   * log}. The peer ends by itself when this JVM goes (its standard input closes).
    */
   static Peer start(Path log, String mainClass, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -45,8 +45,7 @@ final class Peer implements AutoCloseable {
     cmd.add(mainClass);
     cmd.addAll(Arrays.asList(args));
     Files.createDirectories(log.toAbsolutePath().getParent());
-    java.lang.Process p =
-        new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    java.lang.Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     synchronized (Bench.class) {
       System.out.println("CHILD " + p.pid());
       System.out.flush();
@@ -71,18 +70,22 @@ final class Peer implements AutoCloseable {
     }
     if (port < 0) {
       p.destroyForcibly();
-      throw new IOException("peer " + mainClass + " " + Arrays.toString(args)
-          + " did not get ready; see " + log);
+      throw new IOException(
+          "peer " + mainClass + " " + Arrays.toString(args) + " did not get ready; see " + log);
     }
-    Thread.ofPlatform().daemon().name("peer-out").start(() -> {
-      try {
-        while (out.readLine() != null) {
-          // drained so that the peer never blocks on a full pipe
-        }
-      } catch (IOException ignored) {
-        // the peer ended
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("peer-out")
+        .start(
+            () -> {
+              try {
+                while (out.readLine() != null) {
+                  // drained so that the peer never blocks on a full pipe
+                }
+              } catch (IOException ignored) {
+                // the peer ended
+              }
+            });
     return new Peer(p, port);
   }
 
@@ -109,8 +112,8 @@ final class Peer implements AutoCloseable {
   }
 
   /**
-   * Stops the peer whatever its state (also if it was stopped with SIGSTOP): it is asked to end
-   * by closing its standard input, and killed if it has not within a few seconds.
+   * Stops the peer whatever its state (also if it was stopped with SIGSTOP): it is asked to end by
+   * closing its standard input, and killed if it has not within a few seconds.
    */
   @Override
   public void close() {

@@ -26,13 +26,17 @@ final class Peers implements AutoCloseable {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int index = i;
-      threads.add(Thread.ofPlatform().name("peer-start-" + i).start(() -> {
-        try {
-          started[index] = starter.start(index);
-        } catch (IOException | RuntimeException e) {
-          failed[index] = e instanceof IOException io ? io : new IOException(e);
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .name("peer-start-" + i)
+              .start(
+                  () -> {
+                    try {
+                      started[index] = starter.start(index);
+                    } catch (IOException | RuntimeException e) {
+                      failed[index] = e instanceof IOException io ? io : new IOException(e);
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();
@@ -60,9 +64,8 @@ final class Peers implements AutoCloseable {
   /** Stops them all at once (each may take seconds to end). */
   @Override
   public void close() {
-    List<Thread> closing = peers.stream()
-        .map(p -> Thread.ofPlatform().name("peer-stop").start(p::close))
-        .toList();
+    List<Thread> closing =
+        peers.stream().map(p -> Thread.ofPlatform().name("peer-stop").start(p::close)).toList();
     for (Thread t : closing) {
       try {
         t.join();

@@ -14,14 +14,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The results file the {@link Driver} writes: the run's settings, the table's rows with their
- * three values, best peer and ratio, and every side's results and info by workload, as JSON.
+ * The results file the {@link Driver} writes: the run's settings, the table's rows with their three
+ * values, best peer and ratio, and every side's results and info by workload, as JSON.
  */
 final class ReportJson {
   private ReportJson() {}
 
-  static String json(Mode mode, List<String> flags, String loadBefore, String loadAfter,
-      Instant started, List<Row> rows, Map<String, Map<String, Outcome>> all) {
+  static String json(
+      Mode mode,
+      List<String> flags,
+      String loadBefore,
+      String loadAfter,
+      Instant started,
+      List<Row> rows,
+      Map<String, Map<String, Outcome>> all) {
     StringBuilder j = new StringBuilder("{\n");
     j.append("  \"mode\": ").append(q(mode.name())).append(",\n");
     j.append("  \"scale\": ").append(mode.scale()).append(",\n");
@@ -40,8 +46,10 @@ final class ReportJson {
     }
     j.append("],\n  \"payloadBytes\": ").append(Bench.W4_PAYLOAD).append(",\n");
     j.append("  \"batching\": \"none by the workloads; W4 windowed: at most ")
-        .append(Bench.W4_WINDOW).append(" unacknowledged, an ack every ")
-        .append(Bench.W4_ACK_EVERY).append("\",\n");
+        .append(Bench.W4_WINDOW)
+        .append(" unacknowledged, an ack every ")
+        .append(Bench.W4_ACK_EVERY)
+        .append("\",\n");
     j.append("  \"table\": [\n");
     boolean first = true;
     for (Row row : rows) {
@@ -50,18 +58,27 @@ final class ReportJson {
       }
       Double dv = value(all, "distproc", row);
       String peer = bestPeer(row, all);
-      j.append(first ? "" : ",\n").append("    {\"workload\": ").append(q(row.workload()))
-          .append(", \"metric\": ").append(q(row.what().strip())).append(", \"unit\": ")
+      j.append(first ? "" : ",\n")
+          .append("    {\"workload\": ")
+          .append(q(row.workload()))
+          .append(", \"metric\": ")
+          .append(q(row.what().strip()))
+          .append(", \"unit\": ")
           .append(q(row.unit()));
       for (String side : SIDES) {
         j.append(", ").append(q(side)).append(": ").append(num(value(all, side, row)));
       }
-      j.append(", \"higherIsBetter\": ").append(row.higherIsBetter())
-          .append(", \"bestPeer\": ").append(peer == null ? "null" : q(peer))
-          .append(", \"ratio\": ").append(num(ratio(row, all)))
+      j.append(", \"higherIsBetter\": ")
+          .append(row.higherIsBetter())
+          .append(", \"bestPeer\": ")
+          .append(peer == null ? "null" : q(peer))
+          .append(", \"ratio\": ")
+          .append(num(ratio(row, all)))
           .append(", \"target\": ")
-          .append(row.target() == null ? "null" : q(row.target())).append(", \"met\": ")
-          .append(row.met() == null || dv == null ? "null" : row.met().test(dv)).append("}");
+          .append(row.target() == null ? "null" : q(row.target()))
+          .append(", \"met\": ")
+          .append(row.met() == null || dv == null ? "null" : row.met().test(dv))
+          .append("}");
       first = false;
     }
     j.append("\n  ],\n  \"sides\": {");
@@ -72,10 +89,18 @@ final class ReportJson {
       boolean firstW = true;
       for (Map.Entry<String, Outcome> w : side.getValue().entrySet()) {
         Outcome o = w.getValue();
-        j.append(firstW ? "\n" : ",\n").append("      ").append(q(w.getKey()))
-            .append(": {\"status\": ").append(q(o.status)).append(", \"seconds\": ")
-            .append(num(o.seconds)).append(", \"loadAverageBefore\": ").append(q(o.loadBefore))
-            .append(", \"cpuBusyBefore\": ").append(num(o.busyBefore)).append(",\n        \"results\": {");
+        j.append(firstW ? "\n" : ",\n")
+            .append("      ")
+            .append(q(w.getKey()))
+            .append(": {\"status\": ")
+            .append(q(o.status))
+            .append(", \"seconds\": ")
+            .append(num(o.seconds))
+            .append(", \"loadAverageBefore\": ")
+            .append(q(o.loadBefore))
+            .append(", \"cpuBusyBefore\": ")
+            .append(num(o.busyBefore))
+            .append(",\n        \"results\": {");
         firstW = false;
         boolean f = true;
         for (Map.Entry<String, Double> r : o.results.entrySet()) {

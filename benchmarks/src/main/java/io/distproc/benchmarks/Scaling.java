@@ -10,9 +10,9 @@ import java.util.Arrays;
 
 /**
  * The scaling workloads' procedure, the same on both Java sides, which supply the processes
- * (actors): W8 measures W2's and W3's rates on an empty node and again with {@link
- * Bench#W8_IDLE} idle processes alive; W9 streams on the 12 directed links of a mesh of {@link
- * Bench#W9_NODES} nodes at once. Uses the JDK alone, as {@link Bench} does.
+ * (actors): W8 measures W2's and W3's rates on an empty node and again with {@link Bench#W8_IDLE}
+ * idle processes alive; W9 streams on the 12 directed links of a mesh of {@link Bench#W9_NODES}
+ * nodes at once. Uses the JDK alone, as {@link Bench} does.
  */
 final class Scaling {
   private Scaling() {}
@@ -34,9 +34,9 @@ final class Scaling {
   }
 
   /**
-   * What W8 needs of a side, on one node (actor system): W2 and W3 once (their rates), a wait
-   * until the processes of the previous step are gone, and {@code n} idle processes, each waiting
-   * for a message, returned once all have started.
+   * What W8 needs of a side, on one node (actor system): W2 and W3 once (their rates), a wait until
+   * the processes of the previous step are gone, and {@code n} idle processes, each waiting for a
+   * message, returned once all have started.
    */
   record Local(Sized<Double> w2, Sized<Double> w3, Step settle, Sized<Population> spawnIdle) {}
 
@@ -60,8 +60,12 @@ final class Scaling {
     result("w8.idle", idle);
     result("w8.roundTrips", trips);
     result("w8.perSender", perSender);
-    w8Once(side, Bench.warmup(Bench.W8_IDLE, scale), Bench.warmup(Bench.W2_ROUND_TRIPS, scale),
-        Bench.warmup(Bench.W3_PER_SENDER, scale), null);
+    w8Once(
+        side,
+        Bench.warmup(Bench.W8_IDLE, scale),
+        Bench.warmup(Bench.W2_ROUND_TRIPS, scale),
+        Bench.warmup(Bench.W3_PER_SENDER, scale),
+        null);
     Bench.Runs r = new Bench.Runs("w8");
     for (int i = 0; i < runs; i++) {
       w8Once(side, idle, trips, perSender, r);
@@ -87,15 +91,21 @@ final class Scaling {
     double w2Idle = side.w2().run(trips);
     double w3Idle = side.w3().run(perSender);
     if (population.waiting() != idle) {
-      throw new IllegalStateException("W8: " + (idle - population.waiting())
-          + " idle processes ended during the measurements");
+      throw new IllegalStateException(
+          "W8: " + (idle - population.waiting()) + " idle processes ended during the measurements");
     }
     t0 = System.nanoTime();
     population.release();
     side.settle().run();
     long tornDown = System.nanoTime() - t0;
-    log("W8: " + counted + " idle processes built in " + built / 1_000_000 + " ms, torn down in "
-        + tornDown / 1_000_000 + " ms");
+    log(
+        "W8: "
+            + counted
+            + " idle processes built in "
+            + built / 1_000_000
+            + " ms, torn down in "
+            + tornDown / 1_000_000
+            + " ms");
     if (r != null) {
       r.add("w2.emptyRate", w2Empty);
       r.add("w2.rate", w2Idle);
@@ -114,9 +124,8 @@ final class Scaling {
   /**
    * What W9 needs of a side, once its nodes are up and this one is linked to the others: how many
    * nodes; a run that has each node stream {@code n} payloads to each other node, all links at
-   * once, with W4's windowed protocol, and returns the time from go to the last link's report
-   * here, then each link's own; and a step that ends what a run started and waits until it is
-   * gone.
+   * once, with W4's windowed protocol, and returns the time from go to the last link's report here,
+   * then each link's own; and a step that ends what a run started and waits until it is gone.
    */
   record Mesh(int nodes, Sized<long[]> stream, Step settle) {}
 
@@ -133,8 +142,8 @@ final class Scaling {
   }
 
   /**
-   * Runs W9 on a mesh: a warm-up, then {@code runs} runs; {@code noLinks} is this node's heap
-   * after a full GC before it had any link.
+   * Runs W9 on a mesh: a warm-up, then {@code runs} runs; {@code noLinks} is this node's heap after
+   * a full GC before it had any link.
    */
   static void w9(double scale, int runs, long noLinks, Mesh mesh) throws Exception {
     w9Once(mesh, Bench.warmup(Bench.W9_PER_LINK, scale), null);
@@ -151,8 +160,11 @@ final class Scaling {
     try (Bench.HeapSampler heap = new Bench.HeapSampler()) {
       long[] nanos = mesh.stream().run(n);
       if (r != null) {
-        double[] linkRates = Arrays.stream(nanos, 1, nanos.length)
-            .mapToDouble(t -> perSecond(n, t)).sorted().toArray();
+        double[] linkRates =
+            Arrays.stream(nanos, 1, nanos.length)
+                .mapToDouble(t -> perSecond(n, t))
+                .sorted()
+                .toArray();
         log("W9 link rates (msgs/s): " + Arrays.toString(linkRates));
         r.add("rate", perSecond((long) n * linkRates.length, nanos[0]));
         r.add("minLinkRate", linkRates[0]);

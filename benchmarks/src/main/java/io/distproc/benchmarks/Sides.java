@@ -41,8 +41,7 @@ final class Sides {
    */
   record Side(String name, List<String> command, Map<String, String> env, String problem) {}
 
-  static Side javaSide(String name, List<String> flags, String classPath,
-      String mainClass) {
+  static Side javaSide(String name, List<String> flags, String classPath, String mainClass) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(flags);
@@ -51,17 +50,25 @@ final class Sides {
   }
 
   /**
-   * The Erlang side: compiles its sources, and when a workload needs node B, starts epmd on a
-   * free port of 127.0.0.1. Either failing makes the side's problem, reported for each workload.
+   * The Erlang side: compiles its sources, and when a workload needs node B, starts epmd on a free
+   * port of 127.0.0.1. Either failing makes the side's problem, reported for each workload.
    */
-  static Side erlangSide(Path dir, String erl, List<String> jvmFlags, boolean remote,
-      Path logs) throws IOException, InterruptedException {
+  static Side erlangSide(Path dir, String erl, List<String> jvmFlags, boolean remote, Path logs)
+      throws IOException, InterruptedException {
     Path ebin = dir.resolve("target").resolve("ebin");
     List<String> cmd = new ArrayList<>();
     cmd.add(erl);
     cmd.addAll(ERLANG_FLAGS);
-    cmd.addAll(List.of("-noshell", "-start_epmd", "false", "-pa", ebin.toString(), "-run",
-        ERLANG_MODULE, "main"));
+    cmd.addAll(
+        List.of(
+            "-noshell",
+            "-start_epmd",
+            "false",
+            "-pa",
+            ebin.toString(),
+            "-run",
+            ERLANG_MODULE,
+            "main"));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("BENCH_ERL_FLAGS", String.join(" ", ERLANG_FLAGS)); // for node B
     // The window of W4, when the Java sides are given another one (-Dbench.w4.window=N).
@@ -92,18 +99,18 @@ final class Sides {
     Files.createDirectories(ebin);
     List<String> cmd = new ArrayList<>(List.of(erlc, "-Wall", "-o", ebin.toString()));
     try (Stream<Path> files = Files.list(dir.resolve("src"))) {
-      files.filter(f -> f.toString().endsWith(".erl")).sorted()
-          .forEach(f -> cmd.add(f.toString()));
+      files.filter(f -> f.toString().endsWith(".erl")).sorted().forEach(f -> cmd.add(f.toString()));
     }
     try {
-      java.lang.Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      java.lang.Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return "erlc timed out (see " + log + ")";
       }
-      return p.exitValue() == 0 ? null : "erlc failed (exit " + p.exitValue() + ", see " + log
-          + ")";
+      return p.exitValue() == 0
+          ? null
+          : "erlc failed (exit " + p.exitValue() + ", see " + log + ")";
     } catch (IOException e) {
       return "erlc not found (" + e.getMessage() + "); scripts/bench.sh installs Erlang/OTP";
     }
@@ -116,16 +123,18 @@ final class Sides {
   }
 
   /**
-   * Starts epmd in the foreground (no {@code -daemon}, so that it stays this driver's child and
-   * is stopped with the rest), bound to 127.0.0.1 by ERL_EPMD_ADDRESS; null once it answers a
-   * NAMES request, or what went wrong.
+   * Starts epmd in the foreground (no {@code -daemon}, so that it stays this driver's child and is
+   * stopped with the rest), bound to 127.0.0.1 by ERL_EPMD_ADDRESS; null once it answers a NAMES
+   * request, or what went wrong.
    */
   private static String startEpmd(String epmd, int port, Map<String, String> env, Path log)
       throws InterruptedException {
     java.lang.Process p;
     try {
-      ProcessBuilder pb = new ProcessBuilder(epmd, "-port", Integer.toString(port))
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(epmd, "-port", Integer.toString(port))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       pb.environment().putAll(env);
       p = pb.start();
     } catch (IOException e) {

@@ -37,16 +37,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A real cluster on this machine: node alpha in this JVM, beta and gamma in two more JVMs, all on
  * loopback over gRPC. Alpha spawns work on the others by behaviour name, sees a crash on beta
  * through a monitor, has a supervisor restart a crashed calculator on beta, kills gamma's JVM with
- * SIGKILL while a call to it waits (the call fails at once) and times how long the node-down
- * notice takes, then asks beta to leave. Every step is traced and checked.
+ * SIGKILL while a call to it waits (the call fails at once) and times how long the node-down notice
+ * takes, then asks beta to leave. Every step is traced and checked.
  */
 public final class ClusterDemo {
   private static final Logger LOG = LoggerFactory.getLogger("demo");
@@ -97,14 +97,19 @@ public final class ClusterDemo {
     try (Node<DemoMessage> node =
         Node.builder(config, new DemoCodec())
             .behaviours(behaviours(leave))
-            .onNodeDown(e -> {
-              if (e.node().name().equals("alpha")) {
-                alphaGone.countDown();
-              }
-            })
+            .onNodeDown(
+                e -> {
+                  if (e.node().name().equals("alpha")) {
+                    alphaGone.countDown();
+                  }
+                })
             .start()) {
-      LOG.info("node {} up on port {}, seed alpha at {}:{}", node.id(),
-          node.boundAddress().orElseThrow().getPort(), LOOPBACK, seedPort);
+      LOG.info(
+          "node {} up on port {}, seed alpha at {}:{}",
+          node.id(),
+          node.boundAddress().orElseThrow().getPort(),
+          LOOPBACK,
+          seedPort);
       CompletableFuture.anyOf(leave, CompletableFuture.runAsync(() -> awaitQuietly(alphaGone)))
           .join();
       LOG.info("node {} leaving the cluster", node.id().name());
@@ -136,13 +141,18 @@ public final class ClusterDemo {
     try (Node<DemoMessage> alpha =
         Node.builder(config, new DemoCodec())
             .behaviours(behaviours(new CompletableFuture<>()))
-            .onNodeDown(e -> {
-              downAt.put(e.node().name(), System.nanoTime());
-              downEvents.computeIfAbsent(e.node().name(), n -> new CompletableFuture<>())
-                  .complete(e);
-              LOG.info("alpha: node-down listener: {} is down ({}: {})",
-                  e.node(), e.cause(), e.detail());
-            })
+            .onNodeDown(
+                e -> {
+                  downAt.put(e.node().name(), System.nanoTime());
+                  downEvents
+                      .computeIfAbsent(e.node().name(), n -> new CompletableFuture<>())
+                      .complete(e);
+                  LOG.info(
+                      "alpha: node-down listener: {} is down ({}: {})",
+                      e.node(),
+                      e.cause(),
+                      e.detail());
+                })
             .start()) {
       int port = alpha.boundAddress().orElseThrow().getPort();
       LOG.info("node {} up on port {}; starting beta and gamma as separate JVMs", alpha.id(), port);
@@ -157,7 +167,9 @@ public final class ClusterDemo {
         }
         Thread.sleep(20); // the demo polls for the cluster to form
       }
-      LOG.info("alpha: cluster formed in {} ms: {}", (System.nanoTime() - t0) / 1_000_000,
+      LOG.info(
+          "alpha: cluster formed in {} ms: {}",
+          (System.nanoTime() - t0) / 1_000_000,
           alpha.remoteNodes());
       Pid coordinator =
           alpha.spawn(ctx -> coordinator(ctx, alpha, members.get(1), downAt, downEvents, failures));
@@ -204,7 +216,10 @@ public final class ClusterDemo {
     // 1. Remote spawn by behaviour name, with a monitor installed before the child runs.
     Spawned onBeta = ctx.spawnMonitored(beta, "calculator", new Signal(me, "start"));
     Spawned onGamma = ctx.spawnMonitored(gamma, "calculator", new Signal(me, "start"));
-    LOG.info("{} spawned calculators {} and {}", Demo.show(me), Demo.show(onBeta.pid()),
+    LOG.info(
+        "{} spawned calculators {} and {}",
+        Demo.show(me),
+        Demo.show(onBeta.pid()),
         Demo.show(onGamma.pid()));
     long t0 = System.nanoTime();
     ctx.send(onBeta.pid(), new Job(me, "square", 12));
@@ -212,11 +227,17 @@ public final class ClusterDemo {
     long sum = 0;
     for (int i = 0; i < 2; i++) {
       Result r = ctx.receive(PATIENCE, on(Result.class, x -> x)).orElseThrow();
-      LOG.info("{} {} answered {}({}) = {}", Demo.show(me), Demo.show(r.from()), r.op(), r.n(),
+      LOG.info(
+          "{} {} answered {}({}) = {}",
+          Demo.show(me),
+          Demo.show(r.from()),
+          r.op(),
+          r.n(),
           r.value());
       sum += r.value();
     }
-    LOG.info("{} two remote round trips took {} us", Demo.show(me), (System.nanoTime() - t0) / 1000);
+    LOG.info(
+        "{} two remote round trips took {} us", Demo.show(me), (System.nanoTime() - t0) / 1000);
     expect(failures, sum == 144 + 169, "12^2 + 13^2 should be 313, was " + sum);
 
     // 2. Selective receive on another node: urgent notes before older ordinary ones.
@@ -229,15 +250,22 @@ public final class ClusterDemo {
         ctx.receive(PATIENCE, on(Signal.class, s -> s.from().equals(triage), Signal::text))
             .orElse("(no answer)");
     LOG.info("{} triage on gamma handled: {}", Demo.show(me), order);
-    expect(failures, order.equals("the build is red, water the plants, answer the mail"),
+    expect(
+        failures,
+        order.equals("the build is red, water the plants, answer the mail"),
         "triage order was " + order);
 
     // 3. A crash on beta, seen here through the monitor, with the remote exception.
     ctx.send(onBeta.pid(), new Job(me, "divide", 0));
     Down crash = ctx.receive(PATIENCE, onDown(onBeta.monitor(), d -> d)).orElseThrow();
-    LOG.info("{} monitor on {} fired: {}", Demo.show(me), Demo.show(crash.pid()),
+    LOG.info(
+        "{} monitor on {} fired: {}",
+        Demo.show(me),
+        Demo.show(crash.pid()),
         describe(crash.reason()));
-    expect(failures, crash.reason() instanceof MonitorReason.Crashed c
+    expect(
+        failures,
+        crash.reason() instanceof MonitorReason.Crashed c
             && c.exceptionClass().equals(ArithmeticException.class.getName()),
         "the calculator on beta should have crashed with ArithmeticException: " + crash.reason());
 
@@ -248,29 +276,43 @@ public final class ClusterDemo {
     // 4. Gamma's JVM is killed (SIGKILL) while a call to its calculator waits for a reply that
     //    will never come: the call fails at once with NodeDown, not at its one-minute deadline.
     Pid caller =
-        ctx.spawn(c -> {
-          c.send(me, new Signal(c.self(), "calling"));
-          long start = System.nanoTime();
-          String outcome;
-          try {
-            c.call(onGamma.pid(), new Job(c.self(), "hold", 0),
-                on(Result.class, r -> r.from().equals(onGamma.pid()), r -> r), Duration.ofMinutes(1));
-            outcome = "a reply";
-          } catch (CallException e) {
-            outcome = e.getClass().getSimpleName() + " after " + (System.nanoTime() - start) / 1_000_000
-                + " ms: " + e.serverReason().map(ClusterDemo::describe).orElse("no reason");
-          }
-          c.send(me, new Signal(c.self(), outcome));
-        });
+        ctx.spawn(
+            c -> {
+              c.send(me, new Signal(c.self(), "calling"));
+              long start = System.nanoTime();
+              String outcome;
+              try {
+                c.call(
+                    onGamma.pid(),
+                    new Job(c.self(), "hold", 0),
+                    on(Result.class, r -> r.from().equals(onGamma.pid()), r -> r),
+                    Duration.ofMinutes(1));
+                outcome = "a reply";
+              } catch (CallException e) {
+                outcome =
+                    e.getClass().getSimpleName()
+                        + " after "
+                        + (System.nanoTime() - start) / 1_000_000
+                        + " ms: "
+                        + e.serverReason().map(ClusterDemo::describe).orElse("no reason");
+              }
+              c.send(me, new Signal(c.self(), outcome));
+            });
     ctx.receive(PATIENCE, on(Signal.class, s -> s.from().equals(caller), Signal::text));
     long killedAt = System.nanoTime();
     gammaJvm.destroyForcibly();
     LOG.info("{} killed gamma's JVM (pid {}) with SIGKILL", Demo.show(me), gammaJvm.pid());
     Down lost = ctx.receive(PATIENCE, onDown(onGamma.monitor(), d -> d)).orElseThrow();
     long monitorMs = (System.nanoTime() - killedAt) / 1_000_000;
-    LOG.info("{} monitor on {} fired after {} ms: {}", Demo.show(me), Demo.show(lost.pid()),
-        monitorMs, describe(lost.reason()));
-    expect(failures, lost.reason() instanceof MonitorReason.NodeDown,
+    LOG.info(
+        "{} monitor on {} fired after {} ms: {}",
+        Demo.show(me),
+        Demo.show(lost.pid()),
+        monitorMs,
+        describe(lost.reason()));
+    expect(
+        failures,
+        lost.reason() instanceof MonitorReason.NodeDown,
         "the monitor on gamma should report NodeDown: " + lost.reason());
     // The listener runs after the monitors have fired (Node.Builder.onNodeDown), so wait for it.
     NodeDownEvent gammaDown =
@@ -279,7 +321,9 @@ public final class ClusterDemo {
             .join();
     Long listenerAt = gammaDown == null ? null : downAt.get("gamma");
     if (listenerAt != null) {
-      LOG.info("{} node-down listener heard of gamma {} ms after the kill", Demo.show(me),
+      LOG.info(
+          "{} node-down listener heard of gamma {} ms after the kill",
+          Demo.show(me),
           (listenerAt - killedAt) / 1_000_000);
     }
     expect(failures, listenerAt != null, "the node-down listener did not run for gamma");
@@ -287,7 +331,9 @@ public final class ClusterDemo {
         ctx.receive(PATIENCE, on(Signal.class, s -> s.from().equals(caller), Signal::text))
             .orElse("(no outcome)");
     LOG.info("{} the call to gamma's calculator failed fast: {}", Demo.show(me), callOutcome);
-    expect(failures, callOutcome.startsWith("CallException") && callOutcome.contains("NodeDown"),
+    expect(
+        failures,
+        callOutcome.startsWith("CallException") && callOutcome.contains("NodeDown"),
         "the call to gamma should have failed with CallException and NodeDown: " + callOutcome);
 
     // 5. Beta leaves politely: alpha sees PEER_LEFT.
@@ -296,15 +342,21 @@ public final class ClusterDemo {
         Objects.requireNonNull(downEvents.get("beta"))
             .completeOnTimeout(null, PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
             .join();
-    expect(failures, left != null && left.cause() == NodeDownEvent.Cause.PEER_LEFT,
+    expect(
+        failures,
+        left != null && left.cause() == NodeDownEvent.Cause.PEER_LEFT,
         "beta should have left with PEER_LEFT: " + left);
     LOG.info("{} cluster now: {}", Demo.show(me), alpha.remoteNodes());
-    expect(failures, alpha.remoteNodes().isEmpty(), "nodes still connected: " + alpha.remoteNodes());
+    expect(
+        failures, alpha.remoteNodes().isEmpty(), "nodes still connected: " + alpha.remoteNodes());
   }
 
   /** Step 3b: a one-for-one supervisor on alpha whose child is a calculator on beta. */
   private static void supervise(
-      ProcessContext<DemoMessage> ctx, Node<DemoMessage> alpha, NodeId beta, List<String> failures) {
+      ProcessContext<DemoMessage> ctx,
+      Node<DemoMessage> alpha,
+      NodeId beta,
+      List<String> failures) {
     Pid me = ctx.self();
     SupervisorRef<DemoMessage> sup =
         Supervisor.start(
@@ -317,18 +369,25 @@ public final class ClusterDemo {
                         .build())
                 .build());
     Pid first = childPid(sup, null);
-    LOG.info("{} supervisor {} started calculator {} on beta", Demo.show(me), Demo.show(sup.pid()),
+    LOG.info(
+        "{} supervisor {} started calculator {} on beta",
+        Demo.show(me),
+        Demo.show(sup.pid()),
         Demo.show(first));
     ctx.send(first, new Job(me, "divide", 0)); // crashes it
     Pid second = childPid(sup, first);
-    LOG.info("{} the supervised calculator crashed; the supervisor restarted it as {}",
-        Demo.show(me), Demo.show(second));
+    LOG.info(
+        "{} the supervised calculator crashed; the supervisor restarted it as {}",
+        Demo.show(me),
+        Demo.show(second));
     ctx.send(second, new Job(me, "square", 9));
     long value =
         ctx.receive(PATIENCE, on(Result.class, r -> r.from().equals(second), Result::value))
             .orElse(-1L);
     LOG.info("{} the new calculator answered square(9) = {}", Demo.show(me), value);
-    expect(failures, second != null && !second.equals(first) && second.node().equals(beta),
+    expect(
+        failures,
+        second != null && !second.equals(first) && second.node().equals(beta),
         "the supervisor should have restarted the calculator on beta: " + first + " -> " + second);
     expect(failures, value == 81, "the restarted calculator should answer 81, not " + value);
     sup.stop(PATIENCE);
@@ -356,20 +415,23 @@ public final class ClusterDemo {
     ctx.receiveLoop(
         PATIENCE.multipliedBy(3),
         List.of(
-            on(Job.class, job -> {
-              if (job.op().equals("hold")) { // taken, never answered (see the call in step 4)
-                LOG.info("{} holding a job without an answer", Demo.show(ctx.self()));
-                return true;
-              }
-              long value = switch (job.op()) {
-                case "square" -> job.n() * job.n();
-                case "divide" -> 100 / job.n(); // throws for 0: the process crashes
-                default -> throw new IllegalArgumentException("unknown op " + job.op());
-              };
-              LOG.info("{} {}({}) = {}", Demo.show(ctx.self()), job.op(), job.n(), value);
-              ctx.send(job.replyTo(), new Result(ctx.self(), job.op(), job.n(), value));
-              return true;
-            }),
+            on(
+                Job.class,
+                job -> {
+                  if (job.op().equals("hold")) { // taken, never answered (see the call in step 4)
+                    LOG.info("{} holding a job without an answer", Demo.show(ctx.self()));
+                    return true;
+                  }
+                  long value =
+                      switch (job.op()) {
+                        case "square" -> job.n() * job.n();
+                        case "divide" -> 100 / job.n(); // throws for 0: the process crashes
+                        default -> throw new IllegalArgumentException("unknown op " + job.op());
+                      };
+                  LOG.info("{} {}({}) = {}", Demo.show(ctx.self()), job.op(), job.n(), value);
+                  ctx.send(job.replyTo(), new Result(ctx.self(), job.op(), job.n(), value));
+                  return true;
+                }),
             on(Signal.class, s -> s.text().equals("stop"), s -> false)));
   }
 

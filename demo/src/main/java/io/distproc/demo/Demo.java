@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A tour of the model on one node: spawning workers by behaviour name, selective receive, a
- * receive timeout, and crashes and normal exits seen through monitors. Every step is traced.
+ * A tour of the model on one node: spawning workers by behaviour name, selective receive, a receive
+ * timeout, and crashes and normal exits seen through monitors. Every step is traced.
  */
 public final class Demo {
   private static final Logger LOG = LoggerFactory.getLogger("demo");
@@ -90,7 +90,8 @@ public final class Demo {
 
     // 1. Spawn a worker by behaviour name, with a monitor that exists before it runs.
     Spawned calc = ctx.spawnMonitored(ctx.node(), "calculator", new Signal(me, "start"));
-    LOG.info("{} spawned calculator {} (monitor {})", show(me), show(calc.pid()), calc.monitor().id());
+    LOG.info(
+        "{} spawned calculator {} (monitor {})", show(me), show(calc.pid()), calc.monitor().id());
     ctx.send(calc.pid(), new Job(me, "square", 7));
     long square = ctx.receive(on(Result.class, r -> r.value()));
     LOG.info("{} got 7 squared = {}", show(me), square);
@@ -138,7 +139,8 @@ public final class Demo {
     expect(failures, normal.reason() instanceof MonitorReason.Normal, "expected a normal exit");
     MonitorRef late = ctx.monitor(calc.pid());
     Down noProcess = ctx.receive(onDown(late, d -> d));
-    LOG.info("{} monitoring {} again: {}", show(me), show(calc.pid()), describe(noProcess.reason()));
+    LOG.info(
+        "{} monitoring {} again: {}", show(me), show(calc.pid()), describe(noProcess.reason()));
     expect(failures, noProcess.reason() instanceof MonitorReason.NoProcess, "expected NoProcess");
 
     // 6. A message to the dead calculator is dropped silently and counted as a dead letter.
@@ -152,17 +154,19 @@ public final class Demo {
     ctx.receiveLoop(
         PATIENCE,
         List.of(
-            on(Job.class, job -> {
-              long value =
-                  switch (job.op()) {
-                    case "square" -> job.n() * job.n();
-                    case "divide" -> 100 / job.n(); // throws for 0: the process crashes
-                    default -> throw new IllegalArgumentException("unknown op " + job.op());
-                  };
-              LOG.info("{} {}({}) = {}", show(ctx.self()), job.op(), job.n(), value);
-              ctx.send(job.replyTo(), new Result(ctx.self(), job.op(), job.n(), value));
-              return true;
-            }),
+            on(
+                Job.class,
+                job -> {
+                  long value =
+                      switch (job.op()) {
+                        case "square" -> job.n() * job.n();
+                        case "divide" -> 100 / job.n(); // throws for 0: the process crashes
+                        default -> throw new IllegalArgumentException("unknown op " + job.op());
+                      };
+                  LOG.info("{} {}({}) = {}", show(ctx.self()), job.op(), job.n(), value);
+                  ctx.send(job.replyTo(), new Result(ctx.self(), job.op(), job.n(), value));
+                  return true;
+                }),
             on(Signal.class, s -> s.text().equals("stop"), s -> false)));
     LOG.info("{} calculator stopping", show(ctx.self()));
   }

@@ -39,11 +39,13 @@ import org.junit.jupiter.api.Test;
 /** Compiles and runs the README's example, and checks that the README quotes it verbatim. */
 class ReadmeExampleTest {
 
+  // spotless:off (quoted in the README as it is written)
   // README types begin
   sealed interface Msg permits Ping, Pong {}
   record Ping(Pid from, int n) implements Msg {}
   record Pong(int n) implements Msg {}
   // README types end
+  // spotless:on
 
   @Test
   void readmeExample_runs_andPrintsWhatTheReadmeSays() throws Exception {
@@ -80,6 +82,7 @@ class ReadmeExampleTest {
   @Test
   void readmeSupervision_cacheCrashes_aNewCacheTakesItsPlace() throws Exception {
     try (Node<String> node = Node.start(NodeConfig.local("shop").build(), Codec.utf8())) {
+      // spotless:off (quoted in the README as it is written)
       // README supervision begins
       Process<String> audit = ctx -> ctx.receiveLoop(on(String.class, line -> true));
       Process<String> cache = ctx -> ctx.receiveLoop(on(String.class, key -> {
@@ -103,14 +106,18 @@ class ReadmeExampleTest {
       end.join();                                          // and a new cache takes its place
       // sup.stop(timeout) stops audit, then cache; in a tree, the supervisor above does that
       // README supervision ends
+      // spotless:on
 
       assertThat(end.get(10, TimeUnit.SECONDS)).isInstanceOf(MonitorReason.Crashed.class);
       Pid second =
           await()
               .atMost(Duration.ofSeconds(10))
               .until(
-                  () -> sup.whichChildren(Duration.ofSeconds(10)).get(0).pid()
-                      .filter(p -> !p.equals(first)),
+                  () ->
+                      sup.whichChildren(Duration.ofSeconds(10))
+                          .get(0)
+                          .pid()
+                          .filter(p -> !p.equals(first)),
                   Optional::isPresent)
               .orElseThrow();
       assertThat(second).isNotEqualTo(first);
@@ -119,6 +126,7 @@ class ReadmeExampleTest {
   }
 
   private static void example() throws Exception {
+    // spotless:off (quoted in the README as it is written)
     // README example begins
     try (Node<Msg> node = Node.start(NodeConfig.local("alpha").build(), Codec.localOnly())) {
       Pid echo = node.spawn(ctx -> ctx.receiveLoop(
@@ -140,11 +148,13 @@ class ReadmeExampleTest {
       node.termination(client).get(10, TimeUnit.SECONDS);          // wait for the client's end
     }
     // README example ends
+    // spotless:on
   }
 
   /** Compiled, not run: the README's cluster configuration (it needs real hosts). */
   @SuppressWarnings("unused")
   private static void clusterExample(Codec<Msg> codec) {
+    // spotless:off (quoted in the README as it is written)
     // README cluster begins
     NodeConfig config = NodeConfig.remote("alpha")
         .bind("0.0.0.0", 7001).advertise("alpha.example", 7001)   // where it listens, how others reach it
@@ -168,6 +178,7 @@ class ReadmeExampleTest {
       node.awaitTermination(Duration.ofDays(365));                // serve until shut down
     }
     // README cluster ends
+    // spotless:on
   }
 
   /** The lines between two marker-comment lines, without their common indentation. */

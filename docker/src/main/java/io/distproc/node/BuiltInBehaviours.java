@@ -27,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The behaviours of the node image, speaking {@link NodeProtocol}. Each is a small state machine
- * on one process: they never share state, and a malformed message is logged and skipped rather
- * than crashing the process (except the crasher's {@code crash}, whose purpose it is).
+ * The behaviours of the node image, speaking {@link NodeProtocol}. Each is a small state machine on
+ * one process: they never share state, and a malformed message is logged and skipped rather than
+ * crashing the process (except the crasher's {@code crash}, whose purpose it is).
  */
 final class BuiltInBehaviours {
   private static final Logger LOG = LoggerFactory.getLogger("io.distproc.node.behaviours");
@@ -73,13 +73,17 @@ final class BuiltInBehaviours {
       case NodeProtocol.EMITTER -> BuiltInBehaviours::emitter;
       case NodeProtocol.AGENT -> arg -> ctx -> agent(ctx, events);
       case NodeProtocol.WORKLOAD ->
-          arg -> ctx -> workload(ctx, Duration.ofMillis(arg.isBlank() ? 2000 : Long.parseLong(arg.strip())));
+          arg ->
+              ctx ->
+                  workload(
+                      ctx, Duration.ofMillis(arg.isBlank() ? 2000 : Long.parseLong(arg.strip())));
       case NodeProtocol.SUPERVISOR -> SupervisorBehaviour::create;
       default -> throw new IllegalArgumentException("no built-in behaviour '" + name + "'");
     };
   }
 
-  // ---- echo, forward, crasher --------------------------------------------------------------------
+  // ---- echo, forward, crasher
+  // --------------------------------------------------------------------
 
   static void echo(ProcessContext<String> ctx) {
     ctx.receiveLoop(any(m -> pingOrStop(ctx, m)));
@@ -95,7 +99,8 @@ final class BuiltInBehaviours {
           return true;
         }
         String text = w.size() == 3 ? w.get(2) : "";
-        sendQuietly(ctx, NodeProtocol.parsePid(w.get(1)), NodeProtocol.message("pong", ctx.self(), text));
+        sendQuietly(
+            ctx, NodeProtocol.parsePid(w.get(1)), NodeProtocol.message("pong", ctx.self(), text));
         return true;
       }
       case "stop" -> {
@@ -110,69 +115,78 @@ final class BuiltInBehaviours {
 
   static void forward(ProcessContext<String> ctx, Pid target) {
     ctx.receiveLoop(
-        any(m -> {
-          if (m.equals("stop")) {
-            return false;
-          }
-          sendQuietly(ctx, target, NodeProtocol.message("got", ctx.self(), m));
-          return true;
-        }));
+        any(
+            m -> {
+              if (m.equals("stop")) {
+                return false;
+              }
+              sendQuietly(ctx, target, NodeProtocol.message("got", ctx.self(), m));
+              return true;
+            }));
   }
 
   static void crasher(ProcessContext<String> ctx) {
     ctx.receiveLoop(
-        any(m -> {
-          List<String> w = NodeProtocol.words(m, 2);
-          switch (w.getFirst()) {
-            case "crash" -> throw new IllegalStateException(w.size() > 1 ? w.get(1) : "crash");
-            case "ping" -> {
-              return pingOrStop(ctx, m);
-            }
-            default -> {
-              return !w.getFirst().equals("exit");
-            }
-          }
-        }));
+        any(
+            m -> {
+              List<String> w = NodeProtocol.words(m, 2);
+              switch (w.getFirst()) {
+                case "crash" -> throw new IllegalStateException(w.size() > 1 ? w.get(1) : "crash");
+                case "ping" -> {
+                  return pingOrStop(ctx, m);
+                }
+                default -> {
+                  return !w.getFirst().equals("exit");
+                }
+              }
+            }));
   }
 
-  // ---- sink and emitter --------------------------------------------------------------------------
+  // ---- sink and emitter
+  // --------------------------------------------------------------------------
 
   static void sink(ProcessContext<String> ctx, Pid reportTo) {
     BitSet received = new BitSet();
     long[] counts = new long[3]; // messages, duplicates, reordered
     long[] highest = {0};
     ctx.receiveLoop(
-        any(m -> {
-          List<String> w = NodeProtocol.words(m, 3);
-          switch (w.getFirst()) {
-            case "seq" -> {
-              int n = Integer.parseInt(w.get(1));
-              counts[0]++;
-              if (received.get(n)) {
-                counts[1]++;
-              } else if (n < highest[0]) {
-                counts[2]++;
+        any(
+            m -> {
+              List<String> w = NodeProtocol.words(m, 3);
+              switch (w.getFirst()) {
+                case "seq" -> {
+                  int n = Integer.parseInt(w.get(1));
+                  counts[0]++;
+                  if (received.get(n)) {
+                    counts[1]++;
+                  } else if (n < highest[0]) {
+                    counts[2]++;
+                  }
+                  received.set(n);
+                  highest[0] = Math.max(highest[0], n);
+                  return true;
+                }
+                case "end", "report" -> {
+                  Pid to =
+                      w.getFirst().equals("report") ? NodeProtocol.parsePid(w.get(1)) : reportTo;
+                  List<Long> got = received.stream().mapToObj(i -> (long) i).toList();
+                  sendQuietly(
+                      ctx,
+                      to,
+                      NodeProtocol.message(
+                          "sunk",
+                          ctx.self(),
+                          "received=" + counts[0],
+                          "duplicates=" + counts[1],
+                          "reordered=" + counts[2],
+                          "ranges=" + NodeProtocol.ranges(got)));
+                  return w.getFirst().equals("report");
+                }
+                default -> {
+                  return true;
+                }
               }
-              received.set(n);
-              highest[0] = Math.max(highest[0], n);
-              return true;
-            }
-            case "end", "report" -> {
-              Pid to = w.getFirst().equals("report") ? NodeProtocol.parsePid(w.get(1)) : reportTo;
-              List<Long> got = received.stream().mapToObj(i -> (long) i).toList();
-              sendQuietly(
-                  ctx,
-                  to,
-                  NodeProtocol.message(
-                      "sunk", ctx.self(), "received=" + counts[0], "duplicates=" + counts[1],
-                      "reordered=" + counts[2], "ranges=" + NodeProtocol.ranges(got)));
-              return w.getFirst().equals("report");
-            }
-            default -> {
-              return true;
-            }
-          }
-        }));
+            }));
   }
 
   static Process<String> emitter(String arg) {
@@ -221,7 +235,8 @@ final class BuiltInBehaviours {
     };
   }
 
-  // ---- agent -------------------------------------------------------------------------------------
+  // ---- agent
+  // -------------------------------------------------------------------------------------
 
   static void agent(ProcessContext<String> ctx, NodeEvents events) {
     Map<MonitorRef, Pid> monitors = new HashMap<>();
@@ -234,24 +249,31 @@ final class BuiltInBehaviours {
                     ctx,
                     to,
                     NodeProtocol.message(
-                        "down", NodeProtocol.ref(d.ref()), d.pid(), d.reason().getClass().getSimpleName(),
+                        "down",
+                        NodeProtocol.ref(d.ref()),
+                        d.pid(),
+                        d.reason().getClass().getSimpleName(),
                         detail(d.reason())));
               }
               return true;
             }),
-        any(m -> {
-          try {
-            return command(ctx, events, monitors, m);
-          } catch (RuntimeException e) {
-            LOG.info("{}: command '{}' failed: {}", NodeProtocol.pid(ctx.self()), m, e.toString());
-            List<String> w = NodeProtocol.words(m, 3);
-            if (w.size() > 1 && REPLYING.contains(w.getFirst())) {
-              sendQuietly(ctx, NodeProtocol.parsePid(w.get(1)),
-                  NodeProtocol.message("error", w.getFirst(), e.toString()));
-            }
-            return true;
-          }
-        }));
+        any(
+            m -> {
+              try {
+                return command(ctx, events, monitors, m);
+              } catch (RuntimeException e) {
+                LOG.info(
+                    "{}: command '{}' failed: {}", NodeProtocol.pid(ctx.self()), m, e.toString());
+                List<String> w = NodeProtocol.words(m, 3);
+                if (w.size() > 1 && REPLYING.contains(w.getFirst())) {
+                  sendQuietly(
+                      ctx,
+                      NodeProtocol.parsePid(w.get(1)),
+                      NodeProtocol.message("error", w.getFirst(), e.toString()));
+                }
+                return true;
+              }
+            }));
   }
 
   private static boolean command(
@@ -273,7 +295,8 @@ final class BuiltInBehaviours {
         } else {
           Spawned s = ctx.spawnMonitored(node, a.get(2), argument);
           monitors.put(s.monitor(), replyTo);
-          ctx.send(replyTo, NodeProtocol.message("spawned", s.pid(), NodeProtocol.ref(s.monitor())));
+          ctx.send(
+              replyTo, NodeProtocol.message("spawned", s.pid(), NodeProtocol.ref(s.monitor())));
         }
       }
       case "monitor" -> {
@@ -320,7 +343,8 @@ final class BuiltInBehaviours {
 
   private static String detail(MonitorReason reason) {
     return switch (reason) {
-      case MonitorReason.Crashed c -> c.exceptionClass() + (c.message().isEmpty() ? "" : ": " + c.message());
+      case MonitorReason.Crashed c ->
+          c.exceptionClass() + (c.message().isEmpty() ? "" : ": " + c.message());
       case MonitorReason.NodeDown d -> NodeProtocol.node(d.node());
       case MonitorReason.UnknownNode u -> NodeProtocol.node(u.node());
       case MonitorReason.Normal n -> "-";
@@ -331,11 +355,13 @@ final class BuiltInBehaviours {
     };
   }
 
-  // ---- workload ----------------------------------------------------------------------------------
+  // ---- workload
+  // ----------------------------------------------------------------------------------
 
   /** Pings an echo on every connected node, forever: the compose cluster's visible heartbeat. */
   static void workload(ProcessContext<String> ctx, Duration interval) {
-    LOG.info("workload: every {} ms, a round trip to an echo spawned on each connected node",
+    LOG.info(
+        "workload: every {} ms, a round trip to an echo spawned on each connected node",
         interval.toMillis());
     long round = 0;
     while (true) {
@@ -357,11 +383,18 @@ final class BuiltInBehaviours {
             ctx.unmonitor(echo.monitor());
           }
           if (pong.isPresent() && end.orElse(null) instanceof MonitorReason.Normal) {
-            LOG.info("workload: round {}: spawn + ping {} on {} took {} us, it ended normally",
-                round, NodeProtocol.pid(echo.pid()), NodeProtocol.node(node), micros);
+            LOG.info(
+                "workload: round {}: spawn + ping {} on {} took {} us, it ended normally",
+                round,
+                NodeProtocol.pid(echo.pid()),
+                NodeProtocol.node(node),
+                micros);
           } else {
-            LOG.warn("workload: round {}: echo on {}: pong {}, end {}", round,
-                NodeProtocol.node(node), pong.isPresent() ? "received" : "missing",
+            LOG.warn(
+                "workload: round {}: echo on {}: pong {}, end {}",
+                round,
+                NodeProtocol.node(node),
+                pong.isPresent() ? "received" : "missing",
                 end.map(Object::toString).orElse("not seen"));
           }
         } catch (InvalidNodeException e) {
@@ -376,8 +409,12 @@ final class BuiltInBehaviours {
     try {
       ctx.send(to, message);
     } catch (InvalidNodeException e) {
-      LOG.debug("{}: could not send '{}' to {}: {}", NodeProtocol.pid(ctx.self()), message,
-          NodeProtocol.pid(to), e.getMessage());
+      LOG.debug(
+          "{}: could not send '{}' to {}: {}",
+          NodeProtocol.pid(ctx.self()),
+          message,
+          NodeProtocol.pid(to),
+          e.getMessage());
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +36,7 @@ final class NodeEvents {
 
   /** Guarded by lock. */
   private final Set<NodeId> seen = new HashSet<>();
+
   private volatile Node<String> node;
 
   /** Starts reporting for a running node. Called once, by main. */

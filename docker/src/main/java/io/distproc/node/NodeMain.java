@@ -68,11 +68,11 @@ import org.slf4j.LoggerFactory;
  * start (no transport on the class path, the port taken) exits with status 1. Once running it logs
  * the event line {@code distproc-event ready node=<name#incarnation> address=<host>:<port>
  * detail=...}, and then {@code node-up}/{@code node-down} event lines as peers come and go, in the
- * format of {@code io.distproc.node.events.NodeEvent}. With the argument
- * {@code --check} it only validates the environment, prints the configuration and exits.
+ * format of {@code io.distproc.node.events.NodeEvent}. With the argument {@code --check} it only
+ * validates the environment, prints the configuration and exits.
  *
- * <p>DNS answers are cached for one second and failures not at all, so a seed name that resolves
- * to the cluster's nodes follows the cluster as containers come and go.
+ * <p>DNS answers are cached for one second and failures not at all, so a seed name that resolves to
+ * the cluster's nodes follows the cluster as containers come and go.
  *
  * @since 0.1.0
  */
@@ -113,8 +113,9 @@ public final class NodeMain {
   static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
     boolean checkOnly = args.length == 1 && args[0].equals("--check");
     if (args.length > 0 && !checkOnly) {
-      err.println("distproc-node: unexpected arguments; the node is configured by DISTPROC_*"
-          + " environment variables (see NodeMain), and takes only --check");
+      err.println(
+          "distproc-node: unexpected arguments; the node is configured by DISTPROC_*"
+              + " environment variables (see NodeMain), and takes only --check");
       return 2;
     }
     NodeSettings settings;
@@ -127,8 +128,13 @@ public final class NodeMain {
       return 2;
     }
     if (checkOnly) {
-      out.println("distproc-node: configuration OK: " + settings.config()
-          + " behaviours=" + settings.behaviours() + " initial=" + settings.initial().orElse("none"));
+      out.println(
+          "distproc-node: configuration OK: "
+              + settings.config()
+              + " behaviours="
+              + settings.behaviours()
+              + " initial="
+              + settings.initial().orElse("none"));
       return 0;
     }
     Logger log = LoggerFactory.getLogger("io.distproc.node");
@@ -139,7 +145,8 @@ public final class NodeMain {
       }
     }
     if (!unknown.isEmpty()) {
-      log.warn("ignoring unknown variables {} (known: {})", unknown, new TreeSet<>(NodeSettings.KNOWN));
+      log.warn(
+          "ignoring unknown variables {} (known: {})", unknown, new TreeSet<>(NodeSettings.KNOWN));
     }
 
     NodeConfig config = settings.config();
@@ -175,9 +182,18 @@ public final class NodeMain {
     String host = config.advertisedHost().orElseGet(() -> derivedHost(bound));
     int port = config.advertisedPort().orElse(bound.getPort());
     String detail =
-        "listening on " + bound.getHostString() + ":" + bound.getPort() + ", seeds "
-            + config.seedNodes() + ", behaviours " + settings.behaviours() + ", heartbeat "
-            + config.heartbeatInterval().toMillis() + "/" + config.heartbeatTimeout().toMillis()
+        "listening on "
+            + bound.getHostString()
+            + ":"
+            + bound.getPort()
+            + ", seeds "
+            + config.seedNodes()
+            + ", behaviours "
+            + settings.behaviours()
+            + ", heartbeat "
+            + config.heartbeatInterval().toMillis()
+            + "/"
+            + config.heartbeatTimeout().toMillis()
             + " ms";
     log.info("{}", new NodeEvent.Ready(node.id(), host, port, detail).format());
     // Only now: a reader takes the ready event as the start of this incarnation's events, so no

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The messages the built-in behaviours of the {@code distproc-node} image understand and send:
- * UTF-8 strings (the node's codec is {@link io.distproc.Codec#utf8()}) of words separated by
- * single spaces, the first word a verb. A pid is written {@code name#incarnation.id} (see {@link
+ * UTF-8 strings (the node's codec is {@link io.distproc.Codec#utf8()}) of words separated by single
+ * spaces, the first word a verb. A pid is written {@code name#incarnation.id} (see {@link
  * #pid(Pid)}), a node {@code name#incarnation}, a monitor {@code id@watcherPid} ({@link
  * #ref(MonitorRef)}).
  *
@@ -25,19 +25,19 @@ import java.util.regex.Pattern;
  *   <li>{@value #CRASHER} (argument ignored): {@code crash <text>} makes it throw {@link
  *       IllegalStateException} with that text; {@code ping <replyTo> <text>} → {@code pong <self>
  *       <text>}, as echo answers; {@code exit} ends it normally.
- *   <li>{@value #SINK} (argument: the pid to report to): takes {@code seq <n>} messages; {@code
- *       end <last>} (sent by the emitter after its last {@code seq}) → {@code sunk <self>
+ *   <li>{@value #SINK} (argument: the pid to report to): takes {@code seq <n>} messages; {@code end
+ *       <last>} (sent by the emitter after its last {@code seq}) → {@code sunk <self>
  *       received=<count> duplicates=<d> reordered=<r> ranges=<ranges>} and ends. {@code ranges}
  *       lists what arrived, as in {@code 1-40,44-90} ({@code -} when nothing did).
  *   <li>{@value #EMITTER} (argument: {@code <sink> <intervalMs> <replyTo> [burst]}): sends {@code
  *       seq 1}, {@code seq 2}, ... to the sink, {@code burst} (default 1) every interval, waiting
  *       the interval in a receive so that it leaves its carrier thread to others (a process that
- *       never waits keeps its carrier: virtual threads are not preempted); a send that fails because the sink's
- *       node is not connected is counted as failed and not retried. {@code mark} → {@code mark
- *       <self> <lastSeq>}; {@code stop} → {@code end <lastSeq>} to the sink, then {@code emitted
- *       <self> last=<lastSeq> failed=<ranges>} to the reply pid, and it ends.
- *   <li>{@value #AGENT} (argument ignored): a remote control for tests. It answers {@code ping} like
- *       echo and runs these commands, where {@code <node>} is a node name:
+ *       never waits keeps its carrier: virtual threads are not preempted); a send that fails
+ *       because the sink's node is not connected is counted as failed and not retried. {@code mark}
+ *       → {@code mark <self> <lastSeq>}; {@code stop} → {@code end <lastSeq>} to the sink, then
+ *       {@code emitted <self> last=<lastSeq> failed=<ranges>} to the reply pid, and it ends.
+ *   <li>{@value #AGENT} (argument ignored): a remote control for tests. It answers {@code ping}
+ *       like echo and runs these commands, where {@code <node>} is a node name:
  *       <ul>
  *         <li>{@code spawn <replyTo> <node> <behaviour> [argument]} → {@code spawned <pid>};
  *         <li>{@code spawn-monitored <replyTo> <node> <behaviour> [argument]} → {@code spawned
@@ -47,23 +47,23 @@ import java.util.regex.Pattern;
  *             io.distproc.MonitorReason} record, exactly once per monitor;
  *         <li>{@code send <pid> <text>}; {@code broadcast <node> <text>};
  *         <li>{@code nodes <replyTo>} → {@code nodes <self node> <node,node,...>};
- *         <li>{@code watch-nodes <replyTo>} → {@code watching <self node>}, and from then on
- *             {@code nodeup <node>} and {@code nodedown <node> <cause>} as this node sees them;
+ *         <li>{@code watch-nodes <replyTo>} → {@code watching <self node>}, and from then on {@code
+ *             nodeup <node>} and {@code nodedown <node> <cause>} as this node sees them;
  *         <li>{@code stop} ends it. A command that fails → {@code error <command> <message>}.
  *       </ul>
  *   <li>{@value #WORKLOAD} (argument: an interval in milliseconds, default 2000): every interval,
- *       spawns an echo on every connected node with a monitor, pings it, logs the round trip,
- *       stops it and checks it ended normally. The compose cluster runs it as the initial process.
+ *       spawns an echo on every connected node with a monitor, pings it, logs the round trip, stops
+ *       it and checks it ended normally. The compose cluster runs it as the initial process.
  *   <li>{@value #SUPERVISOR} (argument: {@code <replyTo> <intensity> <periodMs> <node> <behaviour>
  *       [argument]}): starts, linked to itself, a one-for-one supervisor ({@code io.distproc.otp})
  *       with that restart intensity, whose one permanent child, {@code child}, is {@code
  *       <behaviour>} started with {@code [argument]} on {@code <node>} (a node name, taken in the
  *       incarnation connected when the supervisor starts), and → {@code supervising <self>
  *       <supervisorPid> child=<childPid>}, or → {@code error supervisor <message>} if it cannot
- *       start it, and ends. Then {@code children <replyTo>} → {@code children <self>
- *       child=<pid>}, the supervisor's {@code which_children}, with {@code undefined} for a child
- *       not running; {@code stop} stops the supervisor, which stops its child, and ends normally.
- *       It does not trap exits: a supervisor that gives up ends it too, through their link.
+ *       start it, and ends. Then {@code children <replyTo>} → {@code children <self> child=<pid>},
+ *       the supervisor's {@code which_children}, with {@code undefined} for a child not running;
+ *       {@code stop} stops the supervisor, which stops its child, and ends normally. It does not
+ *       trap exits: a supervisor that gives up ends it too, through their link.
  * </ul>
  *
  * <p>Besides these messages the node writes event lines a harness can wait for (ready, node-up,
@@ -127,8 +127,7 @@ public final class NodeProtocol {
     if (!m.matches()) {
       throw new IllegalArgumentException("not a pid (name#incarnation.id): '" + text + "'");
     }
-    return Pid.of(
-        NodeId.of(m.group(1), Long.parseLong(m.group(2))), Long.parseLong(m.group(3)));
+    return Pid.of(NodeId.of(m.group(1), Long.parseLong(m.group(2))), Long.parseLong(m.group(3)));
   }
 
   /**

@@ -18,9 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the environment asks the node to be: its {@link NodeConfig}, the behaviours it registers
- * and its initial process. {@link #parse(Map)} checks every variable and reports all bad ones at
- * once, one line each, so a misconfigured container says everything that is wrong in one start.
+ * What the environment asks the node to be: its {@link NodeConfig}, the behaviours it registers and
+ * its initial process. {@link #parse(Map)} checks every variable and reports all bad ones at once,
+ * one line each, so a misconfigured container says everything that is wrong in one start.
  *
  * <p>An empty value counts as unset, so compose files and manifests may leave a variable blank.
  */
@@ -42,15 +42,30 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
   static final String TLS_KEY = "DISTPROC_TLS_KEY";
   static final String TLS_TRUST = "DISTPROC_TLS_TRUST";
   static final String LOG_LEVEL = "DISTPROC_LOG_LEVEL"; // read by logback.xml
+
   /** Set by Docker (the container id, or the compose/--hostname host name) and Kubernetes. */
   static final String HOSTNAME = "HOSTNAME";
 
   /** Every variable the node reads, for the warning about unknown DISTPROC_ variables. */
   static final Set<String> KNOWN =
       Set.of(
-          NAME, BIND_HOST, PORT, ADVERTISE_HOST, ADVERTISE_PORT, SEEDS, COOKIE,
-          HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, REQUEST_TIMEOUT_MS, BEHAVIOURS, INITIAL,
-          SECURITY, TLS_CERT, TLS_KEY, TLS_TRUST, LOG_LEVEL);
+          NAME,
+          BIND_HOST,
+          PORT,
+          ADVERTISE_HOST,
+          ADVERTISE_PORT,
+          SEEDS,
+          COOKIE,
+          HEARTBEAT_INTERVAL_MS,
+          HEARTBEAT_TIMEOUT_MS,
+          REQUEST_TIMEOUT_MS,
+          BEHAVIOURS,
+          INITIAL,
+          SECURITY,
+          TLS_CERT,
+          TLS_KEY,
+          TLS_TRUST,
+          LOG_LEVEL);
 
   static final int DEFAULT_PORT = 7000;
 
@@ -78,12 +93,21 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
     // Unset, the name is the container's host name (Docker and Kubernetes set HOSTNAME: the
     // container id, the pod's name), so `docker-compose up --scale` can add nodes of one service.
     Optional<String> given = in.string(NAME);
-    String name = given.or(() -> Optional.ofNullable(env.get(HOSTNAME)).map(String::strip)
-        .filter(h -> !h.isEmpty())).orElse("");
+    String name =
+        given
+            .or(
+                () ->
+                    Optional.ofNullable(env.get(HOSTNAME))
+                        .map(String::strip)
+                        .filter(h -> !h.isEmpty()))
+            .orElse("");
     String source = given.isPresent() ? NAME : NAME + " (unset, so " + HOSTNAME + ")";
     if (name.isEmpty()) {
-      problems.add(NAME + ": required when " + HOSTNAME
-          + " is unset: the node's name, unique in the cluster (e.g. alpha)");
+      problems.add(
+          NAME
+              + ": required when "
+              + HOSTNAME
+              + " is unset: the node's name, unique in the cluster (e.g. alpha)");
     } else {
       try {
         NodeId.checkName(name);
@@ -93,19 +117,32 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
     }
     String bindHost = in.string(BIND_HOST).orElse("0.0.0.0");
     if (bindHost.chars().anyMatch(c -> c <= ' ')) {
-      problems.add(BIND_HOST + ": must be a host name or address without spaces, was '" + bindHost + "'");
+      problems.add(
+          BIND_HOST + ": must be a host name or address without spaces, was '" + bindHost + "'");
     }
-    int port = in.integer(PORT, 0, 65535, "a port from 0 (any free port) to 65535").orElse(DEFAULT_PORT);
+    int port =
+        in.integer(PORT, 0, 65535, "a port from 0 (any free port) to 65535").orElse(DEFAULT_PORT);
     Optional<String> advertiseHost = in.string(ADVERTISE_HOST);
     advertiseHost
         .filter(h -> h.chars().anyMatch(c -> c <= ' '))
-        .ifPresent(h -> problems.add(ADVERTISE_HOST + ": must be a host name or address without spaces, was '" + h + "'"));
-    Optional<Integer> advertisePort = in.integer(ADVERTISE_PORT, 1, 65535, "a port from 1 to 65535");
+        .ifPresent(
+            h ->
+                problems.add(
+                    ADVERTISE_HOST
+                        + ": must be a host name or address without spaces, was '"
+                        + h
+                        + "'"));
+    Optional<Integer> advertisePort =
+        in.integer(ADVERTISE_PORT, 1, 65535, "a port from 1 to 65535");
     if (advertisePort.isPresent() && advertiseHost.isEmpty() && in.isValid(ADVERTISE_PORT)) {
       problems.add(ADVERTISE_PORT + ": needs " + ADVERTISE_HOST + " as well");
     }
-    if (advertiseHost.isPresent() && advertisePort.isEmpty() && port == 0 && in.isValid(ADVERTISE_PORT)) {
-      problems.add(ADVERTISE_PORT + ": required when " + ADVERTISE_HOST + " is set and " + PORT + " is 0");
+    if (advertiseHost.isPresent()
+        && advertisePort.isEmpty()
+        && port == 0
+        && in.isValid(ADVERTISE_PORT)) {
+      problems.add(
+          ADVERTISE_PORT + ": required when " + ADVERTISE_HOST + " is set and " + PORT + " is 0");
     }
     List<SeedNode> seeds = parseSeeds(in.string(SEEDS).orElse(""), name, port, problems);
     Optional<String> cookie = in.string(COOKIE);
@@ -119,8 +156,11 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
         && in.isValid(HEARTBEAT_TIMEOUT_MS)
         && timeout.compareTo(interval.multipliedBy(2)) < 0) {
       problems.add(
-          HEARTBEAT_TIMEOUT_MS + ": must be at least twice the heartbeat interval ("
-              + interval.toMillis() + " ms), was " + timeout.toMillis());
+          HEARTBEAT_TIMEOUT_MS
+              + ": must be at least twice the heartbeat interval ("
+              + interval.toMillis()
+              + " ms), was "
+              + timeout.toMillis());
     }
     Optional<Duration> requestTimeout = in.millis(REQUEST_TIMEOUT_MS);
     Optional<TlsConfig> tls = security(in, problems);
@@ -144,26 +184,37 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
       }
       if (!unknown.isEmpty()) {
         problems.add(
-            BEHAVIOURS + ": unknown " + String.join(", ", unknown) + "; choose from "
-                + String.join(", ", BuiltInBehaviours.NAMES) + ", or all");
+            BEHAVIOURS
+                + ": unknown "
+                + String.join(", ", unknown)
+                + "; choose from "
+                + String.join(", ", BuiltInBehaviours.NAMES)
+                + ", or all");
       }
     }
     Optional<String> initial = in.string(INITIAL);
     initial
         .filter(i -> !BuiltInBehaviours.INITIAL_NAMES.contains(i))
         .ifPresent(
-            i -> problems.add(
-                INITIAL + ": unknown initial process '" + i + "'; choose from "
-                    + String.join(", ", BuiltInBehaviours.INITIAL_NAMES)));
+            i ->
+                problems.add(
+                    INITIAL
+                        + ": unknown initial process '"
+                        + i
+                        + "'; choose from "
+                        + String.join(", ", BuiltInBehaviours.INITIAL_NAMES)));
 
     if (!problems.isEmpty()) {
       throw new BadConfigException(problems);
     }
-    NodeConfig.Builder b = NodeConfig.remote(name).bind(bindHost, port).heartbeat(interval, timeout);
+    NodeConfig.Builder b =
+        NodeConfig.remote(name).bind(bindHost, port).heartbeat(interval, timeout);
     advertiseHost.ifPresent(h -> b.advertise(h, advertisePort.orElse(port)));
     seeds.forEach(
-        s -> s.name().ifPresentOrElse(
-            n -> b.seedNode(n, s.host(), s.port()), () -> b.seedNode(s.host(), s.port())));
+        s ->
+            s.name()
+                .ifPresentOrElse(
+                    n -> b.seedNode(n, s.host(), s.port()), () -> b.seedNode(s.host(), s.port())));
     cookie.ifPresent(b::cookie);
     requestTimeout.ifPresent(b::requestTimeout);
     tls.ifPresentOrElse(b::tls, b::plaintext);
@@ -177,7 +228,8 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
           lines.add("DISTPROC_*: " + line.strip());
         }
       }
-      throw new BadConfigException(lines.isEmpty() ? List.of("DISTPROC_*: " + e.getMessage()) : lines);
+      throw new BadConfigException(
+          lines.isEmpty() ? List.of("DISTPROC_*: " + e.getMessage()) : lines);
     }
   }
 
@@ -200,8 +252,14 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
         List<String> missing = tlsVars.stream().filter(v -> in.string(v).isEmpty()).toList();
         if (!missing.isEmpty()) {
           missing.forEach(
-              v -> problems.add(v + ": required when " + SECURITY + " is " + mode
-                  + " (a PEM file inside the container)"));
+              v ->
+                  problems.add(
+                      v
+                          + ": required when "
+                          + SECURITY
+                          + " is "
+                          + mode
+                          + " (a PEM file inside the container)"));
           return Optional.empty();
         }
         Path cert = Path.of(in.string(TLS_CERT).orElseThrow());
@@ -216,17 +274,24 @@ record NodeSettings(NodeConfig config, List<String> behaviours, Optional<String>
           // "certificateChain: /x is not a readable file": say it with the variable's name.
           String message = String.valueOf(e.getMessage());
           for (String line : message.lines().skip(1).map(String::strip).toList()) {
-            problems.add(line
-                .replaceFirst("^certificateChain:", TLS_CERT + ":")
-                .replaceFirst("^privateKey:", TLS_KEY + ":")
-                .replaceFirst("^trustedCertificates:", TLS_TRUST + ":"));
+            problems.add(
+                line.replaceFirst("^certificateChain:", TLS_CERT + ":")
+                    .replaceFirst("^privateKey:", TLS_KEY + ":")
+                    .replaceFirst("^trustedCertificates:", TLS_TRUST + ":"));
           }
           return Optional.empty();
         }
       }
       case "" -> {
-        problems.add(SECURITY + ": required: mtls (with " + TLS_CERT + ", " + TLS_KEY + ", "
-            + TLS_TRUST + "), tls (the same files; diallers stay anonymous), or plaintext");
+        problems.add(
+            SECURITY
+                + ": required: mtls (with "
+                + TLS_CERT
+                + ", "
+                + TLS_KEY
+                + ", "
+                + TLS_TRUST
+                + "), tls (the same files; diallers stay anonymous), or plaintext");
         return Optional.empty();
       }
       default -> {

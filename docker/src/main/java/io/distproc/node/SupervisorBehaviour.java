@@ -47,7 +47,9 @@ final class SupervisorBehaviour {
     if (a.size() < 5) {
       throw new IllegalArgumentException(
           "supervisor argument must be '<replyTo> <intensity> <periodMs> <node> <behaviour>"
-              + " [argument]', was '" + arg + "'");
+              + " [argument]', was '"
+              + arg
+              + "'");
     }
     Pid replyTo = NodeProtocol.parsePid(a.get(0));
     int intensity = Integer.parseInt(a.get(1));
@@ -59,8 +61,13 @@ final class SupervisorBehaviour {
   }
 
   private static void run(
-      ProcessContext<String> ctx, Pid replyTo, int intensity, Duration period, String node,
-      String behaviour, String argument) {
+      ProcessContext<String> ctx,
+      Pid replyTo,
+      int intensity,
+      Duration period,
+      String node,
+      String behaviour,
+      String argument) {
     SupervisorRef<String> sup;
     try {
       NodeId where = BuiltInBehaviours.nodeNamed(ctx, node);
@@ -123,8 +130,12 @@ final class SupervisorBehaviour {
     try {
       ctx.send(to, message);
     } catch (InvalidNodeException e) {
-      LOG.debug("{}: could not send '{}' to {}: {}", NodeProtocol.pid(ctx.self()), message,
-          NodeProtocol.pid(to), e.getMessage());
+      LOG.debug(
+          "{}: could not send '{}' to {}: {}",
+          NodeProtocol.pid(ctx.self()),
+          message,
+          NodeProtocol.pid(to),
+          e.getMessage());
     }
   }
 }

@@ -90,7 +90,8 @@ class BuiltInBehavioursTest {
     assertThat(last).isGreaterThanOrEqualTo(marked);
     assertThat(emitted).endsWith("failed=-");
     assertThat(sunk)
-        .isEqualTo("sunk " + p(sink) + " received=" + last + " duplicates=0 reordered=0 ranges=1-" + last);
+        .isEqualTo(
+            "sunk " + p(sink) + " received=" + last + " duplicates=0 reordered=0 ranges=1-" + last);
   }
 
   @Test
@@ -108,7 +109,8 @@ class BuiltInBehavioursTest {
     assertThat(marked % 50).as("a mark falls between bursts").isZero();
     assertThat(last % 50).isZero();
     assertThat(sunk)
-        .isEqualTo("sunk " + p(sink) + " received=" + last + " duplicates=0 reordered=0 ranges=1-" + last);
+        .isEqualTo(
+            "sunk " + p(sink) + " received=" + last + " duplicates=0 reordered=0 ranges=1-" + last);
   }
 
   @Test
@@ -129,9 +131,16 @@ class BuiltInBehavioursTest {
 
     String ref = NodeProtocol.words(monitoring, 4).get(2);
     assertThat(expect(m -> m.startsWith("down ")))
-        .isEqualTo("down " + ref + " " + p(crasher) + " Crashed java.lang.IllegalStateException: on purpose");
+        .isEqualTo(
+            "down "
+                + ref
+                + " "
+                + p(crasher)
+                + " Crashed java.lang.IllegalStateException: on purpose");
     node.send(agent, "ping " + p(probe) + " after");
-    assertThat(expect(m -> true)).as("no second down notice").isEqualTo("pong " + p(agent) + " after");
+    assertThat(expect(m -> true))
+        .as("no second down notice")
+        .isEqualTo("pong " + p(agent) + " after");
   }
 
   @Test
@@ -143,7 +152,8 @@ class BuiltInBehavioursTest {
     Pid echo = NodeProtocol.parsePid(NodeProtocol.words(spawned, 3).get(1));
     node.send(echo, "stop");
 
-    assertThat(expect(m -> m.startsWith("down "))).matches("down \\d+@" + p(agent) + " " + p(echo) + " Normal -");
+    assertThat(expect(m -> m.startsWith("down ")))
+        .matches("down \\d+@" + p(agent) + " " + p(echo) + " Normal -");
   }
 
   @Test
@@ -154,7 +164,8 @@ class BuiltInBehavioursTest {
 
     node.send(agent, "broadcast test hello all");
 
-    assertThat(java.util.List.of(expect(m -> m.startsWith("got ")), expect(m -> m.startsWith("got "))))
+    assertThat(
+            java.util.List.of(expect(m -> m.startsWith("got ")), expect(m -> m.startsWith("got "))))
         .containsExactlyInAnyOrder("got " + p(f1) + " hello all", "got " + p(f2) + " hello all");
   }
 
@@ -194,7 +205,8 @@ class BuiltInBehavioursTest {
   @Test
   void supervisor_childCrashes_isRestartedInANewProcessAndReportedByChildren() throws Exception {
     Pid front = spawn("supervisor", p(probe) + " 3 5000 test crasher");
-    java.util.List<String> started = NodeProtocol.words(expect(m -> m.startsWith("supervising ")), 4);
+    java.util.List<String> started =
+        NodeProtocol.words(expect(m -> m.startsWith("supervising ")), 4);
     assertThat(started.get(1)).isEqualTo(p(front));
     Pid first = NodeProtocol.parsePid(started.get(3).substring("child=".length()));
     var firstEnded = node.termination(first);
@@ -223,7 +235,8 @@ class BuiltInBehavioursTest {
   void supervisor_stop_stopsTheChildAndEndsNormally() throws Exception {
     Pid front = spawn("supervisor", p(probe) + " 1 5000 test crasher");
     String started = expect(m -> m.startsWith("supervising "));
-    Pid child = NodeProtocol.parsePid(NodeProtocol.words(started, 4).get(3).substring("child=".length()));
+    Pid child =
+        NodeProtocol.parsePid(NodeProtocol.words(started, 4).get(3).substring("child=".length()));
     Pid sup = NodeProtocol.parsePid(NodeProtocol.words(started, 4).get(2));
     var childEnded = node.termination(child);
     var supEnded = node.termination(sup);
@@ -244,10 +257,13 @@ class BuiltInBehavioursTest {
     Pid front = spawn("supervisor", p(probe) + " 1 5000 nowhere crasher");
     var ended = node.termination(front);
 
-    assertThat(expect(m -> true)).startsWith("error supervisor ").contains("nowhere is not connected");
+    assertThat(expect(m -> true))
+        .startsWith("error supervisor ")
+        .contains("nowhere is not connected");
     // NoProcess: it had ended normally before termination() was asked.
     assertThat(ended.get(PATIENCE_MS, TimeUnit.MILLISECONDS))
-        .isInstanceOfAny(io.distproc.MonitorReason.Normal.class, io.distproc.MonitorReason.NoProcess.class);
+        .isInstanceOfAny(
+            io.distproc.MonitorReason.Normal.class, io.distproc.MonitorReason.NoProcess.class);
   }
 
   @Test

@@ -46,7 +46,8 @@ class NodeProtocolTest {
   void message_writesPidsAndNodesInProtocolForm() {
     Pid pid = Pid.of(NodeId.of("alpha", 3), 9);
 
-    assertThat(NodeProtocol.message("ping", pid, "hello world")).isEqualTo("ping alpha#3.9 hello world");
+    assertThat(NodeProtocol.message("ping", pid, "hello world"))
+        .isEqualTo("ping alpha#3.9 hello world");
     assertThat(NodeProtocol.words("ping alpha#3.9 hello world", 3))
         .containsExactly("ping", "alpha#3.9", "hello world");
   }

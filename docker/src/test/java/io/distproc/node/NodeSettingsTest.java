@@ -104,19 +104,25 @@ class NodeSettingsTest {
     Path key = Files.writeString(dir.resolve("node.key"), "key");
     Path trust = Files.writeString(dir.resolve("ca.pem"), "ca");
     String[] files = {
-      "DISTPROC_TLS_CERT", cert.toString(), "DISTPROC_TLS_KEY", key.toString(),
-      "DISTPROC_TLS_TRUST", trust.toString()
+      "DISTPROC_TLS_CERT",
+      cert.toString(),
+      "DISTPROC_TLS_KEY",
+      key.toString(),
+      "DISTPROC_TLS_TRUST",
+      trust.toString()
     };
 
     NodeConfig mutual = NodeSettings.parse(env(with(files, "DISTPROC_SECURITY", "mtls"))).config();
     NodeConfig server = NodeSettings.parse(env(with(files, "DISTPROC_SECURITY", "tls"))).config();
 
-    assertThat(mutual.tls()).hasValueSatisfying(t -> {
-      assertThat(t.isMutual()).isTrue();
-      assertThat(t.certificateChain()).contains(cert);
-      assertThat(t.privateKey()).contains(key);
-      assertThat(t.trustedCertificates()).contains(trust);
-    });
+    assertThat(mutual.tls())
+        .hasValueSatisfying(
+            t -> {
+              assertThat(t.isMutual()).isTrue();
+              assertThat(t.certificateChain()).contains(cert);
+              assertThat(t.privateKey()).contains(key);
+              assertThat(t.trustedCertificates()).contains(trust);
+            });
     assertThat(server.tls()).hasValueSatisfying(t -> assertThat(t.isMutual()).isFalse());
   }
 
@@ -132,10 +138,16 @@ class NodeSettingsTest {
     assertThat(
             problems(
                 env(
-                    "DISTPROC_NODE_NAME", "alpha", "DISTPROC_SECURITY", "tls",
-                    "DISTPROC_TLS_CERT", cert.toString(),
-                    "DISTPROC_TLS_KEY", dir.resolve("missing.key").toString(),
-                    "DISTPROC_TLS_TRUST", dir.toString())))
+                    "DISTPROC_NODE_NAME",
+                    "alpha",
+                    "DISTPROC_SECURITY",
+                    "tls",
+                    "DISTPROC_TLS_CERT",
+                    cert.toString(),
+                    "DISTPROC_TLS_KEY",
+                    dir.resolve("missing.key").toString(),
+                    "DISTPROC_TLS_TRUST",
+                    dir.toString())))
         .containsExactly(
             "DISTPROC_TLS_KEY: " + dir.resolve("missing.key") + " is not a readable file",
             "DISTPROC_TLS_TRUST: " + dir + " is not a readable file");
@@ -143,9 +155,7 @@ class NodeSettingsTest {
 
   @Test
   void parse_plaintextWithTlsFiles_isAnError() {
-    assertThat(
-            problems(
-                env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_TLS_CERT", "/certs/node.pem")))
+    assertThat(problems(env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_TLS_CERT", "/certs/node.pem")))
         .containsExactly("DISTPROC_TLS_CERT: set, but DISTPROC_SECURITY is plaintext");
   }
 
@@ -160,7 +170,13 @@ class NodeSettingsTest {
   void parse_advertiseHostWithoutPort_advertisesTheBindPort() {
     NodeConfig c =
         NodeSettings.parse(
-                env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_ADVERTISE_HOST", "alpha", "DISTPROC_PORT", "7001"))
+                env(
+                    "DISTPROC_NODE_NAME",
+                    "alpha",
+                    "DISTPROC_ADVERTISE_HOST",
+                    "alpha",
+                    "DISTPROC_PORT",
+                    "7001"))
             .config();
 
     assertThat(c.advertisedHost()).contains("alpha");
@@ -171,7 +187,15 @@ class NodeSettingsTest {
   void parse_blankValues_countAsUnset() {
     NodeConfig c =
         NodeSettings.parse(
-                env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_COOKIE", "", "DISTPROC_SEEDS", " ", "DISTPROC_PORT", ""))
+                env(
+                    "DISTPROC_NODE_NAME",
+                    "alpha",
+                    "DISTPROC_COOKIE",
+                    "",
+                    "DISTPROC_SEEDS",
+                    " ",
+                    "DISTPROC_PORT",
+                    ""))
             .config();
 
     assertThat(c.cookie()).isEmpty();
@@ -206,7 +230,8 @@ class NodeSettingsTest {
     List<String> problems = new ArrayList<>();
 
     List<SeedNode> seeds =
-        NodeSettings.parseSeeds("alpha@alpha:7000,beta@beta:7000,gamma@gamma:7000", "beta", 7000, problems);
+        NodeSettings.parseSeeds(
+            "alpha@alpha:7000,beta@beta:7000,gamma@gamma:7000", "beta", 7000, problems);
 
     assertThat(problems).isEmpty();
     assertThat(seeds).extracting(s -> s.name().orElseThrow()).containsExactly("alpha", "gamma");
@@ -216,7 +241,8 @@ class NodeSettingsTest {
   void parseSeeds_badEntries_reportedInOneLine() {
     List<String> problems = new ArrayList<>();
 
-    NodeSettings.parseSeeds("alpha@alpha:x,b@d@e:1,gamma:0,ok:7000,bad name@h:1", "self", 7000, problems);
+    NodeSettings.parseSeeds(
+        "alpha@alpha:x,b@d@e:1,gamma:0,ok:7000,bad name@h:1", "self", 7000, problems);
 
     assertThat(problems).hasSize(1);
     assertThat(problems.getFirst())
@@ -234,8 +260,9 @@ class NodeSettingsTest {
 
     NodeSettings.parseSeeds("cluster", "alpha", 0, problems);
 
-    assertThat(problems).containsExactly(
-        "DISTPROC_SEEDS: 'cluster' needs a port (DISTPROC_PORT is 0, so there is no default)");
+    assertThat(problems)
+        .containsExactly(
+            "DISTPROC_SEEDS: 'cluster' needs a port (DISTPROC_PORT is 0, so there is no default)");
   }
 
   @Test
@@ -247,7 +274,8 @@ class NodeSettingsTest {
 
   @Test
   void parse_givenName_winsOverTheHostName() {
-    NodeSettings s = NodeSettings.parse(env("DISTPROC_NODE_NAME", "alpha", "HOSTNAME", "3f9c2a1b7d0e"));
+    NodeSettings s =
+        NodeSettings.parse(env("DISTPROC_NODE_NAME", "alpha", "HOSTNAME", "3f9c2a1b7d0e"));
 
     assertThat(s.config().name()).isEqualTo("alpha");
   }
@@ -255,14 +283,16 @@ class NodeSettingsTest {
   @Test
   void parse_malformedHostName_saysWhereTheNameCameFrom() {
     assertThat(problems(env("HOSTNAME", "-odd")))
-        .singleElement().asString()
+        .singleElement()
+        .asString()
         .startsWith("DISTPROC_NODE_NAME (unset, so HOSTNAME): node name '-odd' is malformed");
   }
 
   @Test
   void parse_missingName_saysItIsRequired() {
     assertThat(problems(env()))
-        .containsExactly("DISTPROC_NODE_NAME: required when HOSTNAME is unset: the node's name, unique in the cluster (e.g. alpha)");
+        .containsExactly(
+            "DISTPROC_NODE_NAME: required when HOSTNAME is unset: the node's name, unique in the cluster (e.g. alpha)");
   }
 
   @Test
@@ -347,7 +377,13 @@ class NodeSettingsTest {
 
     int status =
         NodeMain.run(
-            env("DISTPROC_NODE_NAME", "alpha", "DISTPROC_SEEDS", "cluster", "DISTPROC_COOKIE", "secret"),
+            env(
+                "DISTPROC_NODE_NAME",
+                "alpha",
+                "DISTPROC_SEEDS",
+                "cluster",
+                "DISTPROC_COOKIE",
+                "secret"),
             new String[] {"--check"},
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err);
@@ -372,6 +408,7 @@ class NodeSettingsTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(status).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("distproc-node: unexpected arguments");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("distproc-node: unexpected arguments");
   }
 }

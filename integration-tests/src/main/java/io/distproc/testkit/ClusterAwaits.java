@@ -58,13 +58,22 @@ final class ClusterAwaits {
       Optional<LogLine> line =
           c.awaitLine(
               mark,
-              t -> NodeEvent.parse(t).filter(kind::isInstance)
-                  .filter(e -> e.node().name().equals(node)).isPresent(),
+              t ->
+                  NodeEvent.parse(t)
+                      .filter(kind::isInstance)
+                      .filter(e -> e.node().name().equals(node))
+                      .isPresent(),
               deadline);
       if (line.isEmpty()) {
         throw new AssertionError(
-            observer + " did not log a " + what + " within " + deadline.toMillis() + " ms; its"
-                + " log since then:\n  " + String.join("\n  ", tail(c, mark)));
+            observer
+                + " did not log a "
+                + what
+                + " within "
+                + deadline.toMillis()
+                + " ms; its"
+                + " log since then:\n  "
+                + String.join("\n  ", tail(c, mark)));
       }
       return Duration.between(since.at(), line.get().received());
     } catch (InterruptedException e) {

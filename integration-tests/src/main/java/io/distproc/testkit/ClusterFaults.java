@@ -166,8 +166,11 @@ final class ClusterFaults {
     } finally {
       lock.unlock();
     }
-    return c.nodeId().filter(n -> !Optional.of(n).equals(old)).orElseThrow(
-        () -> new IllegalStateException("node " + node + " restarted without a new incarnation"));
+    return c.nodeId()
+        .filter(n -> !Optional.of(n).equals(old))
+        .orElseThrow(
+            () ->
+                new IllegalStateException("node " + node + " restarted without a new incarnation"));
   }
 
   InForce inForce() {
@@ -196,7 +199,9 @@ final class ClusterFaults {
   List<String> live() {
     lock.lock();
     try {
-      return nodes.names().stream().filter(n -> !killed.contains(n) && !paused.contains(n)).toList();
+      return nodes.names().stream()
+          .filter(n -> !killed.contains(n) && !paused.contains(n))
+          .toList();
     } finally {
       lock.unlock();
     }

@@ -61,7 +61,9 @@ final class ClusterLifecycle {
           .get(TimeFactor.dilated(startupTimeout).toMillis(), TimeUnit.MILLISECONDS);
       awaitFormed.run();
       startedIn = Duration.ofNanos(System.nanoTime() - t0);
-      LOG.log(System.Logger.Level.INFO, () -> "cluster " + nodes.names() + " formed in " + startedIn.toMillis() + " ms");
+      LOG.log(
+          System.Logger.Level.INFO,
+          () -> "cluster " + nodes.names() + " formed in " + startedIn.toMillis() + " ms");
     } catch (ExecutionException | TimeoutException | RuntimeException | AssertionError e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       IllegalStateException failure =
@@ -84,7 +86,9 @@ final class ClusterLifecycle {
       DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec();
     } catch (com.github.dockerjava.api.exception.NotFoundException e) {
       throw new IllegalStateException(
-          "image " + image.asCanonicalNameString() + " is not built (and is never pulled): build it"
+          "image "
+              + image.asCanonicalNameString()
+              + " is not built (and is never pulled): build it"
               + " with ./mvnw -pl docker -am package");
     }
   }
@@ -130,12 +134,18 @@ final class ClusterLifecycle {
     if (closed.get()) {
       return;
     }
-    LOG.log(System.Logger.Level.WARNING, () -> "the JVM is exiting and cluster " + nodes.names()
-        + " was not closed: removing its containers and networks");
+    LOG.log(
+        System.Logger.Level.WARNING,
+        () ->
+            "the JVM is exiting and cluster "
+                + nodes.names()
+                + " was not closed: removing its containers and networks");
     try {
       close();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, () -> "cluster " + nodes.names() + " not fully removed at exit: " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () -> "cluster " + nodes.names() + " not fully removed at exit: " + e);
     }
   }
 }

@@ -55,8 +55,15 @@ final class ClusterNetworks {
 
   /** The host network's gateway: the address of the Docker host on it. */
   String gateway() {
-    return DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId(host.getId())
-        .exec().getIpam().getConfig().getFirst().getGateway();
+    return DockerClientFactory.instance()
+        .client()
+        .inspectNetworkCmd()
+        .withNetworkId(host.getId())
+        .exec()
+        .getIpam()
+        .getConfig()
+        .getFirst()
+        .getGateway();
   }
 
   /** Removes every network, adding what fails to {@code failures}. */

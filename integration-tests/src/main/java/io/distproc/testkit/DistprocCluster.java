@@ -33,17 +33,17 @@ import org.testcontainers.utility.DockerImageName;
  * }
  * }</pre>
  *
- * <p><b>Networks.</b> Every pair of nodes shares a private Docker network of its own, on which
- * each has its node name as alias; every node also joins one host network, without aliases, that
- * a node in the test JVM uses. Nodes are seeded with each other's {@code name@name:7000}, and the
- * name resolves only on the pair's network. A cluster of n nodes so makes n(n-1)/2 + 1 networks,
- * which is why it has at most six nodes.
+ * <p><b>Networks.</b> Every pair of nodes shares a private Docker network of its own, on which each
+ * has its node name as alias; every node also joins one host network, without aliases, that a node
+ * in the test JVM uses. Nodes are seeded with each other's {@code name@name:7000}, and the name
+ * resolves only on the pair's network. A cluster of n nodes so makes n(n-1)/2 + 1 networks, which
+ * is why it has at most six nodes.
  *
  * <p><b>Faults</b>, each recorded with its instant so awaits can measure from it:
  *
  * <ul>
- *   <li>{@link #kill(String)}: SIGKILL to the node's JVM. The container stays (exited) until
- *       {@link #restart(String)} or {@link #close()}.
+ *   <li>{@link #kill(String)}: SIGKILL to the node's JVM. The container stays (exited) until {@link
+ *       #restart(String)} or {@link #close()}.
  *   <li>{@link #pause(String)}/{@link #unpause(String)}: {@code docker pause}, the cgroup freezer:
  *       the JVM is alive but silent, as in a long GC pause or a hung host; peers see heartbeats
  *       stop.
@@ -57,16 +57,16 @@ import org.testcontainers.utility.DockerImageName;
  *       dead.
  * </ul>
  *
- * <p><b>Awaits</b> read the events the nodes log ({@code node-up}, {@code node-down}, in the
- * format of {@link io.distproc.node.events.NodeEvent}, which the node image writes) and take
- * deadlines scaled by {@link TimeFactor}; each fails with an {@link AssertionError} that says what
- * was awaited and what the nodes saw.
+ * <p><b>Awaits</b> read the events the nodes log ({@code node-up}, {@code node-down}, in the format
+ * of {@link io.distproc.node.events.NodeEvent}, which the node image writes) and take deadlines
+ * scaled by {@link TimeFactor}; each fails with an {@link AssertionError} that says what was
+ * awaited and what the nodes saw.
  *
- * <p><b>Clean-up.</b> {@link #close()} removes every container, every network and every
- * test-JVM node registered here, also after a failed start or test; it is idempotent. The cluster
- * needs no Ryuk: if the JVM exits before {@code close()} (a test run interrupted, {@code
- * System.exit}), a shutdown hook registered by {@link #start()} removes them. Containers and
- * networks carry the label {@value NodeContainer#LABEL}.
+ * <p><b>Clean-up.</b> {@link #close()} removes every container, every network and every test-JVM
+ * node registered here, also after a failed start or test; it is idempotent. The cluster needs no
+ * Ryuk: if the JVM exits before {@code close()} (a test run interrupted, {@code System.exit}), a
+ * shutdown hook registered by {@link #start()} removes them. Containers and networks carry the
+ * label {@value NodeContainer#LABEL}.
  *
  * <p>This class is thread-safe: faults and awaits may be called from any thread, though tests
  * usually drive a cluster from one.
@@ -89,15 +89,18 @@ public final class DistprocCluster implements AutoCloseable {
     this.startupTimeout = b.startupTimeout;
     List<String> names = List.copyOf(b.names);
     this.networks = new ClusterNetworks(names);
-    String seeds = names.stream().map(n -> n + "@" + n + ":" + NodeContainer.NODE_PORT)
-        .collect(Collectors.joining(","));
+    String seeds =
+        names.stream()
+            .map(n -> n + "@" + n + ":" + NodeContainer.NODE_PORT)
+            .collect(Collectors.joining(","));
     Map<String, String> env = Map.copyOf(b.env);
     this.nodes =
         new ClusterNodes(
             names,
             name -> {
               NodeContainer c =
-                  networks.attach(new NodeContainer(b.image, name))
+                  networks
+                      .attach(new NodeContainer(b.image, name))
                       .withSeeds(seeds)
                       .withHeartbeat(b.heartbeatInterval, b.heartbeatTimeout);
               b.cookie.ifPresent(c::withCookie);
@@ -170,7 +173,8 @@ public final class DistprocCluster implements AutoCloseable {
    * @throws IllegalStateException if the node has not logged its ready event
    */
   public NodeId nodeId(String node) {
-    return container(node).nodeId()
+    return container(node)
+        .nodeId()
         .orElseThrow(() -> new IllegalStateException("node " + node + " is not ready"));
   }
 
@@ -336,8 +340,8 @@ public final class DistprocCluster implements AutoCloseable {
   // ---- a node in the test JVM ------------------------------------------------------------------
 
   /**
-   * Returns the configuration of a node in the test JVM that the containers can reach: it binds
-   * the host's address on the cluster's host network (the network's gateway) with a free port,
+   * Returns the configuration of a node in the test JVM that the containers can reach: it binds the
+   * host's address on the cluster's host network (the network's gateway) with a free port,
    * advertises the same, and is seeded with every running container's address there. On Linux the
    * Docker host reaches containers by their network addresses, and they reach the host by the
    * gateway address, so containers could also dial this node.
@@ -412,8 +416,8 @@ public final class DistprocCluster implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Sets the nodes' names (default alpha, beta, gamma). At most six: the cluster makes a
-     * network per pair of nodes, and Docker's default address pools hold about 30 networks.
+     * Sets the nodes' names (default alpha, beta, gamma). At most six: the cluster makes a network
+     * per pair of nodes, and Docker's default address pools hold about 30 networks.
      *
      * @param names one to six distinct node names
      * @return this builder

@@ -14,13 +14,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The JUnit 5 extension behind {@link DistprocClusterTest}: skips (or, with {@code CI=true},
- * fails) without a Docker engine, starts the class's cluster before all tests, hands it to
- * parameters of type {@link DistprocCluster}, and closes it after all tests whatever happened.
+ * The JUnit 5 extension behind {@link DistprocClusterTest}: skips (or, with {@code CI=true}, fails)
+ * without a Docker engine, starts the class's cluster before all tests, hands it to parameters of
+ * type {@link DistprocCluster}, and closes it after all tests whatever happened.
  *
  * <p>Registered with {@code @ExtendWith(DistprocClusterExtension.class)} alone, without {@link
- * DistprocClusterTest}, it only applies the Docker condition: for test classes that build their
- * own {@link DistprocCluster}s.
+ * DistprocClusterTest}, it only applies the Docker condition: for test classes that build their own
+ * {@link DistprocCluster}s.
  *
  * <p>Instances are created by JUnit and hold no state; the cluster lives in the test class's
  * extension store. This class is thread-safe.
@@ -70,7 +70,8 @@ public final class DistprocClusterExtension
       return ConditionEvaluationResult.enabled("a Docker engine answers");
     }
     if (here.onCi()) {
-      return ConditionEvaluationResult.enabled("CI=true: the cluster start will fail: " + reason.get());
+      return ConditionEvaluationResult.enabled(
+          "CI=true: the cluster start will fail: " + reason.get());
     }
     return ConditionEvaluationResult.disabled("container tests skipped: " + reason.get());
   }
@@ -104,7 +105,8 @@ public final class DistprocClusterExtension
 
   @Override
   public void afterAll(ExtensionContext context) {
-    DistprocCluster cluster = context.getStore(NS).remove(DistprocCluster.class, DistprocCluster.class);
+    DistprocCluster cluster =
+        context.getStore(NS).remove(DistprocCluster.class, DistprocCluster.class);
     if (cluster != null) {
       cluster.close();
     }
@@ -117,7 +119,8 @@ public final class DistprocClusterExtension
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    DistprocCluster cluster = context.getStore(NS).get(DistprocCluster.class, DistprocCluster.class);
+    DistprocCluster cluster =
+        context.getStore(NS).get(DistprocCluster.class, DistprocCluster.class);
     if (cluster == null) {
       throw new ExtensionConfigurationException("no cluster: it did not start");
     }

@@ -46,8 +46,8 @@ public @interface DistprocClusterTest {
   String[] nodes() default {"alpha", "beta", "gamma"};
 
   /**
-   * Returns the interval between heartbeats, in milliseconds (not scaled by {@link TimeFactor}:
-   * it is the system under test's setting).
+   * Returns the interval between heartbeats, in milliseconds (not scaled by {@link TimeFactor}: it
+   * is the system under test's setting).
    *
    * @return the interval
    */

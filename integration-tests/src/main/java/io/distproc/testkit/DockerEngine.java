@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.testcontainers.DockerClientFactory;
 import org.jspecify.annotations.Nullable;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * Whether a Docker engine answers, decided once per JVM and quickly: a missing socket is known at
@@ -54,15 +54,16 @@ final class DockerEngine {
               .get(PROBE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
       return ok
           ? Optional.empty()
-          : Optional.of("no Docker engine answers at "
-              + (dockerHost == null ? "unix:///var/run/docker.sock" : dockerHost)
-              + " (scripts/docker-engine.sh starts one)");
+          : Optional.of(
+              "no Docker engine answers at "
+                  + (dockerHost == null ? "unix:///var/run/docker.sock" : dockerHost)
+                  + " (scripts/docker-engine.sh starts one)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted while waiting for the Docker engine to answer");
     } catch (Exception e) {
-      return Optional.of("the Docker engine did not answer within " + PROBE_DEADLINE.toSeconds()
-          + " s: " + e);
+      return Optional.of(
+          "the Docker engine did not answer within " + PROBE_DEADLINE.toSeconds() + " s: " + e);
     }
   }
 }

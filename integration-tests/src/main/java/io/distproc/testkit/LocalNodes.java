@@ -56,12 +56,16 @@ final class LocalNodes {
     String gateway = networks.gateway();
     int port = freePort(gateway);
     NodeConfig.Builder b =
-        NodeConfig.remote(name).bind(gateway, port).advertise(gateway, port)
+        NodeConfig.remote(name)
+            .bind(gateway, port)
+            .advertise(gateway, port)
             .heartbeat(heartbeatInterval, heartbeatTimeout);
     cookie.ifPresent(b::cookie);
     tls.ifPresentOrElse(t -> b.tls(t.apply(name)), b::plaintext);
     for (String n : faults.live()) {
-      nodes.container(n).ipAddress(networks.host())
+      nodes
+          .container(n)
+          .ipAddress(networks.host())
           .ifPresent(ip -> b.seedNode(n, ip, NodeContainer.NODE_PORT));
     }
     return b;
@@ -88,7 +92,8 @@ final class LocalNodes {
       try {
         local.addRemoteNode(ip, NodeContainer.NODE_PORT, node);
       } catch (DistprocException e) {
-        LOG.log(System.Logger.Level.WARNING, () -> local.id() + " could not link to " + id + ": " + e);
+        LOG.log(
+            System.Logger.Level.WARNING, () -> local.id() + " could not link to " + id + ": " + e);
       }
     }
   }
@@ -97,15 +102,18 @@ final class LocalNodes {
   void awaitLinked(Duration within) {
     for (Node<?> local : registered) {
       ClusterAwaits.cond(
-          () -> faults.live().stream().allMatch(
-              n -> local.remoteNode(n).filter(currentId(n)::equals).isPresent()),
+          () ->
+              faults.live().stream()
+                  .allMatch(n -> local.remoteNode(n).filter(currentId(n)::equals).isPresent()),
           within,
           () -> local.id() + " linked to every node; it has " + local.remoteNodes());
     }
   }
 
   private NodeId currentId(String node) {
-    return nodes.container(node).nodeId()
+    return nodes
+        .container(node)
+        .nodeId()
         .orElseThrow(() -> new IllegalStateException("node " + node + " is not ready"));
   }
 

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.testcontainers.containers.ContainerLaunchException;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -29,7 +30,6 @@ import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A container running one distproc node of the {@code distproc-node} image (or an image that
@@ -114,13 +114,12 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     withEnv("DISTPROC_ADVERTISE_HOST", nodeName);
     withEnv("DISTPROC_SECURITY", "plaintext"); // until withTls: the node image requires a choice
     withLogConsumer(this::record);
-    waitingFor(
-        new ReadyEventWait().withStartupTimeout(TimeFactor.dilated(Duration.ofSeconds(60))));
+    waitingFor(new ReadyEventWait().withStartupTimeout(TimeFactor.dilated(Duration.ofSeconds(60))));
   }
 
   /**
-   * Returns a new network (created on first use) that carries the testkit's {@link #LABEL}, so
-   * that a check for leftovers finds it.
+   * Returns a new network (created on first use) that carries the testkit's {@link #LABEL}, so that
+   * a check for leftovers finds it.
    *
    * @return the network, to close when done
    */
@@ -204,8 +203,8 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
    * @param tls a file-based TLS configuration, as {@link TlsConfig#mutual(Path, Path, Path)} makes
    * @return this container
    * @throws NullPointerException if {@code tls} is null
-   * @throws IllegalArgumentException if {@code tls} is made of key and trust managers, which
-   *     cannot be copied into a container
+   * @throws IllegalArgumentException if {@code tls} is made of key and trust managers, which cannot
+   *     be copied into a container
    */
   public NodeContainer withTls(TlsConfig tls) {
     Objects.requireNonNull(tls, "tls");
@@ -286,7 +285,11 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
    */
   public Optional<String> ipAddress(Network network) {
     var networks =
-        getDockerClient().inspectContainerCmd(getContainerId()).exec().getNetworkSettings().getNetworks();
+        getDockerClient()
+            .inspectContainerCmd(getContainerId())
+            .exec()
+            .getNetworkSettings()
+            .getNetworks();
     return networks.values().stream()
         .filter(n -> network.getId().equals(n.getNetworkID()))
         .map(ContainerNetwork::getIpAddress)
@@ -348,8 +351,9 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
   Optional<LogLine> awaitReady(Duration within) throws InterruptedException {
     return awaitLine(
         startMark,
-        t -> NodeEvent.parse(t).orElse(null) instanceof NodeEvent.Ready r
-            && r.node().name().equals(nodeName),
+        t ->
+            NodeEvent.parse(t).orElse(null) instanceof NodeEvent.Ready r
+                && r.node().name().equals(nodeName),
         within);
   }
 
@@ -435,9 +439,9 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
   }
 
   /**
-   * Waits until this container's own copy of its log has the node's ready event, read with the
-   * node image's event format: once {@code start()} returns, {@link #nodeId()} has the new
-   * incarnation. Part of the container (it reads the container's log), so nested in it.
+   * Waits until this container's own copy of its log has the node's ready event, read with the node
+   * image's event format: once {@code start()} returns, {@link #nodeId()} has the new incarnation.
+   * Part of the container (it reads the container's log), so nested in it.
    */
   private final class ReadyEventWait extends AbstractWaitStrategy {
     @Override
@@ -446,9 +450,12 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
         if (awaitReady(startupTimeout).isEmpty()) {
           List<String> log = linesFrom(startMark()).stream().map(LogLine::text).toList();
           throw new ContainerLaunchException(
-              "node " + nodeName + " logged no ready event within "
-                  + startupTimeout.toMillis() + " ms; its log:\n  " + String.join("\n  ",
-                  log.subList(Math.max(0, log.size() - 30), log.size())));
+              "node "
+                  + nodeName
+                  + " logged no ready event within "
+                  + startupTimeout.toMillis()
+                  + " ms; its log:\n  "
+                  + String.join("\n  ", log.subList(Math.max(0, log.size() - 30), log.size())));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

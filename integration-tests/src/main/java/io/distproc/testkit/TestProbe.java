@@ -146,10 +146,11 @@ public final class TestProbe<M> implements AutoCloseable {
    * @throws io.distproc.InvalidNodeException if {@code to}'s node is not known
    */
   public void send(Pid to, M message) {
-    onProbe(ctx -> {
-      ctx.send(to, message);
-      return null;
-    });
+    onProbe(
+        ctx -> {
+          ctx.send(to, message);
+          return null;
+        });
   }
 
   /** Runs an action on the probe's own thread (the context is usable only there). */
@@ -164,7 +165,8 @@ public final class TestProbe<M> implements AutoCloseable {
           }
         });
     try {
-      return result.get(TimeFactor.dilated(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+      return result.get(
+          TimeFactor.dilated(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -190,9 +192,13 @@ public final class TestProbe<M> implements AutoCloseable {
     Objects.requireNonNull(matching, "matching");
     return take(within, e -> e.message() != null && matching.test(e.message()))
         .map(e -> Objects.requireNonNull(e.message()))
-        .orElseThrow(() -> new AssertionError(
-            "no matching message within " + TimeFactor.dilated(within).toMillis() + " ms; pending: "
-                + pending()));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no matching message within "
+                        + TimeFactor.dilated(within).toMillis()
+                        + " ms; pending: "
+                        + pending()));
   }
 
   /**
@@ -207,9 +213,13 @@ public final class TestProbe<M> implements AutoCloseable {
     Objects.requireNonNull(matching, "matching");
     return take(within, e -> e.down() != null && matching.test(e.down()))
         .map(Entry::down)
-        .orElseThrow(() -> new AssertionError(
-            "no matching down notice within " + TimeFactor.dilated(within).toMillis()
-                + " ms; pending: " + pending()));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no matching down notice within "
+                        + TimeFactor.dilated(within).toMillis()
+                        + " ms; pending: "
+                        + pending()));
   }
 
   /**
@@ -227,8 +237,8 @@ public final class TestProbe<M> implements AutoCloseable {
   }
 
   /**
-   * Checks that no matching down notice arrives during {@code during} (and none is pending): for
-   * "a monitor fires once", after its first notice was taken.
+   * Checks that no matching down notice arrives during {@code during} (and none is pending): for "a
+   * monitor fires once", after its first notice was taken.
    *
    * @param during how long to watch, before {@link TimeFactor} scaling
    * @param matching which notices must not come

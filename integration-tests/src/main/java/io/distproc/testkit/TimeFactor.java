@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * Scales test deadlines for slow machines, as Pekko's {@code dilated} does: every deadline the
- * testkit waits for is multiplied by the system property {@code distproc.test.timefactor}
- * (default 1; the build passes {@code -Ddistproc.test.timefactor=N} through).
+ * testkit waits for is multiplied by the system property {@code distproc.test.timefactor} (default
+ * 1; the build passes {@code -Ddistproc.test.timefactor=N} through).
  *
  * <p>This class is thread-safe.
  *

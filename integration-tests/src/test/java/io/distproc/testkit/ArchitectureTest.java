@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * The shape of every module's main code, checked on its class files: the classes that hold other
  * classes (in a field, or in a collection in a field) are not called back by them. This test runs
  * here because this module's test class path holds every module's main code (api, runtime, otp,
- * grpc-transport, node-events, the node image's main and the testkit); the benchmarks and the
- * demo are leaves that nothing else reads.
+ * grpc-transport, node-events, the node image's main and the testkit); the benchmarks and the demo
+ * are leaves that nothing else reads.
  *
  * <p>A class and its nested classes count as one; generated protobuf code is left out. Creating a
  * part (a constructor call) is not a call back, and neither is naming a type; a part that needs
@@ -99,8 +99,9 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .haveFullyQualifiedName("io.distproc.runtime.NodeImpl")
-        .because("the node is made by its provider and reached through ProcessHost and the"
-            + " remoting's narrow interfaces")
+        .because(
+            "the node is made by its provider and reached through ProcessHost and the"
+                + " remoting's narrow interfaces")
         .check(MAIN);
     // 2. A link's parts and the transport: a part gets a narrow view, a link its LinkContext.
     noClasses()
@@ -168,7 +169,10 @@ class ArchitectureTest {
   /** The first method call or field access from {@code from}'s nest into {@code to}'s. */
   private static Optional<String> firstCall(JavaClass from, JavaClass to) {
     return nest(from)
-        .flatMap(c -> Stream.concat(c.getMethodCallsFromSelf().stream(), c.getFieldAccessesFromSelf().stream()))
+        .flatMap(
+            c ->
+                Stream.concat(
+                    c.getMethodCallsFromSelf().stream(), c.getFieldAccessesFromSelf().stream()))
         .filter(a -> top(a.getTargetOwner()).equals(to))
         .map(JavaAccess::getDescription)
         .sorted()

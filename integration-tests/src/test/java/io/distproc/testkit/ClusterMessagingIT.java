@@ -28,13 +28,16 @@ class ClusterMessagingIT {
   }
 
   @Test
-  @DisplayName("spawn a behaviour by name on every container and answer a message from the test JVM")
+  @DisplayName(
+      "spawn a behaviour by name on every container and answer a message from the test JVM")
   void remoteSpawnAndSend() {
     for (String name : List.of("alpha", "beta", "gamma")) {
       Pid echo = remote.spawn(name, NodeProtocol.ECHO, "");
 
       assertThat(echo.node()).isEqualTo(remote.cluster.nodeId(name));
-      assertThat(remote.pings(echo, "hello " + name, Remote.PATIENCE)).as("pong from " + name).isTrue();
+      assertThat(remote.pings(echo, "hello " + name, Remote.PATIENCE))
+          .as("pong from " + name)
+          .isTrue();
     }
   }
 
@@ -44,14 +47,23 @@ class ClusterMessagingIT {
     Pid alphaAgent = remote.agent("alpha");
 
     List<String> spawned =
-        remote.ask(alphaAgent, "spawned", "spawn-monitored", remote.me(), "beta", NodeProtocol.CRASHER);
+        remote.ask(
+            alphaAgent, "spawned", "spawn-monitored", remote.me(), "beta", NodeProtocol.CRASHER);
     Pid crasher = NodeProtocol.parsePid(spawned.get(1));
     String ref = spawned.get(2);
     assertThat(crasher.node().name()).isEqualTo("beta");
 
     Pid forwarder =
         NodeProtocol.parsePid(
-            remote.ask(alphaAgent, "spawned", "spawn", remote.me(), "gamma", NodeProtocol.FORWARD, remote.me())
+            remote
+                .ask(
+                    alphaAgent,
+                    "spawned",
+                    "spawn",
+                    remote.me(),
+                    "gamma",
+                    NodeProtocol.FORWARD,
+                    remote.me())
                 .get(1));
     remote.node.send(alphaAgent, message("send", forwarder, "hello from alpha"));
     assertThat(remote.expect("got ")).isEqualTo(message("got", forwarder, "hello from alpha"));
@@ -63,7 +75,8 @@ class ClusterMessagingIT {
   }
 
   @Test
-  @DisplayName("deliver a broadcast from one container to every process on another and nowhere else")
+  @DisplayName(
+      "deliver a broadcast from one container to every process on another and nowhere else")
   void broadcast() {
     List<Pid> onBeta = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

@@ -29,7 +29,8 @@ class ClusterTlsIT {
   @TempDir Path dir;
 
   @Test
-  @DisplayName("links its containers and a test-JVM node over mTLS; refuses an untrusted client certificate, a wrong cookie, plaintext, no client certificate, and an untrusted server")
+  @DisplayName(
+      "links its containers and a test-JVM node over mTLS; refuses an untrusted client certificate, a wrong cookie, plaintext, no client certificate, and an untrusted server")
   void mutualTls_membersTalk_strangersRefused() {
     TestCertificates ca = TestCertificates.authority(dir, "cluster");
     try (DistprocCluster cluster =
@@ -55,23 +56,34 @@ class ClusterTlsIT {
 
       TestCertificates other = TestCertificates.authority(dir, "elsewhere");
       // The right cookie, a certificate from an authority the cluster does not trust.
-      assertRefused(cluster, "mallory", b -> b.cookie("tls-cluster").tls(other.mutualTls("mallory")));
+      assertRefused(
+          cluster, "mallory", b -> b.cookie("tls-cluster").tls(other.mutualTls("mallory")));
       // A certificate the cluster trusts, the wrong cookie.
       assertRefused(cluster, "intruder", b -> b.cookie("guess").tls(ca.mutualTls("intruder")));
       // The right cookie, no TLS.
       assertRefused(cluster, "plain", b -> b.cookie("tls-cluster").plaintext());
       // The right cookie, TLS that trusts the cluster, but no client certificate.
       TestCertificates.Issued anonymous = ca.issue("anonymous");
-      assertRefused(cluster, "anonymous", b -> b.cookie("tls-cluster")
-          .tls(TlsConfig.serverOnly(anonymous.chain(), anonymous.key(), ca.trust())));
+      assertRefused(
+          cluster,
+          "anonymous",
+          b ->
+              b.cookie("tls-cluster")
+                  .tls(TlsConfig.serverOnly(anonymous.chain(), anonymous.key(), ca.trust())));
       // A certificate the cluster trusts, but alpha's server certificate is not trusted by it.
       TestCertificates.Issued wary = ca.issue("wary");
-      assertRefused(cluster, "wary", b -> b.cookie("tls-cluster")
-          .tls(TlsConfig.mutual(wary.chain(), wary.key(), other.trust())));
+      assertRefused(
+          cluster,
+          "wary",
+          b ->
+              b.cookie("tls-cluster")
+                  .tls(TlsConfig.mutual(wary.chain(), wary.key(), other.trust())));
       assertThat(cluster.container("alpha").events())
-          .noneMatch(e -> e instanceof NodeEvent.PeerUp
-              && List.of("mallory", "intruder", "plain", "anonymous", "wary")
-                  .contains(e.node().name()));
+          .noneMatch(
+              e ->
+                  e instanceof NodeEvent.PeerUp
+                      && List.of("mallory", "intruder", "plain", "anonymous", "wary")
+                          .contains(e.node().name()));
     }
   }
 
@@ -84,9 +96,13 @@ class ClusterTlsIT {
             .filter(s -> s.name().filter("alpha"::equals).isPresent())
             .findFirst()
             .orElseThrow();
-    NodeConfig dialsNobody = change.apply(
-        NodeConfig.remote(name).bind(member.bindHost(), 0)
-            .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1))).build();
+    NodeConfig dialsNobody =
+        change
+            .apply(
+                NodeConfig.remote(name)
+                    .bind(member.bindHost(), 0)
+                    .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1)))
+            .build();
     try (Node<String> stranger = Node.start(dialsNobody, Codec.utf8())) {
       assertThatThrownBy(() -> stranger.addRemoteNode(alpha.host(), alpha.port(), "alpha"))
           .as(name + " dialling alpha")

@@ -17,12 +17,13 @@ import org.junit.platform.testkit.engine.Events;
 
 /**
  * What {@link DistprocClusterTest} does on a machine without a Docker engine, shown by running a
- * small test class under a probe that finds none: skipped with the reason, or failed on CI; at
- * once either way.
+ * small test class under a probe that finds none: skipped with the reason, or failed on CI; at once
+ * either way.
  */
 class DistprocClusterExtensionTest {
   private static final String NO_ENGINE =
       "no Docker engine: /var/run/docker.sock does not exist and DOCKER_HOST is not set";
+
   /** Far above what the run takes (milliseconds), far below Testcontainers' own waits (minutes). */
   private static final Duration PROMPTLY = Duration.ofSeconds(10);
 
@@ -53,8 +54,10 @@ class DistprocClusterExtensionTest {
             return onCi;
           }
         };
-    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(NeedsACluster.class))
-        .execute().allEvents();
+    return EngineTestKit.engine("junit-jupiter")
+        .selectors(selectClass(NeedsACluster.class))
+        .execute()
+        .allEvents();
   }
 
   @Test
@@ -63,9 +66,13 @@ class DistprocClusterExtensionTest {
     Events events = run(false);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
-    events.assertThatEvents()
-        .haveExactly(1, event(container(NeedsACluster.class),
-            skippedWithReason("container tests skipped: " + NO_ENGINE)));
+    events
+        .assertThatEvents()
+        .haveExactly(
+            1,
+            event(
+                container(NeedsACluster.class),
+                skippedWithReason("container tests skipped: " + NO_ENGINE)));
     assertThat(events.skipped().list().getFirst().getPayload(String.class).orElseThrow())
         .doesNotContain("\n");
     assertThat(events.started().count()).as("started: only the engine").isEqualTo(1);
@@ -78,9 +85,16 @@ class DistprocClusterExtensionTest {
     Events events = run(true);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
-    events.assertThatEvents()
-        .haveExactly(1, event(container(NeedsACluster.class), finishedWithFailure(message(
-            "CI=true requires a Docker engine for the container tests: " + NO_ENGINE))));
+    events
+        .assertThatEvents()
+        .haveExactly(
+            1,
+            event(
+                container(NeedsACluster.class),
+                finishedWithFailure(
+                    message(
+                        "CI=true requires a Docker engine for the container tests: "
+                            + NO_ENGINE))));
     assertThat(events.skipped().count()).as("skipped").isZero();
     assertThat(took).as("time to fail").isLessThan(PROMPTLY);
   }

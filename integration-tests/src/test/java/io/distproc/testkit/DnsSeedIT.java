@@ -24,24 +24,31 @@ class DnsSeedIT {
   @TempDir Path dir;
 
   @Test
-  @DisplayName("forms a full mesh when every node's only seed is one name that resolves to them all")
+  @DisplayName(
+      "forms a full mesh when every node's only seed is one name that resolves to them all")
   void oneNameForAllNodes_formsAFullMesh() {
     formsAFullMesh(c -> c);
   }
 
   @Test
-  @DisplayName("forms a full mutual-TLS mesh from one DNS name, with certificates that name the nodes"
-      + " and no address")
+  @DisplayName(
+      "forms a full mutual-TLS mesh from one DNS name, with certificates that name the nodes"
+          + " and no address")
   void oneNameForAllNodes_mutualTls_formsAFullMesh() {
     TestCertificates ca = TestCertificates.authority(dir, "cluster");
-    List<NodeContainer> nodes = formsAFullMesh(c -> {
-      TestCertificates.Issued issued = ca.issueNamingOnly(c.nodeName());
-      return c.withCookie("dns-tls")
-          .withTls(TlsConfig.mutual(issued.chain(), issued.key(), ca.trust()));
-    });
-    assertThat(nodes).allSatisfy(n -> assertThat(n.logLines())
-        .noneMatch(l -> l.contains("links are plaintext"))
-        .noneMatch(l -> l.contains("refusing the link")));
+    List<NodeContainer> nodes =
+        formsAFullMesh(
+            c -> {
+              TestCertificates.Issued issued = ca.issueNamingOnly(c.nodeName());
+              return c.withCookie("dns-tls")
+                  .withTls(TlsConfig.mutual(issued.chain(), issued.key(), ca.trust()));
+            });
+    assertThat(nodes)
+        .allSatisfy(
+            n ->
+                assertThat(n.logLines())
+                    .noneMatch(l -> l.contains("links are plaintext"))
+                    .noneMatch(l -> l.contains("refusing the link")));
   }
 
   /** Starts the three nodes, each adjusted by {@code secure}, and awaits every link. */
@@ -57,8 +64,10 @@ class DnsSeedIT {
         for (String other : NAMES) {
           if (!other.equals(n.nodeName())) {
             DistprocCluster.awaitCond(
-                () -> n.events().stream().anyMatch(
-                    e -> e instanceof NodeEvent.PeerUp && e.node().name().equals(other)),
+                () ->
+                    n.events().stream()
+                        .anyMatch(
+                            e -> e instanceof NodeEvent.PeerUp && e.node().name().equals(other)),
                 Duration.ofSeconds(30),
                 () -> n.nodeName() + " linked to " + other + "; its log: " + n.logLines());
           }

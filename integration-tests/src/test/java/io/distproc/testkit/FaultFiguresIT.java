@@ -51,8 +51,9 @@ class FaultFiguresIT {
   }
 
   @Test
-  @DisplayName("10^6 messages across kill+restart, a 10 s pause and a partition: 0 lost while up,"
-      + " 0 duplicated, 0 reordered, monitors once within the bound, 0 false node-downs")
+  @DisplayName(
+      "10^6 messages across kill+restart, a 10 s pause and a partition: 0 lost while up,"
+          + " 0 duplicated, 0 reordered, monitors once within the bound, 0 false node-downs")
   void faultFigures() {
     try (DistprocCluster cluster =
         DistprocCluster.builder()
@@ -78,7 +79,8 @@ class FaultFiguresIT {
       String fromBeta = remote.monitorFrom(betaAgent, onGamma);
       Instant killed = Instant.now();
       cluster.kill("gamma");
-      List<Duration> gammaMonitors = monitorsFired(remote, List.of(fromAlpha, fromBeta), onGamma, killed);
+      List<Duration> gammaMonitors =
+          monitorsFired(remote, List.of(fromAlpha, fromBeta), onGamma, killed);
       Duration killSeen = cluster.awaitNodeDown("gamma", PATIENCE);
       cluster.restart("gamma");
       cluster.awaitClusterFormed(PATIENCE);
@@ -86,7 +88,8 @@ class FaultFiguresIT {
       // The restarted node streams to alpha from now on, across the pause and the partition.
       Stream restarted = Streams.start(remote, "gamma", "alpha", 1, 20);
       figures.put("kill gamma: node-down seen by all survivors after", killSeen.toMillis() + " ms");
-      figures.put("kill gamma: monitor notices (alpha, beta) reached the test JVM after",
+      figures.put(
+          "kill gamma: monitor notices (alpha, beta) reached the test JVM after",
           gammaMonitors.get(0).toMillis() + " ms, " + gammaMonitors.get(1).toMillis() + " ms");
 
       // 2. delta is paused for 10 s: a hung peer, its connections still open.
@@ -102,7 +105,8 @@ class FaultFiguresIT {
       steady.runFor(1, PATIENCE); // the steady stream flows while delta hangs
       DistprocCluster.awaitCond(
           () -> Duration.between(frozen, Instant.now()).toSeconds() >= 10,
-          Duration.ofSeconds(15), () -> "10 s of pause");
+          Duration.ofSeconds(15),
+          () -> "10 s of pause");
       cluster.unpause("delta");
       // The excused window ends when alpha has the link to delta back: from here on, a loss on
       // alpha -> delta is a loss while the link is up.
@@ -110,8 +114,11 @@ class FaultFiguresIT {
       long afterPause = crossing.mark();
       cluster.awaitClusterFormed(PATIENCE);
       windows.add(new Window("pause delta", paused, Instant.now(), Set.of("delta"), false));
-      figures.put("pause delta 10 s: node-down seen by all others after", pauseSeen.toMillis() + " ms");
-      figures.put("pause delta: monitor notice (alpha) reached the test JVM after", pauseMonitor.toMillis() + " ms");
+      figures.put(
+          "pause delta 10 s: node-down seen by all others after", pauseSeen.toMillis() + " ms");
+      figures.put(
+          "pause delta: monitor notice (alpha) reached the test JVM after",
+          pauseMonitor.toMillis() + " ms");
 
       // 3. alpha and delta are cut apart, then healed.
       long beforeCut = crossing.mark();
@@ -125,8 +132,10 @@ class FaultFiguresIT {
       cluster.awaitNodeUp("alpha", "delta", PATIENCE);
       long afterHeal = crossing.mark();
       cluster.awaitClusterFormed(PATIENCE);
-      windows.add(new Window("partition alpha-delta", cut, Instant.now(), Set.of("alpha", "delta"), true));
-      figures.put("partition alpha-delta: node-down seen by alpha after", cutSeen.toMillis() + " ms");
+      windows.add(
+          new Window("partition alpha-delta", cut, Instant.now(), Set.of("alpha", "delta"), true));
+      figures.put(
+          "partition alpha-delta: node-down seen by alpha after", cutSeen.toMillis() + " ms");
 
       // 4. The steady stream reaches 10^6; both stop and are counted.
       steady.runFor(Math.max(0, MESSAGES - steady.mark()), Duration.ofMinutes(5));
@@ -146,21 +155,53 @@ class FaultFiguresIT {
           n -> (n > beforePause && n <= pauseEnd) || (n > beforeCut && n <= cutEnd));
       List<String> falseDowns = falseNodeDowns(cluster, windows);
 
-      figures.put("alpha->beta (up throughout): sent", s.sent().size() + ", refused " + s.failed().size());
+      figures.put(
+          "alpha->beta (up throughout): sent", s.sent().size() + ", refused " + s.failed().size());
       figures.put("alpha->beta: lost", String.valueOf(s.lost().size()));
       figures.put("alpha->beta: duplicated, reordered", s.duplicates() + ", " + s.reordered());
-      figures.put("alpha->delta (pause, partition): sent", c.sent().size() + ", refused while down "
-          + c.failed().size() + ", lost in flight at a fault " + (c.lost().size() - crossingLostWhileUp.size()));
-      figures.put("alpha->delta: lost while the link was up", String.valueOf(crossingLostWhileUp.size()));
-      figures.put("alpha->delta: excused windows (seq)", (beforePause + 1) + ".." + pauseEnd
-          + " (pause, node-up at " + afterPause + "), " + (beforeCut + 1) + ".." + cutEnd
-          + " (partition, node-up at " + afterHeal + ")");
+      figures.put(
+          "alpha->delta (pause, partition): sent",
+          c.sent().size()
+              + ", refused while down "
+              + c.failed().size()
+              + ", lost in flight at a fault "
+              + (c.lost().size() - crossingLostWhileUp.size()));
+      figures.put(
+          "alpha->delta: lost while the link was up", String.valueOf(crossingLostWhileUp.size()));
+      figures.put(
+          "alpha->delta: excused windows (seq)",
+          (beforePause + 1)
+              + ".."
+              + pauseEnd
+              + " (pause, node-up at "
+              + afterPause
+              + "), "
+              + (beforeCut + 1)
+              + ".."
+              + cutEnd
+              + " (partition, node-up at "
+              + afterHeal
+              + ")");
       figures.put("alpha->delta: duplicated, reordered", c.duplicates() + ", " + c.reordered());
-      figures.put("gamma (restarted)->alpha: sent", r.sent().size() + ", refused " + r.failed().size()
-          + ", lost " + r.lost().size() + ", duplicated " + r.duplicates() + ", reordered " + r.reordered());
-      figures.put("false node-downs", falseDowns.size() + (falseDowns.isEmpty() ? "" : " " + falseDowns));
-      System.out.println("Fault figures (heartbeat " + INTERVAL.toMillis() + " ms, timeout "
-          + TIMEOUT.toMillis() + " ms):");
+      figures.put(
+          "gamma (restarted)->alpha: sent",
+          r.sent().size()
+              + ", refused "
+              + r.failed().size()
+              + ", lost "
+              + r.lost().size()
+              + ", duplicated "
+              + r.duplicates()
+              + ", reordered "
+              + r.reordered());
+      figures.put(
+          "false node-downs", falseDowns.size() + (falseDowns.isEmpty() ? "" : " " + falseDowns));
+      System.out.println(
+          "Fault figures (heartbeat "
+              + INTERVAL.toMillis()
+              + " ms, timeout "
+              + TIMEOUT.toMillis()
+              + " ms):");
       figures.forEach((k, v) -> System.out.println("  " + k + ": " + v));
 
       assertThat(s.sent().size()).as("messages streamed").isGreaterThanOrEqualTo((int) MESSAGES);
@@ -203,8 +244,16 @@ class FaultFiguresIT {
       Remote remote, List<String> refs, Pid target, Instant fault) {
     Map<String, Duration> fired = new LinkedHashMap<>();
     while (fired.size() < refs.size()) {
-      String down = remote.probe.expectMessage(PATIENCE, m -> refs.stream()
-          .anyMatch(r -> !fired.containsKey(r) && m.startsWith("down " + r + " " + NodeProtocol.pid(target) + " ")));
+      String down =
+          remote.probe.expectMessage(
+              PATIENCE,
+              m ->
+                  refs.stream()
+                      .anyMatch(
+                          r ->
+                              !fired.containsKey(r)
+                                  && m.startsWith(
+                                      "down " + r + " " + NodeProtocol.pid(target) + " ")));
       Duration after = Duration.between(fault, Instant.now());
       List<String> w = NodeProtocol.words(down, 5);
       assertThat(w.get(3)).as("reason").isEqualTo("NodeDown");
@@ -221,8 +270,8 @@ class FaultFiguresIT {
     for (String observer : cluster.nodeNames()) {
       for (LogLine line : cluster.container(observer).linesFrom(0)) {
         if (line.event().orElse(null) instanceof NodeEvent.PeerDown down
-            && windows.stream().noneMatch(
-                w -> w.explains(observer, down.node().name(), line.received()))) {
+            && windows.stream()
+                .noneMatch(w -> w.explains(observer, down.node().name(), line.received()))) {
           unexplained.add(observer + ": " + line.text().strip());
         }
       }
@@ -239,8 +288,9 @@ class FaultFiguresIT {
   /** Waits until the stream's sink has every number in {@code (after, upTo]}. */
   private static void awaitArrived(Stream stream, long after, long upTo) {
     DistprocCluster.awaitCond(
-        () -> new HashSet<>(stream.receivedSoFar())
-            .containsAll(LongStream.rangeClosed(after + 1, upTo).boxed().toList()),
+        () ->
+            new HashSet<>(stream.receivedSoFar())
+                .containsAll(LongStream.rangeClosed(after + 1, upTo).boxed().toList()),
         PATIENCE,
         () -> "the sink received " + (after + 1) + ".." + upTo);
   }

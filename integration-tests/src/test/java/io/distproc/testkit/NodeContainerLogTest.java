@@ -14,7 +14,8 @@ import org.testcontainers.utility.DockerImageName;
 
 /** What a NodeContainer reads from its node's log; no container is started. */
 class NodeContainerLogTest {
-  private final NodeContainer c = new NodeContainer(DockerImageName.parse("distproc-node:test"), "alpha");
+  private final NodeContainer c =
+      new NodeContainer(DockerImageName.parse("distproc-node:test"), "alpha");
 
   /** Prints a line as the node image's Logback pattern does: time, level, logger, message. */
   private void print(String message) {
@@ -27,7 +28,8 @@ class NodeContainerLogTest {
   }
 
   private static NodeEvent ready(long incarnation) {
-    return new NodeEvent.Ready(NodeId.of("alpha", incarnation), "alpha", 7000, "listening on 0.0.0.0:7000");
+    return new NodeEvent.Ready(
+        NodeId.of("alpha", incarnation), "alpha", 7000, "listening on 0.0.0.0:7000");
   }
 
   private static NodeEvent up(String name, long incarnation) {
@@ -61,7 +63,10 @@ class NodeContainerLogTest {
     print(up("gamma", 9));
     print(down("beta", 4, "an older incarnation"));
 
-    assertThat(c.peerView()).containsOnlyKeys("beta", "gamma").containsEntry("beta", 5L).containsEntry("gamma", 9L);
+    assertThat(c.peerView())
+        .containsOnlyKeys("beta", "gamma")
+        .containsEntry("beta", 5L)
+        .containsEntry("gamma", 9L);
   }
 
   @Test
@@ -86,7 +91,8 @@ class NodeContainerLogTest {
     print("distproc-event node-up node=beta");
 
     assertThatThrownBy(c::peerView)
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node=beta");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("node=beta");
   }
 
   @Test
@@ -105,6 +111,7 @@ class NodeContainerLogTest {
     assertThat(c.awaitReady(Duration.ZERO)).isEmpty();
 
     print(ready(4));
-    assertThat(c.awaitReady(Duration.ZERO)).hasValueSatisfying(l -> assertThat(l.event()).contains(ready(4)));
+    assertThat(c.awaitReady(Duration.ZERO))
+        .hasValueSatisfying(l -> assertThat(l.event()).contains(ready(4)));
   }
 }

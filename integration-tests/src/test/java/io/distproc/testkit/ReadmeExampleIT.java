@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The README's testkit example (between the README-EXAMPLE markers), compiled and run. */
 @DisplayName("The README's testkit example")
+// spotless:off (quoted in the README as it is written)
 // README-EXAMPLE-START
 @DistprocClusterTest(nodes = {"alpha", "beta", "gamma"},
     heartbeatIntervalMillis = 200, heartbeatTimeoutMillis = 1000)
@@ -33,3 +34,4 @@ class ReadmeExampleIT {
   }
 }
 // README-EXAMPLE-END
+// spotless:on

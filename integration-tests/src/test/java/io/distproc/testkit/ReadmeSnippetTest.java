@@ -16,7 +16,9 @@ class ReadmeSnippetTest {
         Files.readString(Path.of("src/test/java/io/distproc/testkit/ReadmeExampleIT.java"));
     String start = "// README-EXAMPLE-START\n";
     String example =
-        source.substring(source.indexOf(start) + start.length(), source.indexOf("// README-EXAMPLE-END"))
+        source
+            .substring(
+                source.indexOf(start) + start.length(), source.indexOf("// README-EXAMPLE-END"))
             .strip();
 
     assertThat(Files.readString(Path.of("../README.md"))).contains("```java\n" + example + "\n```");

@@ -29,7 +29,8 @@ final class Remote {
 
   /** The node of that name as the test JVM knows it now. */
   NodeId nodeId(String name) {
-    return node.remoteNode(name).orElseThrow(() -> new AssertionError(name + " is not linked to " + node.id()));
+    return node.remoteNode(name)
+        .orElseThrow(() -> new AssertionError(name + " is not linked to " + node.id()));
   }
 
   Pid spawn(String on, String behaviour, String argument) {
@@ -61,7 +62,9 @@ final class Remote {
 
   /** Waits for the down notice of monitor {@code ref}, then checks none other comes for it. */
   List<String> expectDownOnce(String ref, Pid target, Duration quiet) {
-    String down = probe.expectMessage(PATIENCE, m -> m.startsWith("down " + ref + " " + NodeProtocol.pid(target) + " "));
+    String down =
+        probe.expectMessage(
+            PATIENCE, m -> m.startsWith("down " + ref + " " + NodeProtocol.pid(target) + " "));
     probe.expectNoMessage(quiet, m -> m.startsWith("down " + ref + " "));
     return NodeProtocol.words(down, 5);
   }

@@ -27,7 +27,8 @@ class StreamAcrossFaultIT {
   }
 
   @Test
-  @DisplayName("loses nothing while the link is up, and never delivers twice or out of order across a partition and heal")
+  @DisplayName(
+      "loses nothing while the link is up, and never delivers twice or out of order across a partition and heal")
   void acrossPartition() {
     Stream cut = Streams.start(remote, "alpha", "beta", 5);
     Stream bystander = Streams.start(remote, "alpha", "gamma", 5);
@@ -46,19 +47,29 @@ class StreamAcrossFaultIT {
     TreeSet<Long> lost = c.lost();
     assertThat(c.duplicates()).as("messages delivered twice").isZero();
     assertThat(c.reordered()).as("messages delivered out of order").isZero();
-    assertThat(c.received()).as("everything delivered before the partition")
+    assertThat(c.received())
+        .as("everything delivered before the partition")
         .containsAll(c.sent().headSet(beforeFault, true));
-    assertThat(c.received()).as("everything sent after the heal")
+    assertThat(c.received())
+        .as("everything sent after the heal")
         .containsAll(c.sent().tailSet(afterHeal, false));
-    assertThat(lost).as("lost only while the link was broken (between marks %d and %d)", beforeFault, afterHeal)
+    assertThat(lost)
+        .as("lost only while the link was broken (between marks %d and %d)", beforeFault, afterHeal)
         .allMatch(n -> n > beforeFault && n <= afterHeal);
     assertThat(c.failed()).as("sends refused while beta was known to be down").isNotEmpty();
-    System.out.println("partition: sent " + c.sent().size() + ", lost in flight " + lost.size()
-        + ", refused while down " + c.failed().size());
+    System.out.println(
+        "partition: sent "
+            + c.sent().size()
+            + ", lost in flight "
+            + lost.size()
+            + ", refused while down "
+            + c.failed().size());
 
     Streams.Outcome b = bystander.stop();
     assertThat(b.failed()).as("alpha-gamma sends refused").isEmpty();
-    assertThat(b.duplicates() + b.reordered()).as("alpha-gamma duplicates and reorderings").isZero();
+    assertThat(b.duplicates() + b.reordered())
+        .as("alpha-gamma duplicates and reorderings")
+        .isZero();
     assertThat(b.received()).as("alpha-gamma stream, whose link stayed up").isEqualTo(b.sent());
   }
 

@@ -27,7 +27,10 @@ final class Streams {
 
   /** What a stopped stream did: what was sent (not refused), refused, and received. */
   record Outcome(
-      TreeSet<Long> sent, TreeSet<Long> failed, TreeSet<Long> received, long duplicates,
+      TreeSet<Long> sent,
+      TreeSet<Long> failed,
+      TreeSet<Long> received,
+      long duplicates,
       long reordered) {
     /** Sent and never received. */
     TreeSet<Long> lost() {
@@ -42,14 +45,17 @@ final class Streams {
     /** The emitter's last sequence number so far. */
     long mark() {
       remote.node.send(emitter, "mark");
-      String m = remote.probe.expectMessage(AWAIT, x -> x.startsWith(message("mark", emitter) + " "));
+      String m =
+          remote.probe.expectMessage(AWAIT, x -> x.startsWith(message("mark", emitter) + " "));
       return Long.parseLong(NodeProtocol.words(m, 3).get(2));
     }
 
     /** What the sink has received so far: the numbers, ascending. */
     List<Long> receivedSoFar() {
       remote.node.send(sink, message("report", remote.probe.pid()));
-      Matcher k = SUNK.matcher(remote.probe.expectMessage(AWAIT, x -> x.startsWith(message("sunk", sink) + " ")));
+      Matcher k =
+          SUNK.matcher(
+              remote.probe.expectMessage(AWAIT, x -> x.startsWith(message("sunk", sink) + " ")));
       assertThat(k.matches()).isTrue();
       return NodeProtocol.parseRanges(k.group(4));
     }
@@ -63,7 +69,8 @@ final class Streams {
       DistprocCluster.awaitCond(
           () -> {
             List<Long> got = receivedSoFar();
-            assertThat(got).as("received while the link is up, without a gap")
+            assertThat(got)
+                .as("received while the link is up, without a gap")
                 .isEqualTo(LongStream.rangeClosed(1, got.size()).boxed().toList());
             n[0] = got.size();
             return n[0] >= mark;
@@ -83,7 +90,8 @@ final class Streams {
       DistprocCluster.awaitCond(
           () -> (now[0] = mark()) >= start + count,
           within,
-          () -> "the emitter tried " + count + " more sends after " + start + "; it is at " + now[0]);
+          () ->
+              "the emitter tried " + count + " more sends after " + start + "; it is at " + now[0]);
     }
 
     /** Stops the stream and returns what it did; checks the sink's count matches its numbers. */
@@ -94,25 +102,31 @@ final class Streams {
     /** Like {@link #stop()}, waiting up to {@code within} for the sink's last report. */
     Outcome stop(Duration within) {
       remote.node.send(emitter, "stop");
-      String emitted = remote.probe.expectMessage(within, m -> m.startsWith(message("emitted", emitter) + " "));
-      String sunk = remote.probe.expectMessage(within, m -> m.startsWith(message("sunk", sink) + " "));
+      String emitted =
+          remote.probe.expectMessage(within, m -> m.startsWith(message("emitted", emitter) + " "));
+      String sunk =
+          remote.probe.expectMessage(within, m -> m.startsWith(message("sunk", sink) + " "));
       Matcher e = EMITTED.matcher(emitted);
       Matcher k = SUNK.matcher(sunk);
       assertThat(e.matches()).as(emitted).isTrue();
       assertThat(k.matches()).as(sunk).isTrue();
       TreeSet<Long> failed = new TreeSet<>(NodeProtocol.parseRanges(e.group(2)));
       TreeSet<Long> sent = new TreeSet<>();
-      LongStream.rangeClosed(1, Long.parseLong(e.group(1))).filter(n -> !failed.contains(n))
+      LongStream.rangeClosed(1, Long.parseLong(e.group(1)))
+          .filter(n -> !failed.contains(n))
           .forEach(sent::add);
       TreeSet<Long> received = new TreeSet<>(NodeProtocol.parseRanges(k.group(4)));
       long duplicates = Long.parseLong(k.group(2));
-      assertThat(Long.parseLong(k.group(1)) - duplicates).as("distinct messages received")
+      assertThat(Long.parseLong(k.group(1)) - duplicates)
+          .as("distinct messages received")
           .isEqualTo(received.size());
       return new Outcome(sent, failed, received, duplicates, Long.parseLong(k.group(3)));
     }
   }
 
-  /** Starts a sink on {@code to} and an emitter on {@code from}, one send every {@code intervalMs}. */
+  /**
+   * Starts a sink on {@code to} and an emitter on {@code from}, one send every {@code intervalMs}.
+   */
   static Stream start(Remote remote, String from, String to, int intervalMs) {
     return start(remote, from, to, intervalMs, 1);
   }

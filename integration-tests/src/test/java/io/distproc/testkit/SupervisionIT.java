@@ -56,21 +56,26 @@ class SupervisionIT {
     NodeId beta = cluster.nodeId("beta");
     Supervised s = startSupervisor(3, Duration.ofSeconds(60));
     assertThat(s.child().node()).as("the first child's node").isEqualTo(beta);
-    assertThat(remote.pings(s.child(), "first", Remote.PATIENCE)).as("the first child answers").isTrue();
+    assertThat(remote.pings(s.child(), "first", Remote.PATIENCE))
+        .as("the first child answers")
+        .isTrue();
     MonitorRef watched = remote.monitor(s.supervisor());
 
     remote.node.send(s.child(), message("crash", "on-purpose"));
 
     Pid restarted = awaitChildOtherThan(s, s.child());
     assertThat(restarted.node()).as("the restarted child's node").isEqualTo(beta);
-    assertThat(remote.pings(restarted, "second", Remote.PATIENCE)).as("the restarted child answers").isTrue();
+    assertThat(remote.pings(restarted, "second", Remote.PATIENCE))
+        .as("the restarted child answers")
+        .isTrue();
     assertThat(remote.pings(s.child(), "anyone?", QUIET)).as("the crashed child answers").isFalse();
     remote.probe.expectNoDown(Duration.ZERO, d -> d.ref().equals(watched)); // the supervisor lives
     stop(s);
   }
 
   @Test
-  @DisplayName("keeps its worker's place while the worker's node is killed, and restarts it on the node's new incarnation once it is back")
+  @DisplayName(
+      "keeps its worker's place while the worker's node is killed, and restarts it on the node's new incarnation once it is back")
   void killAndRestartOfTheWorkersNode() {
     NodeId oldBeta = cluster.nodeId("beta");
     Supervised s = startSupervisor(3, Duration.ofSeconds(60)); // fewer restarts than tries

@@ -73,10 +73,10 @@ public final class ChildSpec<M> {
    * Starts a child spec for the behaviour registered under {@code behaviour} on {@code node},
    * started with {@code argument} (Erlang's {@code {M, F, A}}). {@code node} may be another node of
    * the cluster or the supervisor's own; the child runs on the node of that name that is connected
-   * when it starts, so after a restart of the node, on its new incarnation. A first start fails,
-   * as any child's may, if the node is not known or does not answer, or if the name is not
-   * registered there; a restart while the node is not connected waits for it, without counting
-   * against the supervisor's intensity, tried again with a delay growing to two seconds.
+   * when it starts, so after a restart of the node, on its new incarnation. A first start fails, as
+   * any child's may, if the node is not known or does not answer, or if the name is not registered
+   * there; a restart while the node is not connected waits for it, without counting against the
+   * supervisor's intensity, tried again with a delay growing to two seconds.
    *
    * @param id the child's id, 1 to 128 characters without control characters (checked by {@link
    *     Builder#build()})

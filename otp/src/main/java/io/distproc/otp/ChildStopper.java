@@ -21,11 +21,11 @@ import java.util.Set;
 
 /**
  * How a supervisor stops one child: by its {@link ShutdownPolicy} (an exit signal with reason
- * {@code shutdown}, then a kill after the deadline; a kill at once; or no deadline), waiting for the
- * child's end through a monitor. The child's link delivers an {@code Exit} too: one the supervisor's
- * loop already took waits in {@code early}, one still on its way is remembered (the last {@value
- * #RECENT} of them) so that the loop drops it instead of taking it for an unknown process's exit.
- * On the supervisor's own thread only.
+ * {@code shutdown}, then a kill after the deadline; a kill at once; or no deadline), waiting for
+ * the child's end through a monitor. The child's link delivers an {@code Exit} too: one the
+ * supervisor's loop already took waits in {@code early}, one still on its way is remembered (the
+ * last {@value #RECENT} of them) so that the loop drops it instead of taking it for an unknown
+ * process's exit. On the supervisor's own thread only.
  */
 final class ChildStopper<M> {
   private static final Logger LOG = System.getLogger(Supervisor.class.getName());
@@ -113,9 +113,7 @@ final class ChildStopper<M> {
     if (takeExitOf(pid).isEmpty()) {
       rememberStopped(pid); // its link's Exit is still on its way
     }
-    LOG.log(
-        Level.DEBUG,
-        () -> "supervisor " + self + ": child '" + id + "' stopped: " + reason);
+    LOG.log(Level.DEBUG, () -> "supervisor " + self + ": child '" + id + "' stopped: " + reason);
   }
 
   // A signal to a child whose node has just gone is not needed: its monitor fires with NodeDown.

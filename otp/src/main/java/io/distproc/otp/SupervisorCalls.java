@@ -4,14 +4,14 @@ import io.distproc.Pid;
 import java.util.List;
 
 /**
- * What a {@link SupervisorHandle}'s commands ask of their supervisor process: the calls of
- * Erlang's {@code supervisor} module, carried out on the supervisor's own thread (the handle
- * queues a {@link Command}, the process runs it against itself). The handle names only this
- * interface, never the process.
+ * What a {@link SupervisorHandle}'s commands ask of their supervisor process: the calls of Erlang's
+ * {@code supervisor} module, carried out on the supervisor's own thread (the handle queues a {@link
+ * Command}, the process runs it against itself). The handle names only this interface, never the
+ * process.
  *
- * <p>Not thread-safe: every method is called from the supervisor process's thread only, and
- * throws {@link SupervisorException} when the call cannot be done (no such child, a child that
- * runs where it must not).
+ * <p>Not thread-safe: every method is called from the supervisor process's thread only, and throws
+ * {@link SupervisorException} when the call cannot be done (no such child, a child that runs where
+ * it must not).
  */
 interface SupervisorCalls<M> {
   /** Adds {@code child} and starts it; its pid. */

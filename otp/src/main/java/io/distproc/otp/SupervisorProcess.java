@@ -386,8 +386,14 @@ final class SupervisorProcess<M> implements SupervisorCalls<M> {
         }
         LOG.log(
             Level.INFO,
-            () -> "supervisor " + self + ": " + failure.getMessage() + "; tried again in "
-                + retryDelay.toMillis() + " ms and until it is back");
+            () ->
+                "supervisor "
+                    + self
+                    + ": "
+                    + failure.getMessage()
+                    + "; tried again in "
+                    + retryDelay.toMillis()
+                    + " ms and until it is back");
         if (waiting.isEmpty()) {
           retryAt = ticker.getAsLong() + retryDelay.toNanos();
         }
@@ -420,9 +426,10 @@ final class SupervisorProcess<M> implements SupervisorCalls<M> {
     if (waiting.isEmpty()) {
       retryDelay = RETRY_MIN;
     } else {
-      retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0
-          ? RETRY_MAX
-          : retryDelay.multipliedBy(2);
+      retryDelay =
+          retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0
+              ? RETRY_MAX
+              : retryDelay.multipliedBy(2);
       retryAt = ticker.getAsLong() + retryDelay.toNanos();
     }
   }

@@ -198,11 +198,7 @@ class RemoteChildrenTest {
     Node<String> beta2 = node("beta");
     connect(alpha, beta2);
 
-    Pid r =
-        await()
-            .atMost(WAIT)
-            .until(() -> pidOf(sup, "r"), Optional::isPresent)
-            .orElseThrow();
+    Pid r = await().atMost(WAIT).until(() -> pidOf(sup, "r"), Optional::isPresent).orElseThrow();
     assertThat(r.node()).isEqualTo(beta2.id());
     assertThat(supEnd).isNotDone();
     assertThat(pidOf(sup, "local")).contains(local); // one_for_one: the local child was left alone

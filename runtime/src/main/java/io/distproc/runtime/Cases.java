@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The matchers of one receive as the runtime takes them: one {@link Case} alone, or an array of
- * them tried in order. A receive with a single matcher, the common case, allocates no array, so
- * the mailbox's methods take the pair {@code (one, many)}: the case, with {@link #NONE}; or null,
- * with the array.
+ * them tried in order. A receive with a single matcher, the common case, allocates no array, so the
+ * mailbox's methods take the pair {@code (one, many)}: the case, with {@link #NONE}; or null, with
+ * the array.
  */
 final class Cases {
   private Cases() {}

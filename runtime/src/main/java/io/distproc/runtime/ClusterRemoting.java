@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +60,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
 
   private final PeerTable<M> peers;
 
-  private final AtomicLong lastRequest =
-      new AtomicLong();
+  private final AtomicLong lastRequest = new AtomicLong();
+
   /** Set once by start(). */
   private volatile SeedDialer seeds;
 
@@ -70,7 +69,6 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private volatile Transport transport;
 
   private final AtomicBoolean closing = new AtomicBoolean();
-
 
   /**
    * The exit signals of this node. Set once by start(), before the transport starts, so every
@@ -137,8 +135,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   /**
    * {@inheritDoc}
    *
-   * <p>Here a Send frame is only queued, still encoded, in its receiver's mailbox: no user code,
-   * no lock, no wait (see InboundFrames).
+   * <p>Here a Send frame is only queued, still encoded, in its receiver's mailbox: no user code, no
+   * lock, no wait (see InboundFrames).
    */
   @Override
   public boolean deliversSendsWithoutBlocking() {
@@ -174,7 +172,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         return dial.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS).peer();
       } catch (ExecutionException | TimeoutException e) {
         dial.cancel(false);
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+            e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         Optional<Peer> raced =
             cause instanceof LinkRefusedException
                 ? peers.await(name, deadline)
@@ -228,7 +227,8 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   }
 
   @Override
-  public Pid spawn(@Nullable Pid spawner, NodeId where, String behaviour, M argument, long monitorId) {
+  public Pid spawn(
+      @Nullable Pid spawner, NodeId where, String behaviour, M argument, long monitorId) {
     return spawn(spawner, where, behaviour, argument, monitorId, false);
   }
 
@@ -238,7 +238,12 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   }
 
   private Pid spawn(
-      @Nullable Pid spawner, NodeId where, String behaviour, M argument, long monitorId, boolean link) {
+      @Nullable Pid spawner,
+      NodeId where,
+      String behaviour,
+      M argument,
+      long monitorId,
+      boolean link) {
     Peer peer = peers.exact(where);
     byte[] encoded = codec.encode(argument);
     long requestId = lastRequest.incrementAndGet();
@@ -263,8 +268,13 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
         return awaitReply(reply, where); // the reply came as the wait ended: the spawn stands
       }
       throw new DistprocException(
-          "spawn of '" + behaviour + "' on " + where + " got no answer within "
-              + config.requestTimeout().toMillis() + " ms");
+          "spawn of '"
+              + behaviour
+              + "' on "
+              + where
+              + " got no answer within "
+              + config.requestTimeout().toMillis()
+              + " ms");
     } catch (ExecutionException e) {
       throw spawnFailed(e, where);
     } catch (InterruptedException e) {
@@ -375,7 +385,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   public void sendExit(Pid from, Pid to, MonitorReason reason, ExitKind kind) {
     Peer peer = peers.get(to.node().name());
     if (kind == ExitKind.LINK) {
-      if (peer != null && peer.id.equals(to.node()) && peer.links.remove(new Peer.LinkPair(from, to))) {
+      if (peer != null
+          && peer.id.equals(to.node())
+          && peer.links.remove(new Peer.LinkPair(from, to))) {
         peer.link.send(new Frame.ExitSignal(from, to, reason, kind));
       }
       return;

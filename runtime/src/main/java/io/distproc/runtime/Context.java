@@ -223,8 +223,7 @@ final class Context<M> implements ProcessContext<M> {
   }
 
   @SuppressWarnings("unchecked")
-  private <R> Optional<R> timed(
-      Duration timeout, @Nullable Case<?, ?> one, Case<?, ?>[] many) {
+  private <R> Optional<R> timed(Duration timeout, @Nullable Case<?, ?> one, Case<?, ?>[] many) {
     p.checkOwner("receive");
     p.reduce();
     Object r;
@@ -388,7 +387,9 @@ final class Context<M> implements ProcessContext<M> {
     Objects.requireNonNull(target, "pid");
     Objects.requireNonNull(reason, "reason");
     p.checkExit();
-    local().signals().send(p.pid(), target, new MonitorReason.Shutdown(p.pid(), reason), ExitKind.EXIT);
+    local()
+        .signals()
+        .send(p.pid(), target, new MonitorReason.Shutdown(p.pid(), reason), ExitKind.EXIT);
     p.checkExit(); // exit of itself
   }
 

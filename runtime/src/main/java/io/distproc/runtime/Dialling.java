@@ -4,9 +4,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which peer names this node is dialling right now, and which it was told to forget: the state
- * that the runtime's link arbitration (ClusterRemoting.linkUp) and its seed dialers share.
- * Thread-safe.
+ * Which peer names this node is dialling right now, and which it was told to forget: the state that
+ * the runtime's link arbitration (ClusterRemoting.linkUp) and its seed dialers share. Thread-safe.
  */
 final class Dialling {
   /** Names this node is dialling right now, with how many dials each. */

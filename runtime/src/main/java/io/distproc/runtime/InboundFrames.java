@@ -54,7 +54,9 @@ final class InboundFrames<M> {
       return;
     }
     if (pending.link()) {
-      answer(link, peer,
+      answer(
+          link,
+          peer,
           new Frame.ExitSignal(
               pending.watcher(),
               reply.child(),
@@ -62,8 +64,11 @@ final class InboundFrames<M> {
               ExitKind.LINK));
     }
     if (pending.monitorId() != 0) {
-      answer(link, peer,
-          new Frame.Demonitor(MonitorRef.of(pending.watcher(), reply.child(), pending.monitorId())));
+      answer(
+          link,
+          peer,
+          new Frame.Demonitor(
+              MonitorRef.of(pending.watcher(), reply.child(), pending.monitorId())));
     }
   }
 
@@ -115,7 +120,8 @@ final class InboundFrames<M> {
       case Frame.Broadcast broadcast -> frame(link, broadcast);
       case Frame.SpawnRequest request -> spawnForPeer(link, peer, request);
       case Frame.SpawnReply reply -> {
-        Peer.PendingSpawn pending = peer == null ? null : peer.pendingSpawns.remove(reply.requestId());
+        Peer.PendingSpawn pending =
+            peer == null ? null : peer.pendingSpawns.remove(reply.requestId());
         if (pending != null && pending.abandoned()) {
           endAbandoned(link, peer, pending, reply);
         } else if (pending != null && !reply.started()) {
@@ -164,9 +170,13 @@ final class InboundFrames<M> {
         if (peer != null && signals.linkHere(request.to(), request.from())) {
           peer.links.add(new Peer.LinkPair(request.to(), request.from()));
         } else {
-          answer(link, peer,
+          answer(
+              link,
+              peer,
               new Frame.ExitSignal(
-                  request.to(), request.from(), new MonitorReason.NoProcess(request.to()),
+                  request.to(),
+                  request.from(),
+                  new MonitorReason.NoProcess(request.to()),
                   ExitKind.LINK));
         }
       }
@@ -224,13 +234,17 @@ final class InboundFrames<M> {
             });
     if (ref[0] == null && request.monitorId() != 0) {
       // No such behaviour, or shutting down: the pid names no process.
-      answer(link, peer,
+      answer(
+          link,
+          peer,
           new Frame.DownNotice(
               MonitorRef.of(request.watcher(), child, request.monitorId()),
               new MonitorReason.NoProcess(child)));
     }
     if (!linked[0] && request.link()) {
-      answer(link, peer,
+      answer(
+          link,
+          peer,
           new Frame.ExitSignal(
               child, request.watcher(), new MonitorReason.NoProcess(child), ExitKind.LINK));
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A node's lifecycle: RUNNING -> SHUTDOWN (no new processes) -> STOPPING (every process
  * interrupted). The node has terminated when it is shut down and no process is registered; the
- * latch is counted down once, by whichever thread observes that first, which then closes the
- * node's timers and remoting (after a graceful shutdown, the links go when the last process ends).
+ * latch is counted down once, by whichever thread observes that first, which then closes the node's
+ * timers and remoting (after a graceful shutdown, the links go when the last process ends).
  * Thread-safe.
  */
 final class Lifecycle {

@@ -96,7 +96,8 @@ final class LocalDelivery<M> {
 
   private void deadLetter(Pid to, M message) {
     counters.deadLetters.increment();
-    LOG.log(System.Logger.Level.DEBUG, () -> "dead letter to " + to + ": " + codec.describe(message));
+    LOG.log(
+        System.Logger.Level.DEBUG, () -> "dead letter to " + to + ": " + codec.describe(message));
   }
 
   // ---- from other nodes -------------------------------------------------------------------------
@@ -119,7 +120,8 @@ final class LocalDelivery<M> {
     if (p == null) {
       counters.deadLetters.increment();
       LOG.log(
-          System.Logger.Level.DEBUG, () -> "dead letter to " + to + ": " + describeEncoded(payload));
+          System.Logger.Level.DEBUG,
+          () -> "dead letter to " + to + ": " + describeEncoded(payload));
     } else {
       p.mailbox().offerEncoded(payload, decoder);
     }
@@ -165,8 +167,13 @@ final class LocalDelivery<M> {
       counters.undecodable.increment();
       LOG.log(
           System.Logger.Level.WARNING,
-          () -> "node " + self + " dropped a message" + (from == null ? "" : " from " + from)
-              + " that the codec rejected: " + e);
+          () ->
+              "node "
+                  + self
+                  + " dropped a message"
+                  + (from == null ? "" : " from " + from)
+                  + " that the codec rejected: "
+                  + e);
       return null;
     }
   }

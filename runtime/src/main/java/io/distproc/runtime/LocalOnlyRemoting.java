@@ -50,7 +50,8 @@ final class LocalOnlyRemoting<M> implements Remoting<M> {
   }
 
   @Override
-  public Pid spawn(@Nullable Pid spawner, NodeId node, String behaviour, M argument, long monitorId) {
+  public Pid spawn(
+      @Nullable Pid spawner, NodeId node, String behaviour, M argument, long monitorId) {
     throw new InvalidNodeException(node);
   }
 

@@ -149,9 +149,9 @@ final class Mailbox {
   private @Nullable HashSet<MonitorRef> held;
 
   /**
-   * Consumer only: how long the next wait spins before parking (see park). None at first: a
-   * process that has never waited has no evidence that spinning pays, and a million fresh
-   * processes that each wait once (for work, say) would burn their first spin for nothing.
+   * Consumer only: how long the next wait spins before parking (see park). None at first: a process
+   * that has never waited has no evidence that spinning pays, and a million fresh processes that
+   * each wait once (for work, say) would burn their first spin for nothing.
    */
   private int spinLimit;
 
@@ -170,8 +170,8 @@ final class Mailbox {
   }
 
   /**
-   * Queues a message in its encoded form, to be decoded by {@code decoder} on the consumer's
-   * thread when a receive first examines it. Called from a producer thread. Never blocks.
+   * Queues a message in its encoded form, to be decoded by {@code decoder} on the consumer's thread
+   * when a receive first examines it. Called from a producer thread. Never blocks.
    */
   void offerEncoded(byte[] bytes, Function<byte[], @Nullable Object> decoder) {
     link(new Encoded(bytes, decoder));
@@ -183,8 +183,8 @@ final class Mailbox {
   }
 
   /**
-   * Queues a signal entry other than a down notice: a trapped {@link Exit}, or a node event.
-   * Called from a producer thread. Never blocks.
+   * Queues a signal entry other than a down notice: a trapped {@link Exit}, or a node event. Called
+   * from a producer thread. Never blocks.
    */
   void offerSignal(Object signal) {
     link(new Entry(signal, true));
@@ -230,7 +230,8 @@ final class Mailbox {
     return held != null && held.contains(d.ref());
   }
 
-  // ---- receive (consumer only) -------------------------------------------------------------------
+  // ---- receive (consumer only)
+  // -------------------------------------------------------------------
 
   /**
    * Takes the oldest entry one of the cases accepts and returns its handler's result, or {@link
@@ -240,8 +241,8 @@ final class Mailbox {
    *
    * @param after a segment {@link #markEnd()} returned: only the entries that arrived after it are
    *     considered; null: all
-   * @param deadline {@link System#nanoTime()} value after which to stop waiting; ignored if
-   *     {@code timed} is false
+   * @param deadline {@link System#nanoTime()} value after which to stop waiting; ignored if {@code
+   *     timed} is false
    * @throws ProcessInterruptedException if the thread is interrupted while it waits
    */
   Object select(
@@ -279,9 +280,9 @@ final class Mailbox {
    *
    * <p>It takes the entry with its own copy of poll, on purpose. Code that the JIT compiles while
    * every process is waiting has seen poll find nothing, and nothing else: a shared poll would be
-   * compiled to trap on the branch "found an entry", and each of a million waiting processes,
-   * whose stacks hold that compiled code, would then deoptimize as it wakes. This copy runs only
-   * after a wake, so its branches carry no such one-sided history.
+   * compiled to trap on the branch "found an entry", and each of a million waiting processes, whose
+   * stacks hold that compiled code, would then deoptimize as it wakes. This copy runs only after a
+   * wake, so its branches carry no such one-sided history.
    */
   private @Nullable Entry awaitEntry(boolean timed, long deadline) {
     for (; ; ) {
@@ -453,11 +454,11 @@ final class Mailbox {
   }
 
   /**
-   * How many entries wait in this mailbox: unread ones and those earlier receives left. Any
-   * thread; a snapshot that may be a little stale, and costs a walk of the unread entries, so it
-   * is for metrics, not for the hot path. An entry the consumer is examining still counts, so a
-   * waiting entry is never missed; for the instant between its stashing and the head's
-   * publication it may count once more.
+   * How many entries wait in this mailbox: unread ones and those earlier receives left. Any thread;
+   * a snapshot that may be a little stale, and costs a walk of the unread entries, so it is for
+   * metrics, not for the hot path. An entry the consumer is examining still counts, so a waiting
+   * entry is never missed; for the instant between its stashing and the head's publication it may
+   * count once more.
    */
   int depth() {
     // The head and the stash's count are read together, before the walk: an entry the owner

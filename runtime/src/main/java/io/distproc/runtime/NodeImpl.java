@@ -128,9 +128,12 @@ final class NodeImpl<M> implements Node<M>, ProcessHost<M> {
   }
 
   private static TransportFactory findTransport(NodeConfig config) {
-    return ServiceLoader.load(TransportFactory.class).findFirst()
-        .or(() -> ServiceLoader.load(TransportFactory.class, NodeImpl.class.getClassLoader())
-            .findFirst())
+    return ServiceLoader.load(TransportFactory.class)
+        .findFirst()
+        .or(
+            () ->
+                ServiceLoader.load(TransportFactory.class, NodeImpl.class.getClassLoader())
+                    .findFirst())
         .orElseThrow(
             () ->
                 new IllegalStateException(
@@ -195,7 +198,8 @@ final class NodeImpl<M> implements Node<M>, ProcessHost<M> {
     }
     // The monitor's number is chosen here; the child's node installs it before the child runs.
     long refId = watcher == null ? 0 : spawner.newRefId();
-    Pid child = remoting.spawn(watcher == null ? null : watcher.pid(), where, name, argument, refId);
+    Pid child =
+        remoting.spawn(watcher == null ? null : watcher.pid(), where, name, argument, refId);
     if (watcher == null) {
       return new Spawner.Child(child, null);
     }
@@ -255,7 +259,9 @@ final class NodeImpl<M> implements Node<M>, ProcessHost<M> {
     return names.whereis(name);
   }
 
-  /** Schedules a send from {@code from}; local sends run on the timer thread, remote ones off it. */
+  /**
+   * Schedules a send from {@code from}; local sends run on the timer thread, remote ones off it.
+   */
   @Override
   public TimerRef sendAfter(Pid from, Duration delay, Pid to, M message) {
     lifecycle.checkRunning();
@@ -265,13 +271,18 @@ final class NodeImpl<M> implements Node<M>, ProcessHost<M> {
           if (to.node().equals(id)) {
             send(from, to, message);
           } else { // a remote send may wait for the link's room: never on the timer thread
-            threads.newThread(() -> {
-              try {
-                send(from, to, message);
-              } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "timer message to " + to + " lost: " + e);
-              }
-            }).start();
+            threads
+                .newThread(
+                    () -> {
+                      try {
+                        send(from, to, message);
+                      } catch (RuntimeException e) {
+                        LOG.log(
+                            System.Logger.Level.DEBUG,
+                            () -> "timer message to " + to + " lost: " + e);
+                      }
+                    })
+                .start();
           }
         });
   }
@@ -377,7 +388,6 @@ final class NodeImpl<M> implements Node<M>, ProcessHost<M> {
     return p == null ? 0 : p.monitorCount();
   }
 
-
   // ---- Node --------------------------------------------------------------------------------
 
   @Override
@@ -455,7 +465,6 @@ final class NodeImpl<M> implements Node<M>, ProcessHost<M> {
     return metrics;
   }
 
-
   // ---- lifecycle -------------------------------------------------------------------------------
 
   @Override
@@ -493,5 +502,4 @@ final class NodeImpl<M> implements Node<M>, ProcessHost<M> {
   public String toString() {
     return "Node[" + id + ", " + (config.isRemote() ? "remote" : "local-only") + "]";
   }
-
 }

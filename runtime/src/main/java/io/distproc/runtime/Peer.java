@@ -6,8 +6,8 @@ import io.distproc.Pid;
 import io.distproc.runtime.internal.Link;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +24,9 @@ final class Peer {
   /** The link new traffic goes on. Changed under peersLock, read by any thread. */
   volatile Link link;
 
-  /** Duplicate links the other side may still use (see ClusterRemoting): changed under peersLock. */
+  /**
+   * Duplicate links the other side may still use (see ClusterRemoting): changed under peersLock.
+   */
   final List<Link> spares = new CopyOnWriteArrayList<>();
 
   final Set<MonitorRef> outgoing = ConcurrentHashMap.newKeySet();

@@ -160,7 +160,8 @@ final class PeerTable<M> {
   boolean linkUp(Link link) {
     NodeId peerId = link.peer();
     if (peerId.name().equals(self.name())) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "refused a link to itself from " + link.peerAddress());
+      LOG.log(
+          System.Logger.Level.DEBUG, () -> "refused a link to itself from " + link.peerAddress());
       return false;
     }
     if (closed) {
@@ -283,8 +284,17 @@ final class PeerTable<M> {
       LOG.log(
           System.Logger.Level.INFO,
           () ->
-              "node " + self.name() + ": link to " + peer.id + " ended (" + cause + ", " + detail
-                  + "); its duplicate at " + successor.peerAddress() + " carries on");
+              "node "
+                  + self.name()
+                  + ": link to "
+                  + peer.id
+                  + " ended ("
+                  + cause
+                  + ", "
+                  + detail
+                  + "); its duplicate at "
+                  + successor.peerAddress()
+                  + " carries on");
       return;
     }
     nodeDown(peer, cause, detail);
@@ -298,7 +308,16 @@ final class PeerTable<M> {
         cause == NodeDownEvent.Cause.LOCAL_SHUTDOWN || cause == NodeDownEvent.Cause.REMOVED
             ? System.Logger.Level.INFO
             : System.Logger.Level.WARNING,
-        () -> "node " + self.name() + ": link to " + peer.id + " down: " + cause + " (" + detail + ")");
+        () ->
+            "node "
+                + self.name()
+                + ": link to "
+                + peer.id
+                + " down: "
+                + cause
+                + " ("
+                + detail
+                + ")");
     for (Peer.PendingSpawn pending : peer.pendingSpawns.values()) {
       pending.reply().completeExceptionally(new InvalidNodeException(peer.id));
     }

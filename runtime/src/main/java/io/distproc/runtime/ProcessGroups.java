@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
-import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes for maintainers.
@@ -259,12 +258,14 @@ final class ProcessGroups<M> {
         case Frame.GroupSync sync -> {
           Map<String, Set<Pid>> old = new HashMap<>(view);
           view.clear();
-          sync.groups().forEach((group, pids) -> {
-            Set<Pid> members = ofPeer(peer, pids);
-            if (!members.isEmpty()) {
-              view.put(group, members);
-            }
-          });
+          sync.groups()
+              .forEach(
+                  (group, pids) -> {
+                    Set<Pid> members = ofPeer(peer, pids);
+                    if (!members.isEmpty()) {
+                      view.put(group, members);
+                    }
+                  });
           Set<String> groups = new HashSet<>(old.keySet());
           groups.addAll(view.keySet());
           for (String group : groups) {

@@ -16,12 +16,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a process asks of the node it runs on: the node's side of {@link Context}'s calls, and the
  * end of the process. {@link NodeImpl} is the one implementation; a process, its context and the
- * {@link Spawner} that makes it hold this, never the node, so the node's table of processes is
- * the only way between the two that runs both ways.
+ * {@link Spawner} that makes it hold this, never the node, so the node's table of processes is the
+ * only way between the two that runs both ways.
  *
- * <p>Thread-safe: each process calls it from its own thread. Arguments are checked by the
- * callers ({@link Context} checks the user's); the exceptions are those the matching {@code
- * ProcessContext} methods document.
+ * <p>Thread-safe: each process calls it from its own thread. Arguments are checked by the callers
+ * ({@link Context} checks the user's); the exceptions are those the matching {@code ProcessContext}
+ * methods document.
  */
 interface ProcessHost<M> {
   /** This node. */

@@ -280,8 +280,8 @@ final class ProcessImpl<M> implements Runnable {
   /**
    * A linked process ended: removes the link and acts on the signal in one step under this
    * process's lock, so that an unlink, which takes the same lock, either comes first (and nothing
-   * is signalled) or finds the signal already acted on (an Exit already queued stays). Acting
-   * never blocks: it queues an entry, or sets EXIT and interrupts.
+   * is signalled) or finds the signal already acted on (an Exit already queued stays). Acting never
+   * blocks: it queues an entry, or sets EXIT and interrupts.
    */
   synchronized void linkFired(Pid other, MonitorReason reason) {
     if (removeLink(other)) {
@@ -450,8 +450,8 @@ final class ProcessImpl<M> implements Runnable {
   /**
    * Counts one send or receive, and gives up the carrier once the budget is spent. The park cannot
    * swallow a wake-up the mailbox needs: the process is not waiting for a message here (the
-   * mailbox's waiter is unset), so a permit it finds is a stale one, and an interrupt stays set
-   * for the next receive to report.
+   * mailbox's waiter is unset), so a permit it finds is a stale one, and an interrupt stays set for
+   * the next receive to report.
    */
   void reduce() {
     if (++reductions >= REDUCTIONS_PER_YIELD) {

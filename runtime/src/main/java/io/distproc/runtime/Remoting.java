@@ -12,8 +12,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a node does with anything addressed to another node. The runtime owns the semantics of
- * every remote operation; an implementation of this interface carries them over a transport. The
+ * What a node does with anything addressed to another node. The runtime owns the semantics of every
+ * remote operation; an implementation of this interface carries them over a transport. The
  * local-only implementation knows no other node.
  *
  * <p>Implementations are thread-safe.
@@ -52,8 +52,8 @@ interface Remoting<M> extends AutoCloseable {
   Pid spawn(@Nullable Pid spawner, NodeId node, String behaviour, M argument, long monitorId);
 
   /**
-   * Spawns a behaviour on another node, as {@link #spawn}, and links the child with {@code
-   * spawner} before it runs: the link is in force on both nodes when this returns.
+   * Spawns a behaviour on another node, as {@link #spawn}, and links the child with {@code spawner}
+   * before it runs: the link is in force on both nodes when this returns.
    */
   Pid spawnLinked(Pid spawner, NodeId node, String behaviour, M argument);
 

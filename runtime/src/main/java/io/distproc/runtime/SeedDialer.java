@@ -48,7 +48,10 @@ final class SeedDialer {
    * @param linked whether a live link to a node of that name exists
    */
   SeedDialer(
-      NodeId self, NodeConfig config, Transport transport, Dialling dialling,
+      NodeId self,
+      NodeConfig config,
+      Transport transport,
+      Dialling dialling,
       Predicate<String> linked) {
     this.self = self;
     this.config = config;

@@ -112,8 +112,7 @@ final class Spawner<M> implements PeerSpawner<M> {
     return pid;
   }
 
-  private void start(
-      ProcessImpl<M> p, @Nullable ProcessImpl<M> watcher, @Nullable MonitorRef ref) {
+  private void start(ProcessImpl<M> p, @Nullable ProcessImpl<M> watcher, @Nullable MonitorRef ref) {
     if (ref != null && watcher != null) {
       p.addWatch(ref);
       watcher.mailbox().hold(ref);
@@ -182,8 +181,8 @@ final class Spawner<M> implements PeerSpawner<M> {
   /**
    * Spawns a registered behaviour for another node's process. The monitor, if asked for, is
    * installed and {@code beforeStart} told before the child runs. If the behaviour is unknown, the
-   * argument undecodable or the node shutting down, the pid names no process and beforeStart
-   * gets no monitor.
+   * argument undecodable or the node shutting down, the pid names no process and beforeStart gets
+   * no monitor.
    */
   @Override
   public Pid spawnForPeer(
@@ -198,9 +197,15 @@ final class Spawner<M> implements PeerSpawner<M> {
     if (behaviour.isEmpty() || argument.isEmpty() || !lifecycle.running()) {
       LOG.log(
           System.Logger.Level.WARNING,
-          () -> "cannot spawn '" + name + "' for " + spawner + ": "
-              + (behaviour.isEmpty() ? "no such behaviour" : argument.isEmpty()
-                  ? "undecodable argument" : "node shutting down"));
+          () ->
+              "cannot spawn '"
+                  + name
+                  + "' for "
+                  + spawner
+                  + ": "
+                  + (behaviour.isEmpty()
+                      ? "no such behaviour"
+                      : argument.isEmpty() ? "undecodable argument" : "node shutting down"));
       beforeStart.registered(pid, null, false, false);
       return pid;
     }

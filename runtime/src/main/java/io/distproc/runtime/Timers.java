@@ -49,8 +49,7 @@ final class Timers implements AutoCloseable {
         throw new IllegalStateException("node " + nodeName + " is shut down: no new timers");
       }
       if (executor == null) {
-        executor =
-            new ScheduledThreadPoolExecutor(1, Threads.timerThreads(nodeName));
+        executor = new ScheduledThreadPoolExecutor(1, Threads.timerThreads(nodeName));
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
       }
@@ -130,8 +129,9 @@ final class Timers implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "TimerRef[" + (state.get() == PENDING ? "pending" : state.get() == SENT ? "sent"
-          : "cancelled") + "]";
+      return "TimerRef["
+          + (state.get() == PENDING ? "pending" : state.get() == SENT ? "sent" : "cancelled")
+          + "]";
     }
   }
 }

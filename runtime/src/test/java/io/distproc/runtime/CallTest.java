@@ -91,10 +91,7 @@ class CallTest {
     try (Node<Object> node = localNode("calls")) {
       Pid none = Pid.of(node.id(), 999_999);
       assertThatThrownBy(
-              () ->
-                  inProcess(
-                      node,
-                      ctx -> ctx.call(none, "hi", any(x -> x), Duration.ofDays(1))))
+              () -> inProcess(node, ctx -> ctx.call(none, "hi", any(x -> x), Duration.ofDays(1))))
           .cause()
           .isInstanceOfSatisfying(
               CallException.class,

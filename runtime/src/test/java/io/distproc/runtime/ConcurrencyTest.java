@@ -174,7 +174,8 @@ class ConcurrencyTest {
     if (first.isEmpty()) {
       problems.add("the barrier never came back");
     }
-    return new Notices(received, problems, first.filter(Down.class::isInstance).map(Down.class::cast));
+    return new Notices(
+        received, problems, first.filter(Down.class::isInstance).map(Down.class::cast));
   }
 
   @Test

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Erlang's fairness, as far as virtual threads allow: a process that sends and receives without
  * ever waiting gives up its carrier (parks for a moment) every {@link
- * ProcessImpl.REDUCTIONS_PER_YIELD} operations, so that as many such processes as the scheduler
- * has carriers cannot starve the rest of the node. A process that computes without sending or
- * receiving is not preempted: virtual threads never are.
+ * ProcessImpl.REDUCTIONS_PER_YIELD} operations, so that as many such processes as the scheduler has
+ * carriers cannot starve the rest of the node. A process that computes without sending or receiving
+ * is not preempted: virtual threads never are.
  */
 class FairnessTest {
 
@@ -35,8 +35,9 @@ class FairnessTest {
   }
 
   @Test
-  @DisplayName("processes that send to themselves and receive without ever waiting, one per"
-      + " carrier, do not starve a request and reply between two other processes")
+  @DisplayName(
+      "processes that send to themselves and receive without ever waiting, one per"
+          + " carrier, do not starve a request and reply between two other processes")
   void busyProcessesOnEveryCarrier_otherProcessesStillRun() throws Exception {
     int busy = carriers();
     AtomicBoolean stop = new AtomicBoolean();
@@ -100,7 +101,8 @@ class FairnessTest {
         // went on spinning between the pair's start and its last reply, so none had stopped or
         // blocked to make room, and the pair ran because they yield.
         for (int i = 0; i < busy; i++) {
-          assertThat(after.get(i + 1)).as("spins of busy process %d during the exchange", i)
+          assertThat(after.get(i + 1))
+              .as("spins of busy process %d during the exchange", i)
               .isGreaterThan(before[i]);
         }
       } finally {

@@ -45,7 +45,8 @@ class GroupTest {
               ctx -> {
                 ctx.joinGroup("workers");
                 ctx.joinGroup("workers"); // a second join does nothing
-                assertThat(ctx.groupMembers("workers")).containsExactlyInAnyOrder(first, ctx.self());
+                assertThat(ctx.groupMembers("workers"))
+                    .containsExactlyInAnyOrder(first, ctx.self());
                 assertThat(ctx.localGroupMembers("workers")).hasSize(2);
                 assertThat(ctx.leaveGroup("workers")).isTrue();
                 assertThat(ctx.leaveGroup("workers")).isFalse();
@@ -100,7 +101,8 @@ class GroupTest {
       inProcess(
           node,
           ctx -> {
-            assertThatThrownBy(() -> ctx.joinGroup("")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> ctx.joinGroup(""))
+                .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> ctx.joinGroup("g".repeat(256)))
                 .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> ctx.joinGroup(null)).isInstanceOf(NullPointerException.class);

@@ -100,7 +100,8 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
   }
 
   @Test
-  @DisplayName("when a node goes down, the monitors it held here are dropped, and no notice goes to it")
+  @DisplayName(
+      "when a node goes down, the monitors it held here are dropped, and no notice goes to it")
   void crash_peerThatMonitoredAProcessHere_itsMonitorIsDroppedAndNoNoticeIsSent() throws Exception {
     Node<String> a = node("alpha");
     Node<String> b = node("beta");
@@ -146,7 +147,8 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
   }
 
   @Test
-  @DisplayName("a remote spawn awaiting its reply is no process: a broadcast meanwhile reaches only the node's processes")
+  @DisplayName(
+      "a remote spawn awaiting its reply is no process: a broadcast meanwhile reaches only the node's processes")
   void broadcast_remoteSpawnAwaitingItsReply_reachesOnlyTheProcesses() throws Exception {
     Node<String> a = node("alpha");
     Node<String> b = node("beta");
@@ -198,7 +200,8 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
   }
 
   @Test
-  @DisplayName("a linked remote spawn whose reply comes after the timeout: the late reply ends the child the spawner was told failed")
+  @DisplayName(
+      "a linked remote spawn whose reply comes after the timeout: the late reply ends the child the spawner was told failed")
   void spawnLinked_replyAfterTheTimeout_endsTheChild() throws Exception {
     Node<String> a = node("alpha", c -> c.requestTimeout(Duration.ofMillis(300L * TIME_FACTOR)));
     Node<String> b = node("beta");
@@ -240,7 +243,8 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
     return orders.stream()
         .filter(o -> o.indexOf(Step.FIRST_ACCEPTED) < o.indexOf(Step.FIRST_DIALLED))
         .filter(o -> o.indexOf(Step.SECOND_ACCEPTED) < o.indexOf(Step.SECOND_DIALLED))
-        .flatMap(o -> Stream.of(Arguments.of(o, "alpha", "beta"), Arguments.of(o, "beta", "alpha")));
+        .flatMap(
+            o -> Stream.of(Arguments.of(o, "alpha", "beta"), Arguments.of(o, "beta", "alpha")));
   }
 
   private static void permute(List<Step> prefix, EnumSet<Step> left, List<List<Step>> out) {
@@ -280,14 +284,17 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
   }
 
   @Test
-  @DisplayName("when the preferred of two crossing links fails before both sides have it, the other carries on")
+  @DisplayName(
+      "when the preferred of two crossing links fails before both sides have it, the other carries on")
   void crossingDials_preferredFailsEarly_duplicateCarriesOn() throws Exception {
     Node<String> a = node("alpha"); // its dial is the preferred link
     Node<String> b = node("beta");
     // beta has alpha's dial and, as a spare, its own; alpha has only beta's dial so far.
     InMemoryNetwork.Crossing crossing =
         network.cross(
-            port(a), port(b), List.of(Step.FIRST_ACCEPTED, Step.SECOND_ACCEPTED, Step.SECOND_DIALLED));
+            port(a),
+            port(b),
+            List.of(Step.FIRST_ACCEPTED, Step.SECOND_ACCEPTED, Step.SECOND_DIALLED));
     await().atMost(WAIT).until(() -> network.openLinks(port(b)) == 2);
 
     crossing.abortFirst();
@@ -301,7 +308,8 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
   }
 
   @Test
-  @DisplayName("a request that reaches a duplicate link as it is retired is answered on the link kept")
+  @DisplayName(
+      "a request that reaches a duplicate link as it is retired is answered on the link kept")
   void crossingDials_requestOnARetiredDuplicate_isAnsweredOnTheLinkKept() throws Exception {
     Node<String> a = node("alpha"); // its dial is the preferred link
     Node<String> b = node("beta");
@@ -309,7 +317,9 @@ class InMemoryClusterTest extends AbstractFaultClusterTest {
     // which sends on it until alpha's own dial is up on its side, and then retires it.
     InMemoryNetwork.Crossing crossing =
         network.cross(
-            port(a), port(b), List.of(Step.FIRST_ACCEPTED, Step.SECOND_ACCEPTED, Step.SECOND_DIALLED));
+            port(a),
+            port(b),
+            List.of(Step.FIRST_ACCEPTED, Step.SECOND_ACCEPTED, Step.SECOND_DIALLED));
     network.hold(b.id());
     long sentBefore = network.framesSent(port(a));
     CompletableFuture<Void> echo =

@@ -11,8 +11,8 @@ import io.distproc.runtime.internal.Transport;
 import io.distproc.runtime.internal.TransportFactory;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +43,10 @@ final class InMemoryNetwork {
     return MemTransport::new;
   }
 
-  /** Drops every link of the node abruptly, as a killed process would: both sides see CONNECTION_LOST. */
+  /**
+   * Drops every link of the node abruptly, as a killed process would: both sides see
+   * CONNECTION_LOST.
+   */
   void crash(NodeId node) {
     for (MemTransport t : byPort.values()) {
       if (t.self.equals(node)) {
@@ -136,11 +139,13 @@ final class InMemoryNetwork {
   }
 
   /**
-   * Closes the node's links to {@code peer} without telling either runtime yet: they refuse
-   * frames, as a link does between its end and the runtime's linkDown.
+   * Closes the node's links to {@code peer} without telling either runtime yet: they refuse frames,
+   * as a link does between its end and the runtime's linkDown.
    */
   void closeUnnoticed(int port, NodeId peer) {
-    byPort.get(port).links.stream().filter(l -> l.peer.equals(peer)).forEach(l -> l.closed.set(true));
+    byPort.get(port).links.stream()
+        .filter(l -> l.peer.equals(peer))
+        .forEach(l -> l.closed.set(true));
   }
 
   /** Makes the node deaf: frames sent to it are dropped, as to a hung process. */
@@ -227,17 +232,20 @@ final class InMemoryNetwork {
     }
 
     @Override
-    public CompletableFuture<Link> connect(String host, int peerPort, Optional<String> expectedName) {
+    public CompletableFuture<Link> connect(
+        String host, int peerPort, Optional<String> expectedName) {
       MemTransport target = byPort.get(peerPort);
       if (closed || target == null || target.closed) {
-        return CompletableFuture.failedFuture(new ConnectException("nothing at " + host + ":" + peerPort));
+        return CompletableFuture.failedFuture(
+            new ConnectException("nothing at " + host + ":" + peerPort));
       }
       if (!MessageDigest.isEqual(cookie(config), cookie(target.config))) {
         return CompletableFuture.failedFuture(new SecurityException("cookie mismatch"));
       }
       if (expectedName.isPresent() && !expectedName.get().equals(target.self.name())) {
         return CompletableFuture.failedFuture(
-            new ConnectException("expected " + expectedName.get() + ", found " + target.self.name()));
+            new ConnectException(
+                "expected " + expectedName.get() + ", found " + target.self.name()));
       }
       MemLink[] pair = pair(this, target);
       MemLink mine = pair[0];
@@ -307,7 +315,9 @@ final class InMemoryNetwork {
     }
 
     private void startDrainer() {
-      Thread.ofVirtual().name("mem-link-" + owner.self.name() + "-" + peer.name()).start(this::drain);
+      Thread.ofVirtual()
+          .name("mem-link-" + owner.self.name() + "-" + peer.name())
+          .start(this::drain);
     }
 
     private void drain() {

@@ -472,8 +472,7 @@ class LinkTest {
       ProcessContext<Object> ctx = get(context);
       assertThatThrownBy(() -> ctx.link(ctx.self())).isInstanceOf(IllegalStateException.class);
       assertThatThrownBy(() -> ctx.trapExits(true)).isInstanceOf(IllegalStateException.class);
-      assertThatThrownBy(() -> ctx.spawnLinked(c -> {}))
-          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> ctx.spawnLinked(c -> {})).isInstanceOf(IllegalStateException.class);
       node.send(ctx.self(), "end");
     }
   }

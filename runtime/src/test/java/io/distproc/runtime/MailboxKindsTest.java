@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A receive whose matchers each take one class of message (or only down notices) looks at the
- * stashed entries of those kinds alone: the same entry is taken as by a scan of every entry,
- * across kinds, marks and entries other receives took.
+ * stashed entries of those kinds alone: the same entry is taken as by a scan of every entry, across
+ * kinds, marks and entries other receives took.
  */
 class MailboxKindsTest {
   private static final Pid WATCHER = Pid.of(NodeId.of("kinds", 1), 1);
@@ -96,11 +96,29 @@ class MailboxKindsTest {
 
   @Test
   void select_manyClassesComingAndGoing_eachIsStillFoundByItsClass() {
-    List<Object> samples = List.of(1, 2L, (short) 3, (byte) 4, 5.0, 6f, '7', true, "9",
-        new StringBuilder("10"), new ArrayList<>(List.of(11)), new java.util.LinkedList<>(),
-        new java.util.HashMap<>(), new java.util.TreeMap<>(), new HashSet<>(),
-        new java.util.TreeSet<>(), new java.util.ArrayDeque<>(), new Noise(18),
-        java.util.Optional.of(19), java.time.Duration.ofSeconds(20), java.util.UUID.randomUUID());
+    List<Object> samples =
+        List.of(
+            1,
+            2L,
+            (short) 3,
+            (byte) 4,
+            5.0,
+            6f,
+            '7',
+            true,
+            "9",
+            new StringBuilder("10"),
+            new ArrayList<>(List.of(11)),
+            new java.util.LinkedList<>(),
+            new java.util.HashMap<>(),
+            new java.util.TreeMap<>(),
+            new HashSet<>(),
+            new java.util.TreeSet<>(),
+            new java.util.ArrayDeque<>(),
+            new Noise(18),
+            java.util.Optional.of(19),
+            java.time.Duration.ofSeconds(20),
+            java.util.UUID.randomUUID());
     for (int round = 0; round < 3; round++) {
       List<Object> order = new ArrayList<>(samples);
       java.util.Collections.rotate(order, round); // each round starts with the last one's last
@@ -214,8 +232,13 @@ class MailboxKindsTest {
     }
     List<Object> left = new ArrayList<>();
     for (Object o;
-        (o = select(null, new Matcher<?, ?>[] {any(x -> x), onDown(d -> d)}, true,
-            System.nanoTime())) != Mailbox.TIMEOUT; ) {
+        (o =
+                select(
+                    null,
+                    new Matcher<?, ?>[] {any(x -> x), onDown(d -> d)},
+                    true,
+                    System.nanoTime()))
+            != Mailbox.TIMEOUT; ) {
       left.add(o);
     }
     List<Object> expectedLeft = new ArrayList<>();

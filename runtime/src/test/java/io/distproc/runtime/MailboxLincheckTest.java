@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
  * messages of two classes and down notices while the owning thread (its operations form one
  * non-parallel group: a single consumer) takes them with selective receives, through the stash's
  * segments, its kinds, and a receive mark. Every interleaving Lincheck explores must be
- * linearizable against {@link Spec}, a plain list in arrival order: nothing lost (a receive
- * finds a message whose send has returned), nothing duplicated, the oldest accepted entry taken,
- * and so FIFO per sender. A receive never blocks here (its deadline is now), so a producer caught
- * between its swap of the tail and its link is what the consumer must wait for.
+ * linearizable against {@link Spec}, a plain list in arrival order: nothing lost (a receive finds a
+ * message whose send has returned), nothing duplicated, the oldest accepted entry taken, and so
+ * FIFO per sender. A receive never blocks here (its deadline is now), so a producer caught between
+ * its swap of the tail and its link is what the consumer must wait for.
  */
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
 public class MailboxLincheckTest {

@@ -222,8 +222,7 @@ class MailboxTest {
     Stash.Segment mark = mailbox.markEnd();
     mailbox.offerEncoded(utf8("new"), decoder);
 
-    assertThat(select(mark, any(x -> x), true, System.nanoTime()))
-        .isEqualTo("new");
+    assertThat(select(mark, any(x -> x), true, System.nanoTime())).isEqualTo("new");
     assertThat(rejected).containsExactly("bad");
     assertThat(drain()).containsExactly("old");
   }

@@ -28,9 +28,13 @@ class MetricsTest {
       node.send(idle, "ignored");
 
       // Both processes examine and stash on their own threads; await them settled.
-      await().atMost(WAIT).pollInterval(Duration.ofMillis(1))
-          .until(() -> m.mailboxDepth(picky).equals(OptionalLong.of(5))
-              && m.mailboxDepth(idle).equals(OptionalLong.of(1)));
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(1))
+          .until(
+              () ->
+                  m.mailboxDepth(picky).equals(OptionalLong.of(5))
+                      && m.mailboxDepth(idle).equals(OptionalLong.of(1)));
       assertThat(m.maxMailboxDepth()).isEqualTo(5);
       node.send(picky, "mine");
       await().atMost(WAIT).until(() -> m.mailboxDepth(picky).isEmpty()); // it ended

@@ -95,8 +95,7 @@ class NameTest {
   }
 
   @Test
-  void register_secondNameForOneProcess_throwsIllegalStateAndUnregisterReleases()
-      throws Exception {
+  void register_secondNameForOneProcess_throwsIllegalStateAndUnregisterReleases() throws Exception {
     try (Node<Object> node = localNode("names")) {
       boolean released =
           inProcess(

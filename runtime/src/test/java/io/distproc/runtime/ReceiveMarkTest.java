@@ -8,7 +8,6 @@ import static io.distproc.runtime.TestSupport.WAIT;
 import static io.distproc.runtime.TestSupport.inProcess;
 import static io.distproc.runtime.TestSupport.localNode;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distproc.Down;
 import io.distproc.MonitorReason;
@@ -59,10 +58,12 @@ class ReceiveMarkTest {
           node.spawn(
               ctx ->
                   ctx.receiveLoop(
-                      on(Request.class, r -> {
-                        ctx.send(r.from(), new Reply(r.id()));
-                        return true;
-                      })));
+                      on(
+                          Request.class,
+                          r -> {
+                            ctx.send(r.from(), new Reply(r.id()));
+                            return true;
+                          })));
       AtomicInteger examined = new AtomicInteger();
       List<Integer> perRequest =
           inProcess(

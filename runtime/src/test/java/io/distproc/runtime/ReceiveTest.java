@@ -319,7 +319,10 @@ class ReceiveTest {
       for (int k = 1; k <= 20; k++) {
         node.send(receiver, "noise " + k);
         int expected = k;
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> calls.get() >= expected);
+        await()
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(1))
+            .until(() -> calls.get() >= expected);
         assertThat(calls.get()).isEqualTo(expected);
       }
       node.send(receiver, "target");

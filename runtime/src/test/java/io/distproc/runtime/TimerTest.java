@@ -1,8 +1,8 @@
 package io.distproc.runtime;
 
 import static io.distproc.Matcher.any;
-import static io.distproc.runtime.TestSupport.inProcess;
 import static io.distproc.runtime.TestSupport.TIME_FACTOR;
+import static io.distproc.runtime.TestSupport.inProcess;
 import static io.distproc.runtime.TestSupport.localNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

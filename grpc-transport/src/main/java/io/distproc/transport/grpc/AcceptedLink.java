@@ -10,8 +10,8 @@ import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A link a peer dialled and this node's server accepted: its Welcome, and the link token that
- * names it to the dialler's heartbeat stream. See {@link GrpcLink} for what both sides share.
+ * A link a peer dialled and this node's server accepted: its Welcome, and the link token that names
+ * it to the dialler's heartbeat stream. See {@link GrpcLink} for what both sides share.
  *
  * <p>This class is thread-safe: the token is volatile, written by the link-up task before the
  * Welcome names it and read by the end decision on any thread.
@@ -28,9 +28,9 @@ final class AcceptedLink extends GrpcLink {
   }
 
   /**
-   * Accepts: binds a new link to a frames call the server received; {@code tls} is the call's
-   * TLS session, or null on plaintext; {@code tracer} learns why gRPC ended the call, if it did
-   * (null when the call has none).
+   * Accepts: binds a new link to a frames call the server received; {@code tls} is the call's TLS
+   * session, or null on plaintext; {@code tracer} learns why gRPC ended the call, if it did (null
+   * when the call has none).
    */
   static StreamObserver<byte[]> accept(
       LinkContext ctx,

@@ -111,11 +111,10 @@ final class BatchFormat {
 
   /**
    * Encodes a LinkFrame holding one Batch of {@code frames}, whose envelope sizes {@link
-   * #envelopeSize} returned in {@code sizes} and which take {@code batchSize} bytes in all (the
-   * sum of {@link #inBatch} of each); {@code to} and {@code from} are the caches that sized them.
+   * #envelopeSize} returned in {@code sizes} and which take {@code batchSize} bytes in all (the sum
+   * of {@link #inBatch} of each); {@code to} and {@code from} are the caches that sized them.
    */
-  static byte[] batch(
-      List<Frame> frames, int[] sizes, int batchSize, PidBytes to, PidBytes from) {
+  static byte[] batch(List<Frame> frames, int[] sizes, int batchSize, PidBytes to, PidBytes from) {
     byte[] out = new byte[1 + varintSize(batchSize) + batchSize];
     int pos = putVarint(out, 0, LINK_FRAME_BATCH);
     pos = putVarint(out, pos, batchSize);
@@ -130,8 +129,7 @@ final class BatchFormat {
     return out;
   }
 
-  private static int writeEnvelope(
-      byte[] out, int pos, Frame frame, PidBytes to, PidBytes from) {
+  private static int writeEnvelope(byte[] out, int pos, Frame frame, PidBytes to, PidBytes from) {
     Pid sender;
     byte[] payload;
     if (frame instanceof Frame.Send s) {
@@ -244,9 +242,9 @@ final class BatchFormat {
   }
 
   /**
-   * The frames of {@code bytes} if it is exactly one well-formed LinkFrame holding a Batch of
-   * valid envelopes; null otherwise (then parse it the general way, which also reports errors).
-   * {@code to} and {@code from} are the last pids read in each role, {@code nodes} the last nodes.
+   * The frames of {@code bytes} if it is exactly one well-formed LinkFrame holding a Batch of valid
+   * envelopes; null otherwise (then parse it the general way, which also reports errors). {@code
+   * to} and {@code from} are the last pids read in each role, {@code nodes} the last nodes.
    */
   static @Nullable List<Frame> decodeBatch(
       byte[] bytes, SeenPid to, SeenPid from, NodeCache nodes) {

@@ -8,12 +8,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Learns how gRPC closed a server call. When gRPC itself refuses an inbound message (larger than
- * the limit, or not decodable as a gRPC message) it closes the call with a status that says so,
- * but the handler hears only that the call was cancelled; this tracer keeps the status so that the
- * link can log why. It puts itself in the call's {@link Context}, where the handler finds it.
+ * the limit, or not decodable as a gRPC message) it closes the call with a status that says so, but
+ * the handler hears only that the call was cancelled; this tracer keeps the status so that the link
+ * can log why. It puts itself in the call's {@link Context}, where the handler finds it.
  *
- * <p>This class is thread-safe: gRPC writes {@link #closed} on its transport thread, and the
- * link reads it in its cancel callback.
+ * <p>This class is thread-safe: gRPC writes {@link #closed} on its transport thread, and the link
+ * reads it in its cancel callback.
  */
 final class CallEndTracer extends ServerStreamTracer {
   private static final Context.Key<CallEndTracer> KEY = Context.key("distproc-call-end");
@@ -54,9 +54,9 @@ final class CallEndTracer extends ServerStreamTracer {
   }
 
   /**
-   * How a frames call ended, in words for linkDown and the log: {@code status} is null for a
-   * normal end; a failure names the innermost cause, which says why (an untrusted certificate, a
-   * missing client certificate) where the status only says UNAVAILABLE.
+   * How a frames call ended, in words for linkDown and the log: {@code status} is null for a normal
+   * end; a failure names the innermost cause, which says why (an untrusted certificate, a missing
+   * client certificate) where the status only says UNAVAILABLE.
    */
   static String describe(@Nullable Status status) {
     if (status == null) {

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A link this node dialled: a channel of its own (closing the link closes the connection), the
- * connect future the runtime waits on, and the heartbeat stream it opens once the handshake
- * agrees. See {@link GrpcLink} for what both sides share.
+ * connect future the runtime waits on, and the heartbeat stream it opens once the handshake agrees.
+ * See {@link GrpcLink} for what both sides share.
  *
  * <p>This class is thread-safe: its own fields are final; the future is thread-safe, and the call
  * is set once, before the Hello is written.

@@ -101,9 +101,9 @@ final class DiallerHandshake implements WireReader.Handshaking {
   }
 
   /**
-   * For a link dialled under TLS without an expected name (a seed known by address only), why
-   * the accepting node's certificate does not name the node {@code answered}; empty when it
-   * does, when a name was expected (the handshake checked it), and on plaintext.
+   * For a link dialled under TLS without an expected name (a seed known by address only), why the
+   * accepting node's certificate does not name the node {@code answered}; empty when it does, when
+   * a name was expected (the handshake checked it), and on plaintext.
    */
   private Optional<String> acceptorMismatch(String answered) {
     if (expectedName.isPresent() || !tls) {

@@ -22,7 +22,9 @@ interface FaultSeam {
   /** The production seam: nothing is paused, counted or crashed. */
   FaultSeam NONE = new FaultSeam() {};
 
-  /** Tells whether the node is hung: it sends no heartbeats, checks no liveness, delivers nothing. */
+  /**
+   * Tells whether the node is hung: it sends no heartbeats, checks no liveness, delivers nothing.
+   */
   default boolean paused() {
     return false;
   }

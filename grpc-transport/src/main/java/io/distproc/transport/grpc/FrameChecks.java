@@ -5,14 +5,13 @@ import io.distproc.proto.v1.Batch;
 import io.distproc.proto.v1.Demonitor;
 import io.distproc.proto.v1.DownNotice;
 import io.distproc.proto.v1.Envelope;
-import io.distproc.proto.v1.ExitKind;
 import io.distproc.proto.v1.ExitSignal;
 import io.distproc.proto.v1.GroupJoin;
 import io.distproc.proto.v1.GroupLeave;
 import io.distproc.proto.v1.GroupMembers;
 import io.distproc.proto.v1.GroupSync;
-import io.distproc.proto.v1.LinkRequest;
 import io.distproc.proto.v1.LinkFrame;
+import io.distproc.proto.v1.LinkRequest;
 import io.distproc.proto.v1.Monitor;
 import io.distproc.proto.v1.MonitorReason;
 import io.distproc.proto.v1.MonitorRef;
@@ -72,7 +71,9 @@ final class FrameChecks {
         }
         if ((r.getMonitorId() != 0 || r.getLink()) && !r.hasSpawner()) {
           throw new ProtocolException(
-              "spawn request " + r.getRequestId() + " asks for a monitor or link without a spawner");
+              "spawn request "
+                  + r.getRequestId()
+                  + " asks for a monitor or link without a spawner");
         }
         if (r.getMonitorId() < 0) {
           throw new ProtocolException(
@@ -150,7 +151,8 @@ final class FrameChecks {
       case NAMED_SEND -> {
         NamedSend n = frame.getNamedSend();
         if (n.getName().isEmpty() || n.getName().length() > 255) {
-          throw new ProtocolException("named_send.name has " + n.getName().length() + " characters");
+          throw new ProtocolException(
+              "named_send.name has " + n.getName().length() + " characters");
         }
         yield List.of(
             new Frame.NamedSend(
@@ -160,7 +162,9 @@ final class FrameChecks {
       }
       case GROUP_JOIN -> {
         GroupJoin g = frame.getGroupJoin();
-        var m = members(require(g.hasJoined(), g.getJoined(), "group_join.joined"), "group_join.joined");
+        var m =
+            members(
+                require(g.hasJoined(), g.getJoined(), "group_join.joined"), "group_join.joined");
         yield List.of(new Frame.GroupJoin(m.getKey(), m.getValue()));
       }
       case GROUP_LEAVE -> {
@@ -215,8 +219,7 @@ final class FrameChecks {
     if (pid.getId() <= 0) {
       throw new ProtocolException(what + ": process id must be positive, was " + pid.getId());
     }
-    return io.distproc.Pid.of(
-        node(pid.getNodeName(), pid.getIncarnation(), what), pid.getId());
+    return io.distproc.Pid.of(node(pid.getNodeName(), pid.getIncarnation(), what), pid.getId());
   }
 
   NodeId node(NodeRef node, String what) throws ProtocolException {
@@ -249,8 +252,7 @@ final class FrameChecks {
   }
 
   io.distproc.MonitorReason reason(MonitorReason reason, String what) throws ProtocolException {
-    io.distproc.Pid pid =
-        pid(reason.hasPid(), reason.getPid(), what + ".pid");
+    io.distproc.Pid pid = pid(reason.hasPid(), reason.getPid(), what + ".pid");
     return switch (reason.getKindCase()) {
       case NORMAL -> new io.distproc.MonitorReason.Normal(pid);
       case CRASHED -> {
@@ -276,18 +278,19 @@ final class FrameChecks {
                 what + ".node_down.node"));
       }
       case KILLED -> new io.distproc.MonitorReason.Killed(pid);
-      case SHUTDOWN -> new io.distproc.MonitorReason.Shutdown(pid, reason.getShutdown().getDetail());
+      case SHUTDOWN ->
+          new io.distproc.MonitorReason.Shutdown(pid, reason.getShutdown().getDetail());
       case EXITED -> {
         MonitorReason.Exited e = reason.getExited();
         io.distproc.MonitorReason cause =
-            reason(require(e.hasCause(), e.getCause(), what + ".exited.cause"), what + ".exited.cause");
+            reason(
+                require(e.hasCause(), e.getCause(), what + ".exited.cause"),
+                what + ".exited.cause");
         if (cause instanceof io.distproc.MonitorReason.Exited) {
           throw new ProtocolException(what + ".exited.cause is itself exited");
         }
         yield new io.distproc.MonitorReason.Exited(
-            pid,
-            pid(e.hasFrom(), e.getFrom(), what + ".exited.from"),
-            cause);
+            pid, pid(e.hasFrom(), e.getFrom(), what + ".exited.from"), cause);
       }
       case KIND_NOT_SET -> throw new ProtocolException(what + " is of no known kind");
     };
@@ -305,5 +308,4 @@ final class FrameChecks {
     }
     return java.util.Map.entry(m.getGroup(), pids);
   }
-
 }

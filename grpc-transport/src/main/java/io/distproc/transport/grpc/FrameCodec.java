@@ -134,7 +134,11 @@ final class FrameCodec {
               r.pid(), io.distproc.ProcessExitException.class.getName(), r.toString(), ""));
     }
     throw new DistprocException(
-        "node " + peer + " speaks minor version " + minorVersion + " of the distproc wire protocol,"
+        "node "
+            + peer
+            + " speaks minor version "
+            + minorVersion
+            + " of the distproc wire protocol,"
             + " which has no links, exit signals or registered names");
   }
 
@@ -155,8 +159,8 @@ final class FrameCodec {
 
   /**
    * Encodes a LinkFrame holding one Batch of {@code frames}, whose envelope sizes {@link
-   * #envelopeSize} returned in {@code sizes} and which take {@code batchSize} bytes in all (the
-   * sum of {@link #inBatch} of each).
+   * #envelopeSize} returned in {@code sizes} and which take {@code batchSize} bytes in all (the sum
+   * of {@link #inBatch} of each).
    */
   byte[] batch(List<Frame> frames, int[] sizes, int batchSize) {
     return BatchFormat.batch(frames, sizes, batchSize, to, from);
@@ -186,9 +190,9 @@ final class FrameCodec {
   }
 
   /**
-   * The frames of {@code bytes} if it is exactly one well-formed LinkFrame holding a Batch of
-   * valid envelopes; null otherwise (then {@link #parse} it and take its {@link #frames}, which
-   * also reports errors).
+   * The frames of {@code bytes} if it is exactly one well-formed LinkFrame holding a Batch of valid
+   * envelopes; null otherwise (then {@link #parse} it and take its {@link #frames}, which also
+   * reports errors).
    */
   @Nullable List<Frame> decodeBatch(byte[] bytes) {
     return BatchFormat.decodeBatch(bytes, lastTo, lastFrom, nodes);

@@ -65,8 +65,8 @@ import org.jspecify.annotations.Nullable;
  * volatile, written by the reader. `frames` is volatile, set once when the call starts (before
  * the first read); `handshakeDeadline` is volatile, set once after the first frame is queued.
  *
- * SIZE. This class is somewhat over the 500 lines the style reviews (this note is a tenth of
- * it). What is left here is the phases and the END decision, which every cause of an end reaches
+ * SIZE. This class is over the 500 lines the style reviews (this note is a tenth of it, and
+ * google-java-format's one argument a line a good part of the rest). What is left here is the phases and the END decision, which every cause of an end reaches
  * (reader, deliverer, timer, senders, the transport): they stay in one class so that the
  * one-decision rule reads in one place. What one side alone does is in DialledLink and
  * AcceptedLink, the handshake's rules in the two state machines, the reading in WireReader.
@@ -101,8 +101,8 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
 
   /**
    * Set by {@link #retire}, just before it ends the link: frames are still read and delivered, and
-   * the stream kept open after the goodbye, until the peer closes its side (or the close grace
-   * runs out); then {@link #drained} ends both ({@code drainEnded}).
+   * the stream kept open after the goodbye, until the peer closes its side (or the close grace runs
+   * out); then {@link #drained} ends both ({@code drainEnded}).
    */
   private volatile boolean draining;
 
@@ -180,8 +180,8 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
 
   /** Ends the link unless its handshake is done within the handshake timeout. */
   final void startHandshakeDeadline() {
-    handshakeDeadline = ctx.timer().scheduleCancellable(this::handshakeExpired,
-        ctx.handshakeTimeout());
+    handshakeDeadline =
+        ctx.timer().scheduleCancellable(this::handshakeExpired, ctx.handshakeTimeout());
     if (ended.get()) {
       handshakeDeadline.cancel(false);
     }
@@ -274,9 +274,9 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   /**
    * {@inheritDoc}
    *
-   * <p>Here the link also goes on reading until the peer has closed its side (it does once it
-   * reads the goodbye), or the close grace runs out, and delivers what it reads: the frames the
-   * peer sent on it before it learnt that this side retired it are not lost.
+   * <p>Here the link also goes on reading until the peer has closed its side (it does once it reads
+   * the goodbye), or the close grace runs out, and delivers what it reads: the frames the peer sent
+   * on it before it learnt that this side retired it are not lost.
    */
   @Override
   public final void retire(String detail) {
@@ -355,11 +355,13 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
             drained(false); // both sides retired this link at once
           } else if (l.peerReads()) {
             // The peer retired a duplicate and reads until this side ends: flush what is queued.
-            if (end(NodeDownEvent.Cause.PEER_LEFT, l.detail(), Outbox.Finish.flushThen(null), false)) {
+            if (end(
+                NodeDownEvent.Cause.PEER_LEFT, l.detail(), Outbox.Finish.flushThen(null), false)) {
               ctx.timer()
                   .schedule(
-                      () -> outbox.abortIfNotDone(
-                          Status.CANCELLED.withDescription("close grace expired")),
+                      () ->
+                          outbox.abortIfNotDone(
+                              Status.CANCELLED.withDescription("close grace expired")),
                       ctx.limits().closeGrace());
             }
           } else {

@@ -107,9 +107,9 @@ final class Handshake {
   }
 
   /**
-   * The acceptor's checks on a Hello, in order: a Hello at all, the protocol version, a
-   * well-formed identity and nonce, and under mutual TLS that the dialler's certificate names the
-   * node it claims to be. Passing them earns a {@link Pending}: a Challenge, not yet a Welcome.
+   * The acceptor's checks on a Hello, in order: a Hello at all, the protocol version, a well-formed
+   * identity and nonce, and under mutual TLS that the dialler's certificate names the node it
+   * claims to be. Passing them earns a {@link Pending}: a Challenge, not yet a Welcome.
    *
    * @param tls the call's TLS session, or null on plaintext
    * @param serverNonce this link's fresh nonce, {@link #NONCE_BYTES} long
@@ -166,14 +166,19 @@ final class Handshake {
                 .setNonce(ByteString.copyFrom(p.serverNonce()))
                 .setProof(
                     ByteString.copyFrom(
-                        proof(identity.cookie(), SERVER, p.clientNonce(), p.serverNonce(), p.peer()))))
+                        proof(
+                            identity.cookie(),
+                            SERVER,
+                            p.clientNonce(),
+                            p.serverNonce(),
+                            p.peer()))))
         .build();
   }
 
   /**
    * The acceptor's checks on the dialler's answer: a Proof at all, the proof (constant time), the
-   * expected name, and that this node is not shutting down ({@code closing}). Only an
-   * authenticated dialler learns this node's name from a refusal.
+   * expected name, and that this node is not shutting down ({@code closing}). Only an authenticated
+   * dialler learns this node's name from a refusal.
    */
   static Verdict checkProof(LinkFrame frame, Identity identity, Pending p, boolean closing) {
     String claimed = p.peer().name() + "#" + p.peer().incarnation();
@@ -183,8 +188,7 @@ final class Handshake {
           "expected a proof, got " + frame.getKindCase(),
           claimed);
     }
-    byte[] expected =
-        proof(identity.cookie(), CLIENT, p.clientNonce(), p.serverNonce(), p.peer());
+    byte[] expected = proof(identity.cookie(), CLIENT, p.clientNonce(), p.serverNonce(), p.peer());
     if (!MessageDigest.isEqual(expected, frame.getProof().getProof().toByteArray())) {
       return new Refuse(RejectReason.REJECT_REASON_BAD_COOKIE, "cookie mismatch", claimed);
     }
@@ -203,14 +207,14 @@ final class Handshake {
   }
 
   /**
-   * The dialler's answer to a Challenge: its Proof, or empty when the acceptor's own proof is
-   * wrong (it does not know the cookie).
+   * The dialler's answer to a Challenge: its Proof, or empty when the acceptor's own proof is wrong
+   * (it does not know the cookie).
    *
    * @param clientNonce the nonce of this dialler's Hello
    * @throws ProtocolException if the Challenge is malformed
    */
-  static Optional<LinkFrame> answer(
-      Challenge challenge, Identity identity, byte[] clientNonce) throws ProtocolException {
+  static Optional<LinkFrame> answer(Challenge challenge, Identity identity, byte[] clientNonce)
+      throws ProtocolException {
     checkNonce(challenge.getNonce(), "challenge.nonce");
     byte[] serverNonce = challenge.getNonce().toByteArray();
     byte[] cookie = identity.cookie();
@@ -275,7 +279,9 @@ final class Handshake {
     }
     if (welcome.getMinorVersion() > FrameCodec.MINOR_VERSION) {
       throw new ProtocolException(
-          "welcome with minor version " + welcome.getMinorVersion() + ", newer than the hello's "
+          "welcome with minor version "
+              + welcome.getMinorVersion()
+              + ", newer than the hello's "
               + FrameCodec.MINOR_VERSION);
     }
     return new Welcomed(

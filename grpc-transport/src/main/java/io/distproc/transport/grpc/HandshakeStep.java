@@ -63,8 +63,8 @@ sealed interface HandshakeStep {
 
     /**
      * The acceptor answered the dialler's Hello with a Reject. REFUSED means the peer's runtime
-     * declined the link (a duplicate of a link that is up or coming up): the runtime waits for
-     * that other link instead of reporting a failure.
+     * declined the link (a duplicate of a link that is up or coming up): the runtime waits for that
+     * other link instead of reporting a failure.
      */
     static Refusal rejected(String remote, Reject reject) {
       String why =

@@ -115,7 +115,9 @@ final class Heartbeat {
     return lastHeard;
   }
 
-  /** The link has ended: no liveness verdict is wanted any more. Pings go on until {@link #stop}. */
+  /**
+   * The link has ended: no liveness verdict is wanted any more. Pings go on until {@link #stop}.
+   */
   void linkEnded() {
     linkEnded = true;
   }
@@ -137,10 +139,7 @@ final class Heartbeat {
 
   /** Arms the liveness check for the given {@link System#nanoTime()}. Timer thread. */
   private void armCheck(long atNanos) {
-    check =
-        timer
-            .executor()
-            .schedule(checkTask, atNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    check = timer.executor().schedule(checkTask, atNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
   /** The liveness check: runs at the deadline of the last thing heard. Timer thread. */

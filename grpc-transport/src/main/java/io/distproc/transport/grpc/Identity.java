@@ -4,9 +4,9 @@ import io.distproc.NodeId;
 import java.security.SecureRandom;
 
 /**
- * Who this node is in a handshake: its id, the address it advertises, the cluster cookie it
- * proves it knows, and the randomness of its nonces and link tokens. Made once the server is
- * bound (the advertised port may be the bound one).
+ * Who this node is in a handshake: its id, the address it advertises, the cluster cookie it proves
+ * it knows, and the randomness of its nonces and link tokens. Made once the server is bound (the
+ * advertised port may be the bound one).
  *
  * <p>This class is thread-safe and, but for its random source, immutable.
  */

@@ -38,10 +38,10 @@ import org.jspecify.annotations.Nullable;
  */
 /**
  * Calls the runtime's {@link LinkHandler} for one link, one call at a time and in order: the
- * link-up task once (which asks the runtime and, if it keeps the link, calls {@link #keep()}),
- * then {@code frame} for every frame in arrival order, then {@code linkDown} once, after the last
- * frame, if the link was kept. Producers ({@link #linkUp}, {@link #deliver}, {@link #end}) may be
- * called from any thread.
+ * link-up task once (which asks the runtime and, if it keeps the link, calls {@link #keep()}), then
+ * {@code frame} for every frame in arrival order, then {@code linkDown} once, after the last frame,
+ * if the link was kept. Producers ({@link #linkUp}, {@link #deliver}, {@link #end}) may be called
+ * from any thread.
  */
 final class Inbox {
   private static final System.Logger LOG = System.getLogger("io.distproc.transport.grpc");
@@ -121,9 +121,9 @@ final class Inbox {
   }
 
   /**
-   * Queues the frames of one gRPC message, and delivers them on the calling thread if they are
-   * all Send frames, the handler may take those on an I/O thread, and nothing is queued ahead of
-   * them. Called by the link's reader.
+   * Queues the frames of one gRPC message, and delivers them on the calling thread if they are all
+   * Send frames, the handler may take those on an I/O thread, and nothing is queued ahead of them.
+   * Called by the link's reader.
    */
   void deliver(List<Frame> frames) {
     boolean inline = handler.deliversSendsWithoutBlocking();
@@ -169,8 +169,8 @@ final class Inbox {
   }
 
   /**
-   * Runs queued events until none is left and no request is outstanding. On the reader
-   * ({@code inline}), stops at the first event that must not run there and hands the rest over.
+   * Runs queued events until none is left and no request is outstanding. On the reader ({@code
+   * inline}), stops at the first event that must not run there and hands the rest over.
    */
   private void drain(int missed, boolean inline) {
     drainer = Thread.currentThread();

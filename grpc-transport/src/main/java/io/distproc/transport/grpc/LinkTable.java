@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The links of one transport: every link from creation until its last handler call (so that
- * close can reach and wait for them), and the heartbeats of accepted links by the token their
- * Welcome named (so that the dialler's heartbeat stream finds its link). Also whether the
- * transport is closed, which a link's handshake reads and close writes, once.
+ * The links of one transport: every link from creation until its last handler call (so that close
+ * can reach and wait for them), and the heartbeats of accepted links by the token their Welcome
+ * named (so that the dialler's heartbeat stream finds its link). Also whether the transport is
+ * closed, which a link's handshake reads and close writes, once.
  *
  * <p>This class is thread-safe: concurrent maps and atomics, nothing held across calls.
  */

@@ -6,9 +6,9 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The last two nodes a link's reader met (its peer and this node, mostly), by name and
- * incarnation: a known node costs no string and no name check, whichever path read it (by hand
- * from the name's bytes, or by protobuf as a string). One per reading codec.
+ * The last two nodes a link's reader met (its peer and this node, mostly), by name and incarnation:
+ * a known node costs no string and no name check, whichever path read it (by hand from the name's
+ * bytes, or by protobuf as a string). One per reading codec.
  *
  * <p>Not thread-safe: confined to the link's reader.
  */
@@ -24,12 +24,14 @@ final class NodeCache {
 
   /** The node whose name is the UTF-8 bytes {@code bytes[from, to)}, if met; else null. */
   @Nullable NodeId find(byte[] bytes, int from, int to, long incarnation) {
-    if (a != null && a.incarnation() == incarnation && Arrays.equals(aName, 0, aName.length,
-        bytes, from, to)) {
+    if (a != null
+        && a.incarnation() == incarnation
+        && Arrays.equals(aName, 0, aName.length, bytes, from, to)) {
       return a;
     }
-    if (b != null && b.incarnation() == incarnation && Arrays.equals(bName, 0, bName.length,
-        bytes, from, to)) {
+    if (b != null
+        && b.incarnation() == incarnation
+        && Arrays.equals(bName, 0, bName.length, bytes, from, to)) {
       return b;
     }
     return null;

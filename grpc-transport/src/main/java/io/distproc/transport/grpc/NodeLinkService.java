@@ -105,7 +105,8 @@ final class NodeLinkService {
           return;
         }
         if (link == null) {
-          Heartbeat found = frame.hasOpen() ? table.heartbeatOf(frame.getOpen().getLinkToken()) : null;
+          Heartbeat found =
+              frame.hasOpen() ? table.heartbeatOf(frame.getOpen().getLinkToken()) : null;
           if (found == null) {
             refused = true;
             // An unknown token is usually a link that closed before its heartbeats began.

@@ -159,7 +159,9 @@ final class ProtoWriter {
       long id = p.id();
       byte[] out =
           new byte
-              [1 + varintSize(name.length) + name.length
+              [1
+                  + varintSize(name.length)
+                  + name.length
                   + (incarnation == 0 ? 0 : 1 + varintSize(incarnation))
                   + (id == 0 ? 0 : 1 + varintSize(id))];
       int pos = putBytes(out, 0, NODE_NAME, name);

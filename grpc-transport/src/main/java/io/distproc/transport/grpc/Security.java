@@ -97,8 +97,8 @@ final class Security {
    * The dialler's credentials. With {@code nameKnown} the accepting node's certificate must name
    * the node expected (the channel's authority). Without, as when a seed's DNS name resolves to
    * nodes not yet known, the handshake checks only that the cluster's authorities trust the chain,
-   * and the link checks after the Welcome that the certificate names the node that answered
-   * ({@link #acceptorMismatch}).
+   * and the link checks after the Welcome that the certificate names the node that answered ({@link
+   * #acceptorMismatch}).
    */
   static ChannelCredentials channelCredentials(NodeConfig config, boolean nameKnown) {
     Optional<TlsConfig> tls = config.tls();
@@ -155,7 +155,8 @@ final class Security {
       for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         store.setCertificateEntry("trusted-" + i++, c);
       }
-      TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory f =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       f.init(store);
       for (TrustManager m : f.getTrustManagers()) {
         if (m instanceof X509TrustManager x) {
@@ -164,14 +165,15 @@ final class Security {
       }
       throw new IllegalStateException("no X.509 trust manager for " + trust.get());
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read the trusted certificates " + trust.get() + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot read the trusted certificates " + trust.get() + ": " + e, e);
     }
   }
 
   /**
    * A dialler's check, after the Welcome of a link dialled without an expected name, that the
-   * accepting node's certificate names the node that answered. Empty when it does, and when
-   * there is no TLS session (plaintext).
+   * accepting node's certificate names the node that answered. Empty when it does, and when there
+   * is no TLS session (plaintext).
    *
    * @param tls the dialled call's TLS session, or null
    * @param answered the node name the Welcome carries
@@ -196,8 +198,8 @@ final class Security {
   }
 
   /**
-   * What a dialler's trust managers share: they judge only servers (a dialler checks no client),
-   * on SSLEngines (links never use sockets), trusting what their delegate trusts.
+   * What a dialler's trust managers share: they judge only servers (a dialler checks no client), on
+   * SSLEngines (links never use sockets), trusting what their delegate trusts.
    */
   abstract static class DiallerTrust extends X509ExtendedTrustManager {
     final X509TrustManager delegate;
@@ -238,10 +240,10 @@ final class Security {
 
   /**
    * A dialler's trust manager that checks only that its delegate trusts the chain: for links
-   * dialled before the accepting node's name is known, whose name {@link #acceptorMismatch}
-   * checks once the Welcome says it. The JDK's manager over the trusted PEM files is asked without
-   * the engine, so it does no host name check of its own (the engine would ask for one); a manager
-   * of the user's, which may check only the chain, is asked as usual.
+   * dialled before the accepting node's name is known, whose name {@link #acceptorMismatch} checks
+   * once the Welcome says it. The JDK's manager over the trusted PEM files is asked without the
+   * engine, so it does no host name check of its own (the engine would ask for one); a manager of
+   * the user's, which may check only the chain, is asked as usual.
    */
   static final class ChainOnly extends DiallerTrust {
     private final boolean withEngine;
@@ -301,8 +303,8 @@ final class Security {
   /**
    * A dialler's trust manager that, after its delegate trusted the chain, checks that the leaf
    * certificate names the host the engine was opened for: the expected node's name (the channel's
-   * authority) or the address dialled. DNS names match case-insensitively, with a leading {@code *.}
-   * wildcard matching one label; IP addresses match as addresses.
+   * authority) or the address dialled. DNS names match case-insensitively, with a leading {@code
+   * *.} wildcard matching one label; IP addresses match as addresses.
    */
   static final class NameChecking extends DiallerTrust {
     private static final Pattern IP_LITERAL =
@@ -333,7 +335,9 @@ final class Security {
       checkName(cert, host, "the accepting node's certificate");
     }
 
-    /** Checks that {@code cert} names {@code host}; the refusal calls the certificate {@code whose}. */
+    /**
+     * Checks that {@code cert} names {@code host}; the refusal calls the certificate {@code whose}.
+     */
     static void checkName(X509Certificate cert, @Nullable String host, String whose)
         throws CertificateException {
       if (host == null || host.isEmpty()) {

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one platform timer thread of a transport: heartbeats, handshake and close deadlines, the
- * bad-link log's periods. Its clock is {@link System#nanoTime()}, which is what the executor
- * reads, so every deadline here is in that clock. Tasks given after {@link #stop()} are dropped.
+ * bad-link log's periods. Its clock is {@link System#nanoTime()}, which is what the executor reads,
+ * so every deadline here is in that clock. Tasks given after {@link #stop()} are dropped.
  *
  * <p>This class is thread-safe.
  */

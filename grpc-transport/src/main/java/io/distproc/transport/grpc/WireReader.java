@@ -35,8 +35,8 @@ final class WireReader {
   record Partial() implements Inbound {}
 
   /**
-   * The peer said goodbye; {@code detail} says how, for linkDown; {@code peerReads} if it retired the link as a duplicate, and so reads
-   * until this side has flushed and closed its half.
+   * The peer said goodbye; {@code detail} says how, for linkDown; {@code peerReads} if it retired
+   * the link as a duplicate, and so reads until this side has flushed and closed its half.
    */
   record Left(String detail, boolean peerReads) implements Inbound {}
 

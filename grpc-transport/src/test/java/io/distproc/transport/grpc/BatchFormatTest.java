@@ -70,9 +70,7 @@ class BatchFormatTest {
     List<Frame> general = new FrameCodec().frames(FrameCodec.parse(bytes));
 
     assertThat(fast).isNotNull();
-    assertThat(FrameText.of(fast))
-        .isEqualTo(FrameText.of(general))
-        .isEqualTo(FrameText.of(frames));
+    assertThat(FrameText.of(fast)).isEqualTo(FrameText.of(general)).isEqualTo(FrameText.of(frames));
     // Read again: the cached nodes and pids give the same answer.
     assertThat(FrameText.of(reader.decodeBatch(bytes))).isEqualTo(FrameText.of(frames));
   }
@@ -82,11 +80,12 @@ class BatchFormatTest {
     Pid a = Pid.of(ALPHA, 7);
     Pid b = Pid.of(BETA, 9);
     Pid b2 = Pid.of(BETA, 10);
-    List<Frame> frames = List.of(
-        new Frame.Send(b, a, new byte[] {1}),
-        new Frame.Send(b, a, new byte[] {2}),
-        new Frame.Send(b2, b, new byte[] {3}),
-        new Frame.Send(b, b2, new byte[] {4}));
+    List<Frame> frames =
+        List.of(
+            new Frame.Send(b, a, new byte[] {1}),
+            new Frame.Send(b, a, new byte[] {2}),
+            new Frame.Send(b2, b, new byte[] {3}),
+            new Frame.Send(b, b2, new byte[] {4}));
     FrameCodec reader = new FrameCodec();
 
     List<Frame> read = reader.decodeBatch(encode(new FrameCodec(), frames));
@@ -99,10 +98,13 @@ class BatchFormatTest {
     assertThat(((Frame.Send) read.get(2)).to()).isEqualTo(b2).isNotSameAs(first.to());
     assertThat(((Frame.Send) read.get(3)).from()).isEqualTo(b2);
     // Fields of the same length that differ only in the name: long ones and short ones.
-    List<Frame> lookalikes = List.of(
-        new Frame.Send(b, Pid.of(NodeId.of("a", 1), 1), new byte[] {5}),
-        new Frame.Send(Pid.of(NodeId.of("gamma2", 1L << 40), 9), Pid.of(NodeId.of("b", 1), 1),
-            new byte[] {6}));
+    List<Frame> lookalikes =
+        List.of(
+            new Frame.Send(b, Pid.of(NodeId.of("a", 1), 1), new byte[] {5}),
+            new Frame.Send(
+                Pid.of(NodeId.of("gamma2", 1L << 40), 9),
+                Pid.of(NodeId.of("b", 1), 1),
+                new byte[] {6}));
     assertThat(FrameText.of(reader.decodeBatch(encode(new FrameCodec(), lookalikes))))
         .isEqualTo(FrameText.of(lookalikes));
     // The next batch starts from what the last one ended with.
@@ -121,20 +123,39 @@ class BatchFormatTest {
 
     assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(good)))).hasSize(1);
     // Not a batch, an empty batch, an envelope with no recipient or a pid that fails its checks.
-    assertThat(reader.decodeBatch(Handshake.goodbye(
-        io.distproc.proto.v1.GoodbyeReason.GOODBYE_REASON_CLOSED, "bye").toByteArray())).isNull();
+    assertThat(
+            reader.decodeBatch(
+                Handshake.goodbye(io.distproc.proto.v1.GoodbyeReason.GOODBYE_REASON_CLOSED, "bye")
+                    .toByteArray()))
+        .isNull();
     assertThat(reader.decodeBatch(frame(Batch.newBuilder()))).isNull();
-    assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(
-        good.toBuilder().clearTo())))).isNull();
-    assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(
-        good.toBuilder().setTo(good.getTo().toBuilder().setId(0)))))).isNull();
-    assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(
-        good.toBuilder().setTo(good.getTo().toBuilder().setNodeName("no spaces")))))).isNull();
+    assertThat(
+            reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(good.toBuilder().clearTo()))))
+        .isNull();
+    assertThat(
+            reader.decodeBatch(
+                frame(
+                    Batch.newBuilder()
+                        .addEnvelopes(good.toBuilder().setTo(good.getTo().toBuilder().setId(0))))))
+        .isNull();
+    assertThat(
+            reader.decodeBatch(
+                frame(
+                    Batch.newBuilder()
+                        .addEnvelopes(
+                            good.toBuilder()
+                                .setTo(good.getTo().toBuilder().setNodeName("no spaces"))))))
+        .isNull();
     // A oneof given twice, and a field this version does not know.
     byte[] twice = frame(Batch.newBuilder().addEnvelopes(good), new byte[] {0x12, 0});
     assertThat(reader.decodeBatch(twice)).isNull();
-    assertThat(reader.decodeBatch(frame(Batch.newBuilder().addEnvelopes(
-        good.toBuilder().setBroadcast(Broadcast.getDefaultInstance()))))).isNotNull();
+    assertThat(
+            reader.decodeBatch(
+                frame(
+                    Batch.newBuilder()
+                        .addEnvelopes(
+                            good.toBuilder().setBroadcast(Broadcast.getDefaultInstance())))))
+        .isNotNull();
     byte[] unknown = frame(Batch.newBuilder().addEnvelopes(good), new byte[] {0x28, 1});
     assertThat(reader.decodeBatch(unknown)).isNull();
     // Truncated bytes.

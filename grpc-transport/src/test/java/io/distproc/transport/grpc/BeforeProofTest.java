@@ -44,16 +44,38 @@ class BeforeProofTest {
   }
 
   private static LinkFrame ask(Ask ask, io.distproc.proto.v1.Pid there) {
-    io.distproc.proto.v1.Pid here = io.distproc.proto.v1.Pid.newBuilder()
-        .setNodeName("mallory").setIncarnation(1).setId(1).build();
+    io.distproc.proto.v1.Pid here =
+        io.distproc.proto.v1.Pid.newBuilder()
+            .setNodeName("mallory")
+            .setIncarnation(1)
+            .setId(1)
+            .build();
     return switch (ask) {
-      case SPAWN -> LinkFrame.newBuilder().setSpawnRequest(SpawnRequest.newBuilder()
-          .setRequestId(1).setSpawner(here).setBehaviour("echo")
-          .setArgument(ByteString.copyFromUtf8("x")).setMonitorId(7)).build();
-      case MONITOR -> LinkFrame.newBuilder().setMonitor(Monitor.newBuilder().setRef(
-          MonitorRef.newBuilder().setWatcher(here).setTarget(there).setId(7))).build();
-      case SEND -> LinkFrame.newBuilder().setBatch(Batch.newBuilder().addEnvelopes(
-          Envelope.newBuilder().setTo(there).setPayload(ByteString.copyFromUtf8("hi")))).build();
+      case SPAWN ->
+          LinkFrame.newBuilder()
+              .setSpawnRequest(
+                  SpawnRequest.newBuilder()
+                      .setRequestId(1)
+                      .setSpawner(here)
+                      .setBehaviour("echo")
+                      .setArgument(ByteString.copyFromUtf8("x"))
+                      .setMonitorId(7))
+              .build();
+      case MONITOR ->
+          LinkFrame.newBuilder()
+              .setMonitor(
+                  Monitor.newBuilder()
+                      .setRef(MonitorRef.newBuilder().setWatcher(here).setTarget(there).setId(7)))
+              .build();
+      case SEND ->
+          LinkFrame.newBuilder()
+              .setBatch(
+                  Batch.newBuilder()
+                      .addEnvelopes(
+                          Envelope.newBuilder()
+                              .setTo(there)
+                              .setPayload(ByteString.copyFromUtf8("hi"))))
+              .build();
     };
   }
 
@@ -61,8 +83,12 @@ class BeforeProofTest {
   @EnumSource(Ask.class)
   void frameBetweenHelloAndProof_refusedAndNeverReachesTheRuntime(Ask ask) throws Exception {
     TestNodes.Node beta = nodes.start("beta", c -> c.cookie(COOKIE));
-    io.distproc.proto.v1.Pid there = io.distproc.proto.v1.Pid.newBuilder()
-        .setNodeName("beta").setIncarnation(beta.id().incarnation()).setId(1).build();
+    io.distproc.proto.v1.Pid there =
+        io.distproc.proto.v1.Pid.newBuilder()
+            .setNodeName("beta")
+            .setIncarnation(beta.id().incarnation())
+            .setId(1)
+            .build();
     try (RawPeer peer = new RawPeer(beta.port())) {
       peer.send(RawPeer.hello("mallory", 1, FrameCodec.PROTOCOL_VERSION));
       assertThat(peer.next().hasChallenge()).isTrue();
@@ -83,22 +109,37 @@ class BeforeProofTest {
   void spawnMonitorAndSendBetweenHelloAndProof_haveNoEffectOnALiveNode() throws Exception {
     AtomicInteger spawned = new AtomicInteger();
     AtomicInteger received = new AtomicInteger();
-    try (Node<String> beta = Node.builder(
-            NodeConfig.remote("beta").bind("127.0.0.1", 0).cookie(COOKIE).plaintext().build(),
-            Codec.utf8())
-        .behaviours(Behaviours.<String>builder().add("echo", arg -> ctx -> {
-          spawned.incrementAndGet();
-        }).build())
-        .start()) {
-      Pid target = beta.spawn(ctx -> {
-        ctx.receiveLoop(io.distproc.Matcher.any(s -> {
-          received.incrementAndGet();
-          return true;
-        }));
-      });
+    try (Node<String> beta =
+        Node.builder(
+                NodeConfig.remote("beta").bind("127.0.0.1", 0).cookie(COOKIE).plaintext().build(),
+                Codec.utf8())
+            .behaviours(
+                Behaviours.<String>builder()
+                    .add(
+                        "echo",
+                        arg ->
+                            ctx -> {
+                              spawned.incrementAndGet();
+                            })
+                    .build())
+            .start()) {
+      Pid target =
+          beta.spawn(
+              ctx -> {
+                ctx.receiveLoop(
+                    io.distproc.Matcher.any(
+                        s -> {
+                          received.incrementAndGet();
+                          return true;
+                        }));
+              });
       long processes = beta.metrics().liveProcesses();
-      io.distproc.proto.v1.Pid there = io.distproc.proto.v1.Pid.newBuilder()
-          .setNodeName("beta").setIncarnation(beta.id().incarnation()).setId(target.id()).build();
+      io.distproc.proto.v1.Pid there =
+          io.distproc.proto.v1.Pid.newBuilder()
+              .setNodeName("beta")
+              .setIncarnation(beta.id().incarnation())
+              .setId(target.id())
+              .build();
       int port = beta.boundAddress().orElseThrow().getPort();
       for (Ask ask : Ask.values()) {
         try (RawPeer peer = new RawPeer(port)) {

@@ -15,17 +15,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-written frame codec against its oracle, protobuf's generated classes
- * ({@link ProtobufFrames}), for every kind of frame and reason, the fault layer's included: the
- * same bytes, and each side reads what the other writes.
+ * The hand-written frame codec against its oracle, protobuf's generated classes ({@link
+ * ProtobufFrames}), for every kind of frame and reason, the fault layer's included: the same bytes,
+ * and each side reads what the other writes.
  */
 class FrameCodecTest {
   private static final NodeId ALPHA = NodeId.of("alpha", 17);
   private static final NodeId BETA = NodeId.of("beta-2", 1L << 40);
 
   /**
-   * One frame of every kind and every reason, and more with fields at and away from their
-   * defaults, and nested lengths of more than one byte.
+   * One frame of every kind and every reason, and more with fields at and away from their defaults,
+   * and nested lengths of more than one byte.
    */
   private static List<Frame> everyKind() {
     Pid a = Pid.of(ALPHA, 7);
@@ -103,8 +103,7 @@ class FrameCodecTest {
 
   @Test
   void batch_manyEnvelopes_protobufAndTheHandWrittenReaderAgree() throws Exception {
-    List<Frame> envelopes =
-        everyKind().stream().filter(FrameCodec::isEnvelope).toList();
+    List<Frame> envelopes = everyKind().stream().filter(FrameCodec::isEnvelope).toList();
     FrameCodec writer = new FrameCodec();
     int[] sizes = new int[envelopes.size()];
     int total = 0;

@@ -89,11 +89,18 @@ final class FuzzStream extends ClientCall.Listener<byte[]> {
           call.halfClose(); // hangs up without a reset: the node ends the link as a peer's EOF
           return;
         }
-        byte[] proof = Handshake.proof(cookie, "distproc-v1-client", helloNonce,
-            frame.getChallenge().getNonce().toByteArray(), NodeId.of(script.name(), 1));
-        call.sendMessage(LinkFrame.newBuilder()
-            .setProof(Proof.newBuilder().setProof(ByteString.copyFrom(proof))).build()
-            .toByteArray());
+        byte[] proof =
+            Handshake.proof(
+                cookie,
+                "distproc-v1-client",
+                helloNonce,
+                frame.getChallenge().getNonce().toByteArray(),
+                NodeId.of(script.name(), 1));
+        call.sendMessage(
+            LinkFrame.newBuilder()
+                .setProof(Proof.newBuilder().setProof(ByteString.copyFrom(proof)))
+                .build()
+                .toByteArray());
       }
       case WELCOME -> script.after().forEach(call::sendMessage);
       default -> {} // the node's own frames after a welcome: none are expected, none matter

@@ -150,7 +150,8 @@ class GrpcClusterTest extends AbstractFaultClusterTest {
   }
 
   @Test
-  @DisplayName("adding a node that takes the connection but never answers fails at the request timeout")
+  @DisplayName(
+      "adding a node that takes the connection but never answers fails at the request timeout")
   void addRemoteNode_peerNeverAnswers_failsAtTheRequestTimeout() throws Exception {
     Duration timeout = Duration.ofMillis(500);
     Node<String> a = node("alpha", c -> c.requestTimeout(timeout));
@@ -210,7 +211,8 @@ class GrpcClusterTest extends AbstractFaultClusterTest {
   }
 
   @Test
-  @DisplayName("a message or spawn argument larger than the transport carries is refused at the sender")
+  @DisplayName(
+      "a message or spawn argument larger than the transport carries is refused at the sender")
   void send_overTheTransportLimit_throwsIllegalArgumentAndTheLinkStaysUp() throws Exception {
     settings = TransportSettings.fromSystemProperties().withMaxMessageBytes(2 << 20);
     Node<String> a = node("alpha");

@@ -76,7 +76,8 @@ class HandshakeTest {
     byte[] secret = "a-secret-cookie".getBytes(UTF_8);
 
     byte[] hello =
-        Handshake.hello(alpha.transport().identity(), Optional.of("beta"), new byte[32]).toByteArray();
+        Handshake.hello(alpha.transport().identity(), Optional.of("beta"), new byte[32])
+            .toByteArray();
     assertThat(indexOf(hello, secret)).as("the cookie in the Hello").isEqualTo(-1);
     assertThat(alpha.dial(beta)).isNotNull(); // and the proofs still link them
   }
@@ -84,18 +85,25 @@ class HandshakeTest {
   @Test
   void proof_forAnotherChallenge_isRefusedAsABadCookie() throws Exception {
     TestNodes.Node beta = nodes.start("beta", c -> c.cookie("c00kie"));
-    try (RawPeer first = new RawPeer(beta.port()); RawPeer second = new RawPeer(beta.port())) {
+    try (RawPeer first = new RawPeer(beta.port());
+        RawPeer second = new RawPeer(beta.port())) {
       // A proof recorded from one handshake, replayed against another server nonce.
       LinkFrame hello = RawPeer.hello("mallory", 1, 1);
       first.send(hello);
       LinkFrame challenge = first.next();
-      byte[] recorded = Handshake.proof("c00kie".getBytes(UTF_8),
-          "distproc-v1-client", hello.getHello().getNonce().toByteArray(),
-          challenge.getChallenge().getNonce().toByteArray(), NodeId.of("mallory", 1));
+      byte[] recorded =
+          Handshake.proof(
+              "c00kie".getBytes(UTF_8),
+              "distproc-v1-client",
+              hello.getHello().getNonce().toByteArray(),
+              challenge.getChallenge().getNonce().toByteArray(),
+              NodeId.of("mallory", 1));
       second.send(hello);
       assertThat(second.next().hasChallenge()).isTrue();
-      second.send(LinkFrame.newBuilder().setProof(Proof.newBuilder()
-          .setProof(ByteString.copyFrom(recorded))).build());
+      second.send(
+          LinkFrame.newBuilder()
+              .setProof(Proof.newBuilder().setProof(ByteString.copyFrom(recorded)))
+              .build());
 
       assertThat(second.next().getReject().getReason())
           .isEqualTo(RejectReason.REJECT_REASON_BAD_COOKIE);

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Heartbeats ride their own stream, so bulk data cannot hold them up: a flood that fills the
- * frames stream to its bound for seconds causes no node-down, even with a tight timeout.
+ * Heartbeats ride their own stream, so bulk data cannot hold them up: a flood that fills the frames
+ * stream to its bound for seconds causes no node-down, even with a tight timeout.
  */
 class HeartbeatUnderFloodTest {
   private static final Duration INTERVAL = Duration.ofMillis(50);
@@ -41,31 +41,37 @@ class HeartbeatUnderFloodTest {
             Node.builder(config("beta"), Codec.utf8()).onNodeDown(downs::add).start()) {
       alpha.addRemoteNode("127.0.0.1", beta.boundAddress().orElseThrow().getPort(), "beta");
       AtomicLong bytes = new AtomicLong();
-      Pid sink = beta.spawn(ctx -> ctx.receiveLoop(any(m -> {
-        bytes.addAndGet(m.length());
-        return true;
-      })));
+      Pid sink =
+          beta.spawn(
+              ctx ->
+                  ctx.receiveLoop(
+                      any(
+                          m -> {
+                            bytes.addAndGet(m.length());
+                            return true;
+                          })));
 
       String chunk = "x".repeat(64 * 1024);
       int perSender = 2_000; // 4 senders x 2,000 x 64 KiB = 500 MiB through one link
       for (int s = 0; s < 4; s++) {
-        alpha.spawn(ctx -> {
-          for (int i = 0; i < perSender; i++) {
-            ctx.send(sink, chunk); // blocks while the link's outbound queue is at its bound
-          }
-        });
+        alpha.spawn(
+            ctx -> {
+              for (int i = 0; i < perSender; i++) {
+                ctx.send(sink, chunk); // blocks while the link's outbound queue is at its bound
+              }
+            });
       }
       long total = 4L * perSender * chunk.length();
       // A node-down loses what was in flight, so the total would never come: stop at the first.
-      within(scaled(Duration.ofSeconds(120)))
-          .until(() -> bytes.get() == total || !downs.isEmpty());
+      within(scaled(Duration.ofSeconds(120))).until(() -> bytes.get() == total || !downs.isEmpty());
 
       assertThat(downs).as("node-downs during the flood").isEmpty();
       assertThat(bytes.get()).as("bytes received").isEqualTo(total);
       assertThat(alpha.remoteNode("beta")).isPresent();
       assertThat(alpha.metrics().heartbeatRoundTrip(beta.id())).isPresent();
       assertThat(alpha.metrics().heartbeatRoundTrip(beta.id()).orElseThrow())
-          .as("heartbeat round trip after the flood").isLessThan(TIMEOUT);
+          .as("heartbeat round trip after the flood")
+          .isLessThan(TIMEOUT);
     }
   }
 }

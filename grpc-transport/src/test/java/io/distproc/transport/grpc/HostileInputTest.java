@@ -93,13 +93,19 @@ class HostileInputTest {
     Node<String> target = start("target");
     Node<String> friend = start("friend");
     friend.addRemoteNode("127.0.0.1", target.boundAddress().orElseThrow().getPort(), "target");
-    Pid echo = target.spawn(ctx -> ctx.receiveLoop(any(s -> {
-      int space = s.indexOf(' ');
-      if (space > 0 && s.startsWith("friend#")) {
-        ctx.send(AbstractPids.parse(s.substring(0, space)), s.substring(space + 1));
-      }
-      return true;
-    })));
+    Pid echo =
+        target.spawn(
+            ctx ->
+                ctx.receiveLoop(
+                    any(
+                        s -> {
+                          int space = s.indexOf(' ');
+                          if (space > 0 && s.startsWith("friend#")) {
+                            ctx.send(
+                                AbstractPids.parse(s.substring(0, space)), s.substring(space + 1));
+                          }
+                          return true;
+                        })));
     assertThat(roundTrip(friend, echo, "before")).isEqualTo("before");
     long processesBefore = target.metrics().liveProcesses();
     int port = target.boundAddress().orElseThrow().getPort();
@@ -122,8 +128,14 @@ class HostileInputTest {
         "HostileInputTest: %d senseless frames, then %d malformed frames judged in %d streams "
             + "(%d ms): %s; by kind %s; friend round trips meanwhile %d; heap after GC during the "
             + "abuse at most %d KiB above the start%n",
-        hostileFrames, fuzz.judged(), fuzz.streams(), fuzzTime.toMillis(), fuzz.outcomes(),
-        fuzz.kinds(), pumped, (heapMaxDuring - heapBefore) >> 10);
+        hostileFrames,
+        fuzz.judged(),
+        fuzz.streams(),
+        fuzzTime.toMillis(),
+        fuzz.outcomes(),
+        fuzz.kinds(),
+        pumped,
+        (heapMaxDuring - heapBefore) >> 10);
 
     assertThat(hostileFrames).isEqualTo(HOSTILE_STREAMS * FRAMES_PER_STREAM);
     // At least 10^5 malformed frames, each judged by the node: refused, or its stream failed.
@@ -142,8 +154,10 @@ class HostileInputTest {
     await().atMost(WAIT).until(() -> target.remoteNodes().equals(List.of(friend.id())));
     // Each bad stream was closed with exactly one line naming the node, the link and the reason;
     // only a few lines a second are warnings, and the rest are counted by a warning.
-    await().atMost(WAIT).untilAsserted(() -> assertThat(log.closingLines())
-        .isEqualTo(log.warnings() + log.lowered()));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(log.closingLines()).isEqualTo(log.warnings() + log.lowered()));
     log.uninstall();
     assertThat(log.closingLines()).isEqualTo(fuzz.judged());
     assertThat(log.linksWithMoreThanOneLine()).isEmpty();
@@ -190,8 +204,12 @@ class HostileInputTest {
   private static Fuzz fuzz(int port) throws InterruptedException {
     List<ManagedChannel> channels = new ArrayList<>();
     for (int c = 0; c < CHANNELS; c++) {
-      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-          .directExecutor().maxInboundMessageSize(8 << 20).build());
+      channels.add(
+          NettyChannelBuilder.forAddress("127.0.0.1", port)
+              .usePlaintext()
+              .directExecutor()
+              .maxInboundMessageSize(8 << 20)
+              .build());
     }
     Semaphore slots = new Semaphore(IN_FLIGHT);
     Map<FuzzStream.Outcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
@@ -207,30 +225,41 @@ class HostileInputTest {
         ManagedChannel channel = channels.get(streams % CHANNELS);
         streams++;
         FuzzStream stream = new FuzzStream(channel, script, COOKIE);
-        stream.start()
+        stream
+            .start()
             .orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS)
-            .whenComplete((outcome, error) -> {
-              if (outcome == null) {
-                hung.incrementAndGet();
-              } else {
-                outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
-                Status status = stream.status();
-                boolean odd = status.getCode() == Status.Code.UNAVAILABLE
-                    || status.getCode() == Status.Code.INTERNAL;
-                codes.computeIfAbsent(
-                    outcome + " " + status.getCode() + (odd ? " " + status.getDescription() : ""),
-                    o -> new AtomicInteger()).incrementAndGet();
-                if (outcome == FuzzStream.Outcome.REJECTED
-                    || outcome == FuzzStream.Outcome.FAILED) {
-                  kinds.computeIfAbsent(script.kind(), k -> new AtomicInteger()).incrementAndGet();
-                  judged.incrementAndGet();
-                }
-              }
-              slots.release();
-            });
+            .whenComplete(
+                (outcome, error) -> {
+                  if (outcome == null) {
+                    hung.incrementAndGet();
+                  } else {
+                    outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
+                    Status status = stream.status();
+                    boolean odd =
+                        status.getCode() == Status.Code.UNAVAILABLE
+                            || status.getCode() == Status.Code.INTERNAL;
+                    codes
+                        .computeIfAbsent(
+                            outcome
+                                + " "
+                                + status.getCode()
+                                + (odd ? " " + status.getDescription() : ""),
+                            o -> new AtomicInteger())
+                        .incrementAndGet();
+                    if (outcome == FuzzStream.Outcome.REJECTED
+                        || outcome == FuzzStream.Outcome.FAILED) {
+                      kinds
+                          .computeIfAbsent(script.kind(), k -> new AtomicInteger())
+                          .incrementAndGet();
+                      judged.incrementAndGet();
+                    }
+                  }
+                  slots.release();
+                });
       }
       assertThat(slots.tryAcquire(IN_FLIGHT, 2 * WAIT.toMillis(), TimeUnit.MILLISECONDS))
-          .as("every malformed stream ended").isTrue();
+          .as("every malformed stream ended")
+          .isTrue();
     } finally {
       channels.forEach(ManagedChannel::shutdownNow);
     }
@@ -251,13 +280,15 @@ class HostileInputTest {
   private Node<String> start(String name) {
     Node<String> node =
         Node.builder(
-                NodeConfig.remote(name).bind("127.0.0.1", 0).cookie(COOKIE).plaintext().build(), Codec.utf8())
+                NodeConfig.remote(name).bind("127.0.0.1", 0).cookie(COOKIE).plaintext().build(),
+                Codec.utf8())
             .behaviours(Behaviours.none())
-            .onNodeDown(e -> {
-              if (name.equals("friend")) {
-                friendDowns.add(e);
-              }
-            })
+            .onNodeDown(
+                e -> {
+                  if (name.equals("friend")) {
+                    friendDowns.add(e);
+                  }
+                })
             .start();
     nodes.add(node);
     return node;
@@ -265,10 +296,11 @@ class HostileInputTest {
 
   private static String roundTrip(Node<String> from, Pid echo, String text) throws Exception {
     CompletableFuture<String> got = new CompletableFuture<>();
-    from.spawn(ctx -> {
-      ctx.send(echo, AbstractPids.text(ctx.self()) + " " + text);
-      got.complete(ctx.receive(WAIT, any(s -> s)).orElse("(no answer)"));
-    });
+    from.spawn(
+        ctx -> {
+          ctx.send(echo, AbstractPids.text(ctx.self()) + " " + text);
+          got.complete(ctx.receive(WAIT, any(s -> s)).orElse("(no answer)"));
+        });
     return got.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -288,36 +320,66 @@ class HostileInputTest {
   private LinkFrame hostileFrame(String node, long incarnation, String me, long myIncarnation) {
     io.distproc.proto.v1.Pid there = pid(node, incarnation, 1 + random.nextInt(1_000_000_000));
     io.distproc.proto.v1.Pid here = pid(me, myIncarnation, 1 + random.nextInt(1000));
-    MonitorRef toThere = MonitorRef.newBuilder().setWatcher(here).setTarget(there)
-        .setId(1 + random.nextInt(1_000_000)).build();
-    MonitorRef toHere = MonitorRef.newBuilder().setWatcher(there).setTarget(here)
-        .setId(1 + random.nextInt(1_000_000)).build();
+    MonitorRef toThere =
+        MonitorRef.newBuilder()
+            .setWatcher(here)
+            .setTarget(there)
+            .setId(1 + random.nextInt(1_000_000))
+            .build();
+    MonitorRef toHere =
+        MonitorRef.newBuilder()
+            .setWatcher(there)
+            .setTarget(here)
+            .setId(1 + random.nextInt(1_000_000))
+            .build();
     return switch (random.nextInt(7)) {
       case 0 -> { // messages for processes that do not exist, some undecodable
         Batch.Builder batch = Batch.newBuilder();
         for (int n = 1 + random.nextInt(10); n > 0; n--) {
-          batch.addEnvelopes(Envelope.newBuilder().setTo(pid(node, incarnation,
-              1 + random.nextInt(1_000_000_000))).setPayload(randomBytes(64)));
+          batch.addEnvelopes(
+              Envelope.newBuilder()
+                  .setTo(pid(node, incarnation, 1 + random.nextInt(1_000_000_000)))
+                  .setPayload(randomBytes(64)));
         }
         yield LinkFrame.newBuilder().setBatch(batch).build();
       }
-      case 1 -> LinkFrame.newBuilder() // broadcasts nobody can decode
-          .setBatch(Batch.newBuilder().addEnvelopes(Envelope.newBuilder()
-              .setBroadcast(io.distproc.proto.v1.Broadcast.getDefaultInstance())
-              .setPayload(ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xfe}))))
-          .build();
+      case 1 ->
+          LinkFrame.newBuilder() // broadcasts nobody can decode
+              .setBatch(
+                  Batch.newBuilder()
+                      .addEnvelopes(
+                          Envelope.newBuilder()
+                              .setBroadcast(io.distproc.proto.v1.Broadcast.getDefaultInstance())
+                              .setPayload(
+                                  ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xfe}))))
+              .build();
       case 2 -> LinkFrame.newBuilder().setMonitor(Monitor.newBuilder().setRef(toThere)).build();
       case 3 -> LinkFrame.newBuilder().setDemonitor(Demonitor.newBuilder().setRef(toThere)).build();
-      case 4 -> LinkFrame.newBuilder().setDownNotice(DownNotice.newBuilder().setRef(toHere)
-          .setReason(MonitorReason.newBuilder().setPid(here)
-              .setNormal(MonitorReason.Normal.getDefaultInstance()))).build();
-      case 5 -> LinkFrame.newBuilder().setSpawnRequest(SpawnRequest.newBuilder()
-          .setRequestId(random.nextInt(1_000_000)).setSpawner(here)
-          .setBehaviour("no-such-behaviour-" + random.nextInt(100))
-          .setArgument(ByteString.copyFromUtf8("x"))
-          .setMonitorId(random.nextBoolean() ? 0 : 1 + random.nextInt(1000))).build();
-      default -> LinkFrame.newBuilder().setSpawnReply(SpawnReply.newBuilder()
-          .setRequestId(random.nextInt(1_000_000)).setChild(there)).build();
+      case 4 ->
+          LinkFrame.newBuilder()
+              .setDownNotice(
+                  DownNotice.newBuilder()
+                      .setRef(toHere)
+                      .setReason(
+                          MonitorReason.newBuilder()
+                              .setPid(here)
+                              .setNormal(MonitorReason.Normal.getDefaultInstance())))
+              .build();
+      case 5 ->
+          LinkFrame.newBuilder()
+              .setSpawnRequest(
+                  SpawnRequest.newBuilder()
+                      .setRequestId(random.nextInt(1_000_000))
+                      .setSpawner(here)
+                      .setBehaviour("no-such-behaviour-" + random.nextInt(100))
+                      .setArgument(ByteString.copyFromUtf8("x"))
+                      .setMonitorId(random.nextBoolean() ? 0 : 1 + random.nextInt(1000)))
+              .build();
+      default ->
+          LinkFrame.newBuilder()
+              .setSpawnReply(
+                  SpawnReply.newBuilder().setRequestId(random.nextInt(1_000_000)).setChild(there))
+              .build();
     };
   }
 
@@ -329,7 +391,10 @@ class HostileInputTest {
 
   private static io.distproc.proto.v1.Pid pid(String node, long incarnation, long id) {
     return io.distproc.proto.v1.Pid.newBuilder()
-        .setNodeName(node).setIncarnation(incarnation).setId(id).build();
+        .setNodeName(node)
+        .setIncarnation(incarnation)
+        .setId(id)
+        .build();
   }
 
   /** Pids as text in the test's messages. */
@@ -343,8 +408,10 @@ class HostileInputTest {
     static Pid parse(String text) {
       int hash = text.indexOf('#');
       int dot = text.lastIndexOf('.');
-      return Pid.of(io.distproc.NodeId.of(text.substring(0, hash),
-          Long.parseLong(text.substring(hash + 1, dot))), Long.parseLong(text.substring(dot + 1)));
+      return Pid.of(
+          io.distproc.NodeId.of(
+              text.substring(0, hash), Long.parseLong(text.substring(hash + 1, dot))),
+          Long.parseLong(text.substring(dot + 1)));
     }
   }
 
@@ -360,20 +427,24 @@ class HostileInputTest {
 
     static FriendPump start(Node<String> friend, Pid echo) {
       FriendPump pump = new FriendPump();
-      pump.thread = Thread.ofVirtual().name("friend-pump").start(() -> {
-        while (!pump.stop.get()) {
-          String text = "during-" + pump.done.get();
-          try {
-            String got = roundTrip(friend, echo, text);
-            if (!got.equals(text)) {
-              pump.failures.add("sent " + text + ", got " + got);
-            }
-          } catch (Exception e) {
-            pump.failures.add(text + ": " + e);
-          }
-          pump.done.incrementAndGet();
-        }
-      });
+      pump.thread =
+          Thread.ofVirtual()
+              .name("friend-pump")
+              .start(
+                  () -> {
+                    while (!pump.stop.get()) {
+                      String text = "during-" + pump.done.get();
+                      try {
+                        String got = roundTrip(friend, echo, text);
+                        if (!got.equals(text)) {
+                          pump.failures.add("sent " + text + ", got " + got);
+                        }
+                      } catch (Exception e) {
+                        pump.failures.add(text + ": " + e);
+                      }
+                      pump.done.incrementAndGet();
+                    }
+                  });
       return pump;
     }
 
@@ -398,15 +469,20 @@ class HostileInputTest {
 
     static HeapSampler start(Duration every) {
       HeapSampler sampler = new HeapSampler();
-      sampler.thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
-        try {
-          while (!sampler.stopped.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
-            sampler.max.accumulateAndGet(heapUsedAfterGc(), Math::max);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      sampler.thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("heap-sampler")
+              .start(
+                  () -> {
+                    try {
+                      while (!sampler.stopped.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+                        sampler.max.accumulateAndGet(heapUsedAfterGc(), Math::max);
+                      }
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
       return sampler;
     }
 
@@ -448,7 +524,8 @@ class HostileInputTest {
       String message = record.getMessage();
       Matcher closing = CLOSING.matcher(message);
       if (closing.matches()) {
-        perLink.computeIfAbsent(Long.parseLong(closing.group(1)), l -> new AtomicInteger())
+        perLink
+            .computeIfAbsent(Long.parseLong(closing.group(1)), l -> new AtomicInteger())
             .incrementAndGet();
         if (closing.group(2).isBlank()) {
           withoutReason.incrementAndGet();
@@ -469,8 +546,10 @@ class HostileInputTest {
     }
 
     List<Long> linksWithMoreThanOneLine() {
-      return perLink.entrySet().stream().filter(e -> e.getValue().get() > 1)
-          .map(Map.Entry::getKey).toList();
+      return perLink.entrySet().stream()
+          .filter(e -> e.getValue().get() > 1)
+          .map(Map.Entry::getKey)
+          .toList();
     }
 
     int warnings() {

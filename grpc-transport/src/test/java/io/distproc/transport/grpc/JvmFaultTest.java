@@ -68,7 +68,8 @@ class JvmFaultTest {
     List<Down> notices = watch.notices().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     Duration detected = Duration.ofNanos(watch.firstNoticeAt().join() - killedAt);
     assertThat(notices).hasSize(2);
-    assertThat(notices).allSatisfy(d -> assertThat(d.reason()).isInstanceOf(MonitorReason.NodeDown.class));
+    assertThat(notices)
+        .allSatisfy(d -> assertThat(d.reason()).isInstanceOf(MonitorReason.NodeDown.class));
     assertThat(downs).hasSize(1);
     assertThat(downs.get(0).cause()).isEqualTo(NodeDownEvent.Cause.CONNECTION_LOST);
     // A killed process's sockets are closed by the kernel: no need to wait for heartbeats.
@@ -76,7 +77,8 @@ class JvmFaultTest {
   }
 
   @Test
-  @DisplayName("a peer whose JVM hangs (SIGSTOP) is reported down by heartbeat timeout, its monitors firing once")
+  @DisplayName(
+      "a peer whose JVM hangs (SIGSTOP) is reported down by heartbeat timeout, its monitors firing once")
   void hungPeer_reportedByHeartbeatTimeoutWithinBound_monitorsOnce() throws Exception {
     Watch watch = startAndWatch("gamma");
 
@@ -87,7 +89,8 @@ class JvmFaultTest {
     List<Down> notices = watch.notices().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     long noticed = watch.firstNoticeAt().join();
     assertThat(notices).hasSize(2);
-    assertThat(notices).allSatisfy(d -> assertThat(d.reason()).isInstanceOf(MonitorReason.NodeDown.class));
+    assertThat(notices)
+        .allSatisfy(d -> assertThat(d.reason()).isInstanceOf(MonitorReason.NodeDown.class));
     assertThat(downs).hasSize(1);
     assertThat(downs.get(0).cause()).isEqualTo(NodeDownEvent.Cause.HEARTBEAT_TIMEOUT);
     // The bound: declared down the timeout after the child was last heard, which is at most an
@@ -107,8 +110,11 @@ class JvmFaultTest {
   private Watch startAndWatch(String name) throws Exception {
     alpha =
         Node.builder(
-                NodeConfig.remote("alpha").bind("127.0.0.1", 0).heartbeat(INTERVAL, TIMEOUT)
-                    .plaintext().build(),
+                NodeConfig.remote("alpha")
+                    .bind("127.0.0.1", 0)
+                    .heartbeat(INTERVAL, TIMEOUT)
+                    .plaintext()
+                    .build(),
                 Codec.utf8())
             .behaviours(Behaviours.none())
             .onNodeDown(downs::add)

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -51,8 +50,11 @@ class LinkCloseLogTest {
   }
 
   private static NodeConfig config(String name) {
-    return NodeConfig.remote(name).bind("127.0.0.1", 0)
-        .heartbeat(Duration.ofMillis(50), Duration.ofSeconds(2)).plaintext().build();
+    return NodeConfig.remote(name)
+        .bind("127.0.0.1", 0)
+        .heartbeat(Duration.ofMillis(50), Duration.ofSeconds(2))
+        .plaintext()
+        .build();
   }
 
   @Test
@@ -75,8 +77,7 @@ class LinkCloseLogTest {
 
   /** Waits for a line that starts with {@code prefix}, and returns it. */
   private String awaitLine(String prefix) {
-    within(Duration.ofSeconds(10))
-        .until(() -> lines.stream().anyMatch(l -> l.startsWith(prefix)));
+    within(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.startsWith(prefix)));
     return lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
   }
 
@@ -129,8 +130,10 @@ class LinkCloseLogTest {
       alpha.close();
 
       assertThat(awaitLine("INFO node alpha: link to " + beta.id() + " down: "))
-          .isEqualTo("INFO node alpha: link to " + beta.id()
-              + " down: LOCAL_SHUTDOWN (node alpha is shutting down)");
+          .isEqualTo(
+              "INFO node alpha: link to "
+                  + beta.id()
+                  + " down: LOCAL_SHUTDOWN (node alpha is shutting down)");
       assertThat(awaitLine("WARNING node beta: link to " + alpha.id() + " down: "))
           .contains("down: PEER_LEFT (peer left: GOODBYE_REASON_SHUTDOWN");
     }

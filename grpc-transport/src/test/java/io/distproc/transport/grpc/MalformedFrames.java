@@ -23,8 +23,8 @@ import java.util.Random;
 /**
  * Makes the script of one hostile stream from a seed: what it sends before the handshake, whether
  * it completes the handshake, and what it sends after. Every script breaks the protocol once, in
- * one of the ways a fuzzer would: random bytes, valid frames with flipped bits, cut short or with
- * a wrong length prefix, a hello of the wrong version, frames before the hello or instead of the
+ * one of the ways a fuzzer would: random bytes, valid frames with flipped bits, cut short or with a
+ * wrong length prefix, a hello of the wrong version, frames before the hello or instead of the
  * proof, bogus chunk runs, a second hello, frames of no kind, and frames too large for gRPC.
  */
 final class MalformedFrames {
@@ -76,9 +76,16 @@ final class MalformedFrames {
   private Script joined() {
     List<byte[]> after = new ArrayList<>();
     for (int n = random.nextInt(3); n > 0; n--) {
-      after.add(LinkFrame.newBuilder().setBatch(Batch.newBuilder().addEnvelopes(Envelope
-          .newBuilder().setTo(pid(target, 1 + random.nextInt(1 << 30))).setPayload(
-              ByteString.copyFrom(bytes(1 + random.nextInt(32)))))).build().toByteArray());
+      after.add(
+          LinkFrame.newBuilder()
+              .setBatch(
+                  Batch.newBuilder()
+                      .addEnvelopes(
+                          Envelope.newBuilder()
+                              .setTo(pid(target, 1 + random.nextInt(1 << 30)))
+                              .setPayload(ByteString.copyFrom(bytes(1 + random.nextInt(32))))))
+              .build()
+              .toByteArray());
     }
     String kind;
     switch (random.nextInt(9)) {
@@ -119,9 +126,17 @@ final class MalformedFrames {
       }
       default -> {
         kind = "joined: a down notice without a reason";
-        after.add(LinkFrame.newBuilder().setDownNotice(DownNotice.newBuilder().setRef(
-            MonitorRef.newBuilder().setWatcher(pid(target, 1)).setTarget(pid(name, 1)).setId(1)))
-            .build().toByteArray());
+        after.add(
+            LinkFrame.newBuilder()
+                .setDownNotice(
+                    DownNotice.newBuilder()
+                        .setRef(
+                            MonitorRef.newBuilder()
+                                .setWatcher(pid(target, 1))
+                                .setTarget(pid(name, 1))
+                                .setId(1)))
+                .build()
+                .toByteArray());
       }
     }
     return new Script(kind, name, List.of(), true, after);
@@ -134,18 +149,36 @@ final class MalformedFrames {
 
   /** A well-formed frame of a kind that does not belong at the start of a link. */
   private byte[] anyFrame() {
-    MonitorRef ref = MonitorRef.newBuilder().setWatcher(pid(name, 1)).setTarget(pid(target, 1))
-        .setId(1 + random.nextInt(1000)).build();
+    MonitorRef ref =
+        MonitorRef.newBuilder()
+            .setWatcher(pid(name, 1))
+            .setTarget(pid(target, 1))
+            .setId(1 + random.nextInt(1000))
+            .build();
     LinkFrame.Builder frame = LinkFrame.newBuilder();
     switch (random.nextInt(8)) {
       case 0 -> frame.setMonitor(Monitor.newBuilder().setRef(ref));
       case 1 -> frame.setDemonitor(Demonitor.newBuilder().setRef(ref));
-      case 2 -> frame.setSpawnRequest(SpawnRequest.newBuilder().setRequestId(1)
-          .setSpawner(pid(name, 1)).setBehaviour("echo").setArgument(ByteString.copyFromUtf8("x")));
-      case 3 -> frame.setBatch(Batch.newBuilder().addEnvelopes(Envelope.newBuilder()
-          .setTo(pid(target, 1)).setPayload(ByteString.copyFromUtf8("hi"))));
-      case 4 -> frame.setChunk(Chunk.newBuilder().setTotalSize(10).setData(ByteString.copyFrom(
-          bytes(10))).setLast(true));
+      case 2 ->
+          frame.setSpawnRequest(
+              SpawnRequest.newBuilder()
+                  .setRequestId(1)
+                  .setSpawner(pid(name, 1))
+                  .setBehaviour("echo")
+                  .setArgument(ByteString.copyFromUtf8("x")));
+      case 3 ->
+          frame.setBatch(
+              Batch.newBuilder()
+                  .addEnvelopes(
+                      Envelope.newBuilder()
+                          .setTo(pid(target, 1))
+                          .setPayload(ByteString.copyFromUtf8("hi"))));
+      case 4 ->
+          frame.setChunk(
+              Chunk.newBuilder()
+                  .setTotalSize(10)
+                  .setData(ByteString.copyFrom(bytes(10)))
+                  .setLast(true));
       case 5 -> frame.setGoodbye(Goodbye.getDefaultInstance());
       case 6 -> frame.setWelcome(Welcome.getDefaultInstance());
       default -> frame.setProof(Proof.newBuilder().setProof(ByteString.copyFrom(bytes(32))));
@@ -157,8 +190,14 @@ final class MalformedFrames {
   }
 
   private byte[] chunk(long total, int size, boolean last) {
-    return LinkFrame.newBuilder().setChunk(Chunk.newBuilder().setTotalSize(total)
-        .setData(ByteString.copyFrom(bytes(size))).setLast(last)).build().toByteArray();
+    return LinkFrame.newBuilder()
+        .setChunk(
+            Chunk.newBuilder()
+                .setTotalSize(total)
+                .setData(ByteString.copyFrom(bytes(size)))
+                .setLast(last))
+        .build()
+        .toByteArray();
   }
 
   private byte[] flipBits(byte[] frame) {

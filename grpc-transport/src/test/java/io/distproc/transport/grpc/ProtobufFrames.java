@@ -13,8 +13,8 @@ import io.distproc.proto.v1.GroupJoin;
 import io.distproc.proto.v1.GroupLeave;
 import io.distproc.proto.v1.GroupMembers;
 import io.distproc.proto.v1.GroupSync;
-import io.distproc.proto.v1.LinkRequest;
 import io.distproc.proto.v1.LinkFrame;
+import io.distproc.proto.v1.LinkRequest;
 import io.distproc.proto.v1.Monitor;
 import io.distproc.proto.v1.MonitorReason;
 import io.distproc.proto.v1.MonitorRef;
@@ -29,8 +29,8 @@ import java.util.List;
 
 /**
  * The oracle for {@link FrameCodec}: the runtime's frames as protobuf's generated classes write
- * them, with no cache and no shortcut. Production writes every frame by hand; FrameCodecTest
- * checks that it writes these bytes, and that each side reads what the other writes.
+ * them, with no cache and no shortcut. Production writes every frame by hand; FrameCodecTest checks
+ * that it writes these bytes, and that each side reads what the other writes.
  */
 final class ProtobufFrames {
   private ProtobufFrames() {}
@@ -96,8 +96,7 @@ final class ProtobufFrames {
       case Frame.LinkRequest l ->
           f.setLinkRequest(LinkRequest.newBuilder().setFrom(pid(l.from())).setTo(pid(l.to())));
       case Frame.UnlinkRequest u ->
-          f.setUnlinkRequest(
-              UnlinkRequest.newBuilder().setFrom(pid(u.from())).setTo(pid(u.to())));
+          f.setUnlinkRequest(UnlinkRequest.newBuilder().setFrom(pid(u.from())).setTo(pid(u.to())));
       case Frame.ExitSignal e ->
           f.setExitSignal(
               ExitSignal.newBuilder()
@@ -120,8 +119,10 @@ final class ProtobufFrames {
         }
         f.setNamedSend(b);
       }
-      case Frame.GroupJoin g -> f.setGroupJoin(GroupJoin.newBuilder().setJoined(members(g.group(), g.pids())));
-      case Frame.GroupLeave g -> f.setGroupLeave(GroupLeave.newBuilder().setLeft(members(g.group(), g.pids())));
+      case Frame.GroupJoin g ->
+          f.setGroupJoin(GroupJoin.newBuilder().setJoined(members(g.group(), g.pids())));
+      case Frame.GroupLeave g ->
+          f.setGroupLeave(GroupLeave.newBuilder().setLeft(members(g.group(), g.pids())));
       case Frame.GroupSync g -> {
         GroupSync.Builder b = GroupSync.newBuilder();
         g.groups().forEach((group, pids) -> b.addGroups(members(group, pids)));
@@ -184,11 +185,8 @@ final class ProtobufFrames {
           b.setShutdown(MonitorReason.Shutdown.newBuilder().setDetail(s.detail()));
       case io.distproc.MonitorReason.Exited e ->
           b.setExited(
-              MonitorReason.Exited.newBuilder()
-                  .setFrom(pid(e.from()))
-                  .setCause(reason(e.cause())));
+              MonitorReason.Exited.newBuilder().setFrom(pid(e.from())).setCause(reason(e.cause())));
     }
     return b.build();
   }
-
 }

@@ -2,10 +2,10 @@ package io.distproc.transport.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.distproc.NodeId;
 import io.distproc.proto.v1.Hello;
 import io.distproc.proto.v1.LinkFrame;
 import io.distproc.proto.v1.NodeLinkGrpc;
-import io.distproc.NodeId;
 import io.distproc.proto.v1.NodeRef;
 import io.distproc.proto.v1.Proof;
 import io.grpc.CallOptions;
@@ -96,7 +96,10 @@ final class RawPeer implements AutoCloseable {
             hello.getHello().getNonce().toByteArray(),
             answer.getChallenge().getNonce().toByteArray(),
             NodeId.of(name, incarnation));
-    send(LinkFrame.newBuilder().setProof(Proof.newBuilder().setProof(ByteString.copyFrom(proof))).build());
+    send(
+        LinkFrame.newBuilder()
+            .setProof(Proof.newBuilder().setProof(ByteString.copyFrom(proof)))
+            .build());
     return next();
   }
 

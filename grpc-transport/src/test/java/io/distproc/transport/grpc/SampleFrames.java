@@ -50,7 +50,9 @@ final class SampleFrames {
         new Frame.ExitSignal(a, b, new MonitorReason.Shutdown(a, "bye"), Frame.ExitKind.EXIT),
         new Frame.ExitSignal(a, b, new MonitorReason.Killed(b), Frame.ExitKind.KILL),
         new Frame.ExitSignal(
-            a, b, new MonitorReason.Exited(a, b, new MonitorReason.NoProcess(b)),
+            a,
+            b,
+            new MonitorReason.Exited(a, b, new MonitorReason.NoProcess(b)),
             Frame.ExitKind.LINK),
         new Frame.NamedSend("registry", a, new byte[] {7, 8}),
         new Frame.NamedSend("x", null, new byte[0]),

@@ -28,8 +28,10 @@ class SecurityTest {
   void checkName_nodeNameOrAddressInTheCertificate_passes() throws Exception {
     X509Certificate alpha = issued("alpha"); // names alpha and 127.0.0.1
 
-    assertThatCode(() -> Security.NameChecking.checkName(alpha, "alpha")).doesNotThrowAnyException();
-    assertThatCode(() -> Security.NameChecking.checkName(alpha, "ALPHA")).doesNotThrowAnyException();
+    assertThatCode(() -> Security.NameChecking.checkName(alpha, "alpha"))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> Security.NameChecking.checkName(alpha, "ALPHA"))
+        .doesNotThrowAnyException();
     assertThatCode(() -> Security.NameChecking.checkName(alpha, "127.0.0.1"))
         .doesNotThrowAnyException();
   }

@@ -5,8 +5,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The fault seam the tests give a transport: pause it (a hung process), kill it (a crash) and
- * count the gRPC messages it writes on its frames streams. Thread-safe.
+ * The fault seam the tests give a transport: pause it (a hung process), kill it (a crash) and count
+ * the gRPC messages it writes on its frames streams. Thread-safe.
  */
 final class TestFaults implements FaultSeam {
   private final ReentrantLock lock = new ReentrantLock();
@@ -16,8 +16,8 @@ final class TestFaults implements FaultSeam {
   private volatile Runnable crash = () -> {};
 
   /**
-   * Simulates a hung process: while paused, the transport sends no heartbeats, checks no
-   * liveness, and delivers no frames (so it reads none either).
+   * Simulates a hung process: while paused, the transport sends no heartbeats, checks no liveness,
+   * and delivers no frames (so it reads none either).
    */
   void pause(boolean pause) {
     lock.lock();

@@ -27,7 +27,11 @@ final class TestNodes implements AutoCloseable {
 
   /** A started transport, the handler that records what it reported, and its fault seam. */
   record Node(
-      String name, NodeId id, GrpcTransport transport, RecordingHandler handler, TestFaults faults) {
+      String name,
+      NodeId id,
+      GrpcTransport transport,
+      RecordingHandler handler,
+      TestFaults faults) {
     int port() {
       return transport.boundAddress().getPort();
     }

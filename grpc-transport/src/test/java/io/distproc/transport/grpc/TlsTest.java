@@ -43,8 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Links over TLS and mutual TLS, with certificates made at test time. */
 class TlsTest {
-  private static final Duration WAIT =
-      Duration.ofSeconds(20L * TestTimeFactor.FACTOR);
+  private static final Duration WAIT = Duration.ofSeconds(20L * TestTimeFactor.FACTOR);
 
   @TempDir Path dir;
   private final List<Node<String>> nodes = new ArrayList<>();
@@ -56,7 +55,8 @@ class TlsTest {
 
   private Node<String> start(String name, NodeConfig.Builder config) {
     Node<String> node =
-        Node.builder(config.bind("127.0.0.1", 0).requestTimeout(Duration.ofSeconds(3)).build(),
+        Node.builder(
+                config.bind("127.0.0.1", 0).requestTimeout(Duration.ofSeconds(3)).build(),
                 Codec.utf8())
             .behaviours(Behaviours.none())
             .start();
@@ -65,7 +65,8 @@ class TlsTest {
   }
 
   private static NodeId connect(Node<String> from, Node<String> to) {
-    return from.addRemoteNode("127.0.0.1", to.boundAddress().orElseThrow().getPort(), to.id().name());
+    return from.addRemoteNode(
+        "127.0.0.1", to.boundAddress().orElseThrow().getPort(), to.id().name());
   }
 
   private static TlsConfig mutual(TestCertificates ca, String node) {
@@ -98,10 +99,13 @@ class TlsTest {
     Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "beta")));
     TestCertificates.Issued anon = ca.issue("anonymous");
     Node<String> alpha =
-        start("alpha", NodeConfig.remote("alpha")
-            .tls(TlsConfig.serverOnly(anon.chain(), anon.key(), ca.trust())));
+        start(
+            "alpha",
+            NodeConfig.remote("alpha")
+                .tls(TlsConfig.serverOnly(anon.chain(), anon.key(), ca.trust())));
 
-    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class)
+    assertThatThrownBy(() -> connect(alpha, beta))
+        .isInstanceOf(DistprocException.class)
         .hasMessageContaining("CERTIFICATE_REQUIRED");
     assertThat(alpha.remoteNodes()).isEmpty();
     assertThat(beta.remoteNodes()).isEmpty();
@@ -115,7 +119,8 @@ class TlsTest {
     Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(theirs, "beta")));
     Node<String> alpha = start("alpha", NodeConfig.remote("alpha").tls(mutual(ours, "alpha")));
 
-    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class)
+    assertThatThrownBy(() -> connect(alpha, beta))
+        .isInstanceOf(DistprocException.class)
         .hasMessageContaining("unable to find valid certification path");
     assertThat(alpha.remoteNodes()).isEmpty();
     assertThat(beta.remoteNodes()).isEmpty();
@@ -128,7 +133,8 @@ class TlsTest {
     Node<String> beta = start("beta", NodeConfig.remote("beta").tls(mutual(ca, "mallory")));
     Node<String> alpha = start("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "alpha")));
 
-    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class)
+    assertThatThrownBy(() -> connect(alpha, beta))
+        .isInstanceOf(DistprocException.class)
         .hasMessageContaining("No subject alternative DNS name matching beta");
     assertThat(alpha.remoteNodes()).isEmpty();
   }
@@ -168,7 +174,8 @@ class TlsTest {
     Node<String> alpha =
         start("alpha", NodeConfig.remote("alpha").tls(mutual(ca, "alpha")).cookie("wrong"));
 
-    assertThatThrownBy(() -> connect(alpha, beta)).isInstanceOf(DistprocException.class)
+    assertThatThrownBy(() -> connect(alpha, beta))
+        .isInstanceOf(DistprocException.class)
         .hasMessageContaining("does not know the cluster cookie");
     assertThat(beta.remoteNodes()).isEmpty();
   }
@@ -177,20 +184,21 @@ class TlsTest {
   private List<String> warningsWhileStarting(String name, NodeConfig.Builder config) {
     Logger transport = Logger.getLogger("io.distproc.transport.grpc");
     List<String> warnings = new CopyOnWriteArrayList<>();
-    Handler recorder = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-          warnings.add(r.getMessage());
-        }
-      }
+    Handler recorder =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+              warnings.add(r.getMessage());
+            }
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     transport.addHandler(recorder);
     try {
       start(name, config);
@@ -208,10 +216,14 @@ class TlsTest {
     List<String> withoutCookie =
         warningsWhileStarting("beta", NodeConfig.remote("beta").plaintext());
 
-    assertThat(withCookie).singleElement().asString()
+    assertThat(withCookie)
+        .singleElement()
+        .asString()
         .startsWith("node alpha links are plaintext, as configured: anyone who can reach ")
         .endsWith("can read them");
-    assertThat(withoutCookie).singleElement().asString()
+    assertThat(withoutCookie)
+        .singleElement()
+        .asString()
         .startsWith("node beta links are plaintext")
         .endsWith(", and no cookie keeps strangers out");
   }
@@ -263,23 +275,29 @@ class TlsTest {
   }
 
   @Test
-  @DisplayName("a seed known by address only links when the certificate that answers names the node"
-      + " that answers, and not when it names another")
+  @DisplayName(
+      "a seed known by address only links when the certificate that answers names the node"
+          + " that answers, and not when it names another")
   void mutualTls_unnamedSeed_checksTheCertificateAgainstTheNodeThatAnswers() {
     TestCertificates ca = TestCertificates.authority(dir, "cluster");
     Node<String> beta = start("beta", NodeConfig.remote("beta").tls(namingOnly(ca, "beta")));
     // A member's certificate, from the cluster's authority, presented by a node that is not it.
     Node<String> poser = start("gamma", NodeConfig.remote("gamma").tls(namingOnly(ca, "mallory")));
     Node<String> alpha =
-        start("alpha", NodeConfig.remote("alpha").tls(namingOnly(ca, "alpha"))
-            .seedNode("127.0.0.1", beta.boundAddress().orElseThrow().getPort())
-            .seedNode("127.0.0.1", poser.boundAddress().orElseThrow().getPort()));
+        start(
+            "alpha",
+            NodeConfig.remote("alpha")
+                .tls(namingOnly(ca, "alpha"))
+                .seedNode("127.0.0.1", beta.boundAddress().orElseThrow().getPort())
+                .seedNode("127.0.0.1", poser.boundAddress().orElseThrow().getPort()));
 
     // Neither certificate names 127.0.0.1: beta is trusted for the name its Welcome gives.
     await().atMost(WAIT).until(() -> alpha.remoteNode("beta").isPresent());
     // The poser's chain is trusted too, but its certificate does not name gamma; alpha keeps
     // dialling both seeds meanwhile.
-    await().during(Duration.ofSeconds(2)).atMost(WAIT)
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
         .until(() -> alpha.remoteNode("gamma").isEmpty());
     assertThat(alpha.remoteNodes()).containsExactly(beta.id());
   }
@@ -293,7 +311,9 @@ class TlsTest {
     AdvancedTlsX509KeyManager alphaKeys = new AdvancedTlsX509KeyManager();
     alphaKeys.updateIdentityCredentials(retired.chain().toFile(), retired.key().toFile());
     Node<String> alpha =
-        start("alpha", NodeConfig.remote("alpha").tls(TlsConfig.mutual(alphaKeys, trusting(current))));
+        start(
+            "alpha",
+            NodeConfig.remote("alpha").tls(TlsConfig.mutual(alphaKeys, trusting(current))));
     Node<String> beta = start("beta", NodeConfig.remote("beta").tls(managed(current, "beta")));
 
     // beta does not trust the retired authority's certificate that alpha presents.
@@ -362,8 +382,10 @@ class TlsTest {
         start("beta", NodeConfig.remote("beta").tls(TlsConfig.mutual(context(ca, "beta"))));
     Node<String> stranger =
         start("alpha", NodeConfig.remote("alpha").tls(TlsConfig.mutual(context(other, "alpha"))));
-    Node<String> anonymous = start("gamma",
-        NodeConfig.remote("gamma").tls(TlsConfig.serverOnly(context(ca, new KeyManager[0]))));
+    Node<String> anonymous =
+        start(
+            "gamma",
+            NodeConfig.remote("gamma").tls(TlsConfig.serverOnly(context(ca, new KeyManager[0]))));
 
     assertThatThrownBy(() -> connect(stranger, beta))
         .isInstanceOf(DistprocException.class)

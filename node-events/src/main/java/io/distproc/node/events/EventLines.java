@@ -41,7 +41,9 @@ final class EventLines {
 
   /** A detail on one line: line breaks become spaces. */
   static String oneLine(String detail) {
-    return Objects.requireNonNull(detail, "detail").replace("\r\n", " ").replace('\r', ' ')
+    return Objects.requireNonNull(detail, "detail")
+        .replace("\r\n", " ")
+        .replace('\r', ' ')
         .replace('\n', ' ');
   }
 
@@ -60,7 +62,8 @@ final class EventLines {
           case NodeEvent.PeerUp.KIND -> new NodeEvent.PeerUp(node(fields, line));
           case NodeEvent.PeerDown.KIND ->
               new NodeEvent.PeerDown(
-                  node(fields, line), cause(required(fields, "cause", line), line),
+                  node(fields, line),
+                  cause(required(fields, "cause", line), line),
                   fields.getOrDefault("detail", ""));
           default -> null; // a kind of a newer node
         });
@@ -141,6 +144,7 @@ final class EventLines {
   }
 
   private static IllegalArgumentException malformed(String why, String line) {
-    return new IllegalArgumentException("malformed " + NodeEvent.MARKER + " line (" + why + "): " + line);
+    return new IllegalArgumentException(
+        "malformed " + NodeEvent.MARKER + " line (" + why + "): " + line);
   }
 }

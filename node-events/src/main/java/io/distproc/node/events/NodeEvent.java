@@ -6,9 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Something a node of the {@code distproc-node} image reports on its log, one line per event: it
- * is {@linkplain Ready ready}, a peer {@linkplain PeerUp linked up}, a peer {@linkplain PeerDown
- * went down}. The node writes each line with {@link #format()}; a harness reads it back with {@link
+ * Something a node of the {@code distproc-node} image reports on its log, one line per event: it is
+ * {@linkplain Ready ready}, a peer {@linkplain PeerUp linked up}, a peer {@linkplain PeerDown went
+ * down}. The node writes each line with {@link #format()}; a harness reads it back with {@link
  * #parse(String)}, which finds the event wherever the logger put it in the line.
  *
  * <p>The line is {@value #MARKER}, the event's {@linkplain #kind() kind}, and {@code key=value}
@@ -108,7 +108,8 @@ public sealed interface NodeEvent permits NodeEvent.Ready, NodeEvent.PeerUp, Nod
 
     @Override
     public String format() {
-      return EventLines.line(KIND, "node=" + node, "address=" + host + ":" + port, "detail=" + detail);
+      return EventLines.line(
+          KIND, "node=" + node, "address=" + host + ":" + port, "detail=" + detail);
     }
   }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class NodeEventTest {
   private static final NodeId ALPHA = NodeId.of("alpha", 17);
   private static final NodeId BETA = NodeId.of("beta", 5);
+
   /** What the node image's Logback pattern puts before a message. */
   private static final String PREFIX = "21:44:37.688 INFO  membership               ";
 
@@ -18,12 +19,15 @@ class NodeEventTest {
   void format_eachKind_parsesBackToAnEqualEvent() {
     List<NodeEvent> events =
         List.of(
-            new NodeEvent.Ready(ALPHA, "alpha", 7000, "listening on 0.0.0.0:7000, seeds [beta@beta:7000]"),
+            new NodeEvent.Ready(
+                ALPHA, "alpha", 7000, "listening on 0.0.0.0:7000, seeds [beta@beta:7000]"),
             new NodeEvent.Ready(ALPHA, "::1", 1, ""),
             new NodeEvent.PeerUp(BETA),
-            new NodeEvent.PeerDown(BETA, NodeDownEvent.Cause.HEARTBEAT_TIMEOUT, "no heartbeat for 1000 ms"),
+            new NodeEvent.PeerDown(
+                BETA, NodeDownEvent.Cause.HEARTBEAT_TIMEOUT, "no heartbeat for 1000 ms"),
             new NodeEvent.PeerDown(BETA, NodeDownEvent.Cause.PEER_LEFT, ""),
-            new NodeEvent.PeerDown(BETA, NodeDownEvent.Cause.CONNECTION_LOST, "detail=x cause=REMOVED  "));
+            new NodeEvent.PeerDown(
+                BETA, NodeDownEvent.Cause.CONNECTION_LOST, "detail=x cause=REMOVED  "));
 
     for (NodeEvent e : events) {
       assertThat(NodeEvent.parse(e.format())).as(e.format()).contains(e);
@@ -34,7 +38,8 @@ class NodeEventTest {
   @Test
   void format_eachKind_writesTheDocumentedLine() {
     assertThat(new NodeEvent.Ready(ALPHA, "alpha", 7000, "listening on 0.0.0.0:7000").format())
-        .isEqualTo("distproc-event ready node=alpha#17 address=alpha:7000 detail=listening on 0.0.0.0:7000");
+        .isEqualTo(
+            "distproc-event ready node=alpha#17 address=alpha:7000 detail=listening on 0.0.0.0:7000");
     assertThat(new NodeEvent.PeerUp(BETA).format()).isEqualTo("distproc-event node-up node=beta#5");
     assertThat(new NodeEvent.PeerDown(BETA, NodeDownEvent.Cause.CONNECTION_LOST, "reset").format())
         .isEqualTo("distproc-event node-down node=beta#5 cause=CONNECTION_LOST detail=reset");
@@ -42,16 +47,24 @@ class NodeEventTest {
 
   @Test
   void parse_linesAsTheNodeImageLogsThem_givesTheirEvents() {
-    assertThat(NodeEvent.parse(
-            "21:44:37.688 INFO  NodeMain                 distproc-event ready node=alpha#17"
-                + " address=alpha:7000 detail=listening on 0.0.0.0:7000, seeds [], behaviours [all]"))
-        .contains(new NodeEvent.Ready(ALPHA, "alpha", 7000, "listening on 0.0.0.0:7000, seeds [], behaviours [all]"));
-    assertThat(NodeEvent.parse("21:44:38.001 INFO  membership               distproc-event node-up node=beta#5"))
+    assertThat(
+            NodeEvent.parse(
+                "21:44:37.688 INFO  NodeMain                 distproc-event ready node=alpha#17"
+                    + " address=alpha:7000 detail=listening on 0.0.0.0:7000, seeds [], behaviours [all]"))
+        .contains(
+            new NodeEvent.Ready(
+                ALPHA, "alpha", 7000, "listening on 0.0.0.0:7000, seeds [], behaviours [all]"));
+    assertThat(
+            NodeEvent.parse(
+                "21:44:38.001 INFO  membership               distproc-event node-up node=beta#5"))
         .contains(new NodeEvent.PeerUp(BETA));
-    assertThat(NodeEvent.parse(
-            "21:44:39.120 WARN  membership               distproc-event node-down node=beta#5"
-                + " cause=HEARTBEAT_TIMEOUT detail=no heartbeat for 1000 ms"))
-        .contains(new NodeEvent.PeerDown(BETA, NodeDownEvent.Cause.HEARTBEAT_TIMEOUT, "no heartbeat for 1000 ms"));
+    assertThat(
+            NodeEvent.parse(
+                "21:44:39.120 WARN  membership               distproc-event node-down node=beta#5"
+                    + " cause=HEARTBEAT_TIMEOUT detail=no heartbeat for 1000 ms"))
+        .contains(
+            new NodeEvent.PeerDown(
+                BETA, NodeDownEvent.Cause.HEARTBEAT_TIMEOUT, "no heartbeat for 1000 ms"));
   }
 
   @Test
@@ -88,7 +101,8 @@ class NodeEventTest {
             "distproc-event ready node=alpha#17 address=alpha",
             "distproc-event ready node=alpha#17 address=alpha:http",
             "distproc-event ready node=alpha#17 address=alpha:70000")) {
-      assertThatThrownBy(() -> NodeEvent.parse(line)).as(line)
+      assertThatThrownBy(() -> NodeEvent.parse(line))
+          .as(line)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("malformed distproc-event line")
           .hasMessageEndingWith(line);
@@ -98,7 +112,8 @@ class NodeEventTest {
   @Test
   void detail_withLineBreaks_isWrittenOnOneLine() {
     NodeEvent.PeerDown down =
-        new NodeEvent.PeerDown(BETA, NodeDownEvent.Cause.CONNECTION_LOST, "io error:\nreset\r\nby peer");
+        new NodeEvent.PeerDown(
+            BETA, NodeDownEvent.Cause.CONNECTION_LOST, "io error:\nreset\r\nby peer");
 
     assertThat(down.detail()).isEqualTo("io error: reset by peer");
     assertThat(down.format()).doesNotContain("\n", "\r");

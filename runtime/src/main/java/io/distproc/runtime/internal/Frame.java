@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * INTERNAL API: what the runtime sends to a peer node over a {@link Link}. A transport turns each
  * frame into its wire form and back, unchanged. Payloads are the node codec's bytes.
  *
- * <p>Ordering: frames sent on one link arrive in the order they were sent. Instances are
- * immutable; byte arrays are not copied and must not be modified after construction.
+ * <p>Ordering: frames sent on one link arrive in the order they were sent. Instances are immutable;
+ * byte arrays are not copied and must not be modified after construction.
  *
  * @since 0.1.0
  */
@@ -51,9 +51,9 @@ public sealed interface Frame {
 
   /**
    * Asks the receiving node to start a registered behaviour. The receiver answers with a {@link
-   * SpawnReply} of the same request id; if {@code monitorId} is not 0 it first installs the
-   * monitor {@code MonitorRef.of(spawner, child, monitorId)}, and if {@code link} is set it links
-   * the child with the spawner, before the child runs.
+   * SpawnReply} of the same request id; if {@code monitorId} is not 0 it first installs the monitor
+   * {@code MonitorRef.of(spawner, child, monitorId)}, and if {@code link} is set it links the child
+   * with the spawner, before the child runs.
    *
    * @param requestId chosen by the sender, unique per link
    * @param spawner the spawning process, or null; required when {@code monitorId} is not 0 or
@@ -96,9 +96,9 @@ public sealed interface Frame {
    *
    * @param requestId the request's id
    * @param child the new process (a pid naming no process if the behaviour is unknown there)
-   * @param started false if no process was started (an unknown behaviour, an undecodable
-   *     argument, a node shutting down): the spawner's node then queues the NoProcess notice or
-   *     exit signal before the spawn returns
+   * @param started false if no process was started (an unknown behaviour, an undecodable argument,
+   *     a node shutting down): the spawner's node then queues the NoProcess notice or exit signal
+   *     before the spawn returns
    */
   record SpawnReply(long requestId, Pid child, boolean started) implements Frame {
     /** Checks the components. */
@@ -108,8 +108,8 @@ public sealed interface Frame {
   }
 
   /**
-   * Asks the receiving node to watch one of its processes for a process of the sending node. If
-   * the process does not exist there, the receiver answers with a {@link DownNotice} of {@link
+   * Asks the receiving node to watch one of its processes for a process of the sending node. If the
+   * process does not exist there, the receiver answers with a {@link DownNotice} of {@link
    * MonitorReason.NoProcess} at once.
    *
    * @param ref the monitor: its watcher is on the sending node, its target on the receiving one
@@ -134,8 +134,8 @@ public sealed interface Frame {
   }
 
   /**
-   * Tells the watcher's node that a monitored process is gone. Sent after every message the
-   * process sent to the watcher's node, on the same link.
+   * Tells the watcher's node that a monitored process is gone. Sent after every message the process
+   * sent to the watcher's node, on the same link.
    *
    * @param ref the monitor that fired: its watcher is on the receiving node
    * @param reason why the process is gone
@@ -149,9 +149,9 @@ public sealed interface Frame {
   }
 
   /**
-   * Links a process of the sending node ({@code from}) with one of the receiving node ({@code
-   * to}). If {@code to} does not exist there, the receiver answers with an {@link ExitSignal} of
-   * kind {@link ExitKind#LINK} and {@link MonitorReason.NoProcess} at once.
+   * Links a process of the sending node ({@code from}) with one of the receiving node ({@code to}).
+   * If {@code to} does not exist there, the receiver answers with an {@link ExitSignal} of kind
+   * {@link ExitKind#LINK} and {@link MonitorReason.NoProcess} at once.
    *
    * @param from the linking process, on the sending node
    * @param to the process linked with, on the receiving node

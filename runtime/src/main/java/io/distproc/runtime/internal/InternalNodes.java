@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * INTERNAL API: starts a node on a transport the caller chooses instead of the one {@link
- * java.util.ServiceLoader} finds, so that a transport's own tests can reach the transport of a
- * node they run through the public API (to make it hang or fail).
+ * java.util.ServiceLoader} finds, so that a transport's own tests can reach the transport of a node
+ * they run through the public API (to make it hang or fail).
  *
  * <p>The runtime registers how it starts such a node when its provider class is initialised (the
  * JDK's "shared secrets" pattern), so no public method of the runtime's own package exists for it.

@@ -40,8 +40,7 @@ public interface Link {
   String peerAddress();
 
   /**
-   * Returns the last measured round trip of a heartbeat on this link, if the transport measures
-   * it.
+   * Returns the last measured round trip of a heartbeat on this link, if the transport measures it.
    *
    * @return the round trip, or empty if none was measured yet
    */
@@ -50,9 +49,9 @@ public interface Link {
   }
 
   /**
-   * Queues a frame for the peer. {@link Frame.Send} and {@link Frame.Broadcast} frames may block the
-   * caller while the link's outbound buffer is full (back-pressure from a slow peer); other frames
-   * never block. A frame sent on a closed link is dropped.
+   * Queues a frame for the peer. {@link Frame.Send} and {@link Frame.Broadcast} frames may block
+   * the caller while the link's outbound buffer is full (back-pressure from a slow peer); other
+   * frames never block. A frame sent on a closed link is dropped.
    *
    * @param frame the frame
    * @return {@code false} if the link is closed and the frame was dropped
@@ -62,8 +61,8 @@ public interface Link {
   boolean send(Frame frame);
 
   /**
-   * Closes the link: tells the peer goodbye (it sees {@code PEER_LEFT}), and reports {@code
-   * cause} to this node's {@link LinkHandler#linkDown}. Idempotent.
+   * Closes the link: tells the peer goodbye (it sees {@code PEER_LEFT}), and reports {@code cause}
+   * to this node's {@link LinkHandler#linkDown}. Idempotent.
    *
    * @param cause why, as reported on this side
    * @param detail a human-readable explanation

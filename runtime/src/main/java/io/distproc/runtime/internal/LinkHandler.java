@@ -4,8 +4,8 @@ import io.distproc.InternalApi;
 import io.distproc.NodeDownEvent;
 
 /**
- * INTERNAL API: how a {@link Transport} tells the runtime about its links. The runtime provides
- * the only implementation.
+ * INTERNAL API: how a {@link Transport} tells the runtime about its links. The runtime provides the
+ * only implementation.
  *
  * <p>For each link: {@link #linkUp} once, after the handshake; then {@link #frame} for each frame
  * received, one at a time and in order; then {@link #linkDown} once, after the last frame. Calls

@@ -5,8 +5,8 @@ import io.distproc.NodeConfig;
 import io.distproc.NodeId;
 
 /**
- * INTERNAL API: makes a node's {@link Transport}; found with {@link java.util.ServiceLoader} when
- * a node has a remote configuration.
+ * INTERNAL API: makes a node's {@link Transport}; found with {@link java.util.ServiceLoader} when a
+ * node has a remote configuration.
  *
  * @since 0.1.0
  */

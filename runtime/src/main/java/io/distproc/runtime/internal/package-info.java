@@ -1,6 +1,6 @@
 /**
- * INTERNAL API: the seam between the runtime and a transport. Exported only to
- * {@code io.distproc.transport.grpc}; it may change in any release.
+ * INTERNAL API: the seam between the runtime and a transport. Exported only to {@code
+ * io.distproc.transport.grpc}; it may change in any release.
  *
  * <p>The runtime owns the meaning of every remote operation (spawn, send, broadcast, monitors,
  * node-down); a {@link io.distproc.runtime.internal.Transport} only carries {@link

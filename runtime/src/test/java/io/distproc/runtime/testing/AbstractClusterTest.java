@@ -41,8 +41,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The remote rules of DESIGN.md sections 3 and 4, checked against any transport. Subclasses say
- * how to start a remote node on their transport; everything else goes through the public API.
+ * The remote rules of DESIGN.md sections 3 and 4, checked against any transport. Subclasses say how
+ * to start a remote node on their transport; everything else goes through the public API.
  */
 public abstract class AbstractClusterTest {
   protected static final int TIME_FACTOR = TestTimeFactor.FACTOR;
@@ -63,21 +63,22 @@ public abstract class AbstractClusterTest {
   protected Node<String> node(String name, UnaryOperator<NodeConfig.Builder> extra) {
     List<NodeDownEvent> seen = downs.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
     seen.clear();
-    Node<String> n = startWith(extra.apply(NodeConfig.remote(name).bind(LOOPBACK, 0).plaintext()), seen);
+    Node<String> n =
+        startWith(extra.apply(NodeConfig.remote(name).bind(LOOPBACK, 0).plaintext()), seen);
     started.add(n);
     return n;
   }
 
   /**
-   * Starts a node on the transport under test, with {@link #behaviours()} and a node-down
-   * listener that adds to {@code seen}.
+   * Starts a node on the transport under test, with {@link #behaviours()} and a node-down listener
+   * that adds to {@code seen}.
    */
   protected abstract Node<String> startWith(NodeConfig.Builder config, List<NodeDownEvent> seen);
 
   /**
-   * Makes {@code node} stop answering with its connections left open, as a hung process would:
-   * what is sent to it is not handled, and it sends nothing (heartbeats included, where the
-   * transport has them).
+   * Makes {@code node} stop answering with its connections left open, as a hung process would: what
+   * is sent to it is not handled, and it sends nothing (heartbeats included, where the transport
+   * has them).
    */
   protected abstract void hang(Node<String> node);
 
@@ -88,8 +89,8 @@ public abstract class AbstractClusterTest {
   protected abstract void crash(Node<String> node);
 
   /**
-   * How many writes {@code node}'s links have made so far, in the transport's own unit (a frame,
-   * or a batch of them): it grows when a request leaves the node.
+   * How many writes {@code node}'s links have made so far, in the transport's own unit (a frame, or
+   * a batch of them): it grows when a request leaves the node.
    */
   protected abstract long wireWrites(Node<String> node);
 
@@ -102,35 +103,52 @@ public abstract class AbstractClusterTest {
         // "echo": "<pid> <text>" sends text to pid; "crash <text>" throws; "stop" ends normally.
         .add("echo", arg -> ctx -> ctx.receiveLoop(any(s -> echo(ctx, s))))
         // "emitter": argument "<pid> <n>": sends m1..mn to pid, then ends normally.
-        .add("emitter", arg -> ctx -> {
-          String[] parts = arg.split(" ");
-          Pid to = parsePid(parts[0]);
-          for (int i = 1; i <= Integer.parseInt(parts[1]); i++) {
-            ctx.send(to, "m" + i);
-          }
-        })
+        .add(
+            "emitter",
+            arg ->
+                ctx -> {
+                  String[] parts = arg.split(" ");
+                  Pid to = parsePid(parts[0]);
+                  for (int i = 1; i <= Integer.parseInt(parts[1]); i++) {
+                    ctx.send(to, "m" + i);
+                  }
+                })
         // "quick": ends normally on its first line.
         .add("quick", arg -> ctx -> {})
         // "failing": throws IllegalStateException(argument) on its first line.
-        .add("failing", arg -> ctx -> {
-          throw new IllegalStateException(arg);
-        })
+        .add(
+            "failing",
+            arg ->
+                ctx -> {
+                  throw new IllegalStateException(arg);
+                })
         // "reporter": tells the pid in its argument its own pid, then echoes.
-        .add("reporter", arg -> ctx -> {
-          ctx.send(parsePid(arg), "hello from " + pidText(ctx.self()));
-          ctx.receiveLoop(any(s -> echo(ctx, s)));
-        })
+        .add(
+            "reporter",
+            arg ->
+                ctx -> {
+                  ctx.send(parsePid(arg), "hello from " + pidText(ctx.self()));
+                  ctx.receiveLoop(any(s -> echo(ctx, s)));
+                })
         // "registrar": registers itself under its argument, then echoes.
-        .add("registrar", arg -> ctx -> {
-          ctx.register(arg);
-          ctx.receiveLoop(any(s -> echo(ctx, s)));
-        })
+        .add(
+            "registrar",
+            arg ->
+                ctx -> {
+                  ctx.register(arg);
+                  ctx.receiveLoop(any(s -> echo(ctx, s)));
+                })
         // "silent": tells the pid in its argument "got <m>" for each message m; never replies.
-        .add("silent", arg -> ctx ->
-            ctx.receiveLoop(any(s -> {
-              ctx.send(parsePid(arg), "got " + s);
-              return true;
-            })))
+        .add(
+            "silent",
+            arg ->
+                ctx ->
+                    ctx.receiveLoop(
+                        any(
+                            s -> {
+                              ctx.send(parsePid(arg), "got " + s);
+                              return true;
+                            })))
         .build();
   }
 
@@ -226,8 +244,18 @@ public abstract class AbstractClusterTest {
     Node<String> b = node("beta");
     CyclicBarrier go = new CyclicBarrier(2);
     ExecutorService two = Executors.newVirtualThreadPerTaskExecutor();
-    Future<NodeId> ab = two.submit(() -> { arrive(go); return connect(a, b); });
-    Future<NodeId> ba = two.submit(() -> { arrive(go); return connect(b, a); });
+    Future<NodeId> ab =
+        two.submit(
+            () -> {
+              arrive(go);
+              return connect(a, b);
+            });
+    Future<NodeId> ba =
+        two.submit(
+            () -> {
+              arrive(go);
+              return connect(b, a);
+            });
     two.shutdown();
 
     assertThat(ab.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(b.id());
@@ -256,8 +284,18 @@ public abstract class AbstractClusterTest {
         }
         await().atMost(WAIT).until(() -> b.remoteNodes().contains(a.id()));
         CyclicBarrier go = new CyclicBarrier(2);
-        Future<?> add = two.submit(() -> { arrive(go); return connect(a, b); });
-        Future<?> remove = two.submit(() -> { arrive(go); b.removeRemoteNode(a.id()); });
+        Future<?> add =
+            two.submit(
+                () -> {
+                  arrive(go);
+                  return connect(a, b);
+                });
+        Future<?> remove =
+            two.submit(
+                () -> {
+                  arrive(go);
+                  b.removeRemoteNode(a.id());
+                });
         remove.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         try {
           add.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -272,7 +310,8 @@ public abstract class AbstractClusterTest {
             .untilAsserted(
                 () -> {
                   boolean linked = a.remoteNodes().contains(b.id());
-                  assertThat(b.remoteNodes().contains(a.id())).as("round %d: b knows a", r)
+                  assertThat(b.remoteNodes().contains(a.id()))
+                      .as("round %d: b knows a", r)
                       .isEqualTo(linked);
                   assertThat(openLinks(a)).as("round %d: links of a", r).isEqualTo(linked ? 1 : 0);
                   assertThat(openLinks(b)).as("round %d: links of b", r).isEqualTo(linked ? 1 : 0);
@@ -344,8 +383,9 @@ public abstract class AbstractClusterTest {
             ctx -> {
               Spawned child = ctx.spawnMonitored(b.id(), "reporter", pidText(ctx.self()));
               assertThat(child.pid().node()).isEqualTo(b.id());
-              String hello = ctx.receive(WAIT, on(String.class, s -> s.startsWith("hello"), s -> s))
-                  .orElseThrow();
+              String hello =
+                  ctx.receive(WAIT, on(String.class, s -> s.startsWith("hello"), s -> s))
+                      .orElseThrow();
               assertThat(hello).isEqualTo("hello from " + pidText(child.pid()));
               ctx.send(child.pid(), "stop");
               return ctx.receive(WAIT, onDown(child.monitor(), Down::reason)).orElseThrow();
@@ -443,7 +483,8 @@ public abstract class AbstractClusterTest {
   }
 
   @Test
-  @DisplayName("a message to a pid of the peer's current incarnation that no process has is a dead letter there, and the link carries on")
+  @DisplayName(
+      "a message to a pid of the peer's current incarnation that no process has is a dead letter there, and the link carries on")
   void send_unknownPidOfTheCurrentIncarnation_isADeadLetterAtThePeer() throws Exception {
     Node<String> a = node("alpha");
     Node<String> b = node("beta");
@@ -477,7 +518,8 @@ public abstract class AbstractClusterTest {
   }
 
   @Test
-  @DisplayName("a remote spawn with a monitor of a body that ends on its first line reports how it ended")
+  @DisplayName(
+      "a remote spawn with a monitor of a body that ends on its first line reports how it ended")
   void spawnMonitored_remoteBodyEndsAtOnce_reportsNormalOrCrashedNeverNoProcess() throws Exception {
     Node<String> a = node("alpha");
     Node<String> b = node("beta");
@@ -549,7 +591,8 @@ public abstract class AbstractClusterTest {
   }
 
   @Test
-  @DisplayName("a remote spawn waiting for its answer fails with InvalidNodeException when the node dies")
+  @DisplayName(
+      "a remote spawn waiting for its answer fails with InvalidNodeException when the node dies")
   void spawn_peerDiesWhileTheSpawnWaits_failsWithInvalidNodeAtOnce() throws Exception {
     Node<String> a = node("alpha"); // the default request timeout, 5 s
     Node<String> b = node("beta");
@@ -626,7 +669,8 @@ public abstract class AbstractClusterTest {
     Node<String> a = node("alpha");
     NodeId ghost = NodeId.of("ghost", 1);
 
-    assertThatThrownBy(() -> a.send(Pid.of(ghost, 1), "x")).isInstanceOf(InvalidNodeException.class);
+    assertThatThrownBy(() -> a.send(Pid.of(ghost, 1), "x"))
+        .isInstanceOf(InvalidNodeException.class);
     assertThatThrownBy(() -> a.broadcast(ghost, "x")).isInstanceOf(InvalidNodeException.class);
     String failures =
         inProcess(
@@ -667,7 +711,8 @@ public abstract class AbstractClusterTest {
           watching.complete(null);
           List<Down> got = new ArrayList<>();
           Optional<Down> d;
-          while ((d = ctx.receive(Duration.ofMillis(500L * TIME_FACTOR), onDown(x -> x))).isPresent()
+          while ((d = ctx.receive(Duration.ofMillis(500L * TIME_FACTOR), onDown(x -> x)))
+                  .isPresent()
               || got.size() < 2) {
             d.ifPresent(got::add);
           }
@@ -679,7 +724,8 @@ public abstract class AbstractClusterTest {
 
     List<Down> got = notices.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(got).hasSize(2);
-    assertThat(got).allSatisfy(d -> assertThat(d.reason()).isInstanceOf(MonitorReason.NodeDown.class));
+    assertThat(got)
+        .allSatisfy(d -> assertThat(d.reason()).isInstanceOf(MonitorReason.NodeDown.class));
     await().atMost(WAIT).until(() -> downs.get("alpha").size() == 1);
     assertThat(downs.get("alpha").get(0).node()).isEqualTo(b.id());
     assertThat(downs.get("alpha").get(0).cause()).isEqualTo(NodeDownEvent.Cause.PEER_LEFT);
@@ -696,7 +742,9 @@ public abstract class AbstractClusterTest {
 
     a.removeRemoteNode(b.id());
 
-    await().atMost(WAIT).until(() -> downs.get("alpha").size() == 1 && downs.get("beta").size() == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> downs.get("alpha").size() == 1 && downs.get("beta").size() == 1);
     assertThat(downs.get("alpha").get(0).cause()).isEqualTo(NodeDownEvent.Cause.REMOVED);
     assertThat(downs.get("beta").get(0).cause()).isEqualTo(NodeDownEvent.Cause.PEER_LEFT);
     assertThat(a.remoteNodes()).isEmpty();
@@ -712,14 +760,26 @@ public abstract class AbstractClusterTest {
     await().atMost(WAIT).until(() -> b.remoteNodes().contains(a.id()));
     CyclicBarrier go = new CyclicBarrier(2);
     ExecutorService two = Executors.newVirtualThreadPerTaskExecutor();
-    Future<?> ab = two.submit(() -> { arrive(go); a.removeRemoteNode(b.id()); });
-    Future<?> ba = two.submit(() -> { arrive(go); b.removeRemoteNode(a.id()); });
+    Future<?> ab =
+        two.submit(
+            () -> {
+              arrive(go);
+              a.removeRemoteNode(b.id());
+            });
+    Future<?> ba =
+        two.submit(
+            () -> {
+              arrive(go);
+              b.removeRemoteNode(a.id());
+            });
     two.shutdown();
     ab.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     ba.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
     await().atMost(WAIT).until(() -> a.remoteNodes().isEmpty() && b.remoteNodes().isEmpty());
-    await().atMost(WAIT).until(() -> downs.get("alpha").size() == 1 && downs.get("beta").size() == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> downs.get("alpha").size() == 1 && downs.get("beta").size() == 1);
     assertThat(downs.get("alpha").get(0).node()).isEqualTo(b.id());
     assertThat(downs.get("beta").get(0).node()).isEqualTo(a.id());
     // And they can link again.
@@ -765,7 +825,8 @@ public abstract class AbstractClusterTest {
     a.send(oldEcho, "nobody should get this");
     assertThat(a.metrics().deadLetters()).isEqualTo(before + 1);
     MonitorReason reason =
-        inProcess(a, ctx -> ctx.receive(WAIT, onDown(ctx.monitor(oldEcho), Down::reason)).orElseThrow());
+        inProcess(
+            a, ctx -> ctx.receive(WAIT, onDown(ctx.monitor(oldEcho), Down::reason)).orElseThrow());
     assertThat(reason).isInstanceOf(MonitorReason.NoProcess.class);
     assertThat(b2.metrics().deadLetters()).isZero();
   }

@@ -64,7 +64,8 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
   }
 
   @Test
-  @DisplayName("a process spawned linked on another node crashes, and its trapping parent gets the crash")
+  @DisplayName(
+      "a process spawned linked on another node crashes, and its trapping parent gets the crash")
   void spawnLinked_remoteChildCrashes_trappingParentGetsExitWithTheRemoteCrash() throws Exception {
     Node<String> a = node("alpha");
     Node<String> b = node("beta");
@@ -181,9 +182,10 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
             });
     CompletableFuture<MonitorReason> end = a.termination(untrapped); // before it can end
     go.countDown();
-    assertThat(result(end)).isInstanceOfSatisfying(
-        MonitorReason.Exited.class,
-        e -> assertThat(e.cause()).isInstanceOf(MonitorReason.NoProcess.class));
+    assertThat(result(end))
+        .isInstanceOfSatisfying(
+            MonitorReason.Exited.class,
+            e -> assertThat(e.cause()).isInstanceOf(MonitorReason.NoProcess.class));
   }
 
   @Test
@@ -307,7 +309,8 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
   }
 
   @Test
-  @DisplayName("a message to a name registered on another node reaches it; an unknown name is a dead letter there")
+  @DisplayName(
+      "a message to a name registered on another node reaches it; an unknown name is a dead letter there")
   void sendNamed_remoteName_arrivesAndAnUnknownNameIsADeadLetterThere() throws Exception {
     Node<String> a = node("alpha");
     Node<String> b = node("beta");
@@ -354,9 +357,7 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
 
     Throwable t = result(failure); // far before the day-long deadline
     assertThat(t).isInstanceOf(CallException.class);
-    assertThat(((CallException) t).serverReason())
-        .get()
-        .isInstanceOf(MonitorReason.NodeDown.class);
+    assertThat(((CallException) t).serverReason()).get().isInstanceOf(MonitorReason.NodeDown.class);
   }
 
   @Test
@@ -404,7 +405,8 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
   }
 
   @Test
-  @DisplayName("a process that monitors nodes gets node-up and node-down entries, a restart as a new up")
+  @DisplayName(
+      "a process that monitors nodes gets node-up and node-down entries, a restart as a new up")
   void monitorNodes_peerComesUpGoesDownAndRestarts_entriesInOrder() throws Exception {
     Node<String> a = node("alpha");
     CountDownLatch watching = new CountDownLatch(1);
@@ -432,8 +434,8 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
 
     List<Object> got = result(seen);
     assertThat(got.get(0)).isEqualTo(new NodeUpEvent(first));
-    assertThat(got.get(1)).isInstanceOfSatisfying(
-        NodeDownEvent.class, d -> assertThat(d.node()).isEqualTo(first));
+    assertThat(got.get(1))
+        .isInstanceOfSatisfying(NodeDownEvent.class, d -> assertThat(d.node()).isEqualTo(first));
     assertThat(got.get(2)).isEqualTo(new NodeUpEvent(b2.id()));
   }
 
@@ -452,7 +454,8 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
   }
 
   @Test
-  @DisplayName("process groups converge across nodes after a join, and lose a node's members when it goes down")
+  @DisplayName(
+      "process groups converge across nodes after a join, and lose a node's members when it goes down")
   void joinGroup_acrossNodes_convergesAndLosesTheMembersOfANodeThatGoesDown() throws Exception {
     Node<String> a = node("alpha");
     Node<String> b = node("beta");
@@ -465,9 +468,7 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
     Pid onC = groupMember(c, "workers");
 
     for (Node<String> n : List.of(a, b, c)) {
-      await()
-          .atMost(WAIT)
-          .until(() -> n.groupMembers("workers").size() == 3);
+      await().atMost(WAIT).until(() -> n.groupMembers("workers").size() == 3);
       assertThat(n.groupMembers("workers")).containsExactlyInAnyOrder(onA, onB, onC);
     }
 
@@ -543,7 +544,8 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
   }
 
   @Test
-  @DisplayName("a timer's message reaches a process on another node, and a cancelled one never does")
+  @DisplayName(
+      "a timer's message reaches a process on another node, and a cancelled one never does")
   void sendAfter_remoteTarget_arrivesAndACancelledOneDoesNot() throws Exception {
     Node<String> a = node("alpha");
     Node<String> b = node("beta");
@@ -568,7 +570,8 @@ public abstract class AbstractFaultClusterTest extends AbstractClusterTest {
             ctx -> {
               // Long enough that the cancel right after always comes first; "late" fires after it.
               boolean c =
-                  ctx.sendAfter(Duration.ofMillis(200L * TIME_FACTOR), target, "cancelled").cancel();
+                  ctx.sendAfter(Duration.ofMillis(200L * TIME_FACTOR), target, "cancelled")
+                      .cancel();
               ctx.sendAfter(Duration.ofMillis(400L * TIME_FACTOR), target, "late");
               return c;
             });

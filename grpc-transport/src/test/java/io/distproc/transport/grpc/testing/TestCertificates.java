@@ -7,9 +7,9 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +82,8 @@ public final class TestCertificates {
   private Issued issue(String node, boolean loopback) {
     try {
       KeyPair keys = keys();
-      X509v3CertificateBuilder b = builder(new X500Name("CN=" + name), new X500Name("CN=" + node), keys);
+      X509v3CertificateBuilder b =
+          builder(new X500Name("CN=" + name), new X500Name("CN=" + node), keys);
       b.addExtension(
           Extension.subjectAlternativeName,
           false,
