@@ -84,6 +84,7 @@ class FaultFiguresIT {
       Duration killSeen = cluster.awaitNodeDown("gamma", PATIENCE);
       cluster.restart("gamma");
       cluster.awaitClusterFormed(PATIENCE);
+      awaitLinked(remote, "gamma");
       windows.add(new Window("kill gamma", killed, Instant.now(), Set.of("gamma"), false));
       // The restarted node streams to alpha from now on, across the pause and the partition.
       Stream restarted = Streams.start(remote, "gamma", "alpha", 1, 20);
@@ -113,6 +114,7 @@ class FaultFiguresIT {
       cluster.awaitNodeUp("alpha", "delta", PATIENCE);
       long afterPause = crossing.mark();
       cluster.awaitClusterFormed(PATIENCE);
+      awaitLinked(remote, "delta"); // the test JVM asks delta's sink next
       windows.add(new Window("pause delta", paused, Instant.now(), Set.of("delta"), false));
       figures.put(
           "pause delta 10 s: node-down seen by all others after", pauseSeen.toMillis() + " ms");
@@ -283,6 +285,17 @@ class FaultFiguresIT {
   private static Optional<Long> lastFailed(Outcome o, long after, long upTo) {
     NavigableSet<Long> in = o.failed().subSet(after, false, upTo, true);
     return in.isEmpty() ? Optional.empty() : Optional.of(in.last());
+  }
+
+  /**
+   * Waits until the test JVM's own node is linked to {@code name} again after a fault: the
+   * cluster's nodes being linked says nothing of it, and it redials on its own schedule.
+   */
+  private static void awaitLinked(Remote remote, String name) {
+    DistprocCluster.awaitCond(
+        () -> remote.node.remoteNode(name).isPresent(),
+        PATIENCE,
+        () -> "the test JVM's node linked to " + name + " again");
   }
 
   /** Waits until the stream's sink has every number in {@code (after, upTo]}. */
