@@ -350,6 +350,12 @@ public final class NodeConfig {
      * not add to the bound; a peer is never declared down sooner than {@code timeout} after it was
      * last heard. A broken connection is detected at once, without waiting.
      *
+     * <p>Time this node itself was held up does not count as the peer's silence: when its own timer
+     * runs more than two intervals late (a GC pause, a machine starved of CPU), it heard nothing
+     * meanwhile through no fault of the peer's, and the peer is then declared down only once it has
+     * been silent for {@code timeout} of the time this node was running. A pause of this node thus
+     * delays a verdict by the length of the pause, and takes no peer down.
+     *
      * @param interval between heartbeats, positive
      * @param timeout of silence before node-down, at least twice the interval
      * @return this builder

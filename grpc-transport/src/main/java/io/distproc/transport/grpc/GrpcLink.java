@@ -552,13 +552,15 @@ abstract sealed class GrpcLink implements Link permits DialledLink, AcceptedLink
   }
 
   /** The timer found the peer silent for longer than the heartbeat timeout. */
-  private void heartbeatTimedOut(Duration silent, Duration timeout) {
+  private void heartbeatTimedOut(Duration silent, Duration held, Duration timeout) {
     String why =
         "no heartbeat or frame for "
             + silent.toMillis()
             + " ms (timeout "
             + timeout.toMillis()
-            + " ms)";
+            + " ms"
+            + (held.isZero() ? "" : "; this node was held up for " + held.toMillis() + " ms of it")
+            + ")";
     Status status = Status.UNAVAILABLE.withDescription("heartbeat timeout: " + why);
     if (end(NodeDownEvent.Cause.HEARTBEAT_TIMEOUT, why, Outbox.Finish.abort(status), false)) {
       LOG.log(System.Logger.Level.WARNING, () -> this + ": " + why + "; closing the link");

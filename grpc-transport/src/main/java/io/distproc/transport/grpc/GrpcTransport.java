@@ -307,6 +307,11 @@ final class GrpcTransport implements Transport {
     return context.table().links().stream().filter(l -> l.kept() && !l.isEnded()).count();
   }
 
+  /** The timer thread (tests hold it up to stand for a pause of this node). */
+  TimerThread timer() {
+    return context.timer();
+  }
+
   /** The links that are up or coming up (tests and metrics). */
   List<GrpcLink> links() {
     return context.table().links();

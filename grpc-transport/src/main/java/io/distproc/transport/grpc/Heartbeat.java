@@ -36,7 +36,16 @@ import org.jspecify.annotations.Nullable;
  * arrived meanwhile, it re-arms itself for the new `lastHeard + timeout`, otherwise it declares
  * the link dead. Arrivals only store a volatile time, so a busy link costs one timer task per
  * `timeout - interval` or so, never one per ping or frame. A hung peer is thus noticed `timeout`
- * after it last spoke, late only by the timer's scheduling delay (milliseconds). While the
+ * after it last spoke, late only by the timer's scheduling delay (milliseconds).
+ *
+ * Time this node itself was held up does not count against the peer (LocalStalls): when the
+ * timer's own runs (ticks and checks) come more than two intervals apart, this JVM was paused or
+ * starved (GC, CPU), heard nothing meanwhile, and would otherwise take its own pause for the
+ * peer's silence (a flood on a loaded 2-core machine did exactly that). The peer is declared
+ * down once it has been silent for `timeout` of the time this node was running; a long pause of
+ * this node thus delays the verdict by that pause, never more. The same holds on the peer's side
+ * for its own pauses, so a pause of either node alone takes no link down: only silence longer
+ * than the timeout while the observer runs does. While the
  * fault seam says the node is paused (tests), the check re-arms every interval and declares
  * nothing. A link that is closing keeps pinging until its frame stream has ended, so that the
  * peer, still reading the flushed frames, does not take the flush for a hang; its liveness check
@@ -56,8 +65,11 @@ final class Heartbeat {
 
   /** Told when the peer has been silent for longer than the timeout. */
   interface Silence {
-    /** The peer said nothing for {@code silent}, longer than {@code timeout}. Timer thread. */
-    void timedOut(Duration silent, Duration timeout);
+    /**
+     * The peer said nothing for {@code silent}, of which this node was held up for {@code held}
+     * (not counted), and the rest is longer than {@code timeout}. Timer thread.
+     */
+    void timedOut(Duration silent, Duration held, Duration timeout);
   }
 
   private final Object link; // names the link in logs (its toString)
@@ -74,6 +86,7 @@ final class Heartbeat {
   private @Nullable ScheduledFuture<?> ticks;
   private @Nullable ScheduledFuture<?> check;
   private boolean stopped;
+  private final LocalStalls stalls;
   private final Runnable checkTask = this::checkSilence;
 
   // Written by gRPC's inbound callbacks, read by the timer thread.
@@ -103,6 +116,7 @@ final class Heartbeat {
     this.silence = silence;
     this.intervalNanos = interval.toNanos();
     this.timeoutNanos = timeout.toNanos();
+    this.stalls = new LocalStalls(intervalNanos, 2 * timeoutNanos);
   }
 
   /** Records that something arrived from the peer at {@code nanos}. Any thread. */
@@ -127,6 +141,7 @@ final class Heartbeat {
     timer.execute(
         () -> {
           if (!stopped && ticks == null) {
+            stalls.ran(System.nanoTime());
             ticks =
                 timer
                     .executor()
@@ -148,6 +163,7 @@ final class Heartbeat {
       return;
     }
     long now = System.nanoTime();
+    stalls.ran(now);
     try {
       if (faults.paused()) {
         armCheck(now + intervalNanos);
@@ -155,11 +171,14 @@ final class Heartbeat {
       }
       long heard = lastHeard;
       long silent = now - heard;
-      if (silent >= timeoutNanos) {
-        silence.timedOut(Duration.ofNanos(silent), Duration.ofNanos(timeoutNanos));
+      long held = stalls.within(heard, now);
+      long peerSilent = silent - held;
+      if (peerSilent >= timeoutNanos) {
+        silence.timedOut(
+            Duration.ofNanos(silent), Duration.ofNanos(held), Duration.ofNanos(timeoutNanos));
         return;
       }
-      armCheck(heard + timeoutNanos);
+      armCheck(now + timeoutNanos - peerSilent);
     } catch (RejectedExecutionException e) {
       LOG.log(System.Logger.Level.DEBUG, () -> link + ": liveness check ended: timer stopped");
     } catch (RuntimeException e) {
@@ -259,10 +278,11 @@ final class Heartbeat {
   }
 
   private void tick() {
+    long now = System.nanoTime();
+    stalls.ran(now);
     if (stopped || faults.paused()) {
       return;
     }
-    long now = System.nanoTime();
     CallStreamObserver<HeartbeatFrame> o = out;
     if (o == null || !o.isReady()) {
       return;

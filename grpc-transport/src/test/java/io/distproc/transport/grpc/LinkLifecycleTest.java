@@ -11,6 +11,7 @@ import io.distproc.runtime.internal.Link;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -236,6 +237,97 @@ class LinkLifecycleTest {
     assertThat(Duration.ofNanos(down.atNanos() - link.lastHeard()))
         .isGreaterThanOrEqualTo(timeout)
         .isLessThanOrEqualTo(timeout.plus(DETECTION_SLACK));
+  }
+
+  @Test
+  void heartbeats_thisNodeHeldUpLongerThanTheTimeout_doesNotTakeItsOwnPauseForThePeersSilence()
+      throws InterruptedException {
+    Duration interval = Duration.ofMillis(50);
+    Duration timeout = Duration.ofMillis(400);
+    TestNodes.Node alpha = nodes.start("alpha", c -> c.heartbeat(interval, timeout));
+    // Beta's own verdict is not under test: alpha sends it nothing while held up.
+    TestNodes.Node beta = nodes.start("beta", c -> c.heartbeat(interval, Duration.ofSeconds(30)));
+    GrpcLink link = (GrpcLink) alpha.dial(beta);
+    acceptedOn(beta);
+    within(Duration.ofSeconds(5)).until(() -> link.heartbeatRoundTrip().isPresent());
+
+    // A pause of alpha's whole JVM, as a GC pause or a starved machine makes it: alpha's timer
+    // does not run, and alpha hears nothing (beta, paused, sends nothing).
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    alpha
+        .transport()
+        .timer()
+        .execute(
+            () -> {
+              holding.countDown();
+              awaitQuietly(release);
+            });
+    holding.await();
+    beta.faults().pause(true);
+    within(Duration.ofSeconds(10))
+        .until(() -> System.nanoTime() - link.lastHeard() >= timeout.multipliedBy(3).toNanos());
+    // Alpha runs again, its liveness check long overdue; beta answers again at once.
+    release.countDown();
+    beta.faults().pause(false);
+    long released = System.nanoTime();
+
+    // The check must not count alpha's own pause as beta's silence: beta has a timeout from now.
+    within(Duration.ofSeconds(5))
+        .during(timeout.multipliedBy(2))
+        .until(() -> alpha.handler().downOf(link).isEmpty());
+    assertThat(link.lastHeard()).as("beta heard again after the pause").isGreaterThan(released);
+  }
+
+  @Test
+  void heartbeats_thisNodeHeldUpAndThePeerStaysSilent_declaredDownATimeoutAfterThisNodeRunsAgain()
+      throws InterruptedException {
+    Duration interval = Duration.ofMillis(50);
+    Duration timeout = Duration.ofMillis(400);
+    TestNodes.Node alpha = nodes.start("alpha", c -> c.heartbeat(interval, timeout));
+    TestNodes.Node beta = nodes.start("beta", c -> c.heartbeat(interval, Duration.ofSeconds(30)));
+    GrpcLink link = (GrpcLink) alpha.dial(beta);
+    acceptedOn(beta);
+    within(Duration.ofSeconds(5)).until(() -> link.heartbeatRoundTrip().isPresent());
+
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    alpha
+        .transport()
+        .timer()
+        .execute(
+            () -> {
+              holding.countDown();
+              awaitQuietly(release);
+            });
+    holding.await();
+    beta.faults().pause(true);
+    try {
+      within(Duration.ofSeconds(10))
+          .until(() -> System.nanoTime() - link.lastHeard() >= timeout.multipliedBy(3).toNanos());
+      release.countDown();
+      long released = System.nanoTime();
+
+      // Beta stays silent while alpha runs: the pause delays the verdict, it does not cancel it.
+      within(Duration.ofSeconds(10)).until(() -> alpha.handler().downOf(link).isPresent());
+      RecordingHandler.Down down = alpha.handler().downOf(link).orElseThrow();
+      assertThat(down.cause()).isEqualTo(Cause.HEARTBEAT_TIMEOUT);
+      assertThat(down.detail()).contains("timeout 400 ms").contains("this node was held up for ");
+      assertThat(Duration.ofNanos(down.atNanos() - released))
+          .as("from the end of alpha's pause to the verdict")
+          .isGreaterThanOrEqualTo(timeout.minus(interval.multipliedBy(2)))
+          .isLessThanOrEqualTo(timeout.plus(DETECTION_SLACK));
+    } finally {
+      beta.faults().pause(false);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
