@@ -22,6 +22,7 @@ import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.SupervisorStrategy;
 import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.pattern.Patterns;
+import org.jspecify.annotations.Nullable;
 
 /**
  * W10 on Pekko, the fault layer: the restarts of a OneForOneStrategy's child that is made to crash,
@@ -165,13 +166,16 @@ final class PekkoFault {
    * and ignore the other's Terminated.
    */
   static final class PairMember extends AbstractActor {
-    private final ActorRef partner;
+    private final @Nullable ActorRef partner;
     private final CountDownLatch ready;
     private final CountDownLatch[] step;
     private final CountDownLatch ended;
 
     PairMember(
-        ActorRef partner, CountDownLatch ready, CountDownLatch[] step, CountDownLatch ended) {
+        @Nullable ActorRef partner,
+        CountDownLatch ready,
+        CountDownLatch[] step,
+        CountDownLatch ended) {
       this.partner = partner;
       this.ready = ready;
       this.step = step;
@@ -191,12 +195,13 @@ final class PekkoFault {
     @Override
     public Receive createReceive() {
       return receiveBuilder()
-          .matchEquals(W10.NOP, m -> partner.tell(W10.HELLO, getSelf()))
+          .matchEquals(W10.NOP, m -> partner().tell(W10.HELLO, getSelf()))
           .matchEquals(
               W10.WATCH,
               m -> {
-                getContext().watch(partner);
-                partner.tell(W10.HELLO_WATCH, getSelf());
+                ActorRef first = partner();
+                getContext().watch(first);
+                first.tell(W10.HELLO_WATCH, getSelf());
               })
           .matchEquals(W10.HELLO, m -> getSender().tell(W10.ACK, getSelf()))
           .matchEquals(
@@ -209,6 +214,17 @@ final class PekkoFault {
           .matchEquals(W10.GO, m -> getContext().stop(getSelf()))
           .match(Terminated.class, t -> {})
           .build();
+    }
+
+    /**
+     * The first actor of the pair: only the second knows it, and only the second is sent NOP and
+     * WATCH.
+     */
+    private ActorRef partner() {
+      if (partner == null) {
+        throw new IllegalStateException("NOP and WATCH go to the second actor of a pair");
+      }
+      return partner;
     }
   }
 

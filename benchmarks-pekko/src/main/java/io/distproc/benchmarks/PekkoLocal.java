@@ -19,6 +19,7 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.pattern.Patterns;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local workloads on Pekko, each on a local actor system with the default dispatcher: W1 (spawn
@@ -95,11 +96,11 @@ final class PekkoLocal {
   /**
    * Actors that each wait for one message, then stop: W1's, and W8's idle population. Children of
    * one parent actor with one shared {@code Props}, as W1 defines it; their refs are kept in an
-   * array, which W1's heap per actor includes.
+   * array, which W1's heap per actor includes, each dropped once its actor is sent its message.
    */
   static final class Waiters implements Scaling.Population {
     private final ActorRef spawner;
-    private final ActorRef[] refs;
+    private final @Nullable ActorRef[] refs;
     private final CountDownLatch ended;
 
     private Waiters(ActorRef spawner, ActorRef[] refs, CountDownLatch ended) {
@@ -147,7 +148,11 @@ final class PekkoLocal {
     /** Sends each its message, dropping its ref, and waits until all have stopped. */
     void sendEach() throws InterruptedException {
       for (int i = 0; i < refs.length; i++) {
-        refs[i].tell("go", ActorRef.noSender());
+        ActorRef ref = refs[i];
+        if (ref == null) {
+          throw new IllegalStateException("the waiting actors were sent their messages already");
+        }
+        ref.tell("go", ActorRef.noSender());
         refs[i] = null;
       }
       await(ended, "waiting actors to stop");
@@ -176,7 +181,7 @@ final class PekkoLocal {
     }
   }
 
-  private static void w1Once(ActorSystem system, int n, Bench.Runs r) throws Exception {
+  private static void w1Once(ActorSystem system, int n, Bench.@Nullable Runs r) throws Exception {
     long base = r == null ? 0 : heapAfterFullGc();
     long t0 = System.nanoTime();
     Waiters waiters = Waiters.spawn(system, n);

@@ -28,6 +28,7 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.pattern.Patterns;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The remote workloads on Pekko, between this JVM's actor system and node B's in a JVM of its own
@@ -126,7 +127,8 @@ final class PekkoRemote {
   }
 
   private static void w4Once(
-      ActorSystem system, ActorRef sink, int n, boolean windowed, Bench.Runs r) throws Exception {
+      ActorSystem system, ActorRef sink, int n, boolean windowed, Bench.@Nullable Runs r)
+      throws Exception {
     int ackEvery = windowed ? Bench.W4_ACK_EVERY : 0;
     Patterns.ask(sink, "reset " + n + " " + ackEvery, Duration.ofSeconds(30))
         .toCompletableFuture()
@@ -208,7 +210,7 @@ final class PekkoRemote {
     }
   }
 
-  private static void w5Once(ActorSystem system, ActorRef echo, int n, Bench.Runs r)
+  private static void w5Once(ActorSystem system, ActorRef echo, int n, Bench.@Nullable Runs r)
       throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
     ActorRef pinger =

@@ -20,6 +20,7 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.pattern.Patterns;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scaling workloads on Pekko ({@link Scaling} has their procedure), run by {@link
@@ -107,7 +108,7 @@ final class PekkoScaling {
     private final ActorRef coordinator;
     private final long n;
     private final String target;
-    private ActorRef sink;
+    private @Nullable ActorRef sink;
 
     Streamer(ActorRef coordinator, long n, String target) {
       this.coordinator = coordinator;
@@ -131,18 +132,23 @@ final class PekkoScaling {
               })
           .matchEquals(
               "go",
-              m ->
-                  getContext()
-                      .actorOf(
-                          Props.create(
-                              ThroughputSender.class,
-                              () ->
-                                  new ThroughputSender(
-                                      sink,
-                                      n,
-                                      true,
-                                      nanos -> coordinator.tell(nanos, ActorRef.noSender()))))
-                      .tell("start", getSelf()))
+              m -> {
+                ActorRef to = sink;
+                if (to == null) {
+                  throw new IllegalStateException("go before " + target + " answered with a sink");
+                }
+                getContext()
+                    .actorOf(
+                        Props.create(
+                            ThroughputSender.class,
+                            () ->
+                                new ThroughputSender(
+                                    to,
+                                    n,
+                                    true,
+                                    nanos -> coordinator.tell(nanos, ActorRef.noSender()))))
+                    .tell("start", getSelf());
+              })
           .build();
     }
   }

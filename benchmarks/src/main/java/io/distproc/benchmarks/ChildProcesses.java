@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OS processes the {@link Driver} started, and those they named on their {@code CHILD} lines:
@@ -22,7 +23,7 @@ final class ChildProcesses {
    * this driver is killed: Erlang's node B runs in a session of its own (the VM starts every port
    * program with setsid), out of reach of a signal to the driver's process group.
    */
-  private static Path pidFile;
+  private static @Nullable Path pidFile;
 
   /** From now on writes the pids to {@code file}, beginning with those tracked so far. */
   static void writeTo(Path file) {

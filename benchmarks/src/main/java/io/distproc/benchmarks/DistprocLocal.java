@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local workloads on distproc, each on one node with no distribution: W1 (spawn waiting
@@ -48,7 +49,7 @@ final class DistprocLocal {
     }
   }
 
-  private static void w1Once(Node<Object> node, int n, Runs r) throws Exception {
+  private static void w1Once(Node<Object> node, int n, @Nullable Runs r) throws Exception {
     long base = r == null ? 0 : heapAfterFullGc();
     long t0 = System.nanoTime();
     Waiters waiters = Waiters.spawn(node, n);
@@ -70,12 +71,12 @@ final class DistprocLocal {
   /**
    * Processes that each wait in a receive for one message, then end: W1's, and W8's idle
    * population. One parent process spawns them all, as W1 defines it; their pids are kept in an
-   * array, which W1's heap per process includes.
+   * array, which W1's heap per process includes, each dropped once its process is sent its message.
    */
   static final class Waiters implements Scaling.Population {
     private final Node<Object> node;
     private final long before;
-    private final Pid[] pids;
+    private final @Nullable Pid[] pids;
     private final CountDownLatch ended;
 
     private Waiters(Node<Object> node, long before, Pid[] pids, CountDownLatch ended) {
@@ -129,7 +130,11 @@ final class DistprocLocal {
     @Override
     public void release() throws InterruptedException {
       for (int i = 0; i < pids.length; i++) {
-        node.send(pids[i], "go");
+        Pid pid = pids[i];
+        if (pid == null) {
+          throw new IllegalStateException("the waiting processes were released already");
+        }
+        node.send(pid, "go");
         pids[i] = null;
       }
       await(ended, "waiting processes to end");
@@ -217,8 +222,8 @@ final class DistprocLocal {
 
   /** One token at a time, from one thread to another, with the mailbox's spin-then-park wait. */
   private static final class Slot {
-    private final AtomicReference<Object> item = new AtomicReference<>();
-    private volatile Thread waiter;
+    private final AtomicReference<@Nullable Object> item = new AtomicReference<>();
+    private volatile @Nullable Thread waiter;
 
     void put(Object token) {
       item.set(token);

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The remote workloads on distproc, between this JVM's node A and a node B in a JVM of its own
@@ -67,7 +68,7 @@ final class DistprocRemote {
     }
   }
 
-  private static void w4Once(Node<Object> a, NodeId b, int n, boolean windowed, Runs r)
+  private static void w4Once(Node<Object> a, NodeId b, int n, boolean windowed, @Nullable Runs r)
       throws Exception {
     heapAfterFullGc(); // the sender's peak heap is measured from a clean start
     CompletableFuture<Long> done = new CompletableFuture<>();
@@ -132,7 +133,7 @@ final class DistprocRemote {
     }
   }
 
-  private static void w5Once(Node<Object> a, NodeId b, int n, Runs r) throws Exception {
+  private static void w5Once(Node<Object> a, NodeId b, int n, @Nullable Runs r) throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
     a.spawn(
         ctx -> {

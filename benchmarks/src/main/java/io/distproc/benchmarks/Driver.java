@@ -101,6 +101,10 @@ public final class Driver {
     }
     Mode mode = mode(opts.getOrDefault("mode", "quick"));
     Path out = Path.of(opts.getOrDefault("out", "benchmarks/target")).toAbsolutePath();
+    Path workDir = out.getParent();
+    if (workDir == null) {
+      throw new IllegalArgumentException("--out needs a parent directory to run the workloads in");
+    }
     Path logs = out.resolve("bench-logs");
     Files.createDirectories(logs);
     ChildProcesses.writeTo(out.resolve("bench.pids"));
@@ -179,7 +183,7 @@ public final class Driver {
         continue;
       }
       for (Side side : sides) {
-        Outcome o = runOne(side, w, mode, out.getParent(), logs);
+        Outcome o = runOne(side, w, mode, workDir, logs);
         all.computeIfAbsent(side.name(), k -> new LinkedHashMap<>()).put(w, o);
         System.out.printf("bench: %s %s: %s in %.0f s%n", w, side.name(), o.status, o.seconds);
         failed |= !o.status.equals("ok");

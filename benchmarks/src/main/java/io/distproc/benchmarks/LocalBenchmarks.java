@@ -10,6 +10,7 @@ import io.distproc.Pid;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,7 +43,8 @@ public class LocalBenchmarks {
   static final int SENDERS = 4;
   static final int PER_SENDER = 250_000;
 
-  private Node<Object> node;
+  /** Started by {@link #start()}, which JMH runs after it has created the state. */
+  private @Nullable Node<Object> node;
 
   /** JMH creates the state. */
   public LocalBenchmarks() {}
@@ -56,7 +58,15 @@ public class LocalBenchmarks {
   /** Stops the node. */
   @TearDown(Level.Trial)
   public void stop() {
-    node.close();
+    node().close();
+  }
+
+  private Node<Object> node() {
+    Node<Object> n = node;
+    if (n == null) {
+      throw new IllegalStateException("no node: JMH has not run start()");
+    }
+    return n;
   }
 
   /**
@@ -67,6 +77,7 @@ public class LocalBenchmarks {
   @Benchmark
   @OperationsPerInvocation(SPAWNS)
   public void w1SpawnWaitEnd() throws Exception {
+    Node<Object> node = node();
     CountDownLatch done = new CountDownLatch(SPAWNS);
     Pid[] pids = new Pid[SPAWNS];
     for (int i = 0; i < SPAWNS; i++) {
@@ -91,6 +102,7 @@ public class LocalBenchmarks {
   @Benchmark
   @OperationsPerInvocation(ROUND_TRIPS)
   public void w2PingPong() throws Exception {
+    Node<Object> node = node();
     CompletableFuture<Void> done = new CompletableFuture<>();
     Pid ponger =
         node.spawn(
@@ -123,6 +135,7 @@ public class LocalBenchmarks {
   @Benchmark
   @OperationsPerInvocation(SENDERS * PER_SENDER)
   public void w3FanIn() throws Exception {
+    Node<Object> node = node();
     CompletableFuture<Void> done = new CompletableFuture<>();
     Pid receiver =
         node.spawn(

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoublePredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The table the {@link Driver} prints: its rows (each a metric with each side's result key, its
@@ -30,33 +31,33 @@ final class Report {
   record Row(
       String workload,
       String what,
-      String distprocKey,
-      String pekkoKey,
-      String erlangKey,
+      @Nullable String distprocKey,
+      @Nullable String pekkoKey,
+      @Nullable String erlangKey,
       String unit,
       boolean higherIsBetter,
-      String target,
-      DoublePredicate met,
+      @Nullable String target,
+      @Nullable DoublePredicate met,
       double resolution) {
     Row(
         String workload,
         String what,
-        String distprocKey,
-        String pekkoKey,
-        String erlangKey,
+        @Nullable String distprocKey,
+        @Nullable String pekkoKey,
+        @Nullable String erlangKey,
         String unit,
         boolean higherIsBetter,
-        String target,
-        DoublePredicate met) {
+        @Nullable String target,
+        @Nullable DoublePredicate met) {
       this(workload, what, distprocKey, pekkoKey, erlangKey, unit, higherIsBetter, target, met, 0);
     }
 
     /** distproc's value is there but below the resolution: no ratio. */
-    boolean belowResolution(Double distproc) {
+    boolean belowResolution(@Nullable Double distproc) {
       return distproc != null && resolution > 0 && distproc < resolution;
     }
 
-    String key(String side) {
+    @Nullable String key(String side) {
       return switch (side) {
         case "distproc" -> distprocKey;
         case "pekko" -> pekkoKey;
@@ -66,11 +67,12 @@ final class Report {
     }
   }
 
-  private static Outcome outcome(Map<String, Map<String, Outcome>> all, String side, String w) {
+  private static @Nullable Outcome outcome(
+      Map<String, Map<String, Outcome>> all, String side, String w) {
     return all.getOrDefault(side, Map.of()).get(w);
   }
 
-  static Double value(Map<String, Map<String, Outcome>> all, String side, Row row) {
+  static @Nullable Double value(Map<String, Map<String, Outcome>> all, String side, Row row) {
     Outcome o = outcome(all, side, row.workload());
     String key = row.key(side);
     return o == null || key == null ? null : o.results.get(key);
@@ -80,7 +82,7 @@ final class Report {
    * The peer with the better value on a row (Pekko or Erlang, whichever is better in the row's
    * direction), or null if neither has a value.
    */
-  static String bestPeer(Row row, Map<String, Map<String, Outcome>> all) {
+  static @Nullable String bestPeer(Row row, Map<String, Map<String, Outcome>> all) {
     String best = null;
     double bv = 0;
     for (String peer : List.of("pekko", "erlang")) {
@@ -94,13 +96,13 @@ final class Report {
   }
 
   /** distproc against the best peer, > 1 when distproc is better; null without both values. */
-  static Double ratio(Row row, Map<String, Map<String, Outcome>> all) {
+  static @Nullable Double ratio(Row row, Map<String, Map<String, Outcome>> all) {
     Double dv = value(all, "distproc", row);
     String peer = bestPeer(row, all);
-    if (dv == null || dv <= 0 || peer == null || row.belowResolution(dv)) {
+    Double pv = peer == null ? null : value(all, peer, row);
+    if (dv == null || dv <= 0 || pv == null || row.belowResolution(dv)) {
       return null;
     }
-    double pv = value(all, peer, row);
     return row.higherIsBetter() ? dv / pv : pv / dv;
   }
 
@@ -201,13 +203,13 @@ final class Report {
     return t.toString();
   }
 
-  private static String busy(Outcome o) {
+  private static String busy(@Nullable Outcome o) {
     return o == null || Double.isNaN(o.busyBefore)
         ? "-"
         : String.format(Locale.ROOT, "%.0f %%", 100 * o.busyBefore);
   }
 
-  private static String cell(Outcome o, String key) {
+  private static String cell(@Nullable Outcome o, @Nullable String key) {
     if (o == null) {
       return "";
     }

@@ -12,6 +12,7 @@ import io.distproc.benchmarks.Report.Row;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The results file the {@link Driver} writes: the run's settings, the table's rows with their three
@@ -121,7 +122,7 @@ final class ReportJson {
     return j.toString();
   }
 
-  private static String num(Double v) {
+  private static String num(@Nullable Double v) {
     return v == null || v.isNaN() || v.isInfinite() ? "null" : Bench.fmt(v);
   }
 

@@ -7,6 +7,7 @@ import static io.distproc.benchmarks.Bench.result;
 import static io.distproc.benchmarks.Bench.scaled;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scaling workloads' procedure, the same on both Java sides, which supply the processes
@@ -73,7 +74,7 @@ final class Scaling {
     r.print();
   }
 
-  private static void w8Once(Local side, int idle, int trips, int perSender, Bench.Runs r)
+  private static void w8Once(Local side, int idle, int trips, int perSender, Bench.@Nullable Runs r)
       throws Exception {
     side.settle().run();
     long emptyHeap = Bench.heapAfterOneFullGc();
@@ -155,7 +156,7 @@ final class Scaling {
     r.print();
   }
 
-  private static void w9Once(Mesh mesh, int n, Bench.Runs r) throws Exception {
+  private static void w9Once(Mesh mesh, int n, Bench.@Nullable Runs r) throws Exception {
     heapAfterFullGc(); // this node's peak heap is measured from a clean start, as W4's sender's
     try (Bench.HeapSampler heap = new Bench.HeapSampler()) {
       long[] nanos = mesh.stream().run(n);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the {@link Driver} launches a side's workload processes: the command line of a JVM side
@@ -39,7 +40,8 @@ final class Sides {
    * One side: its name, the command that runs a workload (followed by {@code run W SCALE RUNS}),
    * the environment it adds, and why it cannot run (null when it can).
    */
-  record Side(String name, List<String> command, Map<String, String> env, String problem) {}
+  record Side(
+      String name, List<String> command, Map<String, String> env, @Nullable String problem) {}
 
   static Side javaSide(String name, List<String> flags, String classPath, String mainClass) {
     List<String> cmd = new ArrayList<>();
@@ -94,7 +96,7 @@ final class Sides {
   }
 
   /** Compiles the Erlang side's sources into ebin; null, or what went wrong. */
-  private static String compileErlang(Path dir, Path ebin, String erlc, Path log)
+  private static @Nullable String compileErlang(Path dir, Path ebin, String erlc, Path log)
       throws IOException, InterruptedException {
     Files.createDirectories(ebin);
     List<String> cmd = new ArrayList<>(List.of(erlc, "-Wall", "-o", ebin.toString()));
@@ -127,8 +129,8 @@ final class Sides {
    * stopped with the rest), bound to 127.0.0.1 by ERL_EPMD_ADDRESS; null once it answers a NAMES
    * request, or what went wrong.
    */
-  private static String startEpmd(String epmd, int port, Map<String, String> env, Path log)
-      throws InterruptedException {
+  private static @Nullable String startEpmd(
+      String epmd, int port, Map<String, String> env, Path log) throws InterruptedException {
     java.lang.Process p;
     try {
       ProcessBuilder pb =
