@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,6 +70,9 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
   private volatile Transport transport;
 
   private final AtomicBoolean closing = new AtomicBoolean();
+
+  /** Counted down once the first close has closed the transport. */
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   /**
    * The exit signals of this node. Set once by start(), before the transport starts, so every
@@ -433,19 +437,47 @@ final class ClusterRemoting<M> implements Remoting<M>, LinkHandler {
     return peer != null ? peer.link.roundTrip() : Optional.empty();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A second caller waits until the first has closed the transport, so that whoever counts on
+   * the links being closed (the node's termination, and with it a JVM that exits after {@code
+   * close}) does not find them still saying goodbye. The wait is bounded by the transport's own
+   * bounded close, and not interrupted.
+   */
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
+      awaitClosed();
       return;
     }
-    peers.close();
-    SeedDialer dialer = seeds;
-    if (dialer != null) {
-      dialer.close();
+    try {
+      peers.close();
+      SeedDialer dialer = seeds;
+      if (dialer != null) {
+        dialer.close();
+      }
+      Transport t = transport;
+      if (t != null) {
+        t.close();
+      }
+    } finally {
+      closed.countDown();
     }
-    Transport t = transport;
-    if (t != null) {
-      t.close();
+  }
+
+  private void awaitClosed() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        closed.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // a process being stopped ends here: it still waits for the links
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -11,7 +11,9 @@ import static io.distproc.runtime.TestSupport.spawnForResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
+import io.distproc.Behaviours;
 import io.distproc.Codec;
 import io.distproc.Down;
 import io.distproc.InitMoreThanOnceException;
@@ -25,6 +27,11 @@ import io.distproc.NodeConfig;
 import io.distproc.NodeId;
 import io.distproc.Pid;
 import io.distproc.ProcessInterruptedException;
+import io.distproc.runtime.internal.Link;
+import io.distproc.runtime.internal.Transport;
+import io.distproc.spi.NodeStart;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,6 +239,72 @@ class NodeLifecycleTest {
       release.countDown();
 
       assertThat(get(awaited)).isTrue();
+    }
+  }
+
+  /**
+   * A demo member once exited with its goodbye unsent: the node's last process ended as close()
+   * began, that process's thread closed the transport, and close() found the links "already
+   * closing" and returned. The JVM then exited under the goodbye, and the peer saw the connection
+   * lost instead of the node leaving.
+   */
+  @Test
+  void close_whileAnotherThreadClosesTheTransport_returnsOnlyOnceTheTransportHasClosed()
+      throws Exception {
+    HeldClose transport = new HeldClose();
+    Node<String> node =
+        NodeImpl.start(
+            new NodeStart<>(
+                NodeConfig.remote("held").bind("127.0.0.1", 0).plaintext().build(),
+                Codec.utf8(),
+                Behaviours.none(),
+                List.of(),
+                Optional.empty()),
+            (config, self, handler) -> transport);
+    Thread first = Thread.ofPlatform().start(node::shutdown); // no process: it closes the links
+    try {
+      pass(transport.entered);
+      Thread second = Thread.ofPlatform().start(node::close);
+      await()
+          .atMost(WAIT)
+          .until(() -> !second.isAlive() || second.getState() == Thread.State.WAITING);
+
+      assertThat(second.isAlive()).as("close() returned while the links were closing").isTrue();
+      assertThat(node.isTerminated()).isFalse();
+
+      transport.release.countDown();
+      second.join(WAIT.toMillis());
+      assertThat(second.isAlive()).isFalse();
+      assertThat(node.isTerminated()).isTrue();
+    } finally {
+      transport.release.countDown();
+      first.join(WAIT.toMillis());
+    }
+  }
+
+  /** A transport whose close() holds until released. */
+  private static final class HeldClose implements Transport {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public InetSocketAddress boundAddress() {
+      return new InetSocketAddress("127.0.0.1", 1);
+    }
+
+    @Override
+    public CompletableFuture<Link> connect(String host, int port, Optional<String> expectedName) {
+      return CompletableFuture.failedFuture(new ConnectException("no network here"));
+    }
+
+    @Override
+    public void close() {
+      entered.countDown();
+      try {
+        pass(release);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
