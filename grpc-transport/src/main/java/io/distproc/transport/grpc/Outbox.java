@@ -133,6 +133,13 @@ final class Outbox {
   /** Cleared once by {@link #stopAccepting()}; read by senders. */
   private volatile boolean accepting = true;
 
+  /**
+   * Senders inside {@link #send}: a sender that found the outbox accepting may queue its frame
+   * after the writer last looked at the queue, so a flushing finish waits until none is left (the
+   * last one out signals the writer).
+   */
+  private final AtomicInteger sending = new AtomicInteger();
+
   /** Set once by {@link #open()} when the handshake is done; read by the writer. */
   private volatile boolean open;
 
@@ -205,22 +212,29 @@ final class Outbox {
    * @return {@code false} if the link stopped accepting frames and this one was dropped
    */
   boolean send(Frame frame) {
-    if (!accepting) {
-      return false;
-    }
-    long bytes = FrameCodec.payloadBytes(frame);
-    if (bytes > 0 && !reserve(bytes)) {
-      return false;
-    }
-    queue.add(frame);
-    if (wip.getAndIncrement() == 0) {
-      if (System.nanoTime() - lastDrained > IDLE_NANOS) {
-        drainLoop(); // an isolated frame on an idle link: written now, by its sender
-      } else {
-        startWriter();
+    sending.incrementAndGet();
+    try {
+      if (!accepting) {
+        return false;
+      }
+      long bytes = FrameCodec.payloadBytes(frame);
+      if (bytes > 0 && !reserve(bytes)) {
+        return false;
+      }
+      queue.add(frame);
+      if (wip.getAndIncrement() == 0) {
+        if (System.nanoTime() - lastDrained > IDLE_NANOS) {
+          drainLoop(); // an isolated frame on an idle link: written now, by its sender
+        } else {
+          startWriter();
+        }
+      }
+      return true;
+    } finally {
+      if (sending.decrementAndGet() == 0 && !accepting) {
+        signal(); // a flushing finish may have waited for this sender's frame
       }
     }
-    return true;
   }
 
   /** Stops taking frames and wakes every blocked sender; their frames are dropped. */
@@ -433,7 +447,7 @@ final class Outbox {
         }
       }
     }
-    if (end != null && (!open || (queue.isEmpty() && chunkSource == null))) {
+    if (end != null && (!open || (queue.isEmpty() && chunkSource == null && sending.get() == 0))) {
       finishNow(s, end);
     }
   }
