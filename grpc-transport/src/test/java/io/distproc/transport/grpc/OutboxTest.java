@@ -1,5 +1,7 @@
 package io.distproc.transport.grpc;
 
+import static io.distproc.transport.grpc.TestNodes.scaled;
+import static io.distproc.transport.grpc.TestNodes.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.distproc.NodeId;
@@ -7,6 +9,7 @@ import io.distproc.Pid;
 import io.distproc.runtime.internal.Frame;
 import io.grpc.stub.ClientCallStreamObserver;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The outbox's end, on a stream that records what it is given. */
 class OutboxTest {
   private static final Pid TO = Pid.of(NodeId.of("beta", 1), 1);
+  private static final Duration WAIT = scaled(Duration.ofSeconds(10));
 
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -49,18 +53,18 @@ class OutboxTest {
           List.of(
               executor.submit(() -> sendAll(outbox, started)),
               executor.submit(() -> sendAll(outbox, started)));
-      while (started.get() < 200) {
-        Thread.onSpinWait();
-      }
+      within(Duration.ofSeconds(10)).until(() -> started.get() >= 200);
 
       outbox.stopAccepting();
       outbox.finish(Outbox.Finish.flushThen(null));
 
       int accepted = 0;
       for (Future<Integer> sender : senders) {
-        accepted += sender.get(10, TimeUnit.SECONDS);
+        accepted += sender.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       }
-      assertThat(finished.await(10, TimeUnit.SECONDS)).as("the stream ended").isTrue();
+      assertThat(finished.await(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+          .as("the stream ended")
+          .isTrue();
       assertThat(stream.completed).isTrue();
       assertThat(stream.frames.get()).as("frames written in round " + round).isEqualTo(accepted);
     }
