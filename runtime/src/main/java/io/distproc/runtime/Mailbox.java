@@ -73,6 +73,9 @@ final class Mailbox {
   private static final int MAX_SPINS =
       Math.max(MIN_SPINS, Integer.getInteger("distproc.mailbox.maxSpins", 2048));
 
+  /** How many times {@link #depth()} re-reads a head that the owner keeps moving. */
+  static final int SETTLE_TRIES = 1 << 16;
+
   /** Returned by {@link #select} when the deadline passed with no match. */
   static final Object TIMEOUT = new Object();
 
@@ -458,20 +461,28 @@ final class Mailbox {
    * a snapshot that may be a little stale, and costs a walk of the unread entries, so it is for
    * metrics, not for the hot path. An entry the consumer is examining still counts, so a waiting
    * entry is never missed; for the instant between its stashing and the head's publication it may
-   * count once more.
+   * count once more. Only an owner that stashes more than {@value #SETTLE_TRIES} entries without a
+   * pause while one read runs can make it count the few it stashed in that instant twice.
    */
   int depth() {
     // The head and the stash's count are read together, before the walk: an entry the owner
     // stashes during the walk is then counted once, by the walk. The owner publishes the count
     // before the head, so a head that did not move between the two reads means the count holds
-    // at most the one entry being stashed at that instant.
+    // at most the one entry being stashed at that instant. Each retry means the owner stashed one
+    // more entry meanwhile, so an owner moving a finite backlog lets the read settle; an owner
+    // draining 100 entries faster than the reads could settle was enough to exhaust an earlier,
+    // smaller budget, after which the pair read last could count two entries twice.
     Entry h;
     int stashed;
     int tries = 0;
-    do {
+    for (; ; ) {
       h = (Entry) PUBLISHED_HEAD.getAcquire(this);
       stashed = (int) PUBLISHED_STASH.getAcquire(this);
-    } while (PUBLISHED_HEAD.getAcquire(this) != h && ++tries < 100);
+      if (PUBLISHED_HEAD.getAcquire(this) == h || ++tries >= SETTLE_TRIES) {
+        break;
+      }
+      Thread.onSpinWait();
+    }
     int unread = 0;
     for (Entry e = h.next; e != null; e = e.next) {
       unread++;
