@@ -1,6 +1,7 @@
 package io.distproc.testkit;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import io.distproc.NodeId;
 import java.time.Instant;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
 
@@ -75,12 +77,48 @@ final class ClusterFaults {
   void pause(String node) {
     NodeContainer c = nodes.container(node);
     fault(node, "pause");
-    docker().pauseContainerCmd(c.getContainerId()).exec();
+    String id = c.getContainerId();
+    pauseRetrying(
+        () -> docker().pauseContainerCmd(id).exec(),
+        () -> Boolean.TRUE.equals(docker().inspectContainerCmd(id).exec().getState().getPaused()));
     lock.lock();
     try {
       paused.add(node);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** How many times a pause is tried when the kernel could not freeze the container in time. */
+  static final int PAUSE_ATTEMPTS = 5;
+
+  /**
+   * Runs {@code pause}, again when it failed because the container's processes could not all be
+   * frozen in time ("unable to freeze": the cgroup freezer gave up, which a busy host makes happen
+   * now and then, and the runtime thawed the container again). Any other failure, or the last
+   * attempt's, is thrown; a failure after which the container is paused anyway counts as done.
+   */
+  static void pauseRetrying(Runnable pause, BooleanSupplier isPaused) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        pause.run();
+        return;
+      } catch (InternalServerErrorException e) {
+        String why = String.valueOf(e.getMessage());
+        if (!why.contains("unable to freeze") || attempt == PAUSE_ATTEMPTS) {
+          throw e;
+        }
+        if (isPaused.getAsBoolean()) {
+          return;
+        }
+        LOG.log(System.Logger.Level.INFO, "pause failed ({0}), trying again", why.strip());
+        try {
+          Thread.sleep(50L * attempt); // a backoff, so that what held the freezer can finish
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 
