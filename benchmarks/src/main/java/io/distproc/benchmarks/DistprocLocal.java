@@ -17,6 +17,7 @@ import io.distproc.Pid;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
@@ -41,15 +42,76 @@ final class DistprocLocal {
     result("w1.processes", n);
     try (Node<Object> node = localNode()) {
       w1Once(node, Bench.warmup(Bench.W1_PROCESSES), null);
+      w1Floor(Bench.warmup(Bench.W1_PROCESSES), null);
       Runs r = new Runs("w1");
       for (int i = 0; i < runs; i++) {
-        w1Once(node, n, r);
+        double[] run = w1Once(node, n, r);
+        double[] floor = w1Floor(n, r);
+        if (run != null && floor != null) {
+          r.add("ofFloor", run[0] / floor[0]);
+          r.add("heapOfFloor", run[1] / floor[1]);
+        }
       }
       r.print();
     }
   }
 
-  private static void w1Once(Node<Object> node, int n, @Nullable Runs r) throws Exception {
+  /**
+   * The platform's reference for W1, measured in the same JVM right after each run: {@code n} bare
+   * virtual threads started by one parent thread, each counting down a latch and parking until it
+   * is released, then ending; their {@code Thread}s kept in an array, as W1 keeps the pids. No
+   * runtime can start, park and end a thread of its own for less, which is what W1's rate and heap
+   * are read against. Returns the rate and the bytes per thread, or null for a warm-up.
+   */
+  private static double @Nullable [] w1Floor(int n, @Nullable Runs r) throws Exception {
+    long base = r == null ? 0 : heapAfterFullGc();
+    AtomicBoolean go = new AtomicBoolean();
+    CountDownLatch ready = new CountDownLatch(n);
+    CountDownLatch ended = new CountDownLatch(n);
+    @Nullable Thread[] threads = new Thread[n];
+    Runnable waiter =
+        () -> {
+          ready.countDown();
+          while (!go.get()) {
+            LockSupport.park();
+          }
+          ended.countDown();
+        };
+    long t0 = System.nanoTime();
+    Thread parent =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  for (int i = 0; i < n; i++) {
+                    threads[i] = Thread.ofVirtual().start(waiter);
+                  }
+                });
+    parent.join();
+    await(ready, "bare virtual threads to start");
+    long t1 = System.nanoTime();
+    long alive = r == null ? 0 : heapAfterFullGc();
+    long t2 = System.nanoTime();
+    go.set(true);
+    for (int i = 0; i < n; i++) {
+      LockSupport.unpark(threads[i]);
+      threads[i] = null;
+    }
+    await(ended, "bare virtual threads to end");
+    long t3 = System.nanoTime();
+    if (r == null) {
+      return null;
+    }
+    double rate = perSecond(n, (t1 - t0) + (t3 - t2));
+    Thread.sleep(200); // as W1's run does before its last full collection
+    double bytes = (double) (alive - Math.min(base, heapAfterFullGc())) / n;
+    r.add("floor.rate", rate);
+    r.add("floor.bytesPerThread", bytes);
+    return new double[] {rate, bytes};
+  }
+
+  /** One W1 run; its rate and bytes per process, or null for a warm-up ({@code r} null). */
+  private static double @Nullable [] w1Once(Node<Object> node, int n, @Nullable Runs r)
+      throws Exception {
     long base = r == null ? 0 : heapAfterFullGc();
     long t0 = System.nanoTime();
     Waiters waiters = Waiters.spawn(node, n);
@@ -58,14 +120,18 @@ final class DistprocLocal {
     long t2 = System.nanoTime();
     waiters.release();
     long t3 = System.nanoTime();
-    if (r != null) {
-      r.add("rate", perSecond(n, (t1 - t0) + (t3 - t2)));
-      r.add("spawnRate", perSecond(n, t1 - t0));
-      // The heap with none of them alive: before the run, and after it (the smaller counts).
-      Thread.sleep(200);
-      long after = heapAfterFullGc();
-      r.add("bytesPerProcess", (double) (alive - Math.min(base, after)) / n);
+    if (r == null) {
+      return null;
     }
+    double rate = perSecond(n, (t1 - t0) + (t3 - t2));
+    r.add("rate", rate);
+    r.add("spawnRate", perSecond(n, t1 - t0));
+    // The heap with none of them alive: before the run, and after it (the smaller counts).
+    Thread.sleep(200);
+    long after = heapAfterFullGc();
+    double bytes = (double) (alive - Math.min(base, after)) / n;
+    r.add("bytesPerProcess", bytes);
+    return new double[] {rate, bytes};
   }
 
   /**
