@@ -105,11 +105,14 @@ final class ClusterFaults {
         return;
       } catch (InternalServerErrorException e) {
         String why = String.valueOf(e.getMessage());
-        if (!why.contains("unable to freeze") || attempt == PAUSE_ATTEMPTS) {
+        if (!why.contains("unable to freeze")) {
           throw e;
         }
         if (isPaused.getAsBoolean()) {
           return;
+        }
+        if (attempt == PAUSE_ATTEMPTS) {
+          throw e;
         }
         LOG.log(System.Logger.Level.INFO, "pause failed ({0}), trying again", why.strip());
         try {

@@ -54,4 +54,14 @@ class PauseRetryTest {
 
     assertThat(calls).hasValue(1);
   }
+
+  @Test
+  void pauseRetrying_theLastAttemptFailedButTheContainerIsPaused_isDone() {
+    AtomicInteger asked = new AtomicInteger();
+
+    ClusterFaults.pauseRetrying(
+        failing(100, FREEZE_FAILED), () -> asked.incrementAndGet() == ClusterFaults.PAUSE_ATTEMPTS);
+
+    assertThat(calls).hasValue(ClusterFaults.PAUSE_ATTEMPTS);
+  }
 }

@@ -468,10 +468,10 @@ final class Mailbox {
     // The head and the stash's count are read together, before the walk: an entry the owner
     // stashes during the walk is then counted once, by the walk. The owner publishes the count
     // before the head, so a head that did not move between the two reads means the count holds
-    // at most the one entry being stashed at that instant. Each retry means the owner stashed one
-    // more entry meanwhile, so an owner moving a finite backlog lets the read settle; an owner
-    // draining 100 entries faster than the reads could settle was enough to exhaust an earlier,
-    // smaller budget, after which the pair read last could count two entries twice.
+    // at most the one entry being stashed at that instant. Each retry means the owner moved its
+    // head meanwhile (it took or stashed an entry), so an owner working through a finite backlog
+    // lets the read settle. An earlier budget of 100 retries could run out while an owner stashed
+    // a backlog, and the pair read last could then be two entries apart.
     Entry h;
     int stashed;
     int tries = 0;
