@@ -14,6 +14,7 @@ import static io.distproc.benchmarks.DistprocWorkloads.localNode;
 
 import io.distproc.Node;
 import io.distproc.Pid;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,14 +58,78 @@ final class DistprocLocal {
   }
 
   /**
-   * The platform's reference for W1, measured in the same JVM right after each run: {@code n} bare
-   * virtual threads started by one parent thread, each counting down a latch and parking until it
-   * is released, then ending; their {@code Thread}s kept in an array, as W1 keeps the pids. No
-   * runtime can start, park and end a thread of its own for less, which is what W1's rate and heap
-   * are read against. Returns the rate and the bytes per thread, or null for a warm-up.
+   * The platform's reference for W1, measured in the same JVM right after each run, the same way:
+   * {@code n} bare virtual threads started by one parent thread, each counting down a latch and
+   * parking until it is released, then ending; their {@code Thread}s kept in an array, as W1 keeps
+   * the pids. No runtime can start, park and end a thread of its own for less, which is what W1's
+   * rate and heap are read against. Returns the rate and the bytes per thread, or null for a
+   * warm-up.
    */
   private static double @Nullable [] w1Floor(int n, @Nullable Runs r) throws Exception {
+    double[] m = startAndRelease(n, r, () -> bareThreads(n));
+    if (r != null && m != null) {
+      r.add("floor.rate", m[0]);
+      r.add("floor.bytesPerThread", m[1]);
+    }
+    return m;
+  }
+
+  /** One W1 run; its rate and bytes per process, or null for a warm-up ({@code r} null). */
+  private static double @Nullable [] w1Once(Node<Object> node, int n, @Nullable Runs r)
+      throws Exception {
+    double[] m =
+        startAndRelease(
+            n,
+            r,
+            () -> {
+              Waiters waiters = Waiters.spawn(node, n);
+              return waiters::release;
+            });
+    if (r != null && m != null) {
+      r.add("rate", m[0]);
+      r.add("spawnRate", m[2]);
+      r.add("bytesPerProcess", m[1]);
+    }
+    return m;
+  }
+
+  /** Releases started waiters and returns once all have ended. */
+  private interface Release {
+    void release() throws Exception;
+  }
+
+  /**
+   * Times and weighs one W1 run of {@code n} waiters: {@code start} returns once all have started.
+   * Returns the rate (start until all started, plus release until all ended), the bytes per waiter
+   * (the heap after a full GC with all alive, less the same with none alive, the smaller of before
+   * and after the run) and the start rate alone; null for a warm-up ({@code r} null), which
+   * measures no heap.
+   */
+  private static double @Nullable [] startAndRelease(
+      int n, @Nullable Runs r, Callable<Release> start) throws Exception {
     long base = r == null ? 0 : heapAfterFullGc();
+    long t0 = System.nanoTime();
+    Release started = start.call();
+    long t1 = System.nanoTime();
+    long alive = r == null ? 0 : heapAfterFullGc();
+    long t2 = System.nanoTime();
+    started.release();
+    long t3 = System.nanoTime();
+    if (r == null) {
+      return null;
+    }
+    // The heap with none of them alive: before the run, and after it (the smaller counts).
+    Thread.sleep(200);
+    long after = heapAfterFullGc();
+    return new double[] {
+      perSecond(n, (t1 - t0) + (t3 - t2)),
+      (double) (alive - Math.min(base, after)) / n,
+      perSecond(n, t1 - t0)
+    };
+  }
+
+  /** Starts W1's reference: {@code n} bare virtual threads, returning once all have started. */
+  private static Release bareThreads(int n) throws Exception {
     AtomicBoolean go = new AtomicBoolean();
     CountDownLatch ready = new CountDownLatch(n);
     CountDownLatch ended = new CountDownLatch(n);
@@ -77,7 +142,6 @@ final class DistprocLocal {
           }
           ended.countDown();
         };
-    long t0 = System.nanoTime();
     Thread parent =
         Thread.ofVirtual()
             .start(
@@ -88,50 +152,14 @@ final class DistprocLocal {
                 });
     parent.join();
     await(ready, "bare virtual threads to start");
-    long t1 = System.nanoTime();
-    long alive = r == null ? 0 : heapAfterFullGc();
-    long t2 = System.nanoTime();
-    go.set(true);
-    for (int i = 0; i < n; i++) {
-      LockSupport.unpark(threads[i]);
-      threads[i] = null;
-    }
-    await(ended, "bare virtual threads to end");
-    long t3 = System.nanoTime();
-    if (r == null) {
-      return null;
-    }
-    double rate = perSecond(n, (t1 - t0) + (t3 - t2));
-    Thread.sleep(200); // as W1's run does before its last full collection
-    double bytes = (double) (alive - Math.min(base, heapAfterFullGc())) / n;
-    r.add("floor.rate", rate);
-    r.add("floor.bytesPerThread", bytes);
-    return new double[] {rate, bytes};
-  }
-
-  /** One W1 run; its rate and bytes per process, or null for a warm-up ({@code r} null). */
-  private static double @Nullable [] w1Once(Node<Object> node, int n, @Nullable Runs r)
-      throws Exception {
-    long base = r == null ? 0 : heapAfterFullGc();
-    long t0 = System.nanoTime();
-    Waiters waiters = Waiters.spawn(node, n);
-    long t1 = System.nanoTime();
-    long alive = r == null ? 0 : heapAfterFullGc();
-    long t2 = System.nanoTime();
-    waiters.release();
-    long t3 = System.nanoTime();
-    if (r == null) {
-      return null;
-    }
-    double rate = perSecond(n, (t1 - t0) + (t3 - t2));
-    r.add("rate", rate);
-    r.add("spawnRate", perSecond(n, t1 - t0));
-    // The heap with none of them alive: before the run, and after it (the smaller counts).
-    Thread.sleep(200);
-    long after = heapAfterFullGc();
-    double bytes = (double) (alive - Math.min(base, after)) / n;
-    r.add("bytesPerProcess", bytes);
-    return new double[] {rate, bytes};
+    return () -> {
+      go.set(true);
+      for (int i = 0; i < n; i++) {
+        LockSupport.unpark(threads[i]);
+        threads[i] = null;
+      }
+      await(ended, "bare virtual threads to end");
+    };
   }
 
   /**

@@ -27,8 +27,7 @@ class MailboxDepthTest {
                   () -> {
                     try {
                       owner.complete(
-                          mailbox.select(
-                              null, Cases.one(on(Integer.class, i -> i)), Cases.NONE, false, 0));
+                          MailboxCalls.select(mailbox, null, on(Integer.class, i -> i), false, 0));
                     } catch (Throwable t) {
                       owner.completeExceptionally(t);
                     }
