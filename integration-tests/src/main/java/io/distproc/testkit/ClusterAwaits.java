@@ -13,10 +13,10 @@ import java.util.function.Supplier;
 /*
  * The awaits of a cluster. They read the events the nodes log (NodeEvent's format, which the node
  * image writes): an await for node-down or node-up of a node reads each observer's log from the
- * mark of the last fault on that node (ClusterFaults), and measures from its instant; "formed"
- * compares each node's view of its peers, as its events tell it, with the incarnations they
- * announced in their ready events. Deadlines are scaled by TimeFactor. Stateless beyond what it
- * reads; any thread may call in.
+ * mark of the last fault on that node (ClusterFaults), and measures from its instant (zero for an
+ * event logged before it); "formed" compares each node's view of its peers, as its events tell it,
+ * with the incarnations they announced in their ready events. Deadlines are scaled by TimeFactor.
+ * Stateless beyond what it reads; any thread may call in.
  */
 final class ClusterAwaits {
   private static final Duration POLL = Duration.ofMillis(20);
@@ -75,7 +75,10 @@ final class ClusterAwaits {
                 + " log since then:\n  "
                 + String.join("\n  ", tail(c, mark)));
       }
-      return Duration.between(since.at(), line.get().received());
+      // A kill's node-down often comes before docker returns (connections reset at once, the
+      // command then waits for the container to end): seen by the time the fault was in force.
+      Duration d = Duration.between(since.at(), line.get().received());
+      return d.isNegative() ? Duration.ZERO : d;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while waiting for a " + what, e);

@@ -3,6 +3,7 @@ package io.distproc.testkit;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.InternalServerErrorException;
 import io.distproc.NodeId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,9 +21,13 @@ import org.testcontainers.containers.Network;
  * force, and when each node was last hit.
  *
  * Before a fault acts (and before an unpause or a heal, whose node-up lines may come at once), it
- * records a mark for the node it hits: where every container's log stood, and the instant. An await
- * for that node's node-down or node-up reads each log from its mark, so an event of an earlier
- * fault is never taken for this one's, and measures from the instant.
+ * records a mark for the node it hits: where every container's log stood. An await for that node's
+ * node-down or node-up reads each log from its mark, so an event of an earlier fault is never taken
+ * for this one's, and measures from the mark's instant. A fault's instant is when its docker command
+ * returned, the fault then in force: a command slowed by a busy daemon (a network disconnect has
+ * taken over half a second) is not counted as detection time. The mark keeps how long the command
+ * took. An unpause's or a heal's instant is when its command began: the node-up may come before
+ * the command returns.
  *
  * `paused`, `killed`, `partitions` (each cut pair, and which of the two was disconnected from the
  * pair's network) and `marks` are guarded by `lock`, which is never held across a docker command.
@@ -31,9 +36,12 @@ import org.testcontainers.containers.Network;
 final class ClusterFaults {
   private static final System.Logger LOG = System.getLogger("io.distproc.testkit");
 
-  /** Where the logs stood, by observer, and when, as something last happened to a node. */
-  record Mark(Map<String, Long> logMarks, Instant at) {
-    static final Mark NONE = new Mark(Map.of(), Instant.EPOCH);
+  /**
+   * Where the logs stood, by observer, as something last happened to a node; when it was in force;
+   * and how long the docker command that made it took.
+   */
+  record Mark(Map<String, Long> logMarks, Instant at, Duration command) {
+    static final Mark NONE = new Mark(Map.of(), Instant.EPOCH, Duration.ZERO);
 
     /** Where to read {@code observer}'s log from. */
     long of(String observer) {
@@ -63,8 +71,10 @@ final class ClusterFaults {
 
   void kill(String node) {
     NodeContainer c = nodes.container(node);
-    fault(node, "kill");
+    Map<String, Long> logs = nodes.logMarks();
+    long began = System.nanoTime();
     docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec();
+    inForce(node, "kill", logs, began);
     lock.lock();
     try {
       killed.add(node);
@@ -76,11 +86,13 @@ final class ClusterFaults {
 
   void pause(String node) {
     NodeContainer c = nodes.container(node);
-    fault(node, "pause");
+    Map<String, Long> logs = nodes.logMarks();
     String id = c.getContainerId();
+    long began = System.nanoTime();
     pauseRetrying(
         () -> docker().pauseContainerCmd(id).exec(),
         () -> Boolean.TRUE.equals(docker().inspectContainerCmd(id).exec().getState().getPaused()));
+    inForce(node, "pause", logs, began);
     lock.lock();
     try {
       paused.add(node);
@@ -150,9 +162,11 @@ final class ClusterFaults {
     } finally {
       lock.unlock();
     }
-    fault(a, "partition from " + b);
-    fault(b, "partition from " + a);
+    Map<String, Long> logs = nodes.logMarks();
+    long began = System.nanoTime();
     first.disconnect(net);
+    inForce(a, "partition from " + b, logs, began);
+    inForce(b, "partition from " + a, logs, began);
   }
 
   void heal(String a, String b) {
@@ -192,8 +206,10 @@ final class ClusterFaults {
       lock.unlock();
     }
     if (running) {
-      fault(node, "restart");
+      Map<String, Long> logs = nodes.logMarks();
+      long began = System.nanoTime();
       docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec();
+      inForce(node, "restart", logs, began);
     } else {
       mark(node);
     }
@@ -272,13 +288,24 @@ final class ClusterFaults {
     }
   }
 
-  private void fault(String node, String what) {
-    mark(node);
-    LOG.log(System.Logger.Level.INFO, () -> "fault: " + what + " " + node);
+  /**
+   * Records the mark of a fault on {@code node} whose command began at {@code began} (nanoTime),
+   * with the logs as they stood before it, once the command has returned.
+   */
+  private void inForce(String node, String what, Map<String, Long> logs, long began) {
+    Duration command = Duration.ofNanos(System.nanoTime() - began);
+    put(node, new Mark(logs, Instant.now(), command));
+    LOG.log(
+        System.Logger.Level.INFO,
+        () -> "fault: " + what + " " + node + " (the command took " + command.toMillis() + " ms)");
   }
 
+  /** Records a mark for an unpause or heal of {@code node}, about to begin. */
   private void mark(String node) {
-    Mark m = new Mark(nodes.logMarks(), Instant.now());
+    put(node, new Mark(nodes.logMarks(), Instant.now(), Duration.ZERO));
+  }
+
+  private void put(String node, Mark m) {
     lock.lock();
     try {
       marks.put(node, m);

@@ -39,7 +39,9 @@ import org.testcontainers.utility.DockerImageName;
  * resolves only on the pair's network. A cluster of n nodes so makes n(n-1)/2 + 1 networks, which
  * is why it has at most six nodes.
  *
- * <p><b>Faults</b>, each recorded with its instant so awaits can measure from it:
+ * <p><b>Faults</b>, each recorded with its instant (when its docker command returned: a busy daemon
+ * can take most of a second over a pause or a network disconnect, and that is not the nodes' time;
+ * an event logged before the command returned counts as zero) so awaits can measure from it:
  *
  * <ul>
  *   <li>{@link #kill(String)}: SIGKILL to the node's JVM. The container stays (exited) until {@link
@@ -270,11 +272,17 @@ public final class DistprocCluster implements AutoCloseable {
    *
    * @param node the node that should be down
    * @param within the deadline, before {@link TimeFactor} scaling
-   * @return the longest time from the fault to a report
+   * @return the longest time from the fault (when its docker command returned) to a report
    * @throws AssertionError if some node did not report it in time
    */
   public Duration awaitNodeDown(String node, Duration within) {
     return awaits.nodeDown(node, within);
+  }
+
+  /** How long the docker command of the last fault on {@code node} took (zero if none). */
+  Duration lastFaultCommand(String node) {
+    nodes.container(node);
+    return faults.lastMark(node).command();
   }
 
   /**
@@ -284,7 +292,7 @@ public final class DistprocCluster implements AutoCloseable {
    * @param observer the node that should notice
    * @param node the node that should be down
    * @param within the deadline, before {@link TimeFactor} scaling
-   * @return the time from the fault to the report
+   * @return the time from the fault (when its docker command returned) to the report
    * @throws AssertionError if it did not report it in time
    */
   public Duration awaitNodeDown(String observer, String node, Duration within) {
@@ -298,7 +306,8 @@ public final class DistprocCluster implements AutoCloseable {
    * @param observer the node that should notice
    * @param node the node that should be up
    * @param within the deadline, before {@link TimeFactor} scaling
-   * @return the time from the last fault or heal to the report
+   * @return the time from the last fault (when its docker command returned) or heal (when its
+   *     command began) to the report
    * @throws AssertionError if it did not report it in time
    */
   public Duration awaitNodeUp(String observer, String node, Duration within) {
