@@ -23,9 +23,9 @@ final class Report {
 
   /**
    * One line of the table: the metric on each side (the key of its result; null where a side has no
-   * counterpart), whether more or less is better, the goal from BENCHMARKS.md (a test on distproc's
-   * value; null when the row has no goal), and the smallest distproc value a ratio is taken of (0
-   * for most rows): below it, the measurement cannot tell the value from nothing, and a ratio
+   * counterpart), whether more or less is better, its goal (the text shown, and the {@link Goal}
+   * that judges it; null when the row has none), and the smallest distproc value a ratio is taken
+   * of (0 for most rows): below it, the measurement cannot tell the value from nothing, and a ratio
    * against it would be a ratio against noise.
    */
   record Row(
@@ -37,8 +37,9 @@ final class Report {
       String unit,
       boolean higherIsBetter,
       @Nullable String target,
-      @Nullable DoublePredicate met,
+      @Nullable Goal goal,
       double resolution) {
+    /** A row whose goal, if any, is a test on distproc's value alone. */
     Row(
         String workload,
         String what,
@@ -49,7 +50,32 @@ final class Report {
         boolean higherIsBetter,
         @Nullable String target,
         @Nullable DoublePredicate met) {
-      this(workload, what, distprocKey, pekkoKey, erlangKey, unit, higherIsBetter, target, met, 0);
+      this(
+          workload,
+          what,
+          distprocKey,
+          pekkoKey,
+          erlangKey,
+          unit,
+          higherIsBetter,
+          target,
+          met == null ? null : value(met),
+          0);
+    }
+
+    /** This row with another goal. */
+    Row judgedBy(String target, Goal goal) {
+      return new Row(
+          workload,
+          what,
+          distprocKey,
+          pekkoKey,
+          erlangKey,
+          unit,
+          higherIsBetter,
+          target,
+          goal,
+          resolution);
     }
 
     /** distproc's value is there but below the resolution: no ratio. */
@@ -65,6 +91,104 @@ final class Report {
         default -> throw new IllegalArgumentException(side);
       };
     }
+  }
+
+  /**
+   * What a goal says of a row's figures: met, missed, or not known (a figure it needs is missing).
+   */
+  enum Verdict {
+    YES,
+    NO,
+    UNKNOWN
+  }
+
+  /**
+   * A goal of a row, judged on the figures of one run: a test on distproc's value, a ratio against
+   * a peer measured in the same run (issue #13's goals are of that kind), a test on another figure
+   * of the same workload, or several of them together.
+   */
+  @FunctionalInterface
+  interface Goal {
+    Verdict judge(Row row, Map<String, Map<String, Outcome>> all);
+  }
+
+  /** The goal that distproc's value of the row passes {@code test}. */
+  static Goal value(DoublePredicate test) {
+    return (row, all) -> {
+      Double dv = value(all, "distproc", row);
+      return dv == null ? Verdict.UNKNOWN : test.test(dv) ? Verdict.YES : Verdict.NO;
+    };
+  }
+
+  /**
+   * The goal that distproc does at least {@code times} as well as {@code peer} on the row, in the
+   * row's direction, in the same run; {@code peer} is "pekko", "erlang", or "best" for the better
+   * of the two.
+   */
+  static Goal peer(String peer, double times) {
+    if (!List.of("pekko", "erlang", "best").contains(peer)) {
+      throw new IllegalArgumentException("no such peer: " + peer);
+    }
+    return (row, all) -> {
+      Double dv = value(all, "distproc", row);
+      String side = peer.equals("best") ? bestPeer(row, all) : peer;
+      Double pv = side == null ? null : value(all, side, row);
+      if (dv == null || dv <= 0 || pv == null || pv <= 0) {
+        return Verdict.UNKNOWN;
+      }
+      double ratio = row.higherIsBetter() ? dv / pv : pv / dv;
+      return ratio >= times ? Verdict.YES : Verdict.NO;
+    };
+  }
+
+  /** The goal that distproc's figure {@code key} of the same workload passes {@code test}. */
+  static Goal figure(String key, DoublePredicate test) {
+    return (row, all) -> {
+      Outcome o = outcome(all, "distproc", row.workload());
+      Double v = o == null ? null : o.results.get(key);
+      return v == null ? Verdict.UNKNOWN : test.test(v) ? Verdict.YES : Verdict.NO;
+    };
+  }
+
+  /** Every one of {@code goals}: missed if one is missed, else not known if one is not known. */
+  static Goal allOf(Goal... goals) {
+    List<Goal> gs = List.of(goals);
+    return (row, all) -> {
+      Verdict v = Verdict.YES;
+      for (Goal g : gs) {
+        Verdict one = g.judge(row, all);
+        if (one == Verdict.NO) {
+          return Verdict.NO;
+        }
+        if (one == Verdict.UNKNOWN) {
+          v = Verdict.UNKNOWN;
+        }
+      }
+      return v;
+    };
+  }
+
+  /** One of {@code goals}: met if one is met, else not known if one is not known. */
+  static Goal anyOf(Goal... goals) {
+    List<Goal> gs = List.of(goals);
+    return (row, all) -> {
+      Verdict v = Verdict.NO;
+      for (Goal g : gs) {
+        Verdict one = g.judge(row, all);
+        if (one == Verdict.YES) {
+          return Verdict.YES;
+        }
+        if (one == Verdict.UNKNOWN) {
+          v = Verdict.UNKNOWN;
+        }
+      }
+      return v;
+    };
+  }
+
+  /** The row's verdict, or null if it has no goal. */
+  static @Nullable Verdict met(Row row, Map<String, Map<String, Outcome>> all) {
+    return row.goal() == null ? null : row.goal().judge(row, all);
   }
 
   private static @Nullable Outcome outcome(
@@ -120,7 +244,15 @@ final class Report {
       }
       Double dv = value(all, "distproc", row);
       Double ratio = ratio(row, all);
-      String met = row.met() == null ? "" : dv == null ? "?" : row.met().test(dv) ? "yes" : "no";
+      Verdict v = met(row, all);
+      String met =
+          v == null
+              ? ""
+              : switch (v) {
+                case YES -> "yes";
+                case NO -> "no";
+                case UNKNOWN -> "?";
+              };
       t.append("| ")
           .append(row.workload())
           .append(" | ")

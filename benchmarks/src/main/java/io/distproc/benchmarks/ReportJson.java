@@ -2,6 +2,7 @@ package io.distproc.benchmarks;
 
 import static io.distproc.benchmarks.Driver.SIDES;
 import static io.distproc.benchmarks.Report.bestPeer;
+import static io.distproc.benchmarks.Report.met;
 import static io.distproc.benchmarks.Report.ran;
 import static io.distproc.benchmarks.Report.ratio;
 import static io.distproc.benchmarks.Report.value;
@@ -9,6 +10,7 @@ import static io.distproc.benchmarks.Report.value;
 import io.distproc.benchmarks.Driver.Mode;
 import io.distproc.benchmarks.Driver.Outcome;
 import io.distproc.benchmarks.Report.Row;
+import io.distproc.benchmarks.Report.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,6 @@ final class ReportJson {
       if (!ran(row, all)) {
         continue;
       }
-      Double dv = value(all, "distproc", row);
       String peer = bestPeer(row, all);
       j.append(first ? "" : ",\n")
           .append("    {\"workload\": ")
@@ -78,7 +79,7 @@ final class ReportJson {
           .append(", \"target\": ")
           .append(row.target() == null ? "null" : q(row.target()))
           .append(", \"met\": ")
-          .append(row.met() == null || dv == null ? "null" : row.met().test(dv))
+          .append(json(met(row, all)))
           .append("}");
       first = false;
     }
@@ -120,6 +121,11 @@ final class ReportJson {
     }
     j.append("\n  }\n}\n");
     return j.toString();
+  }
+
+  /** A verdict as JSON: true, false, or null when not known or there is no goal. */
+  private static String json(@Nullable Verdict v) {
+    return v == null || v == Verdict.UNKNOWN ? "null" : String.valueOf(v == Verdict.YES);
   }
 
   private static String num(@Nullable Double v) {
