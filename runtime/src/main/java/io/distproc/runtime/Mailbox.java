@@ -34,14 +34,19 @@ import org.jspecify.annotations.Nullable;
  *    entries it has already examined while it waits for new ones; only the next receive, whose
  *    matchers may differ, rescans the stash (as Erlang does).
  *
- * Wake-up protocol (Dekker style, both sides use volatile accesses): the consumer publishes
- * itself in WAITER, then re-reads head.next, and parks only if there is still nothing; a
- * producer links its entry, then reads WAITER and unparks the thread it finds (clearing WAITER
- * with getAndSet so only one producer pays for the unpark). Whichever side comes second sees the
- * other's write, so no wake-up is lost. Spurious wake-ups are harmless: the consumer loops.
+ * Wake-up protocol (Dekker style, on TAIL and WAITER, both sides volatile): the consumer
+ * publishes itself in WAITER, then re-reads TAIL, and parks only if it is still its head (the
+ * inbox is empty); a producer swaps TAIL, then reads WAITER and unparks the thread it finds
+ * (clearing WAITER with getAndSet so only one producer pays for the unpark). Whichever side comes
+ * second sees the other's write, so no wake-up is lost. A consumer that finds TAIL moved but no
+ * link yet does not park: the producer is a few instructions from linking, and poll spins for it.
+ * Spurious wake-ups are harmless: the consumer loops.
  *
- * Happens-before: everything a sender did before send() happens-before the receiver's handler
- * runs on that message (the volatile link store, read by the consumer's volatile load of next).
+ * So the link itself (prev.next = e) needs no fence of its own, only ordering: it is a release
+ * store (a plain store on x86, where a volatile store costs a full fence per message), read by the
+ * consumer's volatile load of next, as in JCTools' MpscLinkedQueue. Happens-before: everything a
+ * sender did before send() happens-before the receiver's handler runs on that message (the
+ * release store of the link, read by the consumer's volatile load of next).
  *
  * A timeout bounds only the wait: an entry taken from the inbox is always either handled or
  * stashed, so a timeout can never drop a message. A matcher predicate that throws leaves the
@@ -110,6 +115,7 @@ final class Mailbox {
   }
 
   private static final VarHandle TAIL;
+  private static final VarHandle NEXT;
   private static final VarHandle WAITER;
   private static final VarHandle PUBLISHED_HEAD;
   private static final VarHandle PUBLISHED_STASH;
@@ -118,6 +124,7 @@ final class Mailbox {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       TAIL = l.findVarHandle(Mailbox.class, "tail", Entry.class);
+      NEXT = l.findVarHandle(Entry.class, "next", Entry.class);
       WAITER = l.findVarHandle(Mailbox.class, "waiter", Thread.class);
       PUBLISHED_HEAD = l.findVarHandle(Mailbox.class, "publishedHead", Entry.class);
       PUBLISHED_STASH = l.findVarHandle(Mailbox.class, "publishedStash", int.class);
@@ -194,8 +201,8 @@ final class Mailbox {
   }
 
   private void link(Entry e) {
-    Entry prev = (Entry) TAIL.getAndSet(this, e);
-    prev.next = e; // volatile store: pairs with the consumer's read in poll()
+    Entry prev = (Entry) TAIL.getAndSet(this, e); // the wake-up protocol's write: a full fence
+    NEXT.setRelease(prev, e); // pairs with the consumer's volatile read of next
     if (WAITER.getVolatile(this) != null) {
       Thread t = (Thread) WAITER.getAndSet(this, (Thread) null);
       if (t != null) {
@@ -388,7 +395,7 @@ final class Mailbox {
     spinLimit = Math.max(MIN_SPINS, spinLimit >> 1);
     Thread me = Thread.currentThread();
     WAITER.setVolatile(this, me);
-    if (head.next == null) { // re-check after publishing: see the wake-up protocol above
+    if (TAIL.getVolatile(this) == head) { // re-check after publishing: the wake-up protocol
       if (timed) {
         LockSupport.parkNanos(this, nanos);
       } else {
