@@ -11,6 +11,8 @@
 #                               only if something crashes
 #   options: --only W1,W5   --sides distproc,pekko,erlang (any of them)   --no-build
 #            --jvm-flags "-XX:..." (the Java sides only)
+#            --warmups K (K more runs of each workload but W6 first, at the measured size, not
+#            counted: the steady state, on every side)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .mvn/select-jdk.sh
@@ -20,6 +22,7 @@ only=""
 sides="distproc,pekko,erlang"
 build=1
 jvm_flags="${BENCH_JVM_FLAGS:-}"
+warmups=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) mode=full ;;
@@ -29,7 +32,8 @@ while [ $# -gt 0 ]; do
     --sides) sides="$2"; shift ;;
     --no-build) build=0 ;;
     --jvm-flags) jvm_flags="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --warmups) warmups="$2"; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -62,6 +66,7 @@ args=(--mode "$mode" --sides "$sides" --out "$PWD/benchmarks/target"
       --erlang-dir "$PWD/benchmarks-erlang")
 [ -n "$only" ] && args+=(--only "$only")
 [ -n "$jvm_flags" ] && args+=(--jvm-flags "$jvm_flags")
+args+=(--warmups "$warmups")
 
 # The driver runs in a process group of its own (setsid), as does all it starts but Erlang's other
 # nodes (the Erlang VM starts them in sessions of their own): workload JVMs and Erlang VMs, the

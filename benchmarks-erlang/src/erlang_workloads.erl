@@ -50,12 +50,16 @@
 
 %% ---- entry ---------------------------------------------------------------------------------
 
-%% `run W SCALE RUNS' or `node-b NAME'; halts with 0, or 1 after printing what went wrong.
+%% `run W SCALE RUNS [WARMUPS]' (the first WARMUPS of the RUNS are not counted) or
+%% `node-b NAME'; halts with 0, or 1 after printing what went wrong.
 main(Args) ->
     Status =
         try
             case Args of
                 ["run", W, Scale, Runs] ->
+                    run(W, to_float(Scale), list_to_integer(Runs));
+                ["run", W, Scale, Runs, Warmups] ->
+                    persistent_term:put(uncounted, list_to_integer(Warmups)),
                     run(W, to_float(Scale), list_to_integer(Runs));
                 ["node-b", Name] ->
                     node_b(Name)
@@ -958,9 +962,20 @@ print_runs(Prefix, Acc) ->
                           end, [], All),
     lists:foreach(
       fun(M) ->
-              Vs = [V || {M2, V} <- All, M2 =:= M],
-              S = lists:sort(Vs),
+              Measured = [V || {M2, V} <- All, M2 =:= M],
               Key = Prefix ++ "." ++ M,
+              %% The first runs are warm-up when asked; a metric measured no more often than that
+              %% is printed whole.
+              Skip = case persistent_term:get(uncounted, 0) of
+                         K when length(Measured) > K -> K;
+                         _ -> 0
+                     end,
+              {Warm, Vs} = lists:split(Skip, Measured),
+              case Warm of
+                  [] -> ok;
+                  _ -> info(Key ++ ".warmupRuns", lists:join(",", [fmt(V) || V <- Warm]))
+              end,
+              S = lists:sort(Vs),
               result(Key, median(S)),
               result(Key ++ ".min", hd(S)),
               result(Key ++ ".max", lists:last(S)),

@@ -30,13 +30,17 @@ public final class PekkoWorkloads {
   /**
    * Runs a workload, or node B.
    *
-   * @param args {@code run W SCALE RUNS} or {@code node-b NAME default|tuned}
+   * @param args {@code run W SCALE RUNS [WARMUPS]} (the first WARMUPS of the RUNS are not counted)
+   *     or {@code node-b NAME default|tuned}
    */
   public static void main(String[] args) {
     int status = 0;
     try {
       switch (args[0]) {
-        case "run" -> run(args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]));
+        case "run" -> {
+          Bench.uncounted(args.length > 4 ? Integer.parseInt(args[4]) : 0);
+          run(args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]));
+        }
         case "node-b" -> PekkoNodes.nodeB(args[1], args[2]);
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }

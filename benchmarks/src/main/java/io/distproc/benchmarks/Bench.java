@@ -143,6 +143,17 @@ final class Bench {
   }
 
   /** Collects one value per run for each metric, then prints median, min, max and all runs. */
+  /** How many of each metric's first runs {@link Runs#print} leaves out: warm-up runs. */
+  private static int uncounted;
+
+  /** Sets how many of the first runs are warm-up, not counted; from the command line. */
+  static void uncounted(int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("uncounted runs must be 0 or more: " + k);
+    }
+    uncounted = k;
+  }
+
   static final class Runs {
     private final String prefix;
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
@@ -158,19 +169,33 @@ final class Bench {
       log(prefix + "." + metric + " = " + fmt(value));
     }
 
-    /** Prints {@code metric} (the median), {@code metric.min}, {@code .max}, {@code .runs}. */
+    /**
+     * Prints {@code metric} (the median), {@code metric.min}, {@code .max}, {@code .runs}, of the
+     * runs after the uncounted ones (a metric measured no more often than that is printed whole),
+     * and the uncounted ones as {@code .warmupRuns}.
+     */
     void print() {
       for (Map.Entry<String, List<Double>> e : values.entrySet()) {
-        double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
         String key = prefix + "." + e.getKey();
+        List<Double> all = e.getValue();
+        int skip = all.size() > uncounted ? uncounted : 0;
+        if (skip > 0) {
+          StringBuilder w = new StringBuilder();
+          for (double x : all.subList(0, skip)) {
+            w.append(w.isEmpty() ? "" : ",").append(fmt(x));
+          }
+          info(key + ".warmupRuns", w.toString());
+        }
+        List<Double> counted = all.subList(skip, all.size());
+        double[] v = counted.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         result(key, median(v));
         result(key + ".min", v[0]);
         result(key + ".max", v[v.length - 1]);
-        StringBuilder all = new StringBuilder();
-        for (double x : e.getValue()) {
-          all.append(all.isEmpty() ? "" : ",").append(fmt(x));
+        StringBuilder runs = new StringBuilder();
+        for (double x : counted) {
+          runs.append(runs.isEmpty() ? "" : ",").append(fmt(x));
         }
-        info(key + ".runs", all.toString());
+        info(key + ".runs", runs.toString());
       }
     }
   }

@@ -28,13 +28,17 @@ public final class DistprocWorkloads {
   /**
    * Runs a workload, or node B.
    *
-   * @param args {@code run W SCALE RUNS} or {@code node-b NAME INTERVAL_MS TIMEOUT_MS}
+   * @param args {@code run W SCALE RUNS [WARMUPS]} (the first WARMUPS of the RUNS are not counted)
+   *     or {@code node-b NAME INTERVAL_MS TIMEOUT_MS}
    */
   public static void main(String[] args) {
     int status = 0;
     try {
       switch (args[0]) {
-        case "run" -> run(args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]));
+        case "run" -> {
+          Bench.uncounted(args.length > 4 ? Integer.parseInt(args[4]) : 0);
+          run(args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]));
+        }
         case "node-b" ->
             DistprocNodes.nodeB(args[1], Long.parseLong(args[2]), Long.parseLong(args[3]));
         default -> throw new IllegalArgumentException("unknown command " + args[0]);

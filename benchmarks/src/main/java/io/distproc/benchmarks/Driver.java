@@ -29,7 +29,12 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * Driver --mode full|quick|smoke --pekko-classpath CP --erlang-dir DIR [--erl PATH]
  *        [--only W2,W4] [--sides distproc,pekko,erlang] [--out DIR] [--jvm-flags "..."]
+ *        [--warmups K]
  * </pre>
+ *
+ * <p>{@code --warmups K} runs each workload but W6 K more times at its measured size, before the
+ * counted runs and after the tenth-size warm-up, on every side, and leaves those K out of the
+ * figures: for the steady state of a JVM whose compiler is still busy after the first warm-up.
  *
  * <p>For the Erlang side it compiles {@code DIR/src/*.erl} with {@code erlc} into {@code
  * DIR/target/ebin}, and for W4-W6 and W9 starts an epmd of its own on a free port of 127.0.0.1,
@@ -61,19 +66,36 @@ public final class Driver {
   /** The sides, in the table's order. */
   static final List<String> SIDES = List.of("distproc", "pekko", "erlang");
 
-  /** How big, how often, and how long to wait for one workload process. */
-  record Mode(String name, double scale, int runs, int w6Runs, long timeoutSeconds) {
+  /**
+   * How big, how often, and how long to wait for one workload process; {@code warmups} more runs of
+   * the measured size come first, after the tenth-size warm-up, and are not counted (not for W6,
+   * whose detection times compile nothing new).
+   */
+  record Mode(String name, double scale, int runs, int w6Runs, long timeoutSeconds, int warmups) {
     /** The scale workload {@code w} runs at: {@link #scale}, but see {@link #SMOKE_HUNDREDTH}. */
     double scale(String w) {
       return name.equals("smoke") && SMOKE_HUNDREDTH.contains(w) ? scale / 10 : scale;
+    }
+
+    /** The runs of {@code w} not counted, before those that are. */
+    int warmups(String w) {
+      return w.equals("W6") ? 0 : warmups;
+    }
+
+    /** This mode with {@code k} uncounted runs before the counted ones. */
+    Mode withWarmups(int k) {
+      if (k < 0) {
+        throw new IllegalArgumentException("warmups must be 0 or more: " + k);
+      }
+      return new Mode(name, scale, runs, w6Runs, timeoutSeconds * (runs + k) / runs, k);
     }
   }
 
   static Mode mode(String name) {
     return switch (name) {
-      case "full" -> new Mode("full", 1.0, 3, 3, 1800);
-      case "quick" -> new Mode("quick", 0.1, 3, 1, 300);
-      case "smoke" -> new Mode("smoke", 0.1, 1, 1, 120);
+      case "full" -> new Mode("full", 1.0, 3, 3, 1800, 0);
+      case "quick" -> new Mode("quick", 0.1, 3, 1, 300, 0);
+      case "smoke" -> new Mode("smoke", 0.1, 1, 1, 120, 0);
       default -> throw new IllegalArgumentException("mode must be full, quick or smoke: " + name);
     };
   }
@@ -99,7 +121,9 @@ public final class Driver {
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    Mode mode = mode(opts.getOrDefault("mode", "quick"));
+    Mode mode =
+        mode(opts.getOrDefault("mode", "quick"))
+            .withWarmups(Integer.parseInt(opts.getOrDefault("warmups", "0")));
     Path out = Path.of(opts.getOrDefault("out", "benchmarks/target")).toAbsolutePath();
     Path workDir = out.getParent();
     if (workDir == null) {
@@ -156,11 +180,14 @@ public final class Driver {
     String loadBefore = CpuLoad.loadAverage();
     Instant started = Instant.now();
     System.out.printf(
-        "bench: mode %s (scale %s, %d runs after a warm-up at a tenth of the full size),"
+        "bench: mode %s (scale %s, %d runs after a warm-up at a tenth of the full size%s),"
             + " %d cores, load average %s%n",
         mode.name(),
         mode.scale(),
         mode.runs(),
+        mode.warmups() == 0
+            ? ""
+            : " and " + mode.warmups() + " uncounted runs of the measured size (not W6)",
         Runtime.getRuntime().availableProcessors(),
         loadBefore);
     System.out.println("bench: JVM flags (distproc and Pekko): " + String.join(" ", flags));
@@ -220,9 +247,16 @@ public final class Driver {
       o.status = "not run: " + side.problem();
       return o;
     }
-    int runs = w.equals("W6") ? mode.w6Runs() : mode.runs();
+    int warmups = mode.warmups(w);
+    int runs = (w.equals("W6") ? mode.w6Runs() : mode.runs()) + warmups;
     List<String> cmd = new ArrayList<>(side.command());
-    cmd.addAll(List.of("run", w, Double.toString(mode.scale(w)), Integer.toString(runs)));
+    cmd.addAll(
+        List.of(
+            "run",
+            w,
+            Double.toString(mode.scale(w)),
+            Integer.toString(runs),
+            Integer.toString(warmups)));
     String base = mode.name() + "-" + w + "-" + side.name();
     Path outLog = logs.resolve(base + ".out");
     Path errLog = logs.resolve(base + ".err");

@@ -296,6 +296,12 @@ final class Report {
         .append(mode.w6Runs())
         .append(" per case)")
         .append(", each after a warm-up at a tenth of the full size in the same VM")
+        .append(
+            mode.warmups() == 0
+                ? ""
+                : " and "
+                    + mode.warmups()
+                    + " uncounted runs of the measured size (not W6; on every side)")
         .append(sizes)
         .append(
             ". Ratio: distproc against the better of Pekko and Erlang on that row, > 1:"

@@ -35,6 +35,7 @@ final class ReportJson {
     j.append("  \"mode\": ").append(q(mode.name())).append(",\n");
     j.append("  \"scale\": ").append(mode.scale()).append(",\n");
     j.append("  \"runs\": ").append(mode.runs()).append(",\n");
+    j.append("  \"warmups\": ").append(mode.warmups()).append(",\n");
     j.append("  \"started\": ").append(q(started.toString())).append(",\n");
     j.append("  \"cores\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
     j.append("  \"loadAverageBefore\": ").append(q(loadBefore)).append(",\n");
