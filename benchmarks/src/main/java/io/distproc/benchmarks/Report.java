@@ -152,31 +152,26 @@ final class Report {
 
   /** Every one of {@code goals}: missed if one is missed, else not known if one is not known. */
   static Goal allOf(Goal... goals) {
-    List<Goal> gs = List.of(goals);
-    return (row, all) -> {
-      Verdict v = Verdict.YES;
-      for (Goal g : gs) {
-        Verdict one = g.judge(row, all);
-        if (one == Verdict.NO) {
-          return Verdict.NO;
-        }
-        if (one == Verdict.UNKNOWN) {
-          v = Verdict.UNKNOWN;
-        }
-      }
-      return v;
-    };
+    return combined(Verdict.NO, Verdict.YES, goals);
   }
 
   /** One of {@code goals}: met if one is met, else not known if one is not known. */
   static Goal anyOf(Goal... goals) {
+    return combined(Verdict.YES, Verdict.NO, goals);
+  }
+
+  /**
+   * {@code decides} as soon as one of {@code goals} says it; else not known if one is not known;
+   * else {@code otherwise}.
+   */
+  private static Goal combined(Verdict decides, Verdict otherwise, Goal... goals) {
     List<Goal> gs = List.of(goals);
     return (row, all) -> {
-      Verdict v = Verdict.NO;
+      Verdict v = otherwise;
       for (Goal g : gs) {
         Verdict one = g.judge(row, all);
-        if (one == Verdict.YES) {
-          return Verdict.YES;
+        if (one == decides) {
+          return decides;
         }
         if (one == Verdict.UNKNOWN) {
           v = Verdict.UNKNOWN;

@@ -300,7 +300,9 @@ final class ClusterFaults {
         () -> "fault: " + what + " " + node + " (the command took " + command.toMillis() + " ms)");
   }
 
-  /** Records a mark for an unpause or heal of {@code node}, about to begin. */
+  /**
+   * Records a mark for an unpause, a heal or the restart of a killed {@code node}, about to begin.
+   */
   private void mark(String node) {
     put(node, new Mark(nodes.logMarks(), Instant.now(), Duration.ZERO));
   }
