@@ -142,7 +142,6 @@ final class Bench {
     return String.format(Locale.ROOT, "%.4f", v);
   }
 
-  /** Collects one value per run for each metric, then prints median, min, max and all runs. */
   /** How many of each metric's first runs {@link Runs#print} leaves out: warm-up runs. */
   private static int uncounted;
 
@@ -154,6 +153,10 @@ final class Bench {
     uncounted = k;
   }
 
+  /**
+   * Collects one value per run for each metric, then prints median, min, max and the runs counted
+   * (those after the uncounted ones).
+   */
   static final class Runs {
     private final String prefix;
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
