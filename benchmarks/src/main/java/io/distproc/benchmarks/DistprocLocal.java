@@ -46,11 +46,11 @@ final class DistprocLocal {
       w1Floor(Bench.warmup(Bench.W1_PROCESSES), null);
       Runs r = new Runs("w1");
       for (int i = 0; i < runs; i++) {
-        double[] run = w1Once(node, n, r);
-        double[] floor = w1Floor(n, r);
+        Measured run = w1Once(node, n, r);
+        Measured floor = w1Floor(n, r);
         if (run != null && floor != null) {
-          r.add("ofFloor", run[0] / floor[0]);
-          r.add("heapOfFloor", run[1] / floor[1]);
+          r.add("ofFloor", run.rate() / floor.rate());
+          r.add("heapOfFloor", run.bytesEach() / floor.bytesEach());
         }
       }
       r.print();
@@ -65,19 +65,19 @@ final class DistprocLocal {
    * rate and heap are read against. Returns the rate and the bytes per thread, or null for a
    * warm-up.
    */
-  private static double @Nullable [] w1Floor(int n, @Nullable Runs r) throws Exception {
-    double[] m = startAndRelease(n, r, () -> bareThreads(n));
+  private static @Nullable Measured w1Floor(int n, @Nullable Runs r) throws Exception {
+    Measured m = startAndRelease(n, r, () -> bareThreads(n));
     if (r != null && m != null) {
-      r.add("floor.rate", m[0]);
-      r.add("floor.bytesPerThread", m[1]);
+      r.add("floor.rate", m.rate());
+      r.add("floor.bytesPerThread", m.bytesEach());
     }
     return m;
   }
 
   /** One W1 run; its rate and bytes per process, or null for a warm-up ({@code r} null). */
-  private static double @Nullable [] w1Once(Node<Object> node, int n, @Nullable Runs r)
+  private static @Nullable Measured w1Once(Node<Object> node, int n, @Nullable Runs r)
       throws Exception {
-    double[] m =
+    Measured m =
         startAndRelease(
             n,
             r,
@@ -86,12 +86,18 @@ final class DistprocLocal {
               return waiters::release;
             });
     if (r != null && m != null) {
-      r.add("rate", m[0]);
-      r.add("spawnRate", m[2]);
-      r.add("bytesPerProcess", m[1]);
+      r.add("rate", m.rate());
+      r.add("spawnRate", m.startRate());
+      r.add("bytesPerProcess", m.bytesEach());
     }
     return m;
   }
+
+  /**
+   * One W1 run's figures: the rate (start until all started, plus release until all ended), the
+   * bytes per waiter, and the start rate alone.
+   */
+  private record Measured(double rate, double bytesEach, double startRate) {}
 
   /** Releases started waiters and returns once all have ended. */
   private interface Release {
@@ -100,12 +106,11 @@ final class DistprocLocal {
 
   /**
    * Times and weighs one W1 run of {@code n} waiters: {@code start} returns once all have started.
-   * Returns the rate (start until all started, plus release until all ended), the bytes per waiter
-   * (the heap after a full GC with all alive, less the same with none alive, the smaller of before
-   * and after the run) and the start rate alone; null for a warm-up ({@code r} null), which
-   * measures no heap.
+   * The bytes per waiter are the heap after a full GC with all alive, less the same with none alive
+   * (the smaller of before and after the run). Null for a warm-up ({@code r} null), which measures
+   * no heap.
    */
-  private static double @Nullable [] startAndRelease(
+  private static @Nullable Measured startAndRelease(
       int n, @Nullable Runs r, Callable<Release> start) throws Exception {
     long base = r == null ? 0 : heapAfterFullGc();
     long t0 = System.nanoTime();
@@ -121,11 +126,10 @@ final class DistprocLocal {
     // The heap with none of them alive: before the run, and after it (the smaller counts).
     Thread.sleep(200);
     long after = heapAfterFullGc();
-    return new double[] {
-      perSecond(n, (t1 - t0) + (t3 - t2)),
-      (double) (alive - Math.min(base, after)) / n,
-      perSecond(n, t1 - t0)
-    };
+    return new Measured(
+        perSecond(n, (t1 - t0) + (t3 - t2)),
+        (double) (alive - Math.min(base, after)) / n,
+        perSecond(n, t1 - t0));
   }
 
   /** Starts W1's reference: {@code n} bare virtual threads, returning once all have started. */
