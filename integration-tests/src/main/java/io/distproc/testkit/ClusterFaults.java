@@ -71,10 +71,10 @@ final class ClusterFaults {
 
   void kill(String node) {
     NodeContainer c = nodes.container(node);
-    Map<String, Long> logs = nodes.logMarks();
-    long began = System.nanoTime();
-    docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec();
-    inForce(node, "kill", logs, began);
+    fault(
+        "kill " + node,
+        () -> docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec(),
+        node);
     lock.lock();
     try {
       killed.add(node);
@@ -86,13 +86,16 @@ final class ClusterFaults {
 
   void pause(String node) {
     NodeContainer c = nodes.container(node);
-    Map<String, Long> logs = nodes.logMarks();
     String id = c.getContainerId();
-    long began = System.nanoTime();
-    pauseRetrying(
-        () -> docker().pauseContainerCmd(id).exec(),
-        () -> Boolean.TRUE.equals(docker().inspectContainerCmd(id).exec().getState().getPaused()));
-    inForce(node, "pause", logs, began);
+    fault(
+        "pause " + node,
+        () ->
+            pauseRetrying(
+                () -> docker().pauseContainerCmd(id).exec(),
+                () ->
+                    Boolean.TRUE.equals(
+                        docker().inspectContainerCmd(id).exec().getState().getPaused())),
+        node);
     lock.lock();
     try {
       paused.add(node);
@@ -162,11 +165,7 @@ final class ClusterFaults {
     } finally {
       lock.unlock();
     }
-    Map<String, Long> logs = nodes.logMarks();
-    long began = System.nanoTime();
-    first.disconnect(net);
-    inForce(a, "partition from " + b, logs, began);
-    inForce(b, "partition from " + a, logs, began);
+    fault("partition " + a + " from " + b, () -> first.disconnect(net), a, b);
   }
 
   void heal(String a, String b) {
@@ -206,10 +205,10 @@ final class ClusterFaults {
       lock.unlock();
     }
     if (running) {
-      Map<String, Long> logs = nodes.logMarks();
-      long began = System.nanoTime();
-      docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec();
-      inForce(node, "restart", logs, began);
+      fault(
+          "restart " + node,
+          () -> docker().killContainerCmd(c.getContainerId()).withSignal("KILL").exec(),
+          node);
     } else {
       mark(node);
     }
@@ -289,15 +288,21 @@ final class ClusterFaults {
   }
 
   /**
-   * Records the mark of a fault on {@code node} whose command began at {@code began} (nanoTime),
-   * with the logs as they stood before it, once the command has returned.
+   * Runs a fault's docker command, then records the mark of each node it hits: the logs as they
+   * stood before the command, the instant it returned, and how long it took.
    */
-  private void inForce(String node, String what, Map<String, Long> logs, long began) {
-    Duration command = Duration.ofNanos(System.nanoTime() - began);
-    put(node, new Mark(logs, Instant.now(), command));
+  private void fault(String what, Runnable command, String... hit) {
+    Map<String, Long> logs = nodes.logMarks();
+    long began = System.nanoTime();
+    command.run();
+    Duration took = Duration.ofNanos(System.nanoTime() - began);
+    Mark m = new Mark(logs, Instant.now(), took);
+    for (String node : hit) {
+      put(node, m);
+    }
     LOG.log(
         System.Logger.Level.INFO,
-        () -> "fault: " + what + " " + node + " (the command took " + command.toMillis() + " ms)");
+        () -> "fault: " + what + " (the command took " + took.toMillis() + " ms)");
   }
 
   /**
