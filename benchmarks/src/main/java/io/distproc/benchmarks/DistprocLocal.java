@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -316,41 +315,6 @@ final class DistprocLocal {
               done.complete(System.nanoTime() - t0);
             });
     return perSecond(n, done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
-  }
-
-  /** One token at a time, from one thread to another, with the mailbox's spin-then-park wait. */
-  private static final class Slot {
-    private final AtomicReference<@Nullable Object> item = new AtomicReference<>();
-    private volatile @Nullable Thread waiter;
-
-    void put(Object token) {
-      item.set(token);
-      Thread t = waiter;
-      if (t != null) {
-        waiter = null;
-        LockSupport.unpark(t);
-      }
-    }
-
-    Object take() {
-      for (; ; ) {
-        for (int i = 0; i < 2048; i++) {
-          Object o = item.getAndSet(null);
-          if (o != null) {
-            return o;
-          }
-          Thread.onSpinWait();
-        }
-        waiter = Thread.currentThread();
-        Object o = item.getAndSet(null);
-        if (o != null) {
-          waiter = null;
-          return o;
-        }
-        LockSupport.park(this);
-        waiter = null;
-      }
-    }
   }
 
   // ---- W3: fan-in

@@ -115,6 +115,11 @@ final class DistprocRemote {
 
   // ---- W5: remote ping-pong latency ------------------------------------------------------------
 
+  /**
+   * W5, and right after each run its platform references ({@link GrpcEcho}) between this JVM and
+   * another: the same payload's round trip on a bare grpc-java stream, answered on the other JVM's
+   * event loop, and answered by a bare virtual thread there.
+   */
   static void w5(double scale, int runs) throws Exception {
     int n = scaled(Bench.W5_ROUND_TRIPS, scale);
     result("w5.roundTrips", n);
@@ -122,18 +127,30 @@ final class DistprocRemote {
     Duration interval = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL;
     Duration timeout = NodeConfig.DEFAULT_HEARTBEAT_TIMEOUT;
     try (Node<Object> a = Node.start(remoteConfig("a", interval, timeout), new BenchCodec());
-        Peer peer = startB("b", interval, timeout)) {
+        Peer peer = startB("b", interval, timeout);
+        GrpcEcho echo = GrpcEcho.start()) {
       NodeId b = a.addRemoteNode("127.0.0.1", peer.port(), "b");
-      w5Once(a, b, Bench.warmup(Bench.W5_ROUND_TRIPS), null);
+      int warmup = Bench.warmup(Bench.W5_ROUND_TRIPS);
+      w5Once(a, b, warmup, null);
+      echo.roundTrips(GrpcEcho.LOOP, PAYLOAD, warmup);
+      echo.roundTrips(GrpcEcho.THREAD, PAYLOAD, warmup);
       Runs r = new Runs("w5");
       for (int i = 0; i < runs; i++) {
-        w5Once(a, b, n, r);
+        double p50 = w5Once(a, b, n, r);
+        for (String name : new String[] {GrpcEcho.LOOP, GrpcEcho.THREAD}) {
+          long[] lat = echo.roundTrips(name, PAYLOAD, n);
+          String key = "floor" + name;
+          r.add(key + ".p50us", GrpcEcho.p50us(lat));
+          r.add(key + ".p99us", GrpcEcho.p99us(lat));
+          r.add(key + ".ofFloor", p50 / GrpcEcho.p50us(lat));
+        }
       }
       r.print();
     }
   }
 
-  private static void w5Once(Node<Object> a, NodeId b, int n, @Nullable Runs r) throws Exception {
+  /** One run of W5; returns its p50 in microseconds. */
+  private static double w5Once(Node<Object> a, NodeId b, int n, @Nullable Runs r) throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
     a.spawn(
         ctx -> {
@@ -149,15 +166,17 @@ final class DistprocRemote {
           done.complete(lat);
         });
     long[] lat = done.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    long total = Arrays.stream(lat).sum();
+    Arrays.sort(lat);
+    double p50 = percentile(lat, 0.50) / 1e3;
     if (r != null) {
-      long total = Arrays.stream(lat).sum();
-      Arrays.sort(lat);
-      r.add("p50us", percentile(lat, 0.50) / 1e3);
+      r.add("p50us", p50);
       r.add("p99us", percentile(lat, 0.99) / 1e3);
       r.add("p999us", percentile(lat, 0.999) / 1e3);
       r.add("maxus", lat[lat.length - 1] / 1e3);
       r.add("rate", perSecond(n, total));
     }
+    return p50;
   }
 
   // ---- W6: node-down detection

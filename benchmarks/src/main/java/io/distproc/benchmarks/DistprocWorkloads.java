@@ -13,7 +13,7 @@ import java.time.Duration;
  * SCALE of its full size (1 or 0.1), first once at a tenth of the full size as warm-up, then RUNS
  * times, and prints the median, min and max of each metric. The remote workloads (W4-W6, W9) start
  * their other nodes in JVMs of their own ({@code node-b NAME INTERVAL_MS TIMEOUT_MS}), on
- * 127.0.0.1.
+ * 127.0.0.1; W5's platform references a bare gRPC server in another ({@code grpc-echo}).
  *
  * <p>This class is the JVM's entry point, and holds what the workloads share. The workloads are in
  * {@link DistprocLocal} (W1-W3), {@link DistprocRemote} (W4-W6), {@link DistprocDeepMailbox} (W7),
@@ -29,7 +29,7 @@ public final class DistprocWorkloads {
    * Runs a workload, or node B.
    *
    * @param args {@code run W SCALE RUNS [WARMUPS]} (the first WARMUPS of the RUNS are not counted)
-   *     or {@code node-b NAME INTERVAL_MS TIMEOUT_MS}
+   *     or {@code node-b NAME INTERVAL_MS TIMEOUT_MS} or {@code grpc-echo} (W5's references)
    */
   public static void main(String[] args) {
     int status = 0;
@@ -41,6 +41,7 @@ public final class DistprocWorkloads {
         }
         case "node-b" ->
             DistprocNodes.nodeB(args[1], Long.parseLong(args[2]), Long.parseLong(args[3]));
+        case "grpc-echo" -> GrpcEcho.serve();
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
     } catch (Throwable t) {
