@@ -13,6 +13,8 @@
 #            --jvm-flags "-XX:..." (the Java sides only)
 #            --warmups K (K more runs of each workload but W6 first, at the measured size, not
 #            counted: the steady state, on every side)
+#            --aot (each JVM side's workload but W6 starts from a JDK AOT cache written by a
+#            training run of it at a tenth just before: JEP 483/515; the sides run from their jars)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .mvn/select-jdk.sh
@@ -23,6 +25,7 @@ sides="distproc,pekko,erlang"
 build=1
 jvm_flags="${BENCH_JVM_FLAGS:-}"
 warmups=0
+aot=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) mode=full ;;
@@ -33,7 +36,8 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --jvm-flags) jvm_flags="$2"; shift ;;
     --warmups) warmups="$2"; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --aot) aot=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -61,9 +65,20 @@ if [ "$build" = 1 ]; then
   ./mvnw -B -ntp -q package -DskipTests -pl benchmarks,benchmarks-pekko -am
 fi
 
+# The JDK's AOT cache takes class paths of jars only: with --aot the sides run from the jars that
+# package made, else from the compiled classes.
+if [ "$aot" = 1 ]; then
+  distproc_main=$(ls "$PWD"/benchmarks/target/distproc-benchmarks-*.jar)
+  pekko_main=$(ls "$PWD"/benchmarks-pekko/target/distproc-benchmarks-pekko-*.jar)
+else
+  distproc_main="$PWD/benchmarks/target/classes"
+  pekko_main="$PWD/benchmarks-pekko/target/classes"
+fi
 args=(--mode "$mode" --sides "$sides" --out "$PWD/benchmarks/target"
-      --pekko-classpath "$PWD/benchmarks-pekko/target/classes:$PWD/benchmarks-pekko/target/lib/*"
+      --distproc-classpath "$distproc_main:$PWD/benchmarks/target/lib/*"
+      --pekko-classpath "$pekko_main:$PWD/benchmarks-pekko/target/lib/*"
       --erlang-dir "$PWD/benchmarks-erlang")
+[ "$aot" = 1 ] && args+=(--aot true)
 [ -n "$only" ] && args+=(--only "$only")
 [ -n "$jvm_flags" ] && args+=(--jvm-flags "$jvm_flags")
 args+=(--warmups "$warmups")

@@ -306,8 +306,9 @@ final class Bench {
   }
 
   /**
-   * This JVM's flags, for node B's: without a flight recording or {@code -Dbench.peerFlags} (flags
-   * for node B only, separated by {@code |}, such as its own flight recording).
+   * This JVM's flags, for node B's: without a flight recording, an AOT cache (node B has its own,
+   * {@link AotCache}) or {@code -Dbench.peerFlags} (flags for node B only, separated by {@code |},
+   * such as its own flight recording or AOT cache).
    */
   static List<String> jvmFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -315,6 +316,7 @@ final class Bench {
             a ->
                 !a.startsWith("-XX:StartFlightRecording")
                     && !a.startsWith("-XX:FlightRecorder")
+                    && !a.startsWith("-XX:AOT")
                     && !a.startsWith("-Dbench.peerFlags"))
         .toList();
   }

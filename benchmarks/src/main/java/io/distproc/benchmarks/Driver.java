@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the workloads (BENCHMARKS.md's W1..W7, the scaling W8 and W9, and W10 of the fault layer) on
@@ -28,13 +29,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * Driver --mode full|quick|smoke --pekko-classpath CP --erlang-dir DIR [--erl PATH]
- *        [--only W2,W4] [--sides distproc,pekko,erlang] [--out DIR] [--jvm-flags "..."]
- *        [--warmups K]
+ *        [--distproc-classpath CP] [--only W2,W4] [--sides distproc,pekko,erlang] [--out DIR]
+ *        [--jvm-flags "..."] [--warmups K] [--aot true]
  * </pre>
  *
  * <p>{@code --warmups K} runs each workload but W6 K more times at its measured size, before the
  * counted runs and after the tenth-size warm-up, on every side, and leaves those K out of the
  * figures: for the steady state of a JVM whose compiler is still busy after the first warm-up.
+ *
+ * <p>{@code --aot true} gives each JVM side's workload (but W6) a training run first, from which
+ * its JVM and its other nodes start with an AOT cache ({@link AotCache}, in {@code OUT/aot}); the
+ * class paths must then be of jars only, as the JDK's AOT cache requires.
  *
  * <p>For the Erlang side it compiles {@code DIR/src/*.erl} with {@code erlc} into {@code
  * DIR/target/ebin}, and for W4-W6 and W9 starts an epmd of its own on a free port of 127.0.0.1,
@@ -156,7 +161,7 @@ public final class Driver {
           Sides.javaSide(
               "distproc",
               flags,
-              System.getProperty("java.class.path"),
+              opts.getOrDefault("distproc-classpath", System.getProperty("java.class.path")),
               DistprocWorkloads.class.getName()));
     }
     if (sideNames.contains("pekko")) {
@@ -177,6 +182,11 @@ public final class Driver {
               Path.of(dir).toAbsolutePath(), opts.getOrDefault("erl", "erl"), flags, remote, logs));
     }
 
+    AotCache aot =
+        Boolean.parseBoolean(opts.getOrDefault("aot", "false"))
+            ? new AotCache(out.resolve("aot"))
+            : null;
+
     String loadBefore = CpuLoad.loadAverage();
     Instant started = Instant.now();
     System.out.printf(
@@ -191,6 +201,11 @@ public final class Driver {
         Runtime.getRuntime().availableProcessors(),
         loadBefore);
     System.out.println("bench: JVM flags (distproc and Pekko): " + String.join(" ", flags));
+    if (aot != null) {
+      System.out.println(
+          "bench: each JVM side's workload but W6 starts from an AOT cache of its own, written by"
+              + " a training run of it at a tenth of the measured size just before");
+    }
     for (Side side : sides) {
       if (side.name().equals("erlang")) {
         System.out.println(
@@ -210,7 +225,7 @@ public final class Driver {
         continue;
       }
       for (Side side : sides) {
-        Outcome o = runOne(side, w, mode, workDir, logs);
+        Outcome o = runOne(side, w, mode, workDir, logs, aot);
         all.computeIfAbsent(side.name(), k -> new LinkedHashMap<>()).put(w, o);
         System.out.printf("bench: %s %s: %s in %.0f s%n", w, side.name(), o.status, o.seconds);
         failed |= !o.status.equals("ok");
@@ -240,24 +255,57 @@ public final class Driver {
 
   // ---- running one workload process ------------------------------------------------------------
 
-  private static Outcome runOne(Side side, String w, Mode mode, Path workDir, Path logs)
+  /**
+   * Runs workload {@code w} on {@code side}; with {@code aot}, a JVM side's training run first
+   * (whose failure is the outcome's).
+   */
+  private static Outcome runOne(
+      Side side, String w, Mode mode, Path workDir, Path logs, @Nullable AotCache aot)
       throws IOException, InterruptedException {
-    Outcome o = new Outcome();
     if (side.problem() != null) {
+      Outcome o = new Outcome();
       o.status = "not run: " + side.problem();
       return o;
     }
+    String base = mode.name() + "-" + w + "-" + side.name();
+    Side measured = side;
+    if (aot != null && side.jvm() && AotCache.trains(w)) {
+      Side training = side.withJvmFlags(aot.trainingFlags(side.name(), w));
+      Outcome t = launch(training, w, mode.scale(w) / 10, 1, 0, mode, workDir, logs, base + "-aot");
+      System.out.printf(
+          "bench: %s %s: AOT training run %s in %.0f s%n", w, side.name(), t.status, t.seconds);
+      if (!t.status.equals("ok")) {
+        t.status = "AOT training run " + t.status;
+        return t;
+      }
+      measured = side.withJvmFlags(aot.useFlags(side.name(), w));
+    }
     int warmups = mode.warmups(w);
     int runs = (w.equals("W6") ? mode.w6Runs() : mode.runs()) + warmups;
+    Outcome o = launch(measured, w, mode.scale(w), runs, warmups, mode, workDir, logs, base);
+    if (aot != null && measured != side) {
+      aot.discard(side.name(), w); // some 40 MB each, and made anew by the next run
+    }
+    return o;
+  }
+
+  /** Runs one workload process, {@code run W SCALE RUNS WARMUPS}, logging to {@code base}.*. */
+  private static Outcome launch(
+      Side side,
+      String w,
+      double scale,
+      int runs,
+      int warmups,
+      Mode mode,
+      Path workDir,
+      Path logs,
+      String base)
+      throws IOException, InterruptedException {
+    Outcome o = new Outcome();
     List<String> cmd = new ArrayList<>(side.command());
     cmd.addAll(
         List.of(
-            "run",
-            w,
-            Double.toString(mode.scale(w)),
-            Integer.toString(runs),
-            Integer.toString(warmups)));
-    String base = mode.name() + "-" + w + "-" + side.name();
+            "run", w, Double.toString(scale), Integer.toString(runs), Integer.toString(warmups)));
     Path outLog = logs.resolve(base + ".out");
     Path errLog = logs.resolve(base + ".err");
     o.loadBefore = CpuLoad.loadAverage();

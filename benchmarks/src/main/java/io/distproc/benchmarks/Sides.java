@@ -38,17 +38,34 @@ final class Sides {
 
   /**
    * One side: its name, the command that runs a workload (followed by {@code run W SCALE RUNS}),
-   * the environment it adds, and why it cannot run (null when it can).
+   * the environment it adds, why it cannot run (null when it can), and whether it is a JVM.
    */
   record Side(
-      String name, List<String> command, Map<String, String> env, @Nullable String problem) {}
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      @Nullable String problem,
+      boolean jvm) {
+
+    /** This JVM side with {@code flags} after its own (merged by {@link AotCache#merged}). */
+    Side withJvmFlags(List<String> flags) {
+      if (!jvm) {
+        throw new IllegalStateException(name + " is not a JVM side");
+      }
+      int main = command.indexOf("-cp"); // the flags end where the class path begins
+      List<String> cmd = new ArrayList<>(AotCache.merged(command.subList(1, main), flags));
+      cmd.add(0, command.get(0));
+      cmd.addAll(command.subList(main, command.size()));
+      return new Side(name, cmd, env, problem, true);
+    }
+  }
 
   static Side javaSide(String name, List<String> flags, String classPath, String mainClass) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(flags);
     cmd.addAll(List.of("-cp", classPath, mainClass));
-    return new Side(name, cmd, Map.of(), null);
+    return new Side(name, cmd, Map.of(), null, true);
   }
 
   /**
@@ -86,7 +103,7 @@ final class Sides {
       env.put("ERL_EPMD_PORT", Integer.toString(port));
       problem = startEpmd(sibling(erl, "epmd"), port, env, logs.resolve("epmd.log"));
     }
-    return new Side("erlang", cmd, env, problem);
+    return new Side("erlang", cmd, env, problem, false);
   }
 
   /** {@code erlc} or {@code epmd} where {@code erl} is (on the PATH if erl is). */
