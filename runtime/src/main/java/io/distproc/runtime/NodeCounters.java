@@ -11,13 +11,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters of one node, and the {@link NodeMetrics} view over them, its process table and its
- * remoting. Thread-safe: every counter is a LongAdder (or, for spawns, an exact count).
+ * remoting. Thread-safe: every counter is a LongAdder, or, for the two that every message adds to,
+ * a {@link StripedCounter}.
  */
 final class NodeCounters {
   final LongAdder spawned = new LongAdder();
-  final LongAdder sent = new LongAdder();
+  final StripedCounter sent = new StripedCounter();
   final LongAdder deadLetters = new LongAdder();
-  final LongAdder received = new LongAdder();
+  final StripedCounter received = new StripedCounter();
   final LongAdder undecodable = new LongAdder();
   final LongAdder unsent = new LongAdder();
   final LongAdder downsToOtherNodes = new LongAdder();
