@@ -98,7 +98,10 @@ public final class NodeId implements Comparable<NodeId> {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof NodeId other && incarnation == other.incarnation && name.equals(other.name);
+    return o == this
+        || (o instanceof NodeId other
+            && incarnation == other.incarnation
+            && name.equals(other.name));
   }
 
   @Override
