@@ -246,7 +246,7 @@ public final class Driver {
         out.resolve(
             mode.name().equals("full") ? "results.json" : "results-" + mode.name() + ".json");
     Files.writeString(
-        json, ReportJson.json(mode, flags, loadBefore, loadAfter, started, rows, all));
+        json, ReportJson.json(mode, flags, aot != null, loadBefore, loadAfter, started, rows, all));
     Files.writeString(out.resolve("results-" + mode.name() + ".md"), table);
     System.out.println("bench: results in " + json);
     ChildProcesses.stopAll();

@@ -26,6 +26,7 @@ final class ReportJson {
   static String json(
       Mode mode,
       List<String> flags,
+      boolean aot,
       String loadBefore,
       String loadAfter,
       Instant started,
@@ -44,7 +45,7 @@ final class ReportJson {
     for (int i = 0; i < flags.size(); i++) {
       j.append(i == 0 ? "" : ", ").append(q(flags.get(i)));
     }
-    j.append("],\n  \"erlangFlags\": [");
+    j.append("],\n  \"aotCache\": ").append(aot).append(",\n  \"erlangFlags\": [");
     for (int i = 0; i < Sides.ERLANG_FLAGS.size(); i++) {
       j.append(i == 0 ? "" : ", ").append(q(Sides.ERLANG_FLAGS.get(i)));
     }
