@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * W5's platform references: the round trip of a bare grpc-java bidirectional stream between this
@@ -106,7 +108,15 @@ final class GrpcEcho implements AutoCloseable {
               StreamObserver<byte[]> requests =
                   ClientCalls.asyncBidiStreamingCall(
                       channel.newCall(method(name), CallOptions.DEFAULT),
-                      observer(replies::put, ended));
+                      observer(
+                          replies::put,
+                          t -> {
+                            if (t == null) {
+                              ended.complete(null);
+                            } else {
+                              ended.completeExceptionally(t);
+                            }
+                          }));
               try {
                 long[] lat = new long[n];
                 for (int i = 0; i < n; i++) {
@@ -143,22 +153,25 @@ final class GrpcEcho implements AutoCloseable {
     peer.close();
   }
 
+  /**
+   * A stream's observer: each message to {@code onNext}, its end to {@code onEnd} (null if clean).
+   */
   private static StreamObserver<byte[]> observer(
-      java.util.function.Consumer<byte[]> onReply, CompletableFuture<Void> ended) {
+      Consumer<byte[]> onNext, Consumer<@Nullable Throwable> onEnd) {
     return new StreamObserver<>() {
       @Override
       public void onNext(byte[] value) {
-        onReply.accept(value);
+        onNext.accept(value);
       }
 
       @Override
       public void onError(Throwable t) {
-        ended.completeExceptionally(t);
+        onEnd.accept(t);
       }
 
       @Override
       public void onCompleted() {
-        ended.complete(null);
+        onEnd.accept(null);
       }
     };
   }
@@ -173,7 +186,16 @@ final class GrpcEcho implements AutoCloseable {
                     .addMethod(
                         method(LOOP),
                         ServerCalls.asyncBidiStreamingCall(
-                            replies -> observer(replies::onNext, ended(replies))))
+                            replies ->
+                                observer(
+                                    replies::onNext,
+                                    t -> {
+                                      if (t == null) {
+                                        replies.onCompleted();
+                                      } else {
+                                        replies.onError(t);
+                                      }
+                                    })))
                     .addMethod(
                         method(THREAD), ServerCalls.asyncBidiStreamingCall(GrpcEcho::threadEcho))
                     .build())
@@ -186,7 +208,7 @@ final class GrpcEcho implements AutoCloseable {
   /** The Thread echo of one stream: a bare virtual thread takes each message and sends it back. */
   private static StreamObserver<byte[]> threadEcho(StreamObserver<byte[]> replies) {
     Slot requests = new Slot();
-    byte[] end = new byte[0]; // never sent by the caller: W5's payload is not empty
+    byte[] end = new byte[0]; // the stream's end; compared by identity, so no message is it
     Thread.ofVirtual()
         .start(
             () -> {
@@ -195,35 +217,6 @@ final class GrpcEcho implements AutoCloseable {
               }
               replies.onCompleted();
             });
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(byte[] value) {
-        requests.put(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        requests.put(end);
-      }
-
-      @Override
-      public void onCompleted() {
-        requests.put(end);
-      }
-    };
-  }
-
-  /** Ends the reply stream when the request stream ends. */
-  private static CompletableFuture<Void> ended(StreamObserver<byte[]> replies) {
-    CompletableFuture<Void> ended = new CompletableFuture<>();
-    ended.whenComplete(
-        (v, t) -> {
-          if (t == null) {
-            replies.onCompleted();
-          } else {
-            replies.onError(t);
-          }
-        });
-    return ended;
+    return observer(requests::put, t -> requests.put(end));
   }
 }
